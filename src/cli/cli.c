@@ -1,0 +1,257 @@
+/* cli.c: global flags, the commands[] table and dispatch.
+ *
+ * Configuration flags (--db, --port, --search, ...; see config.c) and
+ * --config FILE are accepted anywhere before a "--", so `prospect index
+ * corpus/ --db x.db` works as users type it; everything else goes to the
+ * command.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/log.h"
+
+#ifndef PROSPECT_VERSION
+#define PROSPECT_VERSION "0.0.0"
+#endif
+
+static const struct command commands[] = {
+    {"validate", cli__cmd_validate,
+     "check a request (or a bare business context) and list its problems",
+     "usage: prospect validate [--format text|json] REQUEST.json\n"
+     "\n"
+     "Checks the seed's request (or a bare business context) against the same\n"
+     "rules as the API, and prints every problem with its JSON path. Use - to read\n"
+     "standard input. Exit code 0 when valid, 2 when not.\n"},
+    {"config", cli__cmd_config, "print the effective configuration and where each value came from",
+     "usage: prospect config [--format text|json]\n"
+     "\n"
+     "Prints every setting with its value and its source (default, file, env,\n"
+     "flag). Secrets are shown as ********.\n"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+static void print_help(FILE *out)
+{
+    fprintf(out,
+            "prospect %s: find and qualify B2B leads\n\n"
+            "usage: prospect [--config FILE] [--db FILE] [--log-level L] COMMAND [ARGS]\n\n"
+            "commands:\n",
+            PROSPECT_VERSION);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-10s %s\n", "help", "show help for a command");
+    fprintf(out, "  %-10s %s\n", "version", "print the version");
+    fprintf(out, "\nglobal flags:\n"
+                 "  --config FILE      read KEY=VALUE settings from FILE\n"
+                 "  --db FILE          the store (PROSPECT_DB)\n"
+                 "  --log-level L      debug, info, warn, error or off (PROSPECT_LOG_LEVEL)\n"
+                 "  --log-format F     logfmt or json (PROSPECT_LOG_FORMAT)\n"
+                 "  -h, --help         this help; `prospect help COMMAND` for a command's\n"
+                 "  --version          print the version\n"
+                 "\nexit codes: 0 success, 1 runtime failure, 2 usage or bad input\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int cli__usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "prospect%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see `prospect help%s%s`)\n", cmd ? " " : "", cmd ? cmd : "");
+    return CLI_USAGE;
+}
+
+int cli__option(struct cli *cli, int *i, const char *name, const char **value)
+{
+    const char *arg = cli->argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(arg, "--", 2) != 0 || strncmp(arg + 2, name, n) != 0)
+        return 0;
+    if (arg[2 + n] == '=') {
+        *value = arg + 3 + n;
+        return 1;
+    }
+    if (arg[2 + n] != '\0')
+        return 0;
+    if (*i + 1 >= cli->argc) {
+        cli__usage_error(cli->argv[0], "--%s needs a value", name);
+        return -1;
+    }
+    *value = cli->argv[++*i];
+    return 1;
+}
+
+int cli__read_file(const char *path, size_t max, char **out, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "prospect: cannot open %s: %m\n", path);
+        return CLI_FAIL;
+    }
+    struct buf b;
+    buf_init(&b, max);
+    char chunk[65536];
+    size_t n;
+    int rc = CLI_OK;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (buf_append(&b, chunk, n)) {
+            fprintf(stderr, "prospect: %s is larger than %zu bytes\n", path, max);
+            rc = CLI_USAGE;
+            break;
+        }
+    }
+    if (rc == CLI_OK && ferror(f)) {
+        fprintf(stderr, "prospect: cannot read %s\n", path);
+        rc = CLI_FAIL;
+    }
+    if (f != stdin)
+        fclose(f);
+    if (rc != CLI_OK) {
+        buf_release(&b);
+        return rc;
+    }
+    *len = b.len;
+    *out = buf_detach(&b);
+    return CLI_OK;
+}
+
+/* Splits argv into global flags (collected into flags/config_file) and the
+ * command's arguments (kept in order in rest). */
+static int split_args(int argc, char **argv, struct config_flag *flags, size_t *nflags,
+                      const char **config_file, char **rest, int *nrest, bool *want_help,
+                      bool *want_version)
+{
+    bool passthrough = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (passthrough || strncmp(a, "--", 2) != 0) {
+            if (strcmp(a, "-h") == 0 && !passthrough)
+                *want_help = true;
+            else
+                rest[(*nrest)++] = argv[i];
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            passthrough = true;
+            rest[(*nrest)++] = argv[i];
+            continue;
+        }
+        if (strcmp(a, "--help") == 0) {
+            *want_help = true;
+            continue;
+        }
+        if (strcmp(a, "--version") == 0) {
+            *want_version = true;
+            continue;
+        }
+        char name[64];
+        const char *eq = strchr(a + 2, '=');
+        size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+        if (n >= sizeof name) {
+            rest[(*nrest)++] = argv[i];
+            continue;
+        }
+        memcpy(name, a + 2, n);
+        name[n] = '\0';
+        const char *key = config_key_for_flag(name);
+        bool is_config = strcmp(name, "config") == 0;
+        if (!key && !is_config) {
+            rest[(*nrest)++] = argv[i];
+            continue;
+        }
+        const char *value = eq ? eq + 1 : NULL;
+        if (!value) {
+            if (i + 1 >= argc)
+                return cli__usage_error(NULL, "--%s needs a value", name);
+            value = argv[++i];
+        }
+        if (is_config) {
+            *config_file = value;
+        } else {
+            flags[*nflags].key = key;
+            flags[*nflags].value = value;
+            (*nflags)++;
+        }
+    }
+    return CLI_OK;
+}
+
+int cli_main(int argc, char **argv, char **envp)
+{
+    struct config_flag *flags = xcalloc((size_t)argc, sizeof *flags);
+    char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
+    size_t nflags = 0;
+    int nrest = 0;
+    const char *config_file = NULL;
+    bool want_help = false, want_version = false;
+    int rc = split_args(argc, argv, flags, &nflags, &config_file, rest, &nrest, &want_help,
+                        &want_version);
+    if (rc != CLI_OK)
+        goto out;
+
+    if (want_version || (nrest > 0 && strcmp(rest[0], "version") == 0)) {
+        printf("prospect %s\n", PROSPECT_VERSION);
+        goto out;
+    }
+    if (nrest == 0) {
+        print_help(want_help ? stdout : stderr);
+        rc = want_help ? CLI_OK : CLI_USAGE;
+        goto out;
+    }
+    if (strcmp(rest[0], "help") == 0) {
+        const struct command *c = nrest > 1 ? find_command(rest[1]) : NULL;
+        if (nrest > 1 && !c) {
+            rc = cli__usage_error(NULL, "no command named '%s'", rest[1]);
+            goto out;
+        }
+        if (c)
+            fputs(c->usage, stdout);
+        else
+            print_help(stdout);
+        goto out;
+    }
+    const struct command *cmd = find_command(rest[0]);
+    if (!cmd) {
+        rc = cli__usage_error(NULL, "no command named '%s'", rest[0]);
+        goto out;
+    }
+    if (want_help) {
+        fputs(cmd->usage, stdout);
+        goto out;
+    }
+
+    struct cli cli = {.argc = nrest, .argv = rest};
+    struct err e = {0};
+    if (config_load(&cli.cfg, config_file, envp, flags, nflags, &e)) {
+        fprintf(stderr, "prospect: configuration: %s\n", e.msg);
+        rc = e.code == CORE_EIO ? CLI_FAIL : CLI_USAGE;
+        goto out;
+    }
+    enum log_level level = LOG_INFO;
+    enum log_format format = LOG_FORMAT_LOGFMT;
+    if (log_level_parse(cli.cfg.log_level, &level) || log_format_parse(cli.cfg.log_format, &format))
+        log_warn("unusable log settings; using defaults"); /* the enum check makes this rare */
+    log_setup(level, format, stderr);
+    config_log_notes(&cli.cfg);
+    rc = cmd->run(&cli);
+    config_release(&cli.cfg);
+out:
+    free(flags);
+    free(rest);
+    return rc;
+}

@@ -1,0 +1,44 @@
+/* cli_int.h: what the command files of src/cli share. */
+#ifndef PROSPECT_CLI_INT_H
+#define PROSPECT_CLI_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli/cli.h"
+#include "config/config.h"
+
+struct cli {
+    struct config cfg;
+    int argc; /* the command's own arguments; argv[0] is the command name */
+    char **argv;
+};
+
+struct command {
+    const char *name;
+    int (*run)(struct cli *cli);
+    const char *summary; /* one line for `prospect --help` */
+    const char *usage;   /* the command's help text */
+};
+
+/* The command implementations (one file each). */
+int cli__cmd_validate(struct cli *cli);
+int cli__cmd_config(struct cli *cli);
+
+/* cli__read_file(path, max, out, len): reads a whole file ("-" is stdin) of
+ * at most max bytes into a NUL-terminated buffer the caller frees. Prints the
+ * reason and returns CLI_FAIL (unreadable) or CLI_USAGE (too large). */
+int cli__read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* cli__usage_error(cmd, fmt, ...): prints "prospect CMD: <message>" and a
+ * pointer to the command's help; returns CLI_USAGE. */
+int cli__usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* cli__option(cli, i, name, value): when argv[*i] is --name VALUE or
+ * --name=VALUE, sets *value (borrowed from argv), moves *i to the value's
+ * index and returns 1; returns 0 for any other argument, and -1 (after
+ * printing why) when the value is missing. */
+int cli__option(struct cli *cli, int *i, const char *name, const char **value);
+
+#include "core/banned.h"
+#endif

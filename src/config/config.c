@@ -1,0 +1,439 @@
+/* config.c: the key table and the layered loader of config.h.
+ *
+ * Each key is one row: its variable name, type, default, range or choices,
+ * optional command-line flag and a one-line description (used by `prospect
+ * config` and the README). Adding a setting is adding a row and a field.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "config/config.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/str.h"
+
+enum type { T_STR, T_SECRET, T_INT, T_BOOL, T_ENUM, T_URL, T_IGNORED };
+
+struct key {
+    const char *name;
+    enum type type;
+    size_t off;          /* offset of the typed field in struct config */
+    const char *def;     /* default text */
+    int64_t min, max;    /* T_INT range */
+    const char *choices; /* T_ENUM: '|'-separated */
+    const char *flag;    /* command-line flag without "--", or NULL */
+    const char *help;
+};
+
+#define F(field) offsetof(struct config, field)
+#define MiB (1024 * 1024)
+
+static const struct key keys[CONFIG_NKEYS] = {
+    [CONFIG_DB] = {"PROSPECT_DB", T_STR, F(db), "./prospect.db", 0, 0, NULL, "db",
+                   "store: a SQLite file path"},
+    [CONFIG_LOG_LEVEL] = {"PROSPECT_LOG_LEVEL", T_ENUM, F(log_level), "info", 0, 0,
+                          "debug|info|warn|error|off", "log-level", "lowest level logged"},
+    [CONFIG_LOG_FORMAT] = {"PROSPECT_LOG_FORMAT", T_ENUM, F(log_format), "logfmt", 0, 0,
+                           "logfmt|json", "log-format", "log line format on stderr"},
+    [CONFIG_PORT] = {"MCP_SERVER_PORT", T_INT, F(port), "5001", 0, 65535, NULL, "port",
+                     "HTTP port of `prospect serve` (0: any free port)"},
+    [CONFIG_BIND] = {"PROSPECT_BIND", T_STR, F(bind), "127.0.0.1", 0, 0, NULL, "bind",
+                     "address `prospect serve` listens on"},
+    [CONFIG_SEARCH] = {"PROSPECT_SEARCH", T_ENUM, F(search), "auto", 0, 0,
+                       "auto|local|tavily|searxng", "search", "search provider"},
+    [CONFIG_LLM] = {"PROSPECT_LLM", T_ENUM, F(llm), "auto", 0, 0, "auto|heuristic|gemini|openai",
+                    "llm", "LLM provider"},
+    [CONFIG_LLM_MODEL] = {"PROSPECT_LLM_MODEL", T_STR, F(llm_model), "", 0, 0, NULL, "llm-model",
+                          "model name (empty: the provider's default)"},
+    [CONFIG_LLM_POLICY] = {"PROSPECT_LLM_POLICY", T_ENUM, F(llm_policy), "borderline", 0, 0,
+                           "all|borderline|none", NULL, "which leads the LLM analyses"},
+    [CONFIG_GOOGLE_API_KEY] = {"GOOGLE_API_KEY", T_SECRET, F(google_api_key), "", 0, 0, NULL, NULL,
+                               "Gemini API key"},
+    [CONFIG_GEMINI_API_KEY] = {"GEMINI_API_KEY", T_SECRET, F(gemini_api_key), "", 0, 0, NULL, NULL,
+                               "Gemini API key (alternative name)"},
+    [CONFIG_TAVILY_API_KEY] = {"TAVILY_API_KEY", T_SECRET, F(tavily_api_key), "", 0, 0, NULL, NULL,
+                               "Tavily API key"},
+    [CONFIG_OPENAI_API_KEY] = {"OPENAI_API_KEY", T_SECRET, F(openai_api_key), "", 0, 0, NULL, NULL,
+                               "key for the OpenAI-compatible server"},
+    [CONFIG_TAVILY_BASE_URL] = {"TAVILY_BASE_URL", T_URL, F(tavily_base_url),
+                                "https://api.tavily.com", 0, 0, NULL, NULL, "Tavily API base URL"},
+    [CONFIG_GEMINI_BASE_URL] = {"GEMINI_BASE_URL", T_URL, F(gemini_base_url),
+                                "https://generativelanguage.googleapis.com", 0, 0, NULL, NULL,
+                                "Gemini API base URL"},
+    [CONFIG_OPENAI_BASE_URL] = {"OPENAI_BASE_URL", T_URL, F(openai_base_url), "", 0, 0, NULL, NULL,
+                                "OpenAI-compatible base URL, e.g. http://localhost:11434/v1"},
+    [CONFIG_SEARXNG_URL] = {"SEARXNG_URL", T_URL, F(searxng_url), "", 0, 0, NULL, NULL,
+                            "SearXNG base URL"},
+    [CONFIG_WEBHOOK_ENABLED] = {"WEBAPP_WEBHOOK_ENABLED", T_BOOL, F(webhook_enabled), "false", 0, 0,
+                                NULL, NULL, "POST every event to WEBAPP_WEBHOOK_URL"},
+    [CONFIG_WEBHOOK_URL] = {"WEBAPP_WEBHOOK_URL", T_URL, F(webhook_url), "", 0, 0, NULL, NULL,
+                            "webhook receiver"},
+    [CONFIG_WEBHOOK_SECRET] = {"WEBHOOK_SECRET", T_SECRET, F(webhook_secret), "", 0, 0, NULL, NULL,
+                               "Standard Webhooks signing secret (whsec_...)"},
+    [CONFIG_MAX_BODY_BYTES] = {"PROSPECT_MAX_BODY_BYTES", T_INT, F(max_body_bytes), "65536", 1024,
+                               16 * MiB, NULL, NULL, "largest request body"},
+    [CONFIG_MAX_STRING_CHARS] = {"PROSPECT_MAX_STRING_CHARS", T_INT, F(max_string_chars), "2000",
+                                 16, 100000, NULL, NULL, "longest string field, in characters"},
+    [CONFIG_MAX_LIST_ITEMS] = {"PROSPECT_MAX_LIST_ITEMS", T_INT, F(max_list_items), "50", 1, 1000,
+                               NULL, NULL, "most items in a list field"},
+    [CONFIG_MAX_JSON_DEPTH] = {"PROSPECT_MAX_JSON_DEPTH", T_INT, F(max_json_depth), "16", 4, 256,
+                               NULL, NULL, "deepest JSON nesting in a request"},
+    [CONFIG_MAX_LEADS] = {"PROSPECT_MAX_LEADS", T_INT, F(max_leads), "100", 1, 10000, NULL, NULL,
+                          "highest max_leads_to_generate accepted"},
+    [CONFIG_HF_HOME] = {"HF_HOME", T_IGNORED, 0, "", 0, 0, NULL, NULL, "seed variable, ignored"},
+    [CONFIG_TRANSFORMERS_CACHE] = {"TRANSFORMERS_CACHE", T_IGNORED, 0, "", 0, 0, NULL, NULL,
+                                   "seed variable, ignored"},
+    [CONFIG_SENTENCE_TRANSFORMERS_HOME] = {"SENTENCE_TRANSFORMERS_HOME", T_IGNORED, 0, "", 0, 0,
+                                           NULL, NULL, "seed variable, ignored"},
+};
+
+static const char *source_names[] = {"default", "file", "env", "flag"};
+
+const char *config_source_name(enum config_source s)
+{
+    return source_names[s];
+}
+
+const char *config_key_name(enum config_key k)
+{
+    return keys[k].name;
+}
+
+bool config_is_secret(enum config_key k)
+{
+    return keys[k].type == T_SECRET;
+}
+
+static int find_key(const char *name)
+{
+    for (int i = 0; i < CONFIG_NKEYS; i++)
+        if (strcmp(keys[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+const char *config_key_for_flag(const char *flag)
+{
+    for (int i = 0; i < CONFIG_NKEYS; i++)
+        if (keys[i].flag && strcmp(keys[i].flag, flag) == 0)
+            return keys[i].name;
+    return NULL;
+}
+
+static void add_note(struct config *c, bool warning, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_note(struct config *c, bool warning, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct buf b;
+    buf_init(&b, 1024);
+    if (buf_vprintf(&b, fmt, ap))
+        buf_reset(&b);
+    va_end(ap);
+    c->notes = xrealloc(c->notes, (c->nnotes + 1) * sizeof *c->notes);
+    c->notes[c->nnotes].warning = warning;
+    c->notes[c->nnotes++].text = buf_detach(&b);
+}
+
+void config_log_notes(const struct config *c)
+{
+    for (size_t i = 0; i < c->nnotes; i++) {
+        if (c->notes[i].warning)
+            log_warn(c->notes[i].text);
+        else
+            log_debug(c->notes[i].text);
+    }
+}
+
+static void set_raw(struct config *c, int k, const char *value, enum config_source src)
+{
+    free(c->raw[k]);
+    c->raw[k] = xstrdup(value);
+    c->src[k] = src;
+}
+
+/* Parses one value of a KEY=VALUE file line: quotes, escapes, inline comments. */
+static int parse_file_value(const char *v, struct buf *out)
+{
+    int rc = 0;
+    if (*v == '"' || *v == '\'') {
+        char q = *v++;
+        for (; *v && *v != q; v++) {
+            if (q == '"' && *v == '\\' && v[1]) {
+                v++;
+                rc |= buf_putc(out, *v == 'n' ? '\n' : *v == 't' ? '\t' : *v);
+            } else {
+                rc |= buf_putc(out, *v);
+            }
+        }
+        if (*v != q)
+            return CORE_EPARSE;
+        for (v++; *v == ' ' || *v == '\t'; v++)
+            ;
+        if (*v && *v != '#')
+            return CORE_EPARSE;
+        return rc;
+    }
+    const char *end = v + strlen(v);
+    for (const char *p = v; *p; p++) {
+        if (*p == '#' && (p == v || p[-1] == ' ' || p[-1] == '\t')) {
+            end = p;
+            break;
+        }
+    }
+    while (end > v && isspace((unsigned char)end[-1]))
+        end--;
+    return rc | buf_append(out, v, (size_t)(end - v));
+}
+
+static int load_file(struct config *c, const char *path, struct err *e)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return err_set(e, CORE_EIO, "config file %s: %s", path, strerror(errno));
+    char line[8192];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t n = strlen(line);
+        if (n == sizeof line - 1 && line[n - 1] != '\n') {
+            rc = err_set(e, CORE_EPARSE, "config file %s line %d: line too long", path, lineno);
+            goto out;
+        }
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        char *p = line;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p == '\0' || *p == '#')
+            continue;
+        if (str_has_prefix(p, "export "))
+            p += 7;
+        char *eq = strchr(p, '=');
+        if (!eq) {
+            rc =
+                err_set(e, CORE_EPARSE, "config file %s line %d: expected KEY=VALUE", path, lineno);
+            goto out;
+        }
+        char *kend = eq;
+        while (kend > p && isspace((unsigned char)kend[-1]))
+            kend--;
+        *kend = '\0';
+        char *v = eq + 1;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        int k = find_key(p);
+        if (k < 0) {
+            add_note(c, true, "config file %s line %d: unknown setting %s", path, lineno, p);
+            continue;
+        }
+        struct buf val;
+        buf_init(&val, sizeof line);
+        if (parse_file_value(v, &val)) {
+            buf_release(&val);
+            rc = err_set(e, CORE_EPARSE,
+                         "config file %s line %d: %s: unterminated or misquoted value", path,
+                         lineno, p);
+            goto out;
+        }
+        set_raw(c, k, buf_cstr(&val), CONFIG_SRC_FILE);
+        buf_release(&val);
+    }
+    if (ferror(f))
+        rc = err_set(e, CORE_EIO, "config file %s: read error", path);
+out:
+    fclose(f);
+    return rc;
+}
+
+static bool url_ok(const char *v)
+{
+    if (!*v)
+        return true;
+    if (!str_has_prefix(v, "http://") && !str_has_prefix(v, "https://"))
+        return false;
+    const char *host = strstr(v, "://") + 3;
+    if (!*host || *host == '/')
+        return false;
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p <= ' ')
+            return false;
+    return true;
+}
+
+static bool enum_ok(const char *choices, const char *v)
+{
+    size_t n = strlen(v);
+    for (const char *p = choices; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, v, n) == 0)
+            return true;
+        p += len + (bar ? 1 : 0);
+    }
+    return false;
+}
+
+static int convert(struct config *c, int k, struct err *e)
+{
+    const struct key *key = &keys[k];
+    const char *v = c->raw[k];
+    const char *from = source_names[c->src[k]];
+    char *field = (char *)c + key->off;
+    switch (key->type) {
+    case T_STR:
+    case T_SECRET:
+        *(const char **)field = v;
+        if (key->type == T_SECRET)
+            log_add_secret(v);
+        return 0;
+    case T_URL:
+        if (!url_ok(v))
+            return err_set(e, CORE_EINVAL, "%s (from %s): '%s' is not an http:// or https:// URL",
+                           key->name, from, v);
+        *(const char **)field = v;
+        return 0;
+    case T_ENUM:
+        if (!enum_ok(key->choices, v))
+            return err_set(e, CORE_EINVAL, "%s (from %s): '%s' is not one of %s", key->name, from,
+                           v, key->choices);
+        *(const char **)field = v;
+        return 0;
+    case T_INT: {
+        int64_t n;
+        if (str_to_i64(v, &n) || n < key->min || n > key->max)
+            return err_set(e, CORE_EINVAL, "%s (from %s): '%s' is not an integer from %lld to %lld",
+                           key->name, from, v, (long long)key->min, (long long)key->max);
+        *(int64_t *)field = n;
+        return 0;
+    }
+    case T_BOOL:
+        if (str_to_bool(v, (bool *)field))
+            return err_set(e, CORE_EINVAL,
+                           "%s (from %s): '%s' is not a boolean (true/false, 1/0, yes/no, on/off)",
+                           key->name, from, v);
+        return 0;
+    case T_IGNORED:
+        if (c->src[k] != CONFIG_SRC_DEFAULT)
+            add_note(c, false, "%s is a seed setting Prospect does not use; ignored", key->name);
+        return 0;
+    }
+    return err_set(e, CORE_EINTERNAL, "%s: unknown type", key->name);
+}
+
+static const char *env_get(char *const *envp, const char *name)
+{
+    size_t n = strlen(name);
+    for (char *const *p = envp; p && *p; p++)
+        if (strncmp(*p, name, n) == 0 && (*p)[n] == '=')
+            return *p + n + 1;
+    return NULL;
+}
+
+static void warn_unknown_env(struct config *c, char *const *envp)
+{
+    for (char *const *p = envp; p && *p; p++) {
+        if (!str_has_prefix(*p, "PROSPECT_"))
+            continue;
+        const char *eq = strchr(*p, '=');
+        size_t n = eq ? (size_t)(eq - *p) : strlen(*p);
+        char name[128];
+        if (n >= sizeof name)
+            continue;
+        memcpy(name, *p, n);
+        name[n] = '\0';
+        /* Variables read directly by later parts of the program. */
+        if (find_key(name) < 0 && strcmp(name, "PROSPECT_FETCH_ALLOW_PRIVATE") != 0)
+            add_note(c, true, "unknown variable %s in the environment", name);
+    }
+}
+
+int config_load(struct config *c, const char *file, char *const *envp,
+                const struct config_flag *flags, size_t nflags, struct err *e)
+{
+    memset(c, 0, sizeof *c);
+    int rc = 0;
+    for (int k = 0; k < CONFIG_NKEYS; k++)
+        set_raw(c, k, keys[k].def, CONFIG_SRC_DEFAULT);
+    if (file) {
+        c->file = xstrdup(file);
+        if ((rc = load_file(c, file, e)))
+            goto fail;
+    }
+    for (int k = 0; k < CONFIG_NKEYS; k++) {
+        const char *v = env_get(envp, keys[k].name);
+        if (v)
+            set_raw(c, k, v, CONFIG_SRC_ENV);
+    }
+    for (size_t i = 0; i < nflags; i++) {
+        int k = find_key(flags[i].key);
+        if (k < 0) {
+            rc = err_set(e, CORE_EINVAL, "unknown setting %s", flags[i].key);
+            goto fail;
+        }
+        set_raw(c, k, flags[i].value, CONFIG_SRC_FLAG);
+    }
+    for (int k = 0; k < CONFIG_NKEYS; k++)
+        if ((rc = convert(c, k, e)))
+            goto fail;
+    warn_unknown_env(c, envp);
+    return 0;
+fail:
+    config_release(c);
+    return rc;
+}
+
+void config_release(struct config *c)
+{
+    for (int k = 0; k < CONFIG_NKEYS; k++)
+        free(c->raw[k]);
+    free(c->file);
+    for (size_t i = 0; i < c->nnotes; i++)
+        free(c->notes[i].text);
+    free(c->notes);
+    memset(c, 0, sizeof *c);
+}
+
+static const char *shown_value(const struct config *c, int k)
+{
+    if (keys[k].type == T_SECRET && c->raw[k][0])
+        return "********";
+    return c->raw[k];
+}
+
+void config_print(const struct config *c, FILE *out, bool json)
+{
+    if (json) {
+        json_t *root = json_object();
+        json_t *settings = json_array();
+        for (int k = 0; k < CONFIG_NKEYS; k++) {
+            json_array_append_new(
+                settings, json_pack("{s:s, s:s, s:s, s:b, s:s}", "key", keys[k].name, "value",
+                                    shown_value(c, k), "source", source_names[c->src[k]], "secret",
+                                    keys[k].type == T_SECRET, "help", keys[k].help));
+        }
+        json_object_set_new(root, "config_file", c->file ? json_string(c->file) : json_null());
+        json_object_set_new(root, "settings", settings);
+        char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        fprintf(out, "%s\n", s);
+        free(s);
+        json_decref(root);
+        return;
+    }
+    fprintf(out, "%-28s %-44s %s\n", "KEY", "VALUE", "SOURCE");
+    for (int k = 0; k < CONFIG_NKEYS; k++) {
+        const char *src = source_names[c->src[k]];
+        fprintf(out, "%-28s %-44s %s%s%s\n", keys[k].name, shown_value(c, k), src,
+                c->src[k] == CONFIG_SRC_FILE ? " " : "",
+                c->src[k] == CONFIG_SRC_FILE ? c->file : "");
+    }
+}

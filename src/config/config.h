@@ -1,0 +1,135 @@
+/* config.h: Prospect's configuration, loaded once and immutable afterwards.
+ *
+ * Precedence: built-in defaults < a KEY=VALUE file (--config FILE) < the
+ * environment < command-line flags. Every key has a type and a range; an
+ * invalid value is an error naming the key and where the value came from.
+ * Thread: load on the main thread, then read from any.
+ */
+#ifndef PROSPECT_CONFIG_H
+#define PROSPECT_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/err.h"
+
+enum config_source { CONFIG_SRC_DEFAULT, CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };
+
+/* Must match the key table in config.c (checked at start-up by a test). */
+enum config_key {
+    CONFIG_DB,
+    CONFIG_LOG_LEVEL,
+    CONFIG_LOG_FORMAT,
+    CONFIG_PORT,
+    CONFIG_BIND,
+    CONFIG_SEARCH,
+    CONFIG_LLM,
+    CONFIG_LLM_MODEL,
+    CONFIG_LLM_POLICY,
+    CONFIG_GOOGLE_API_KEY,
+    CONFIG_GEMINI_API_KEY,
+    CONFIG_TAVILY_API_KEY,
+    CONFIG_OPENAI_API_KEY,
+    CONFIG_TAVILY_BASE_URL,
+    CONFIG_GEMINI_BASE_URL,
+    CONFIG_OPENAI_BASE_URL,
+    CONFIG_SEARXNG_URL,
+    CONFIG_WEBHOOK_ENABLED,
+    CONFIG_WEBHOOK_URL,
+    CONFIG_WEBHOOK_SECRET,
+    CONFIG_MAX_BODY_BYTES,
+    CONFIG_MAX_STRING_CHARS,
+    CONFIG_MAX_LIST_ITEMS,
+    CONFIG_MAX_JSON_DEPTH,
+    CONFIG_MAX_LEADS,
+    CONFIG_HF_HOME,
+    CONFIG_TRANSFORMERS_CACHE,
+    CONFIG_SENTENCE_TRANSFORMERS_HOME,
+    CONFIG_NKEYS
+};
+
+struct config_note {
+    bool warning; /* else debug */
+    char *text;
+};
+
+struct config {
+    /* Typed values; strings are never NULL ("" when unset). */
+    const char *db;
+    const char *log_level;
+    const char *log_format;
+    int64_t port; /* 0: pick a free port */
+    const char *bind;
+    const char *search; /* auto | local | tavily | searxng */
+    const char *llm;    /* auto | heuristic | gemini | openai */
+    const char *llm_model;
+    const char *llm_policy; /* all | borderline | none */
+    const char *google_api_key;
+    const char *gemini_api_key;
+    const char *tavily_api_key;
+    const char *openai_api_key;
+    const char *tavily_base_url;
+    const char *gemini_base_url;
+    const char *openai_base_url;
+    const char *searxng_url;
+    bool webhook_enabled;
+    const char *webhook_url;
+    const char *webhook_secret;
+    int64_t max_body_bytes;
+    int64_t max_string_chars;
+    int64_t max_list_items;
+    int64_t max_json_depth;
+    int64_t max_leads;
+
+    /* Where each value came from, and the raw text (owned). */
+    enum config_source src[CONFIG_NKEYS];
+    char *raw[CONFIG_NKEYS];
+    char *file;                /* the --config file, or NULL */
+    struct config_note *notes; /* what loading noticed (unknown keys, ...) */
+    size_t nnotes;
+};
+
+/* One command-line override: key is a config key name, value its text. */
+struct config_flag {
+    const char *key;
+    const char *value;
+};
+
+/* config_load(c, file, envp, flags, nflags, e): fills c from the layers.
+ * file may be NULL; envp is an environ-style array (NULL: none); flags are
+ * borrowed for the call. Registers secrets with the logger and logs nothing
+ * itself (see config_log_notes). On failure c holds
+ * nothing to release and e names the key, the source and the problem:
+ * CORE_EINVAL for a bad value, CORE_EIO for an unreadable file, CORE_EPARSE for
+ * a malformed file line. */
+int config_load(struct config *c, const char *file, char *const *envp,
+                const struct config_flag *flags, size_t nflags, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* config_log_notes(c): logs what loading noticed (unknown keys, ignored seed
+ * variables); call once logging is set up from c. */
+void config_log_notes(const struct config *c);
+
+/* config_release(c): frees what config_load allocated. */
+void config_release(struct config *c);
+
+/* config_key_for_flag(flag): the key a command-line flag ("db" for --db) sets,
+ * or NULL when flag is not a configuration flag. Static string. */
+const char *config_key_for_flag(const char *flag);
+
+/* config_key_name(k): the variable name of k. Static string. */
+const char *config_key_name(enum config_key k);
+
+/* config_is_secret(k): whether k's value must never be shown. */
+bool config_is_secret(enum config_key k);
+
+/* config_source_name(s): "default", "file", "env" or "flag". */
+const char *config_source_name(enum config_source s);
+
+/* config_print(c, out, json): the effective configuration, one key per line
+ * (or one JSON object), with its source; secrets appear as "********". */
+void config_print(const struct config *c, FILE *out, bool json);
+
+#include "core/banned.h"
+#endif
