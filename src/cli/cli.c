@@ -27,6 +27,29 @@ static const struct command commands[] = {
      "Checks the seed's request (or a bare business context) against the same\n"
      "rules as the API, and prints every problem with its JSON path. Use - to read\n"
      "standard input. Exit code 0 when valid, 2 when not.\n"},
+    {"index", cli__cmd_index,
+     "build or update the local search corpus from HTML folders and WARC files",
+     "usage: prospect index [--db FILE] [--quiet] PATH...\n"
+     "\n"
+     "Indexes every PATH into the corpus of the store: a folder (searched for\n"
+     "*.html, *.htm, *.warc, *.warc.gz), an HTML file, or a WARC file (plain or\n"
+     "gzip). A folder's page URLs come from its manifest.tsv (PATH<TAB>URL), else\n"
+     "the page's <link rel=canonical>, else the path (host/dir/page.html). Pages\n"
+     "whose content is unchanged are skipped. Problems are reported per file and\n"
+     "do not stop the run; exit code 1 when nothing could be indexed.\n"},
+    {"search", cli__cmd_search, "search the local corpus (BM25, grouped by site)",
+     "usage: prospect search [--db FILE] [--limit N] [--format table|json] QUERY...\n"
+     "\n"
+     "Ranks the corpus's pages by BM25 over stemmed words (title and headings\n"
+     "weigh more than body text) and shows the best page of each site with a\n"
+     "snippet. The same code is the pipeline's local search provider. An empty\n"
+     "corpus is filled with the bundled sample corpus first.\n"},
+    {"queries", cli__cmd_queries, "print the search queries made from a business context",
+     "usage: prospect queries [--format text|json] [--max N] [--query Q] REQUEST.json\n"
+     "\n"
+     "Prints the queries the keyword strategy makes from the request's business\n"
+     "context (stop words removed, stemmed, weighted), one per line with its\n"
+     "strategy: user, combined, industry, pain, signal, location.\n"},
     {"config", cli__cmd_config, "print the effective configuration and where each value came from",
      "usage: prospect config [--format text|json]\n"
      "\n"

@@ -21,9 +21,22 @@ struct command {
     const char *usage;   /* the command's help text */
 };
 
-/* The command implementations (one file each). */
+/* The command implementations. */
 int cli__cmd_validate(struct cli *cli);
 int cli__cmd_config(struct cli *cli);
+int cli__cmd_index(struct cli *cli);
+int cli__cmd_search(struct cli *cli);
+int cli__cmd_queries(struct cli *cli);
+
+struct request;
+struct problems;
+
+/* cli__parse_request(cli, path, req, probs): reads path ("-": standard
+ * input) and parses it as a request or a bare business context, with the
+ * configured limits. CLI_OK with *req filled (release it); CLI_USAGE with
+ * probs filled; CLI_FAIL when the file cannot be read. */
+int cli__parse_request(struct cli *cli, const char *path, struct request *req,
+                       struct problems *probs);
 
 /* cli__read_file(path, max, out, len): reads a whole file ("-" is stdin) of
  * at most max bytes into a NUL-terminated buffer the caller frees. Prints the

@@ -51,22 +51,12 @@ int cli__cmd_validate(struct cli *cli)
     if (!path)
         return cli__usage_error("validate", "expects a request file (or - for standard input)");
 
-    char *body = NULL;
-    size_t len = 0;
-    int rc = cli__read_file(path, VALIDATE_READ_MAX, &body, &len);
-    if (rc != CLI_OK)
-        return rc;
-
-    struct request_limits lim = {
-        .max_body_bytes = (size_t)cli->cfg.max_body_bytes,
-        .max_string_chars = (size_t)cli->cfg.max_string_chars,
-        .max_list_items = (size_t)cli->cfg.max_list_items,
-        .max_depth = (int)cli->cfg.max_json_depth,
-        .max_leads = (int)cli->cfg.max_leads,
-    };
     struct request req;
     struct problems probs = {0};
-    if (request_parse(body, len, &lim, REQUEST_ALLOW_BARE, &req, &probs) == 0) {
+    int rc = cli__parse_request(cli, path, &req, &probs);
+    if (rc == CLI_FAIL)
+        return rc;
+    if (rc == CLI_OK) {
         if (json) {
             json_t *out = json_pack("{s:b, s:o}", "valid", 1, "request", request_to_json(&req));
             json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -92,6 +82,25 @@ int cli__cmd_validate(struct cli *cli)
         rc = CLI_USAGE;
     }
     problems_release(&probs);
+    return rc;
+}
+
+int cli__parse_request(struct cli *cli, const char *path, struct request *req,
+                       struct problems *probs)
+{
+    char *body = NULL;
+    size_t len = 0;
+    int rc = cli__read_file(path, VALIDATE_READ_MAX, &body, &len);
+    if (rc != CLI_OK)
+        return CLI_FAIL;
+    struct request_limits lim = {
+        .max_body_bytes = (size_t)cli->cfg.max_body_bytes,
+        .max_string_chars = (size_t)cli->cfg.max_string_chars,
+        .max_list_items = (size_t)cli->cfg.max_list_items,
+        .max_depth = (int)cli->cfg.max_json_depth,
+        .max_leads = (int)cli->cfg.max_leads,
+    };
+    rc = request_parse(body, len, &lim, REQUEST_ALLOW_BARE, req, probs) == 0 ? CLI_OK : CLI_USAGE;
     free(body);
     return rc;
 }

@@ -1,0 +1,149 @@
+/* text.c: the visible text, title and headings of a page, and the collapsing
+ * text writer the other extractors use. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/tree.h>
+
+#include "core/alloc.h"
+#include "extract/extract_int.h"
+
+void extract__tw_init(struct extract_tw *tw, size_t max)
+{
+    buf_init(&tw->out, max);
+    tw->space = false;
+    tw->newline = false;
+}
+
+void extract__tw_text(struct extract_tw *tw, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        /* ASCII white space and U+00A0 (no-break space, C2 A0) collapse. */
+        bool ws = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v';
+        if (*p == 0xC2 && p[1] == 0xA0) {
+            ws = true;
+            p++;
+        }
+        if (ws) {
+            tw->space = true;
+            continue;
+        }
+        if (tw->out.len) {
+            if (tw->newline) {
+                if (buf_putc(&tw->out, '\n'))
+                    return;
+            } else if (tw->space) {
+                if (buf_putc(&tw->out, ' '))
+                    return;
+            }
+        }
+        tw->newline = tw->space = false;
+        if (buf_putc(&tw->out, (char)*p))
+            return;
+    }
+}
+
+void extract__tw_break(struct extract_tw *tw)
+{
+    tw->newline = true;
+}
+
+char *extract__tw_finish(struct extract_tw *tw)
+{
+    return buf_detach(&tw->out);
+}
+
+static char *node_text(xmlNodePtr root, size_t max)
+{
+    struct extract_tw tw;
+    extract__tw_init(&tw, max);
+    xmlNodePtr n = root->children ? root->children : NULL;
+    while (n) {
+        if (extract__is_invisible(n)) {
+            n = extract__next(n, root, true);
+            continue;
+        }
+        if (extract__is_block(n))
+            extract__tw_break(&tw);
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+            extract__tw_text(&tw, (const char *)n->content);
+        n = extract__next(n, root, false);
+    }
+    return extract__tw_finish(&tw);
+}
+
+void extract_text(const struct extract_doc *d, struct extract_text *out)
+{
+    xmlNodePtr root = xmlDocGetRootElement(d->doc);
+    struct extract_tw body, heads;
+    extract__tw_init(&body, EXTRACT_MAX_TEXT);
+    extract__tw_init(&heads, 64 * 1024);
+    out->title = NULL;
+
+    xmlNodePtr n = root;
+    while (n) {
+        if (extract__name_is(n, "title") && !out->title) {
+            out->title = node_text(n, 4096);
+            n = extract__next(n, root, true);
+            continue;
+        }
+        if (n != root && extract__is_invisible(n)) {
+            if (extract__name_is(n, "head")) { /* the title lives in head */
+                for (xmlNodePtr c = n->children; c; c = c->next)
+                    if (extract__name_is(c, "title") && !out->title)
+                        out->title = node_text(c, 4096);
+            }
+            n = extract__next(n, root, true);
+            continue;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->name && n->name[0] == 'h' && n->name[1] >= '1' &&
+            n->name[1] <= '6' && !n->name[2]) {
+            char *h = node_text(n, 4096);
+            if (*h) {
+                extract__tw_break(&heads);
+                extract__tw_text(&heads, h);
+            }
+            free(h);
+        }
+        if (extract__is_block(n))
+            extract__tw_break(&body);
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+            extract__tw_text(&body, (const char *)n->content);
+        n = extract__next(n, root, false);
+    }
+    if (!out->title)
+        out->title = xstrdup("");
+    out->headings = extract__tw_finish(&heads);
+    out->text = extract__tw_finish(&body);
+}
+
+void extract_text_release(struct extract_text *t)
+{
+    free(t->title);
+    free(t->headings);
+    free(t->text);
+    memset(t, 0, sizeof *t);
+}
+
+char *extract_canonical(const struct extract_doc *d)
+{
+    xmlNodePtr root = xmlDocGetRootElement(d->doc);
+    for (xmlNodePtr n = root; n; n = extract__next(n, root, false)) {
+        if (extract__name_is(n, "body"))
+            break; /* canonical links belong in head */
+        if (!extract__name_is(n, "link"))
+            continue;
+        xmlChar *rel = xmlGetProp(n, (const xmlChar *)"rel");
+        bool canonical = rel && strcasecmp((const char *)rel, "canonical") == 0;
+        xmlFree(rel);
+        if (!canonical)
+            continue;
+        xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
+        char *out = href && *href ? xstrdup((const char *)href) : NULL;
+        xmlFree(href);
+        if (out)
+            return out;
+    }
+    return NULL;
+}

@@ -1,0 +1,93 @@
+/* search_local.c: the embedded search provider: the local corpus in the
+ * store, ranked by BM25 (title and headings weigh more than body text), then
+ * grouped by site. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "search/search_int.h"
+#include "text/text.h"
+
+#define LOCAL_MAX_TERMS 64
+#define LOCAL_PAGES_PER_SITE 8 /* pages fetched per wanted site, for grouping */
+
+struct local {
+    struct search_provider base;
+    struct store *st;
+};
+
+struct terms {
+    char *v[LOCAL_MAX_TERMS];
+    size_t n;
+};
+
+static int add_term(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+{
+    (void)start;
+    (void)end;
+    struct terms *t = ctx;
+    if (text_is_stopword(tok, len) || t->n == LOCAL_MAX_TERMS)
+        return 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (strlen(t->v[i]) == len && memcmp(t->v[i], tok, len) == 0)
+            return 0;
+    t->v[t->n++] = xstrndup(tok, len);
+    return 0;
+}
+
+static int local_run(struct search_provider *p, const char *query, size_t limit,
+                     struct search_results *out, struct err *e)
+{
+    struct local *l = (struct local *)p;
+    out->v = NULL;
+    out->n = 0;
+    struct terms t = {.n = 0};
+    text_tokenize(query, strlen(query), add_term, &t);
+    if (t.n == 0)
+        return err_set(e, CORE_EINVAL, "the query has no searchable words");
+    struct store_hits hits;
+    int rc = store_corpus_search(l->st, (const char *const *)t.v, t.n, limit * LOCAL_PAGES_PER_SITE,
+                                 &hits, e);
+    for (size_t i = 0; i < t.n; i++)
+        free(t.v[i]);
+    if (rc)
+        return rc;
+    out->v = xcalloc(limit ? limit : 1, sizeof *out->v);
+    for (size_t i = 0; i < hits.n; i++) {
+        struct store_hit *h = &hits.v[i];
+        struct search_result *same = NULL;
+        for (size_t k = 0; k < out->n && !same; k++)
+            if (strcmp(out->v[k].site, h->site) == 0)
+                same = &out->v[k];
+        if (same) { /* hits come best first: this page ranks below the site's best */
+            same->more = xrealloc(same->more, (same->nmore + 1) * sizeof *same->more);
+            same->more[same->nmore++] = xstrdup(h->url);
+            continue;
+        }
+        if (out->n == limit)
+            continue;
+        struct search_result *r = &out->v[out->n++];
+        r->url = xstrdup(h->url);
+        r->site = xstrdup(h->site);
+        r->title = xstrdup(h->title);
+        r->snippet = xstrdup(h->snippet);
+        r->score = h->score;
+    }
+    store_hits_release(&hits);
+    return 0;
+}
+
+static void local_free(struct search_provider *p)
+{
+    free(p);
+}
+
+static const struct search_ops local_ops = {"local", local_run, local_free};
+
+void search_local_open(struct store *st, struct search_provider **out)
+{
+    struct local *l = xcalloc(1, sizeof *l);
+    l->base.ops = &local_ops;
+    l->st = st;
+    *out = &l->base;
+}

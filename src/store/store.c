@@ -1,0 +1,80 @@
+/* store.c: picks the backend for a target and dispatches to its ops. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "store/store_int.h"
+
+int store_open(const char *target, struct store **out, struct err *e)
+{
+    if (str_has_prefix(target, "postgres://") || str_has_prefix(target, "postgresql://"))
+        return err_set(e, CORE_EUNSUP, "the PostgreSQL store is not built yet; use a SQLite file");
+    return store__sqlite_ops.open(target, out, e);
+}
+
+void store_close(struct store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+const char *store_backend(const struct store *s)
+{
+    return s->ops->name;
+}
+
+int store_begin(struct store *s, struct err *e)
+{
+    return s->ops->begin(s, e);
+}
+
+int store_commit(struct store *s, struct err *e)
+{
+    return s->ops->commit(s, e);
+}
+
+void store_rollback(struct store *s)
+{
+    s->ops->rollback(s);
+}
+
+int store_corpus_put(struct store *s, const struct store_doc *doc, enum store_put *result,
+                     struct err *e)
+{
+    return s->ops->corpus_put(s, doc, result, e);
+}
+
+int store_corpus_hash(struct store *s, const char *url, char hash[65], struct err *e)
+{
+    return s->ops->corpus_hash(s, url, hash, e);
+}
+
+int store_corpus_stats(struct store *s, int64_t *docs, int64_t *sites, struct err *e)
+{
+    return s->ops->corpus_stats(s, docs, sites, e);
+}
+
+int store_corpus_search(struct store *s, const char *const *terms, size_t nterms, size_t max,
+                        struct store_hits *out, struct err *e)
+{
+    return s->ops->corpus_search(s, terms, nterms, max, out, e);
+}
+
+void store_hits_release(struct store_hits *h)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        free(h->v[i].url);
+        free(h->v[i].site);
+        free(h->v[i].title);
+        free(h->v[i].snippet);
+    }
+    free(h->v);
+    h->v = NULL;
+    h->n = 0;
+}
+
+int store_corpus_page(struct store *s, const char *url, char **html, size_t *len, char charset[64],
+                      struct err *e)
+{
+    return s->ops->corpus_page(s, url, html, len, charset, e);
+}

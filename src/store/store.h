@@ -1,0 +1,100 @@
+/* store.h: Prospect's storage, behind one interface whatever the backend.
+ *
+ * The backend is picked from the target: a file path is SQLite (WAL, the
+ * embedded default); postgres://... is PostgreSQL (scale-out). Migrations
+ * ship inside the binary as .sql files and are applied on open. A store handle
+ * is one connection: one thread uses it at a time.
+ */
+#ifndef PROSPECT_STORE_H
+#define PROSPECT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct store;
+
+/* store_open(target, out, e): opens (creating when needed) and migrates.
+ * The caller closes *out with store_close. Errors: CORE_EIO (cannot open or
+ * migrate; e says why), CORE_EUNSUP (a backend not built in). */
+int store_open(const char *target, struct store **out, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* store_close(s): closes; NULL is fine. */
+void store_close(struct store *s);
+
+/* store_backend(s): "sqlite" or "postgres". Static string. */
+const char *store_backend(const struct store *s);
+
+/* store_begin/store_commit/store_rollback(s, e): an explicit transaction,
+ * for batches (indexing thousands of pages in one commit). */
+int store_begin(struct store *s, struct err *e) __attribute__((warn_unused_result));
+int store_commit(struct store *s, struct err *e) __attribute__((warn_unused_result));
+void store_rollback(struct store *s);
+
+/* ---- corpus: the local search engine's pages ---- */
+
+struct store_doc {
+    const char *url;  /* unique key */
+    const char *site; /* registrable domain */
+    const char *title;
+    const char *headings; /* one per line */
+    const char *body;     /* visible text */
+    const char *hash;     /* content hash (hex) of the page as fetched */
+    const char *html;     /* the page's bytes as fetched, kept compressed */
+    size_t html_len;
+    const char *charset; /* the charset they were read in */
+    int64_t fetched_at;  /* epoch ms, 0 when unknown */
+};
+
+enum store_put { STORE_ADDED, STORE_UPDATED, STORE_UNCHANGED };
+
+/* store_corpus_put(s, doc, result, e): adds or replaces the page at doc->url;
+ * a page whose hash is unchanged is left alone (*result STORE_UNCHANGED).
+ * doc is borrowed for the call. */
+int store_corpus_put(struct store *s, const struct store_doc *doc, enum store_put *result,
+                     struct err *e) __attribute__((warn_unused_result));
+
+/* store_corpus_hash(s, url, hash, e): copies the stored content hash of url
+ * into hash (65 bytes), or "" when the corpus lacks url; lets an indexer skip
+ * an unchanged page before parsing it. */
+int store_corpus_hash(struct store *s, const char *url, char hash[65], struct err *e)
+    __attribute__((warn_unused_result));
+
+/* store_corpus_stats(s, docs, sites, e): how many pages and sites. */
+int store_corpus_stats(struct store *s, int64_t *docs, int64_t *sites, struct err *e)
+    __attribute__((warn_unused_result));
+
+struct store_hit {
+    char *url, *site, *title, *snippet; /* owned */
+    double score;                       /* BM25, higher is better */
+};
+
+struct store_hits {
+    struct store_hit *v;
+    size_t n;
+};
+
+/* Field weights of the ranking: a title word counts more than a body word. */
+#define STORE_WEIGHT_TITLE 8.0
+#define STORE_WEIGHT_HEADINGS 3.0
+#define STORE_WEIGHT_BODY 1.0
+
+/* store_corpus_search(s, terms, nterms, max, out, e): pages matching any of
+ * the terms (each a word or phrase; stemmed like the index), best first by
+ * BM25 with the field weights above, at most max. out is filled (release
+ * with store_hits_release) even when empty. */
+int store_corpus_search(struct store *s, const char *const *terms, size_t nterms, size_t max,
+                        struct store_hits *out, struct err *e) __attribute__((warn_unused_result));
+
+void store_hits_release(struct store_hits *h);
+
+/* store_corpus_page(s, url, html, len, charset, e): the stored bytes of a
+ * page (NUL-terminated) and the charset they were read in (64 bytes), which
+ * the caller frees; CORE_ENOTFOUND when the corpus lacks it. */
+int store_corpus_page(struct store *s, const char *url, char **html, size_t *len, char charset[64],
+                      struct err *e) __attribute__((warn_unused_result));
+
+#include "core/banned.h"
+#endif

@@ -1,0 +1,31 @@
+/* store_int.h: the backend ops table behind store.h. */
+#ifndef PROSPECT_STORE_INT_H
+#define PROSPECT_STORE_INT_H
+
+#include "store/store.h"
+
+struct store_ops {
+    const char *name;
+    int (*open)(const char *target, struct store **out, struct err *e);
+    void (*close)(struct store *s);
+    int (*begin)(struct store *s, struct err *e);
+    int (*commit)(struct store *s, struct err *e);
+    void (*rollback)(struct store *s);
+    int (*corpus_put)(struct store *s, const struct store_doc *doc, enum store_put *result,
+                      struct err *e);
+    int (*corpus_hash)(struct store *s, const char *url, char hash[65], struct err *e);
+    int (*corpus_stats)(struct store *s, int64_t *docs, int64_t *sites, struct err *e);
+    int (*corpus_search)(struct store *s, const char *const *terms, size_t nterms, size_t max,
+                         struct store_hits *out, struct err *e);
+    int (*corpus_page)(struct store *s, const char *url, char **html, size_t *len, char charset[64],
+                       struct err *e);
+};
+
+/* Every backend's handle starts with this. */
+struct store {
+    const struct store_ops *ops;
+};
+
+extern const struct store_ops store__sqlite_ops;
+
+#endif

@@ -1,0 +1,469 @@
+/* store_sqlite.c: the SQLite backend of store.h, the embedded default.
+ *
+ * WAL journal, one connection per handle, migrations from the embedded
+ * .sql files of src/store/migrations/sqlite applied in order on open. The corpus's
+ * FTS5 index uses the "prospect" tokenizer registered here, which sees words
+ * exactly as src/text does (folded, accent-free, Snowball-stemmed), so that
+ * a query and a page agree on what a term is.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+#include <zlib.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/embed.h"
+#include "core/log.h"
+#include "store/store_int.h"
+#include "text/text.h"
+
+extern const struct embed_file store__sqlite_migrations[];
+
+struct sqlite_store {
+    struct store base;
+    sqlite3 *db;
+};
+
+static int db_err(sqlite3 *db, struct err *e, const char *what)
+{
+    return err_set(e, CORE_EIO, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
+}
+
+/* ---- the "prospect" FTS5 tokenizer ---- */
+
+struct fts_tok {
+    struct text_stemmer *stemmer;
+};
+
+struct fts_call {
+    struct fts_tok *tok;
+    void *ctx;
+    int (*emit)(void *ctx, int flags, const char *token, int n, int start, int end);
+};
+
+static int fts_create(void *unused, const char **argv, int argc, Fts5Tokenizer **out)
+{
+    (void)unused;
+    (void)argv;
+    (void)argc;
+    struct fts_tok *t = xmalloc(sizeof *t);
+    t->stemmer = text_stemmer_new();
+    *out = (Fts5Tokenizer *)t;
+    return SQLITE_OK;
+}
+
+static void fts_delete(Fts5Tokenizer *p)
+{
+    struct fts_tok *t = (struct fts_tok *)p;
+    text_stemmer_free(t->stemmer);
+    free(t);
+}
+
+static int fts_on_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+{
+    struct fts_call *c = ctx;
+    size_t n;
+    const char *stem = text_stem(c->tok->stemmer, tok, len, &n);
+    return c->emit(c->ctx, 0, stem, (int)n, (int)start, (int)end);
+}
+
+static int fts_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int n,
+                        int (*emit)(void *, int, const char *, int, int, int))
+{
+    (void)flags;
+    struct fts_call c = {(struct fts_tok *)p, ctx, emit};
+    return text_tokenize(text, (size_t)(n > 0 ? n : 0), fts_on_token, &c);
+}
+
+static int register_tokenizer(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+        return SQLITE_ERROR;
+    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (!api)
+        return SQLITE_ERROR;
+    static fts5_tokenizer tok = {fts_create, fts_delete, fts_tokenize};
+    return api->xCreateTokenizer(api, "prospect", NULL, &tok, NULL);
+}
+
+/* ---- open, migrate, transactions ---- */
+
+static int exec(sqlite3 *db, const char *sql, struct err *e)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, CORE_EIO, "%s", msg ? msg : "sqlite error");
+        sqlite3_free(msg);
+        return CORE_EIO;
+    }
+    return 0;
+}
+
+static int migrate(sqlite3 *db, struct err *e)
+{
+    int rc = exec(db,
+                  "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                  " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+                  e);
+    if (rc)
+        return rc;
+    for (const struct embed_file *m = store__sqlite_migrations; m->name; m++) {
+        int version = (int)strtol(m->name, NULL, 10);
+        sqlite3_stmt *st = NULL;
+        sqlite3_prepare_v2(db, "SELECT 1 FROM schema_migrations WHERE version = ?1", -1, &st, NULL);
+        sqlite3_bind_int(st, 1, version);
+        bool done = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        if (done)
+            continue;
+        if ((rc = exec(db, "BEGIN IMMEDIATE", e)))
+            return rc;
+        if ((rc = exec(db, (const char *)m->data, e))) {
+            char why[sizeof e->msg];
+            snprintf(why, sizeof why, "%s", e ? e->msg : "");
+            exec(db, "ROLLBACK", NULL);
+            return err_set(e, CORE_EIO, "migration %s failed: %s", m->name, why);
+        }
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO schema_migrations (version, name, applied_at)"
+                           " VALUES (?1, ?2, ?3)",
+                           -1, &st, NULL);
+        sqlite3_bind_int(st, 1, version);
+        sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, clock_now_ms());
+        int step = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (step != SQLITE_DONE) {
+            exec(db, "ROLLBACK", NULL);
+            return db_err(db, e, "recording a migration");
+        }
+        if ((rc = exec(db, "COMMIT", e)))
+            return rc;
+        log_debug("store migration applied", LOG_S("name", m->name));
+    }
+    return 0;
+}
+
+static int sq_open(const char *target, struct store **out, struct err *e)
+{
+    sqlite3 *db = NULL;
+    int rc;
+    if (sqlite3_open_v2(target, &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        rc = err_set(e, CORE_EIO, "cannot open %s: %s", target,
+                     db ? sqlite3_errmsg(db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    if ((rc = exec(db,
+                   "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                   " PRAGMA foreign_keys = ON;",
+                   e))) {
+        char why[sizeof e->msg];
+        snprintf(why, sizeof why, "%s", e ? e->msg : "");
+        rc = err_set(e, CORE_EIO, "cannot use %s as a store: %s", target, why);
+        goto fail;
+    }
+    if (register_tokenizer(db) != SQLITE_OK) {
+        rc = db_err(db, e, "registering the FTS5 tokenizer");
+        goto fail;
+    }
+    if ((rc = migrate(db, e)))
+        goto fail;
+    struct sqlite_store *s = xcalloc(1, sizeof *s);
+    s->base.ops = &store__sqlite_ops;
+    s->db = db;
+    *out = &s->base;
+    return 0;
+fail:
+    sqlite3_close(db);
+    return rc;
+}
+
+static void sq_close(struct store *base)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static int sq_begin(struct store *base, struct err *e)
+{
+    return exec(((struct sqlite_store *)base)->db, "BEGIN IMMEDIATE", e);
+}
+
+static int sq_commit(struct store *base, struct err *e)
+{
+    return exec(((struct sqlite_store *)base)->db, "COMMIT", e);
+}
+
+static void sq_rollback(struct store *base)
+{
+    exec(((struct sqlite_store *)base)->db, "ROLLBACK", NULL);
+}
+
+/* ---- corpus ---- */
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static int fts_write(sqlite3 *db, const char *cmd, int64_t id, const char *title,
+                     const char *headings, const char *body)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = cmd ? "INSERT INTO corpus_fts (corpus_fts, rowid, title, headings, body)"
+                            " VALUES ('delete', ?1, ?2, ?3, ?4)"
+                          : "INSERT INTO corpus_fts (rowid, title, headings, body)"
+                            " VALUES (?1, ?2, ?3, ?4)";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return SQLITE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, title, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, headings, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, body, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+}
+
+static int sq_corpus_put(struct store *base, const struct store_doc *d, enum store_put *result,
+                         struct err *e)
+{
+    sqlite3 *db = ((struct sqlite_store *)base)->db;
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    unsigned char *z = NULL;
+
+    /* The old row, if any: unchanged pages stop here; changed ones leave the
+     * FTS index first (external content needs the old values to delete). */
+    sqlite3_prepare_v2(db,
+                       "SELECT id, content_hash, title, headings, body FROM corpus_docs"
+                       " WHERE url = ?1",
+                       -1, &st, NULL);
+    sqlite3_bind_text(st, 1, d->url, -1, SQLITE_STATIC);
+    int64_t old_id = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        old_id = sqlite3_column_int64(st, 0);
+        if (strcmp(col_text(st, 1), d->hash) == 0) {
+            sqlite3_finalize(st);
+            *result = STORE_UNCHANGED;
+            return 0;
+        }
+        if (fts_write(db, "delete", old_id, col_text(st, 2), col_text(st, 3), col_text(st, 4))) {
+            sqlite3_finalize(st);
+            return db_err(db, e, "updating the corpus index");
+        }
+    }
+    sqlite3_finalize(st);
+
+    uLongf zlen = compressBound((uLong)d->html_len);
+    z = xmalloc(zlen);
+    if (compress2(z, &zlen, (const Bytef *)d->html, (uLong)d->html_len, 6) != Z_OK) {
+        rc = err_set(e, CORE_EINTERNAL, "compressing %s failed", d->url);
+        goto out;
+    }
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO corpus_docs (url, site, title, headings, body, content_hash,"
+                       " html_z, html_len, fetched_at, indexed_at, charset)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                       " ON CONFLICT (url) DO UPDATE SET site = excluded.site,"
+                       " title = excluded.title, headings = excluded.headings,"
+                       " body = excluded.body, content_hash = excluded.content_hash,"
+                       " html_z = excluded.html_z, html_len = excluded.html_len,"
+                       " fetched_at = excluded.fetched_at, indexed_at = excluded.indexed_at,"
+                       " charset = excluded.charset"
+                       " RETURNING id",
+                       -1, &st, NULL);
+    sqlite3_bind_text(st, 1, d->url, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, d->site, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, d->title ? d->title : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, d->headings ? d->headings : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, d->body ? d->body : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, d->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 7, z, (int)zlen, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)d->html_len);
+    if (d->fetched_at)
+        sqlite3_bind_int64(st, 9, d->fetched_at);
+    else
+        sqlite3_bind_null(st, 9);
+    sqlite3_bind_int64(st, 10, clock_now_ms());
+    sqlite3_bind_text(st, 11, d->charset ? d->charset : "UTF-8", -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_err(db, e, "storing a corpus page");
+        goto out;
+    }
+    int64_t id = sqlite3_column_int64(st, 0);
+    if (fts_write(db, NULL, id, d->title ? d->title : "", d->headings ? d->headings : "",
+                  d->body ? d->body : "")) {
+        rc = db_err(db, e, "indexing a corpus page");
+        goto out;
+    }
+    *result = old_id < 0 ? STORE_ADDED : STORE_UPDATED;
+out:
+    sqlite3_finalize(st);
+    free(z);
+    return rc;
+}
+
+static int sq_corpus_hash(struct store *base, const char *url, char hash[65], struct err *e)
+{
+    sqlite3 *db = ((struct sqlite_store *)base)->db;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT content_hash FROM corpus_docs WHERE url = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_err(db, e, "reading the corpus");
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    hash[0] = '\0';
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(hash, 65, "%s", col_text(st, 0));
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int sq_corpus_stats(struct store *base, int64_t *docs, int64_t *sites, struct err *e)
+{
+    sqlite3 *db = ((struct sqlite_store *)base)->db;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT count(*), count(DISTINCT site) FROM corpus_docs", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return db_err(db, e, "counting the corpus");
+    }
+    *docs = sqlite3_column_int64(st, 0);
+    *sites = sqlite3_column_int64(st, 1);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* Builds an FTS5 MATCH expression: each term quoted (so no term is read as
+ * syntax), joined with OR; BM25 then favours pages matching more of them. */
+static int match_expr(const char *const *terms, size_t nterms, struct buf *out)
+{
+    int rc = 0;
+    for (size_t i = 0; i < nterms; i++) {
+        if (!terms[i] || !*terms[i])
+            continue;
+        if (out->len)
+            rc |= buf_puts(out, " OR ");
+        rc |= buf_putc(out, '"');
+        for (const char *p = terms[i]; *p; p++)
+            rc |= *p == '"' ? buf_puts(out, "\"\"") : buf_putc(out, *p);
+        rc |= buf_putc(out, '"');
+    }
+    return rc;
+}
+
+static int sq_corpus_search(struct store *base, const char *const *terms, size_t nterms, size_t max,
+                            struct store_hits *out, struct err *e)
+{
+    sqlite3 *db = ((struct sqlite_store *)base)->db;
+    out->v = NULL;
+    out->n = 0;
+    struct buf expr;
+    buf_init(&expr, 64 * 1024);
+    if (match_expr(terms, nterms, &expr)) {
+        buf_release(&expr);
+        return err_set(e, CORE_ETOOBIG, "search query too long");
+    }
+    if (expr.len == 0) {
+        buf_release(&expr);
+        return 0;
+    }
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT d.url, d.site, d.title,"
+             " snippet(corpus_fts, 2, '', '', ' ... ', 24),"
+             " bm25(corpus_fts, %.1f, %.1f, %.1f) AS r"
+             " FROM corpus_fts JOIN corpus_docs d ON d.id = corpus_fts.rowid"
+             " WHERE corpus_fts MATCH ?1 ORDER BY r LIMIT ?2",
+             STORE_WEIGHT_TITLE, STORE_WEIGHT_HEADINGS, STORE_WEIGHT_BODY);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        buf_release(&expr);
+        return db_err(db, e, "searching the corpus");
+    }
+    sqlite3_bind_text(st, 1, expr.data, (int)expr.len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    size_t cap = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->v = xrealloc(out->v, cap * sizeof *out->v);
+        }
+        struct store_hit *h = &out->v[out->n++];
+        h->url = xstrdup(col_text(st, 0));
+        h->site = xstrdup(col_text(st, 1));
+        h->title = xstrdup(col_text(st, 2));
+        h->snippet = xstrdup(col_text(st, 3));
+        for (char *c = h->snippet; *c; c++) /* one line: blocks become spaces */
+            if (*c == '\n')
+                *c = ' ';
+        h->score = -sqlite3_column_double(st, 4);
+    }
+    int rc = 0;
+    if (step != SQLITE_DONE) {
+        rc = db_err(db, e, "searching the corpus");
+        store_hits_release(out);
+    }
+    sqlite3_finalize(st);
+    buf_release(&expr);
+    return rc;
+}
+
+static int sq_corpus_page(struct store *base, const char *url, char **html, size_t *len,
+                          char charset[64], struct err *e)
+{
+    sqlite3 *db = ((struct sqlite_store *)base)->db;
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db, "SELECT html_z, html_len, charset FROM corpus_docs WHERE url = ?1", -1,
+                       &st, NULL);
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    int rc = 0;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = err_set(e, CORE_ENOTFOUND, "%s is not in the corpus", url);
+        goto out;
+    }
+    uLongf n = (uLongf)sqlite3_column_int64(st, 1);
+    char *p = xmalloc((size_t)n + 1);
+    if (uncompress((Bytef *)p, &n, sqlite3_column_blob(st, 0),
+                   (uLong)sqlite3_column_bytes(st, 0)) != Z_OK) {
+        free(p);
+        rc = err_set(e, CORE_EIO, "the stored copy of %s is damaged", url);
+        goto out;
+    }
+    p[n] = '\0';
+    snprintf(charset, 64, "%s", col_text(st, 2));
+    *html = p;
+    *len = (size_t)n;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+const struct store_ops store__sqlite_ops = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .corpus_put = sq_corpus_put,
+    .corpus_hash = sq_corpus_hash,
+    .corpus_stats = sq_corpus_stats,
+    .corpus_search = sq_corpus_search,
+    .corpus_page = sq_corpus_page,
+};
