@@ -70,9 +70,11 @@ int cli__cmd_index(struct cli *cli)
     }
     store_close(st);
     free(paths);
-    /* Problems with some inputs do not fail the run; having nothing usable does. */
-    if (rc == CLI_OK && s.added + s.updated + s.unchanged == 0 && s.errors + s.skipped > 0)
+    /* Problems with some inputs do not fail the run; finding no page does. */
+    if (rc == CLI_OK && s.added + s.updated + s.unchanged == 0) {
+        fprintf(stderr, "prospect index: no page could be indexed\n");
         rc = CLI_FAIL;
+    }
     return rc;
 }
 

@@ -29,7 +29,8 @@ struct warc_reader {
     size_t len, pos; /* unread bytes are buf[pos..len) */
     int64_t offset;  /* stream offset of buf[pos] */
     bool eof, failed;
-    bool pending; /* a version line was consumed by resync */
+    int64_t line_start; /* stream offset of the last line read */
+    bool pending;       /* a version line was consumed by resync */
     int64_t pending_offset;
     size_t max_record;
 };
@@ -80,7 +81,13 @@ static bool fill(struct warc_reader *r)
             return false;
         }
         if (n == 0) {
-            r->eof = true;
+            /* zlib reports a gzip stream cut short only through gzerror */
+            int zerr = Z_OK;
+            gzerror(r->gz, &zerr);
+            if (zerr != Z_OK && zerr != Z_STREAM_END)
+                r->failed = true;
+            else
+                r->eof = true;
             return false;
         }
         r->len = (size_t)n;
@@ -104,6 +111,7 @@ static bool fill(struct warc_reader *r)
 static int read_line(struct warc_reader *r, struct buf *line)
 {
     buf_reset(line);
+    r->line_start = r->offset;
     bool any = false, too_long = false;
     while (fill(r)) {
         any = true;
@@ -172,7 +180,7 @@ static void resync(struct warc_reader *r, struct buf *line)
     while ((rc = read_line(r, line)) != 0) {
         if (rc > 0 && strncmp(line->data, "WARC/", 5) == 0) {
             r->pending = true;
-            r->pending_offset = r->offset - (int64_t)line->len - 1;
+            r->pending_offset = r->line_start;
             return;
         }
     }
@@ -199,7 +207,7 @@ int warc_next(struct warc_reader *r, struct warc_record *rec, struct err *e)
                                "the file is damaged or truncated (decompression failed)");
             return 0;
         }
-        rec->offset = r->offset - (int64_t)line.len - 1;
+        rec->offset = r->line_start;
         if (rc < 0 || strncmp(line.data, "WARC/", 5) != 0) {
             err_set(e, CORE_EPARSE, "no WARC record at offset %lld", (long long)rec->offset);
             resync(r, &line);

@@ -16,30 +16,29 @@ void extract__tw_init(struct extract_tw *tw, size_t max)
     tw->newline = false;
 }
 
+static bool is_ws(const unsigned char *p)
+{
+    return *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v' ||
+           (p[0] == 0xC2 && p[1] == 0xA0); /* U+00A0, no-break space */
+}
+
 void extract__tw_text(struct extract_tw *tw, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        /* ASCII white space and U+00A0 (no-break space, C2 A0) collapse. */
-        bool ws = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v';
-        if (*p == 0xC2 && p[1] == 0xA0) {
-            ws = true;
-            p++;
-        }
-        if (ws) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        if (is_ws(p)) {
+            p += *p == 0xC2 ? 2 : 1;
             tw->space = true;
             continue;
         }
-        if (tw->out.len) {
-            if (tw->newline) {
-                if (buf_putc(&tw->out, '\n'))
-                    return;
-            } else if (tw->space) {
-                if (buf_putc(&tw->out, ' '))
-                    return;
-            }
-        }
+        const unsigned char *run = p;
+        while (*p && !is_ws(p))
+            p++;
+        if (tw->out.len && (tw->newline || tw->space) &&
+            buf_putc(&tw->out, tw->newline ? '\n' : ' '))
+            return;
         tw->newline = tw->space = false;
-        if (buf_putc(&tw->out, (char)*p))
+        if (buf_append(&tw->out, run, (size_t)(p - run)))
             return;
     }
 }

@@ -146,41 +146,56 @@ void query_terms_release(struct query_terms *t)
     t->n = 0;
 }
 
-struct builder {
-    struct query_list *out;
-    size_t max;
+/* Candidate queries of one strategy, in order of preference. */
+struct bucket {
+    char *v[8];
+    size_t n;
 };
 
-/* Adds a query unless the list is full or holds the same words already. */
-static void add(struct builder *b, enum query_strategy s, const char *text)
+static void bucket_add(struct bucket *b, struct buf *q)
 {
-    char *q = str_trim_dup(text);
-    /* collapse inner runs of spaces */
-    char *w = q;
-    for (char *r = q; *r; r++)
-        if (*r != ' ' || (w > q && w[-1] != ' '))
-            *w++ = *r;
-    *w = '\0';
-    bool dup = !*q;
-    for (size_t i = 0; !dup && i < b->out->n; i++)
-        dup = strcasecmp(b->out->v[i].text, q) == 0;
-    if (dup || b->out->n >= b->max) {
-        free(q);
-        return;
-    }
-    b->out->v[b->out->n].text = q;
-    b->out->v[b->out->n].strategy = s;
-    b->out->n++;
+    if (b->n < sizeof b->v / sizeof *b->v && q->len)
+        b->v[b->n++] = str_trim_dup(buf_cstr(q));
+    buf_reset(q);
 }
 
-/* The first n words of terms, space-separated, into out. */
-static void top_words(const struct query_terms *t, size_t skip, size_t n, struct buf *out)
+struct stems {
+    struct text_stemmer *st;
+    char seen[32][TEXT_MAX_TOKEN + 1];
+    size_t n;
+};
+
+static int note_stem(void *ctx, const char *tok, size_t len, size_t start, size_t end)
 {
-    for (size_t i = skip; i < t->n && i < skip + n; i++) {
-        if (out->len && buf_putc(out, ' '))
+    (void)start;
+    (void)end;
+    struct stems *s = ctx;
+    size_t slen;
+    const char *stem = text_stem(s->st, tok, len, &slen);
+    if (s->n < 32 && slen <= TEXT_MAX_TOKEN) {
+        memcpy(s->seen[s->n], stem, slen);
+        s->seen[s->n++][slen] = '\0';
+    }
+    return 0;
+}
+
+/* Appends up to n of terms (from skip on) whose stems q does not hold yet,
+ * so that "Healthcare" is not followed by "healthcare". */
+static void append_terms(struct buf *q, const struct query_terms *t, size_t skip, size_t n,
+                         struct text_stemmer *st)
+{
+    struct stems s = {.st = st, .n = 0};
+    text_tokenize(q->data ? q->data : "", q->len, note_stem, &s);
+    size_t added = 0;
+    for (size_t i = skip; i < t->n && added < n; i++) {
+        bool dup = false;
+        for (size_t k = 0; k < s.n && !dup; k++)
+            dup = strcmp(s.seen[k], t->v[i].stem) == 0;
+        if (dup)
+            continue;
+        if ((q->len && buf_putc(q, ' ')) || buf_puts(q, t->v[i].word))
             return;
-        if (buf_puts(out, t->v[i].word))
-            return;
+        added++;
     }
 }
 
@@ -208,6 +223,21 @@ static size_t split_places(const char *s, char places[][64], size_t max)
     return n;
 }
 
+/* Adds a query unless the list is full or holds the same text already. */
+static void take(struct query_list *out, size_t max, enum query_strategy s, char *text)
+{
+    bool dup = !*text;
+    for (size_t i = 0; !dup && i < out->n; i++)
+        dup = strcasecmp(out->v[i].text, text) == 0;
+    if (dup || out->n >= max) {
+        free(text);
+        return;
+    }
+    out->v[out->n].text = text;
+    out->v[out->n].strategy = s;
+    out->n++;
+}
+
 void query_generate(const struct request *req, size_t max, struct query_list *out)
 {
     const struct business_context *ctx = &req->ctx;
@@ -215,80 +245,95 @@ void query_generate(const struct request *req, size_t max, struct query_list *ou
         max = QUERY_DEFAULT_MAX;
     out->v = xcalloc(max, sizeof *out->v);
     out->n = 0;
-    struct builder b = {out, max};
     struct query_terms cust, prod;
     query_key_terms(ctx, 0, &cust);
     query_key_terms(ctx, 1, &prod);
+    struct text_stemmer *st = text_stemmer_new();
+    struct bucket b[QUERY_NSTRATEGIES];
+    memset(b, 0, sizeof b);
     struct buf q;
     buf_init(&q, 1024);
     const char *industry = ctx->industry_focus.n ? ctx->industry_focus.v[0] : NULL;
-    const char *product = prod.n ? prod.v[0].word : "";
     int rc = 0;
 
-    /* The user's own words come first, alone and with the context's. */
+    /* The user's own words, alone and with the context's. */
     if (*req->user_search_query) {
-        add(&b, QUERY_USER, req->user_search_query);
-        buf_reset(&q);
-        rc |= buf_printf(&q, "%s ", req->user_search_query);
-        top_words(&cust, 0, 2, &q);
-        add(&b, QUERY_COMBINED, buf_cstr(&q));
+        rc |= buf_puts(&q, req->user_search_query);
+        bucket_add(&b[QUERY_USER], &q);
+        rc |= buf_puts(&q, req->user_search_query);
+        append_terms(&q, &cust, 0, 2, st);
+        bucket_add(&b[QUERY_COMBINED], &q);
     }
-    /* Industry and customer: one query per industry (at most two). */
-    for (size_t i = 0; i < ctx->industry_focus.n && i < 2; i++) {
-        buf_reset(&q);
-        rc |= buf_printf(&q, "%s ", ctx->industry_focus.v[i]);
-        top_words(&cust, 0, 3, &q);
-        add(&b, QUERY_INDUSTRY, buf_cstr(&q));
+    /* Industry and customer: one query per industry. */
+    for (size_t i = 0; i < ctx->industry_focus.n && i < 3; i++) {
+        rc |= buf_puts(&q, ctx->industry_focus.v[i]);
+        append_terms(&q, &cust, 0, 3, st);
+        bucket_add(&b[QUERY_INDUSTRY], &q);
     }
     if (!ctx->industry_focus.n && cust.n) {
-        buf_reset(&q);
-        top_words(&cust, 0, 4, &q);
-        add(&b, QUERY_INDUSTRY, buf_cstr(&q));
+        append_terms(&q, &cust, 0, 4, st);
+        bucket_add(&b[QUERY_INDUSTRY], &q);
     }
-    /* Each pain point, anchored in the industry or customer. */
-    for (size_t i = 0; i < ctx->pain_points.n && i < 3; i++) {
-        buf_reset(&q);
-        rc |= buf_printf(&q, "%s ", ctx->pain_points.v[i]);
+    /* Each pain point, anchored in the industry or the customer. */
+    for (size_t i = 0; i < ctx->pain_points.n && i < 4; i++) {
+        rc |= buf_puts(&q, ctx->pain_points.v[i]);
         if (industry)
-            rc |= buf_puts(&q, industry);
+            rc |= buf_printf(&q, " %s", industry);
         else
-            top_words(&cust, 0, 1, &q);
-        add(&b, QUERY_PAIN, buf_cstr(&q));
+            append_terms(&q, &cust, 0, 1, st);
+        bucket_add(&b[QUERY_PAIN], &q);
     }
-    /* Buying signals: looking for, evaluating or migrating, a competitor. */
-    if (*product) {
-        buf_reset(&q);
-        rc |= buf_printf(&q, "looking for %s evaluating migrating from spreadsheets hiring ",
-                         product);
-        top_words(&cust, 0, 1, &q);
-        add(&b, QUERY_SIGNAL, buf_cstr(&q));
-    }
-    if (ctx->competitors.n) {
-        buf_reset(&q);
-        rc |= buf_printf(&q, "%s alternative replacing %s ", ctx->competitors.v[0], product);
-        if (industry)
-            rc |= buf_puts(&q, industry);
-        add(&b, QUERY_SIGNAL, buf_cstr(&q));
-    }
-    /* Location: the customer in each named place (at most two). */
-    char places[4][64];
-    size_t nplaces = split_places(*ctx->location ? ctx->location : ctx->target_market, places, 4);
-    for (size_t i = 0; i < nplaces && i < 2; i++) {
-        buf_reset(&q);
+    /* Buying signals: looking for what the user sells, moving off
+     * spreadsheets, hiring; and leaving a competitor. */
+    if (prod.n) {
         if (industry)
             rc |= buf_printf(&q, "%s ", industry);
-        top_words(&cust, industry ? 1 : 0, 2, &q);
+        rc |= buf_puts(&q, "companies looking for");
+        append_terms(&q, &prod, 0, 2, st);
+        rc |= buf_puts(&q, " evaluating migrating from spreadsheets hiring");
+        bucket_add(&b[QUERY_SIGNAL], &q);
+    }
+    for (size_t i = 0; i < ctx->competitors.n && i < 2; i++) {
+        rc |= buf_printf(&q, "%s alternative switching from %s", ctx->competitors.v[i],
+                         ctx->competitors.v[i]);
+        if (industry)
+            rc |= buf_printf(&q, " %s", industry);
+        bucket_add(&b[QUERY_SIGNAL], &q);
+    }
+    /* Location: the customer in each named place. */
+    char places[4][64];
+    size_t nplaces = split_places(*ctx->location ? ctx->location : ctx->target_market, places, 4);
+    for (size_t i = 0; i < nplaces; i++) {
+        if (industry)
+            rc |= buf_puts(&q, industry);
+        append_terms(&q, &cust, 0, 2, st);
         rc |= buf_printf(&q, " %s", places[i]);
-        add(&b, QUERY_LOCATION, buf_cstr(&q));
+        bucket_add(&b[QUERY_LOCATION], &q);
     }
     /* Nothing but a description: its own key terms. */
-    if (out->n == 0) {
-        buf_reset(&q);
-        top_words(&prod, 0, 5, &q);
-        add(&b, QUERY_INDUSTRY, buf_cstr(&q));
+    if (!b[QUERY_USER].n && !b[QUERY_INDUSTRY].n && !b[QUERY_PAIN].n) {
+        append_terms(&q, &prod, 0, 5, st);
+        bucket_add(&b[QUERY_INDUSTRY], &q);
     }
-    (void)rc; /* a capped query is still a query */
+    (void)rc; /* a query cut at the cap is still a query */
+
+    /* The user's queries first, then one of each other strategy in turn, so
+     * that a short list still searches in every way. */
+    size_t next[QUERY_NSTRATEGIES] = {0};
+    for (int s = QUERY_USER; s <= QUERY_COMBINED; s++)
+        for (; next[s] < b[s].n; next[s]++)
+            take(out, max, (enum query_strategy)s, b[s].v[next[s]]);
+    for (bool more = true; more;) {
+        more = false;
+        for (int s = QUERY_INDUSTRY; s < QUERY_NSTRATEGIES; s++) {
+            if (next[s] < b[s].n) {
+                take(out, max, (enum query_strategy)s, b[s].v[next[s]++]);
+                more = true;
+            }
+        }
+    }
     buf_release(&q);
+    text_stemmer_free(st);
     query_terms_release(&cust);
     query_terms_release(&prod);
 }

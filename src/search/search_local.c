@@ -46,12 +46,10 @@ static int local_run(struct search_provider *p, const char *query, size_t limit,
     if (t.n == 0)
         return err_set(e, CORE_EINVAL, "the query has no searchable words");
     struct store_hits hits;
-    int rc = store_corpus_search(l->st, (const char *const *)t.v, t.n, limit * LOCAL_PAGES_PER_SITE,
-                                 &hits, e);
-    for (size_t i = 0; i < t.n; i++)
-        free(t.v[i]);
+    const char *const *terms = (const char *const *)t.v;
+    int rc = store_corpus_search(l->st, terms, t.n, limit * LOCAL_PAGES_PER_SITE, &hits, e);
     if (rc)
-        return rc;
+        goto out;
     out->v = xcalloc(limit ? limit : 1, sizeof *out->v);
     for (size_t i = 0; i < hits.n; i++) {
         struct store_hit *h = &hits.v[i];
@@ -70,11 +68,17 @@ static int local_run(struct search_provider *p, const char *query, size_t limit,
         r->url = xstrdup(h->url);
         r->site = xstrdup(h->site);
         r->title = xstrdup(h->title);
-        r->snippet = xstrdup(h->snippet);
         r->score = h->score;
+        if ((rc = store_corpus_snippet(l->st, terms, t.n, h->id, &r->snippet, e)))
+            break;
     }
     store_hits_release(&hits);
-    return 0;
+    if (rc)
+        search_results_release(out);
+out:
+    for (size_t i = 0; i < t.n; i++)
+        free(t.v[i]);
+    return rc;
 }
 
 static void local_free(struct search_provider *p)

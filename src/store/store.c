@@ -66,11 +66,16 @@ void store_hits_release(struct store_hits *h)
         free(h->v[i].url);
         free(h->v[i].site);
         free(h->v[i].title);
-        free(h->v[i].snippet);
     }
     free(h->v);
     h->v = NULL;
     h->n = 0;
+}
+
+int store_corpus_snippet(struct store *s, const char *const *terms, size_t nterms, int64_t id,
+                         char **out, struct err *e)
+{
+    return s->ops->corpus_snippet(s, terms, nterms, id, out, e);
 }
 
 int store_corpus_page(struct store *s, const char *url, char **html, size_t *len, char charset[64],

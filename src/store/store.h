@@ -67,8 +67,9 @@ int store_corpus_stats(struct store *s, int64_t *docs, int64_t *sites, struct er
     __attribute__((warn_unused_result));
 
 struct store_hit {
-    char *url, *site, *title, *snippet; /* owned */
-    double score;                       /* BM25, higher is better */
+    int64_t id;               /* for store_corpus_snippet */
+    char *url, *site, *title; /* owned */
+    double score;             /* BM25, higher is better */
 };
 
 struct store_hits {
@@ -89,6 +90,13 @@ int store_corpus_search(struct store *s, const char *const *terms, size_t nterms
                         struct store_hits *out, struct err *e) __attribute__((warn_unused_result));
 
 void store_hits_release(struct store_hits *h);
+
+/* store_corpus_snippet(s, terms, nterms, id, out, e): a short extract of page
+ * id's text around the terms, which the caller frees ("" when none match).
+ * Separate from the search, because it re-reads the page: callers ask only
+ * for the pages they show. */
+int store_corpus_snippet(struct store *s, const char *const *terms, size_t nterms, int64_t id,
+                         char **out, struct err *e) __attribute__((warn_unused_result));
 
 /* store_corpus_page(s, url, html, len, charset, e): the stored bytes of a
  * page (NUL-terminated) and the charset they were read in (64 bytes), which

@@ -17,6 +17,8 @@ struct store_ops {
     int (*corpus_stats)(struct store *s, int64_t *docs, int64_t *sites, struct err *e);
     int (*corpus_search)(struct store *s, const char *const *terms, size_t nterms, size_t max,
                          struct store_hits *out, struct err *e);
+    int (*corpus_snippet)(struct store *s, const char *const *terms, size_t nterms, int64_t id,
+                          char **out, struct err *e);
     int (*corpus_page)(struct store *s, const char *url, char **html, size_t *len, char charset[64],
                        struct err *e);
 };

@@ -23,10 +23,57 @@
 
 extern const struct embed_file store__sqlite_migrations[];
 
+#define STMT_CACHE 16
+
 struct sqlite_store {
     struct store base;
     sqlite3 *db;
+    struct {
+        const char *sql; /* a static string: the cache key is its address */
+        sqlite3_stmt *st;
+    } cache[STMT_CACHE];
 };
+
+/* The hot statements are prepared once per connection and reused. */
+static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql)
+{
+    int free_slot = -1;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (s->cache[i].sql == sql)
+            return s->cache[i].st;
+        if (!s->cache[i].sql && free_slot < 0)
+            free_slot = i;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+        return NULL;
+    if (free_slot >= 0) {
+        s->cache[free_slot].sql = sql;
+        s->cache[free_slot].st = st;
+    }
+    return st;
+}
+
+/* Ends a use of a statement from prep(): reset for the next use (or
+ * finalized when the cache was full). */
+static void done(struct sqlite_store *s, sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (s->cache[i].st == st) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return;
+        }
+    }
+    sqlite3_finalize(st);
+}
+
+#define XSTR(x) #x
+#define STR(x) XSTR(x)
+#define BM25_WEIGHTS                                                                               \
+    STR(STORE_WEIGHT_TITLE) ", " STR(STORE_WEIGHT_HEADINGS) ", " STR(STORE_WEIGHT_BODY)
 
 static int db_err(sqlite3 *db, struct err *e, const char *what)
 {
@@ -192,6 +239,8 @@ fail:
 static void sq_close(struct store *base)
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
+    for (int i = 0; i < STMT_CACHE; i++)
+        sqlite3_finalize(s->cache[i].st);
     sqlite3_close(s->db);
     free(s);
 }
@@ -219,73 +268,81 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-static int fts_write(sqlite3 *db, const char *cmd, int64_t id, const char *title,
+static const char SQL_FTS_DELETE[] =
+    "INSERT INTO corpus_fts (corpus_fts, rowid, title, headings, body)"
+    " VALUES ('delete', ?1, ?2, ?3, ?4)";
+static const char SQL_FTS_INSERT[] =
+    "INSERT INTO corpus_fts (rowid, title, headings, body) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_DOC_OLD[] =
+    "SELECT id, content_hash, title, headings, body FROM corpus_docs WHERE url = ?1";
+static const char SQL_DOC_UPSERT[] =
+    "INSERT INTO corpus_docs (url, site, title, headings, body, content_hash,"
+    " html_z, html_len, fetched_at, indexed_at, charset)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    " ON CONFLICT (url) DO UPDATE SET site = excluded.site,"
+    " title = excluded.title, headings = excluded.headings,"
+    " body = excluded.body, content_hash = excluded.content_hash,"
+    " html_z = excluded.html_z, html_len = excluded.html_len,"
+    " fetched_at = excluded.fetched_at, indexed_at = excluded.indexed_at,"
+    " charset = excluded.charset"
+    " RETURNING id";
+static const char SQL_DOC_HASH[] = "SELECT content_hash FROM corpus_docs WHERE url = ?1";
+
+static int fts_write(struct sqlite_store *s, const char *sql, int64_t id, const char *title,
                      const char *headings, const char *body)
 {
-    sqlite3_stmt *st = NULL;
-    const char *sql = cmd ? "INSERT INTO corpus_fts (corpus_fts, rowid, title, headings, body)"
-                            " VALUES ('delete', ?1, ?2, ?3, ?4)"
-                          : "INSERT INTO corpus_fts (rowid, title, headings, body)"
-                            " VALUES (?1, ?2, ?3, ?4)";
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    sqlite3_stmt *st = prep(s, sql);
+    if (!st)
         return SQLITE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, title, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, headings, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, body, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    done(s, st);
     return rc == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 }
 
 static int sq_corpus_put(struct store *base, const struct store_doc *d, enum store_put *result,
                          struct err *e)
 {
-    sqlite3 *db = ((struct sqlite_store *)base)->db;
-    sqlite3_stmt *st = NULL;
+    struct sqlite_store *s = (struct sqlite_store *)base;
     int rc = 0;
     unsigned char *z = NULL;
 
     /* The old row, if any: unchanged pages stop here; changed ones leave the
      * FTS index first (external content needs the old values to delete). */
-    sqlite3_prepare_v2(db,
-                       "SELECT id, content_hash, title, headings, body FROM corpus_docs"
-                       " WHERE url = ?1",
-                       -1, &st, NULL);
+    sqlite3_stmt *st = prep(s, SQL_DOC_OLD);
+    if (!st)
+        return db_err(s->db, e, "reading the corpus");
     sqlite3_bind_text(st, 1, d->url, -1, SQLITE_STATIC);
     int64_t old_id = -1;
     if (sqlite3_step(st) == SQLITE_ROW) {
         old_id = sqlite3_column_int64(st, 0);
         if (strcmp(col_text(st, 1), d->hash) == 0) {
-            sqlite3_finalize(st);
+            done(s, st);
             *result = STORE_UNCHANGED;
             return 0;
         }
-        if (fts_write(db, "delete", old_id, col_text(st, 2), col_text(st, 3), col_text(st, 4))) {
-            sqlite3_finalize(st);
-            return db_err(db, e, "updating the corpus index");
+        if (fts_write(s, SQL_FTS_DELETE, old_id, col_text(st, 2), col_text(st, 3),
+                      col_text(st, 4))) {
+            done(s, st);
+            return db_err(s->db, e, "updating the corpus index");
         }
     }
-    sqlite3_finalize(st);
+    done(s, st);
 
     uLongf zlen = compressBound((uLong)d->html_len);
     z = xmalloc(zlen);
-    if (compress2(z, &zlen, (const Bytef *)d->html, (uLong)d->html_len, 6) != Z_OK) {
-        rc = err_set(e, CORE_EINTERNAL, "compressing %s failed", d->url);
-        goto out;
+    if (compress2(z, &zlen, (const Bytef *)d->html, (uLong)d->html_len, Z_BEST_SPEED) != Z_OK) {
+        free(z);
+        return err_set(e, CORE_EINTERNAL, "compressing %s failed", d->url);
     }
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO corpus_docs (url, site, title, headings, body, content_hash,"
-                       " html_z, html_len, fetched_at, indexed_at, charset)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-                       " ON CONFLICT (url) DO UPDATE SET site = excluded.site,"
-                       " title = excluded.title, headings = excluded.headings,"
-                       " body = excluded.body, content_hash = excluded.content_hash,"
-                       " html_z = excluded.html_z, html_len = excluded.html_len,"
-                       " fetched_at = excluded.fetched_at, indexed_at = excluded.indexed_at,"
-                       " charset = excluded.charset"
-                       " RETURNING id",
-                       -1, &st, NULL);
+    st = prep(s, SQL_DOC_UPSERT);
+    if (!st) {
+        free(z);
+        return db_err(s->db, e, "storing a corpus page");
+    }
     sqlite3_bind_text(st, 1, d->url, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, d->site, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, d->title ? d->title : "", -1, SQLITE_STATIC);
@@ -301,34 +358,33 @@ static int sq_corpus_put(struct store *base, const struct store_doc *d, enum sto
     sqlite3_bind_int64(st, 10, clock_now_ms());
     sqlite3_bind_text(st, 11, d->charset ? d->charset : "UTF-8", -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = db_err(db, e, "storing a corpus page");
+        rc = db_err(s->db, e, "storing a corpus page");
         goto out;
     }
     int64_t id = sqlite3_column_int64(st, 0);
-    if (fts_write(db, NULL, id, d->title ? d->title : "", d->headings ? d->headings : "",
+    if (fts_write(s, SQL_FTS_INSERT, id, d->title ? d->title : "", d->headings ? d->headings : "",
                   d->body ? d->body : "")) {
-        rc = db_err(db, e, "indexing a corpus page");
+        rc = db_err(s->db, e, "indexing a corpus page");
         goto out;
     }
     *result = old_id < 0 ? STORE_ADDED : STORE_UPDATED;
 out:
-    sqlite3_finalize(st);
+    done(s, st);
     free(z);
     return rc;
 }
 
 static int sq_corpus_hash(struct store *base, const char *url, char hash[65], struct err *e)
 {
-    sqlite3 *db = ((struct sqlite_store *)base)->db;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT content_hash FROM corpus_docs WHERE url = ?1", -1, &st,
-                           NULL) != SQLITE_OK)
-        return db_err(db, e, "reading the corpus");
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, SQL_DOC_HASH);
+    if (!st)
+        return db_err(s->db, e, "reading the corpus");
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
     hash[0] = '\0';
     if (sqlite3_step(st) == SQLITE_ROW)
         snprintf(hash, 65, "%s", col_text(st, 0));
-    sqlite3_finalize(st);
+    done(s, st);
     return 0;
 }
 
@@ -382,16 +438,13 @@ static int sq_corpus_search(struct store *base, const char *const *terms, size_t
         buf_release(&expr);
         return 0;
     }
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT d.url, d.site, d.title,"
-             " snippet(corpus_fts, 2, '', '', ' ... ', 24),"
-             " bm25(corpus_fts, %.1f, %.1f, %.1f) AS r"
-             " FROM corpus_fts JOIN corpus_docs d ON d.id = corpus_fts.rowid"
-             " WHERE corpus_fts MATCH ?1 ORDER BY r LIMIT ?2",
-             STORE_WEIGHT_TITLE, STORE_WEIGHT_HEADINGS, STORE_WEIGHT_BODY);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    static const char sql[] = "SELECT d.id, d.url, d.site, d.title, f.r FROM"
+                              " (SELECT rowid, bm25(corpus_fts, " BM25_WEIGHTS ") AS r"
+                              "  FROM corpus_fts WHERE corpus_fts MATCH ?1 ORDER BY r LIMIT ?2)"
+                              " AS f JOIN corpus_docs d ON d.id = f.rowid ORDER BY f.r";
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, sql);
+    if (!st) {
         buf_release(&expr);
         return db_err(db, e, "searching the corpus");
     }
@@ -405,13 +458,10 @@ static int sq_corpus_search(struct store *base, const char *const *terms, size_t
             out->v = xrealloc(out->v, cap * sizeof *out->v);
         }
         struct store_hit *h = &out->v[out->n++];
-        h->url = xstrdup(col_text(st, 0));
-        h->site = xstrdup(col_text(st, 1));
-        h->title = xstrdup(col_text(st, 2));
-        h->snippet = xstrdup(col_text(st, 3));
-        for (char *c = h->snippet; *c; c++) /* one line: blocks become spaces */
-            if (*c == '\n')
-                *c = ' ';
+        h->id = sqlite3_column_int64(st, 0);
+        h->url = xstrdup(col_text(st, 1));
+        h->site = xstrdup(col_text(st, 2));
+        h->title = xstrdup(col_text(st, 3));
         h->score = -sqlite3_column_double(st, 4);
     }
     int rc = 0;
@@ -419,9 +469,39 @@ static int sq_corpus_search(struct store *base, const char *const *terms, size_t
         rc = db_err(db, e, "searching the corpus");
         store_hits_release(out);
     }
-    sqlite3_finalize(st);
+    done(s, st);
     buf_release(&expr);
     return rc;
+}
+
+static int sq_corpus_snippet(struct store *base, const char *const *terms, size_t nterms,
+                             int64_t id, char **out, struct err *e)
+{
+    sqlite3 *db = ((struct sqlite_store *)base)->db;
+    struct buf expr;
+    buf_init(&expr, 64 * 1024);
+    *out = NULL;
+    if (match_expr(terms, nterms, &expr) || expr.len == 0) {
+        buf_release(&expr);
+        *out = xstrdup("");
+        return 0;
+    }
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "SELECT snippet(corpus_fts, 2, '', '', ' ... ', 24) FROM corpus_fts"
+                               " WHERE corpus_fts MATCH ?1 AND rowid = ?2");
+    if (!st) {
+        buf_release(&expr);
+        return db_err(db, e, "reading a snippet");
+    }
+    sqlite3_bind_text(st, 1, expr.data, (int)expr.len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    *out = xstrdup(sqlite3_step(st) == SQLITE_ROW ? col_text(st, 0) : "");
+    for (char *c = *out; *c; c++) /* one line: blocks become spaces */
+        if (*c == '\n')
+            *c = ' ';
+    done(s, st);
+    buf_release(&expr);
+    return 0;
 }
 
 static int sq_corpus_page(struct store *base, const char *url, char **html, size_t *len,
@@ -465,5 +545,6 @@ const struct store_ops store__sqlite_ops = {
     .corpus_hash = sq_corpus_hash,
     .corpus_stats = sq_corpus_stats,
     .corpus_search = sq_corpus_search,
+    .corpus_snippet = sq_corpus_snippet,
     .corpus_page = sq_corpus_page,
 };
