@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # bench/index-search.sh [COMPANIES]: index throughput and query latency of the
 # embedded search engine on a corpus scaled to ~50,000 pages (COMPANIES,
-# default 11500), side by side with the seed's stack (BeautifulSoup + lxml
+# default 12400), side by side with the seed's stack (BeautifulSoup + lxml
 # into SQLite FTS5, bench/peer_index_search.py). Needs a Release build in
 # build/ and Debian's python3-bs4 and python3-lxml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-companies=${1:-11500}
+companies=${1:-12400}
 work=${BENCH_DIR:-/tmp/prospect-bench-index}
 mkdir -p "$work"
 [ -x build/prospect ] && [ -x build/bench/bench_search ] || { echo "build first: cmake --build build"; exit 1; }

@@ -50,6 +50,16 @@ static const struct command commands[] = {
      "Prints the queries the keyword strategy makes from the request's business\n"
      "context (stop words removed, stemmed, weighted), one per line with its\n"
      "strategy: user, combined, industry, pain, signal, location.\n"},
+    {"extract", cli__cmd_extract, "extract lead fields (contacts, size, industry, ...) from pages",
+     "usage: prospect extract [--format json|text] [--url URL] [--all-text] FILE.html|URL...\n"
+     "\n"
+     "Prints, for each input (a file, or an http(s) URL fetched with the page\n"
+     "fetcher's limits, robots.txt and address guard), one JSON object: url,\n"
+     "title, company_name, description, main_text, emails, phones (E.164),\n"
+     "social, address, industry, company_size, founded, technologies and\n"
+     "provenance. One object per line when there are several inputs. --url gives\n"
+     "the address of a single input file. --all-text puts every visible word in\n"
+     "main_text (the floor that main-text extraction is measured against).\n"},
     {"config", cli__cmd_config, "print the effective configuration and where each value came from",
      "usage: prospect config [--format text|json]\n"
      "\n"

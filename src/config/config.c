@@ -87,6 +87,27 @@ static const struct key keys[CONFIG_NKEYS] = {
                                NULL, NULL, "deepest JSON nesting in a request"},
     [CONFIG_MAX_LEADS] = {"PROSPECT_MAX_LEADS", T_INT, F(max_leads), "100", 1, 10000, NULL, NULL,
                           "highest max_leads_to_generate accepted"},
+    [CONFIG_FETCH_CONCURRENCY] = {"PROSPECT_FETCH_CONCURRENCY", T_INT, F(fetch_concurrency), "32",
+                                  1, 1024, NULL, NULL, "page fetches at once"},
+    [CONFIG_FETCH_PER_HOST] = {"PROSPECT_FETCH_PER_HOST", T_INT, F(fetch_per_host), "2", 1, 64,
+                               NULL, NULL, "page fetches at once to one host"},
+    [CONFIG_FETCH_CONNECT_TIMEOUT_MS] = {"PROSPECT_FETCH_CONNECT_TIMEOUT_MS", T_INT,
+                                         F(fetch_connect_timeout_ms), "5000", 100, 120000, NULL,
+                                         NULL, "connect timeout of a page fetch"},
+    [CONFIG_FETCH_TIMEOUT_MS] = {"PROSPECT_FETCH_TIMEOUT_MS", T_INT, F(fetch_timeout_ms), "15000",
+                                 100, 600000, NULL, NULL, "total time a page fetch may take"},
+    [CONFIG_FETCH_MAX_BYTES] = {"PROSPECT_FETCH_MAX_BYTES", T_INT, F(fetch_max_bytes), "2097152",
+                                1024, 64 * MiB, NULL, NULL, "largest page body"},
+    [CONFIG_FETCH_MAX_LINKS] = {"PROSPECT_FETCH_MAX_LINKS", T_INT, F(fetch_max_links), "3", 0, 20,
+                                NULL, NULL, "contact/about/imprint pages fetched per site"},
+    [CONFIG_FETCH_ROBOTS] = {"PROSPECT_FETCH_ROBOTS", T_BOOL, F(fetch_robots), "true", 0, 0, NULL,
+                             NULL, "obey robots.txt"},
+    [CONFIG_FETCH_ALLOW_PRIVATE] = {"PROSPECT_FETCH_ALLOW_PRIVATE", T_BOOL, F(fetch_allow_private),
+                                    "false", 0, 0, NULL, NULL,
+                                    "tests only: let the fetcher reach loopback addresses"},
+    [CONFIG_USER_AGENT] = {"PROSPECT_USER_AGENT", T_STR, F(user_agent),
+                           "Prospect/0.1 (B2B lead research)", 0, 0, NULL, NULL,
+                           "User-Agent of page fetches; its first word is the robots.txt token"},
     [CONFIG_HF_HOME] = {"HF_HOME", T_IGNORED, 0, "", 0, 0, NULL, NULL, "seed variable, ignored"},
     [CONFIG_TRANSFORMERS_CACHE] = {"TRANSFORMERS_CACHE", T_IGNORED, 0, "", 0, 0, NULL, NULL,
                                    "seed variable, ignored"},
@@ -351,8 +372,8 @@ static void warn_unknown_env(struct config *c, char *const *envp)
             continue;
         memcpy(name, *p, n);
         name[n] = '\0';
-        /* Variables read directly by later parts of the program. */
-        if (find_key(name) < 0 && strcmp(name, "PROSPECT_FETCH_ALLOW_PRIVATE") != 0)
+        /* PROSPECT_SAMPLE_CORPUS is read where the sample corpus is found. */
+        if (find_key(name) < 0 && strcmp(name, "PROSPECT_SAMPLE_CORPUS") != 0)
             add_note(c, true, "unknown variable %s in the environment", name);
     }
 }

@@ -43,6 +43,15 @@ enum config_key {
     CONFIG_MAX_LIST_ITEMS,
     CONFIG_MAX_JSON_DEPTH,
     CONFIG_MAX_LEADS,
+    CONFIG_FETCH_CONCURRENCY,
+    CONFIG_FETCH_PER_HOST,
+    CONFIG_FETCH_CONNECT_TIMEOUT_MS,
+    CONFIG_FETCH_TIMEOUT_MS,
+    CONFIG_FETCH_MAX_BYTES,
+    CONFIG_FETCH_MAX_LINKS,
+    CONFIG_FETCH_ROBOTS,
+    CONFIG_FETCH_ALLOW_PRIVATE,
+    CONFIG_USER_AGENT,
     CONFIG_HF_HOME,
     CONFIG_TRANSFORMERS_CACHE,
     CONFIG_SENTENCE_TRANSFORMERS_HOME,
@@ -81,6 +90,15 @@ struct config {
     int64_t max_list_items;
     int64_t max_json_depth;
     int64_t max_leads;
+    int64_t fetch_concurrency;
+    int64_t fetch_per_host;
+    int64_t fetch_connect_timeout_ms;
+    int64_t fetch_timeout_ms;
+    int64_t fetch_max_bytes;
+    int64_t fetch_max_links; /* contact/about/... pages fetched per site */
+    bool fetch_robots;
+    bool fetch_allow_private; /* tests only: lets the fetcher reach loopback */
+    const char *user_agent;
 
     /* Where each value came from, and the raw text (owned). */
     enum config_source src[CONFIG_NKEYS];

@@ -9,7 +9,10 @@
 #ifndef PROSPECT_EXTRACT_H
 #define PROSPECT_EXTRACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include <jansson.h>
 
 #include "core/err.h"
 
@@ -45,6 +48,87 @@ void extract_text_release(struct extract_text *t);
 /* extract_canonical(d): the href of <link rel="canonical">, as written
  * (possibly relative), which the caller frees; NULL when absent. */
 char *extract_canonical(const struct extract_doc *d);
+
+/* ---- lead fields of one page ---- */
+
+struct extract_list {
+    char **v; /* owned strings */
+    size_t n;
+};
+
+struct extract_email {
+    char *address;  /* lower-case domain */
+    bool role;      /* info@, sales@, ... rather than a person */
+    bool on_domain; /* the address belongs to the page's site */
+};
+
+struct extract_address {
+    char *street, *locality, *region, *postal_code, *country; /* NULL when unknown */
+};
+
+enum extract_link_kind {
+    EXTRACT_LINK_CONTACT,
+    EXTRACT_LINK_ABOUT,
+    EXTRACT_LINK_IMPRINT,
+    EXTRACT_LINK_TEAM,
+    EXTRACT_LINK_CAREERS,
+    EXTRACT_LINK_NKINDS
+};
+
+struct extract_link {
+    enum extract_link_kind kind;
+    char *url; /* absolute, same site */
+};
+
+struct extract_page {
+    char *url;          /* the page's address (may be NULL for a file) */
+    char *title;        /* <title>, else og:title, else h1 */
+    char *company_name; /* JSON-LD/microdata name, og:site_name, or from the title */
+    char *description;  /* meta description, og:description, JSON-LD description */
+    char *main_text;    /* the page's content without boilerplate */
+    struct extract_email *emails;
+    size_t nemails;
+    struct extract_list phones;                     /* E.164 */
+    struct extract_list social_network, social_url; /* parallel: "linkedin" -> URL */
+    struct extract_address address;
+    char *industry;     /* a sector of the taxonomy, or NULL */
+    char *company_size; /* "45 employees", "50-100 employees", or NULL */
+    int employees;      /* best single figure, 0 when unknown */
+    int founded;        /* year, 0 when unknown */
+    struct extract_list technologies;
+    char country[3];            /* ISO 3166 code inferred for the page, "" when unknown */
+    struct extract_link *links; /* contact, about, imprint, team, careers pages */
+    size_t nlinks;
+    struct extract_list page_types; /* schema.org types declared (NewsArticle, ...) */
+    bool is_profile;                /* og:type profile: a social network's page */
+};
+
+/* extract_page(d, country_hint, out): every lead field of a parsed page.
+ * Values are only what the page says: missing stays NULL/empty, nothing is
+ * invented. country_hint (ISO code, may be NULL) is where national phone
+ * numbers belong when the page does not say (another page of the site did).
+ * Release out with extract_page_release. */
+void extract_page(const struct extract_doc *d, const char *country_hint, struct extract_page *out);
+void extract_page_release(struct extract_page *p);
+
+/* extract_page_json(p): the `prospect extract` object (url, title,
+ * company_name, description, main_text, emails, phones, social, address,
+ * industry, company_size, founded, technologies, provenance); new
+ * reference. */
+json_t *extract_page_json(const struct extract_page *p);
+
+/* extract_main_text(d): the main content alone (no navigation, footer,
+ * cookie banner, sidebars, link lists), one block per line; caller frees. */
+char *extract_main_text(const struct extract_doc *d);
+
+/* extract_email_valid(s): whether s is an address a lead can use: dot-atom
+ * local part, a domain of DNS labels with an alphabetic top level; quoted
+ * local parts, IP literals, comments and top-level-only domains are
+ * refused on purpose. */
+bool extract_email_valid(const char *s);
+
+/* extract_link_kind_name(k): "contact", "about", "imprint", "team", "careers". */
+const char *extract_link_kind_name(enum extract_link_kind k);
 
 /* extract_sniff_charset(html, len, out, outlen): the charset named by a BOM
  * or a <meta> in the first 4 KiB, copied into out; "" when none. */

@@ -41,4 +41,36 @@ bool extract__is_invisible(xmlNodePtr n);
  * stack), or NULL at the end. */
 xmlNodePtr extract__next(xmlNodePtr n, xmlNodePtr root, bool skip_children);
 
+/* What the page's markup says about it (meta.c). Strings owned or NULL. */
+struct extract_meta {
+    char *name, *url, *description, *email, *telephone;
+    char *og_title, *og_description, *og_site_name, *og_type, *generator, *lang;
+    char *address_text; /* an address given as one string */
+    struct extract_address address;
+    struct extract_list same_as;
+    struct extract_list schema_types; /* every @type / itemtype seen */
+    int employees_min, employees_max;
+    int founded;
+    bool has_org; /* an Organization-like object was found */
+};
+
+void extract__meta(const struct extract_doc *d, struct extract_meta *m);
+void extract__meta_release(struct extract_meta *m);
+
+/* The other extractors (contacts.c, classify.c, links.c). */
+void extract__contacts(const struct extract_doc *d, const struct extract_meta *m,
+                       const char *visible_text, const char *site, struct extract_page *pg);
+void extract__size(const struct extract_meta *m, const char *text, struct extract_page *pg);
+void extract__industry(const struct extract_meta *m, const char *title, const char *headings,
+                       const char *text, struct extract_page *pg);
+void extract__technologies(const struct extract_doc *d, const struct extract_meta *m,
+                           struct extract_page *pg);
+void extract__links(const struct extract_doc *d, const char *site, struct extract_page *pg);
+
+/* extract__country_code(s): the ISO code of a country name or code, or NULL. */
+const char *extract__country_code(const char *s);
+
+/* The text of one element (whitespace collapsed, blocks as lines); caller frees. */
+char *extract__node_text(xmlNodePtr n, size_t max);
+
 #endif

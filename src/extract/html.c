@@ -127,11 +127,26 @@ bool extract__is_block(xmlNodePtr n)
     return name_in(n, blocks);
 }
 
+/* A <noscript> usually holds tracking pixels, but some sites (Discourse
+ * forums, for one) serve their whole content there for clients without
+ * JavaScript: it counts as visible when it holds paragraphs or headings. */
+static bool noscript_has_content(xmlNodePtr n)
+{
+    static const char *const blocks[] = {"p", "article", "h1", "h2", "h3", "li", "main", NULL};
+    int seen = 0;
+    for (xmlNodePtr x = n->children; x && seen < 5000; x = extract__next(x, n, false), seen++)
+        if (name_in(x, blocks))
+            return true;
+    return false;
+}
+
 bool extract__is_invisible(xmlNodePtr n)
 {
-    static const char *const hidden[] = {"script", "style",  "noscript", "template", "svg",
-                                         "iframe", "object", "embed",    "canvas",   "head",
-                                         "select", "math",   NULL};
+    static const char *const hidden[] = {"script", "style",  "template", "svg",
+                                         "iframe", "object", "embed",    "canvas",
+                                         "head",   "select", "math",     NULL};
+    if (extract__name_is(n, "noscript"))
+        return !noscript_has_content(n);
     if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE || n->type == XML_DTD_NODE)
         return true;
     if (n->type != XML_ELEMENT_NODE)

@@ -53,7 +53,7 @@ char *extract__tw_finish(struct extract_tw *tw)
     return buf_detach(&tw->out);
 }
 
-static char *node_text(xmlNodePtr root, size_t max)
+char *extract__node_text(xmlNodePtr root, size_t max)
 {
     struct extract_tw tw;
     extract__tw_init(&tw, max);
@@ -83,7 +83,7 @@ void extract_text(const struct extract_doc *d, struct extract_text *out)
     xmlNodePtr n = root;
     while (n) {
         if (extract__name_is(n, "title") && !out->title) {
-            out->title = node_text(n, 4096);
+            out->title = extract__node_text(n, 4096);
             n = extract__next(n, root, true);
             continue;
         }
@@ -91,14 +91,14 @@ void extract_text(const struct extract_doc *d, struct extract_text *out)
             if (extract__name_is(n, "head")) { /* the title lives in head */
                 for (xmlNodePtr c = n->children; c; c = c->next)
                     if (extract__name_is(c, "title") && !out->title)
-                        out->title = node_text(c, 4096);
+                        out->title = extract__node_text(c, 4096);
             }
             n = extract__next(n, root, true);
             continue;
         }
         if (n->type == XML_ELEMENT_NODE && n->name && n->name[0] == 'h' && n->name[1] >= '1' &&
             n->name[1] <= '6' && !n->name[2]) {
-            char *h = node_text(n, 4096);
+            char *h = extract__node_text(n, 4096);
             if (*h) {
                 extract__tw_break(&heads);
                 extract__tw_text(&heads, h);

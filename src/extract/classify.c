@@ -1,0 +1,354 @@
+/* classify.c: what kind of company a page describes: its size (headcount
+ * phrases or schema.org numberOfEmployees), founding year, industry (a
+ * taxonomy of sectors scored by keywords, schema.org types first) and the
+ * technologies it loads (script, link, form and iframe addresses matched
+ * against fingerprints of CRMs, marketing automation, chat, analytics,
+ * e-commerce and CMS products). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/tree.h>
+#include <pcre2.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "extract/extract_int.h"
+#include "text/text.h"
+
+/* ---- size and founding year ---- */
+
+static pcre2_code *re_size, *re_range, *re_founded;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static pcre2_code *compile(const char *p)
+{
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)p, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF,
+                                   &code, &off, NULL);
+    if (!re)
+        abort(); /* a built-in pattern; covered by the tests */
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+static void compile_all(void)
+{
+    /* "a team of 45", "45 employees", "our 12-person team", "more than 200 staff" */
+    re_size = compile("(?:(more than|over|nearly|almost|about|around|some|\\bover)\\s+)?"
+                      "\\b(\\d{1,3}(?:,\\d{3})?|\\d{1,6})\\+?\\s*(?:-\\s*person\\s+team|"
+                      "(?:full[- ]time\\s+)?(?:employees|people|staff|team members|specialists|"
+                      "professionals|colleagues|engineers|experts|consultants|mitarbeiter|salariés|"
+                      "medewerkers))|team of (?:(more than|over|about|around)\\s+)?(\\d{1,6})");
+    re_range =
+        compile("\\b(\\d{1,5})\\s*(?:-|–|to|and)\\s*(\\d{1,5})\\s+(?:employees|people|staff)");
+    re_founded =
+        compile("(?:founded|established|since|est\\.?|gegründet|fondée?|fundada|"
+                "opgericht|started)\\s+(?:in\\s+)?(?:\\w+\\s+)?((?:17|18|19|20)\\d{2})\\b");
+}
+
+static int num(const char *text, PCRE2_SIZE *ov, int group)
+{
+    if (ov[2 * group] == PCRE2_UNSET)
+        return 0;
+    char tmp[16];
+    size_t k = 0;
+    for (PCRE2_SIZE i = ov[2 * group]; i < ov[2 * group + 1] && k + 1 < sizeof tmp; i++)
+        if (isdigit((unsigned char)text[i]))
+            tmp[k++] = text[i];
+    tmp[k] = '\0';
+    return (int)strtol(tmp, NULL, 10);
+}
+
+void extract__size(const struct extract_meta *m, const char *text, struct extract_page *pg)
+{
+    pthread_once(&once, compile_all);
+    char buf[64];
+    if (m->employees_min > 0) {
+        pg->employees = m->employees_min;
+        if (m->employees_max > m->employees_min)
+            snprintf(buf, sizeof buf, "%d-%d employees", m->employees_min, m->employees_max);
+        else
+            snprintf(buf, sizeof buf, "%d employees", m->employees_min);
+        pg->company_size = xstrdup(buf);
+    } else {
+        size_t len = strlen(text);
+        pcre2_match_data *md = pcre2_match_data_create(8, NULL);
+        if (pcre2_match(re_range, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, md, NULL) >= 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            int lo = num(text, ov, 1), hi = num(text, ov, 2);
+            if (lo > 0 && hi > lo) {
+                snprintf(buf, sizeof buf, "%d-%d employees", lo, hi);
+                pg->company_size = xstrdup(buf);
+                pg->employees = (lo + hi) / 2;
+            }
+        }
+        if (!pg->company_size &&
+            pcre2_match(re_size, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, md, NULL) >= 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            int n = num(text, ov, 2);
+            bool more = ov[2] != PCRE2_UNSET || ov[6] != PCRE2_UNSET;
+            if (!n)
+                n = num(text, ov, 4);
+            if (n > 1 && n < 5000000) {
+                snprintf(buf, sizeof buf, "%d%s employees", n, more ? "+" : "");
+                pg->company_size = xstrdup(buf);
+                pg->employees = n;
+            }
+        }
+        pcre2_match_data_free(md);
+    }
+    pg->founded = m->founded;
+    if (!pg->founded) {
+        pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+        if (pcre2_match(re_founded, (PCRE2_SPTR)text, strlen(text), 0, PCRE2_NO_UTF_CHECK, md,
+                        NULL) >= 0) {
+            int y = num(text, pcre2_get_ovector_pointer(md), 1);
+            if (y >= 1700 && y <= 2100)
+                pg->founded = y;
+        }
+        pcre2_match_data_free(md);
+    }
+}
+
+/* ---- industry ---- */
+
+struct sector {
+    const char *name;
+    const char *schema; /* schema.org types that settle it, '|'-separated */
+    const char *words;  /* stemmed keywords, space-separated */
+};
+
+/* Sorted by nothing in particular; keywords are Snowball stems. */
+static const struct sector sectors[] = {
+    {"Software & SaaS", "SoftwareApplication|SoftwareCompany",
+     "softwar saa platform app cloud api develop devop subscript dashboard integr"},
+    {"IT Services", "ITService",
+     "it manag servic helpdesk network support microsoft 365 msp server backup infrastructur"},
+    {"Cybersecurity", "", "cybersecur secur threat ransomwar penetr soc firewal vulner"},
+    {"Management Consulting", "", "consult advis strategi transform advisori"},
+    {"Marketing & Advertising", "", "market agenc seo brand advertis campaign creativ"},
+    {"Healthcare", "MedicalClinic|MedicalBusiness|Physician|Hospital|MedicalOrganization",
+     "clinic patient medic health care physician physiotherapi paediatr dermatolog doctor nurs"},
+    {"Dental", "Dentist", "dental dentist dentistri orthodont implant teeth smile"},
+    {"Pharmaceuticals & Biotech", "", "pharmaceut biotech drug clinic trial laboratori molecul"},
+    {"Logistics & Transportation", "MovingCompany",
+     "logist freight transport courier haulag deliveri fleet pallet shipment warehous"},
+    {"Wholesale & Distribution", "WholesaleStore",
+     "wholesal distribut supplier distributor suppli trade stock"},
+    {"Food & Beverage", "FoodEstablishment|Bakery|Brewery|Restaurant|CafeOrCoffeeShop",
+     "food beverag bakeri bread brew beer dairi coffe meal kitchen restaur organ"},
+    {"Manufacturing", "",
+     "manufactur factori product machin cnc precis mould engin industri compon"},
+    {"Construction", "HomeAndConstructionBusiness|GeneralContractor|RoofingContractor",
+     "construct builder build contractor renov roof civil fit extens"},
+    {"Real Estate", "RealEstateAgent",
+     "real estat properti let landlord tenant rental realti home"},
+    {"Legal Services", "LegalService|Attorney",
+     "law legal solicitor attorney litig lawyer firm counsel"},
+    {"Accounting & Finance", "AccountingService|FinancialService",
+     "account tax bookkeep payrol audit cfo financ"},
+    {"Banking & Insurance", "BankOrCreditUnion|InsuranceAgency",
+     "bank insur loan mortgag credit wealth invest"},
+    {"Retail & E-commerce", "Store|OnlineStore",
+     "shop store onlin retail ecommerc cart product gear order"},
+    {"Education & Training", "EducationalOrganization|School|CollegeOrUniversity",
+     "educ train cours learn academi tutor student bootcamp class school"},
+    {"Hospitality & Travel", "Hotel|LodgingBusiness|TravelAgency",
+     "hotel guest travel resort venu inn hospit touris"},
+    {"Energy & Utilities", "", "energi solar power renew heat pump batteri ev charger electr util"},
+    {"Automotive", "AutomotiveBusiness|AutoDealer", "automot car vehicl dealer garag repair tyre"},
+    {"Agriculture", "", "farm agricultur crop livestock harvest agri"},
+    {"Media & Entertainment", "", "media entertain film music publish broadcast game"},
+    {"Non-profit", "NGO", "charit nonprofit non profit donat volunt foundat"},
+    {"Telecommunications", "", "telecom broadband fibr mobil network isp voip"},
+    {"Architecture & Engineering", "", "architect engin design structur survey"},
+    {"Human Resources & Staffing", "EmploymentAgency", "recruit staf hr talent hire payrol"},
+};
+
+struct counts {
+    struct text_stemmer *st;
+    double score[sizeof sectors / sizeof *sectors];
+    double weight;
+};
+
+static int count_word(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+{
+    (void)start;
+    (void)end;
+    struct counts *c = ctx;
+    if (len < 2 || text_is_stopword(tok, len))
+        return 0;
+    size_t sl;
+    const char *stem = text_stem(c->st, tok, len, &sl);
+    for (size_t i = 0; i < sizeof sectors / sizeof *sectors; i++) {
+        const char *w = sectors[i].words;
+        while (*w) {
+            size_t k = strcspn(w, " ");
+            if (k == sl && memcmp(w, stem, sl) == 0) {
+                c->score[i] += c->weight;
+                break;
+            }
+            w += k + (w[k] == ' ');
+        }
+    }
+    return 0;
+}
+
+static bool in_bar_list(const char *list, const char *s)
+{
+    size_t n = strlen(s);
+    while (*list) {
+        size_t k = strcspn(list, "|");
+        if (k == n && strncmp(list, s, n) == 0)
+            return true;
+        list += k + (list[k] == '|');
+    }
+    return false;
+}
+
+void extract__industry(const struct extract_meta *m, const char *title, const char *headings,
+                       const char *text, struct extract_page *pg)
+{
+    for (size_t t = 0; t < m->schema_types.n; t++)
+        for (size_t i = 0; i < sizeof sectors / sizeof *sectors; i++)
+            if (*sectors[i].schema && in_bar_list(sectors[i].schema, m->schema_types.v[t])) {
+                pg->industry = xstrdup(sectors[i].name);
+                return;
+            }
+    struct counts c;
+    memset(&c, 0, sizeof c);
+    c.st = text_stemmer_new();
+    struct {
+        const char *s;
+        double w;
+    } fields[] = {{title, 4}, {m->description, 4}, {m->og_site_name, 3}, {headings, 2}, {text, 1}};
+    for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
+        if (!fields[f].s)
+            continue;
+        c.weight = fields[f].w;
+        size_t len = strlen(fields[f].s);
+        text_tokenize(fields[f].s, len > 20000 ? 20000 : len, count_word, &c);
+    }
+    text_stemmer_free(c.st);
+    size_t best = 0;
+    for (size_t i = 1; i < sizeof sectors / sizeof *sectors; i++)
+        if (c.score[i] > c.score[best])
+            best = i;
+    if (c.score[best] >= 6) /* several mentions, or one in the title plus more */
+        pg->industry = xstrdup(sectors[best].name);
+}
+
+/* ---- technologies ---- */
+
+struct fingerprint {
+    const char *name;
+    const char *patterns; /* lower-case substrings, '|'-separated */
+};
+
+static const struct fingerprint fingerprints[] = {
+    {"HubSpot", "js.hs-scripts.com|js.hsforms.net|hs-analytics.net|hubspot.com|hs-banner.com"},
+    {"Salesforce", "webto.salesforce.com|force.com/|salesforce.com/"},
+    {"Pardot", "pardot.com|pi.pardot"},
+    {"Pipedrive", "pipedrive.com"},
+    {"Zoho CRM", "zoho.com|zohopublic|zohocdn"},
+    {"Marketo", "munchkin.marketo.net|marketo.com|mktoforms"},
+    {"Mailchimp", "chimpstatic.com|list-manage.com|mailchimp.com"},
+    {"ActiveCampaign", "activehosted.com|trackcmp.net"},
+    {"Klaviyo", "klaviyo.com"},
+    {"Intercom", "widget.intercom.io|intercomcdn.com"},
+    {"Drift", "js.driftt.com|drift.com/"},
+    {"Zendesk", "zdassets.com|zendesk.com|zopim"},
+    {"LiveChat", "livechatinc.com"},
+    {"Tawk.to", "embed.tawk.to"},
+    {"Crisp", "client.crisp.chat"},
+    {"Freshworks", "freshchat|freshdesk|freshworks"},
+    {"Google Analytics", "googletagmanager.com/gtag|google-analytics.com"},
+    {"Google Tag Manager", "googletagmanager.com/gtm.js|googletagmanager.com/ns.html"},
+    {"Matomo", "matomo"},
+    {"Plausible", "plausible.io"},
+    {"Hotjar", "hotjar.com"},
+    {"Segment", "cdn.segment.com"},
+    {"Mixpanel", "mixpanel.com"},
+    {"Meta Pixel", "connect.facebook.net"},
+    {"LinkedIn Insight", "snap.licdn.com"},
+    {"Calendly", "calendly.com"},
+    {"WordPress", "/wp-content/|/wp-includes/|wordpress"},
+    {"Shopify", "cdn.shopify.com|myshopify.com"},
+    {"Wix", "wixstatic.com|static.parastorage.com"},
+    {"Squarespace", "squarespace.com"},
+    {"Webflow", "webflow.com|website-files.com"},
+    {"Drupal", "drupal.settings|/sites/default/files|drupal"},
+    {"Joomla", "/media/jui/|joomla"},
+    {"WooCommerce", "woocommerce"},
+    {"Magento", "mage/|magento"},
+    {"BigCommerce", "bigcommerce.com"},
+    {"Stripe", "js.stripe.com"},
+    {"Cloudflare", "/cdn-cgi/"},
+    {"reCAPTCHA", "google.com/recaptcha"},
+};
+
+static void add_tech(struct extract_list *l, const char *name)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], name) == 0)
+            return;
+    l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    l->v[l->n++] = xstrdup(name);
+}
+
+void extract__technologies(const struct extract_doc *d, const struct extract_meta *m,
+                           struct extract_page *pg)
+{
+    /* One lower-case haystack of every address the page loads or posts to. */
+    struct buf hay;
+    buf_init(&hay, 1 << 20);
+    static const char *const attrs[] = {"src", "href", "action", "data-src", NULL};
+    xmlNodePtr root = xmlDocGetRootElement(d->doc);
+    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
+        if (x->type != XML_ELEMENT_NODE)
+            continue;
+        bool script = extract__name_is(x, "script");
+        if (!script && !extract__name_is(x, "link") && !extract__name_is(x, "form") &&
+            !extract__name_is(x, "iframe") && !extract__name_is(x, "img"))
+            continue;
+        for (const char *const *a = attrs; *a; a++) {
+            xmlChar *v = xmlGetProp(x, (const xmlChar *)*a);
+            if (v) {
+                int rc = buf_puts(&hay, (const char *)v) | buf_putc(&hay, '\n');
+                xmlFree(v);
+                if (rc)
+                    break;
+            }
+        }
+        if (script && x->children && x->children->content) { /* inline loaders */
+            const char *body = (const char *)x->children->content;
+            size_t n = strlen(body);
+            if (buf_append(&hay, body, n > 4096 ? 4096 : n) || buf_putc(&hay, '\n'))
+                break;
+        }
+    }
+    if (m->generator && (buf_puts(&hay, m->generator) || buf_putc(&hay, '\n')))
+        buf_reset(&hay);
+    for (char *p = hay.data; p && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    for (size_t i = 0; i < sizeof fingerprints / sizeof *fingerprints && hay.len; i++) {
+        const char *pat = fingerprints[i].patterns;
+        while (*pat) {
+            size_t k = strcspn(pat, "|");
+            char one[64];
+            snprintf(one, sizeof one, "%.*s", (int)k, pat);
+            if (strstr(hay.data, one)) {
+                add_tech(&pg->technologies, fingerprints[i].name);
+                break;
+            }
+            pat += k + (pat[k] == '|');
+        }
+    }
+    buf_release(&hay);
+}

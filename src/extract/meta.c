@@ -1,0 +1,390 @@
+/* meta.c: what a page says about itself in markup: <title>, meta
+ * description, OpenGraph, JSON-LD and microdata (schema.org Organization,
+ * LocalBusiness, Corporation and their kin), and the schema.org types it
+ * declares (NewsArticle, JobPosting, ProfilePage... tell a lead from a
+ * page that only mentions one). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/tree.h>
+
+#include "core/alloc.h"
+#include "core/str.h"
+#include "extract/extract_int.h"
+
+#define JSONLD_MAX (512 * 1024)
+
+static char *prop(xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = str_trim_dup((const char *)v);
+    xmlFree(v);
+    if (!*s) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void set_once(char **dst, char *value)
+{
+    if (!*dst && value && *value)
+        *dst = value;
+    else
+        free(value);
+}
+
+/* Organisation-like schema.org types (a lead's own markup). */
+static bool org_type(const char *t)
+{
+    static const char *const types[] = {"Organization",
+                                        "LocalBusiness",
+                                        "Corporation",
+                                        "ProfessionalService",
+                                        "MedicalBusiness",
+                                        "MedicalClinic",
+                                        "Dentist",
+                                        "MedicalOrganization",
+                                        "Physician",
+                                        "LegalService",
+                                        "Attorney",
+                                        "AccountingService",
+                                        "FinancialService",
+                                        "Store",
+                                        "OnlineStore",
+                                        "Restaurant",
+                                        "FoodEstablishment",
+                                        "HomeAndConstructionBusiness",
+                                        "GeneralContractor",
+                                        "AutomotiveBusiness",
+                                        "EducationalOrganization",
+                                        "NGO",
+                                        "Hotel",
+                                        "LodgingBusiness",
+                                        "RealEstateAgent",
+                                        "TravelAgency",
+                                        "EmploymentAgency",
+                                        "Brewery",
+                                        "Bakery",
+                                        "HealthAndBeautyBusiness",
+                                        "SoftwareCompany",
+                                        "ITService",
+                                        "MovingCompany",
+                                        NULL};
+    const char *base = strrchr(t, '/');
+    base = base ? base + 1 : t;
+    for (const char *const *p = types; *p; p++)
+        if (strcmp(*p, base) == 0)
+            return true;
+    return false;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_array(v) && json_is_string(json_array_get(v, 0)))
+        return json_string_value(json_array_get(v, 0));
+    if (json_is_object(v)) { /* {"@id"/"url": ...} or {"name": ...} */
+        json_t *inner = json_object_get(v, "url");
+        if (!json_is_string(inner))
+            inner = json_object_get(v, "name");
+        return json_is_string(inner) ? json_string_value(inner) : NULL;
+    }
+    return NULL;
+}
+
+static void dup_once(char **dst, const char *v)
+{
+    if (v && *v)
+        set_once(dst, str_trim_dup(v));
+}
+
+static int year_of(const char *s)
+{
+    for (const char *p = s; p && *p; p++) {
+        if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
+            isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) &&
+            (p == s || !isdigit((unsigned char)p[-1])) && !isdigit((unsigned char)p[4])) {
+            int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+            if (y >= 1700 && y <= 2100)
+                return y;
+        }
+    }
+    return 0;
+}
+
+static void take_employees(struct extract_meta *m, json_t *v)
+{
+    if (json_is_integer(v) && json_integer_value(v) > 0)
+        m->employees_min = m->employees_max = (int)json_integer_value(v);
+    else if (json_is_string(v))
+        m->employees_min = m->employees_max = (int)strtol(json_string_value(v), NULL, 10);
+    else if (json_is_object(v)) {
+        json_t *val = json_object_get(v, "value");
+        if (val) {
+            take_employees(m, val);
+            return;
+        }
+        json_t *lo = json_object_get(v, "minValue"), *hi = json_object_get(v, "maxValue");
+        m->employees_min = json_is_integer(lo) ? (int)json_integer_value(lo) : 0;
+        m->employees_max = json_is_integer(hi) ? (int)json_integer_value(hi) : 0;
+    }
+    if (m->employees_min < 0 || m->employees_min > 10000000)
+        m->employees_min = m->employees_max = 0;
+}
+
+static void take_address(struct extract_meta *m, json_t *a)
+{
+    if (json_is_array(a))
+        a = json_array_get(a, 0);
+    if (json_is_string(a)) {
+        dup_once(&m->address_text, json_string_value(a));
+        return;
+    }
+    if (!json_is_object(a))
+        return;
+    dup_once(&m->address.street, jstr(a, "streetAddress"));
+    dup_once(&m->address.locality, jstr(a, "addressLocality"));
+    dup_once(&m->address.region, jstr(a, "addressRegion"));
+    dup_once(&m->address.postal_code, jstr(a, "postalCode"));
+    dup_once(&m->address.country, jstr(a, "addressCountry"));
+}
+
+static void add_list(struct extract_list *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], s) == 0)
+            return;
+    l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    l->v[l->n++] = xstrdup(s);
+}
+
+static void take_org(struct extract_meta *m, json_t *o)
+{
+    m->has_org = true;
+    dup_once(&m->name, jstr(o, "name"));
+    dup_once(&m->url, jstr(o, "url"));
+    dup_once(&m->description, jstr(o, "description"));
+    dup_once(&m->email, jstr(o, "email"));
+    dup_once(&m->telephone, jstr(o, "telephone"));
+    take_address(m, json_object_get(o, "address"));
+    json_t *same = json_object_get(o, "sameAs");
+    if (json_is_string(same))
+        add_list(&m->same_as, json_string_value(same));
+    size_t i;
+    json_t *v;
+    json_array_foreach (same, i, v)
+        if (json_is_string(v))
+            add_list(&m->same_as, json_string_value(v));
+    if (!m->employees_min)
+        take_employees(m, json_object_get(o, "numberOfEmployees"));
+    if (!m->founded) {
+        const char *fd = jstr(o, "foundingDate");
+        m->founded = year_of(fd);
+    }
+}
+
+static void note_types(struct extract_meta *m, json_t *t, bool *is_org)
+{
+    if (json_is_string(t)) {
+        const char *s = json_string_value(t);
+        add_list(&m->schema_types, s);
+        *is_org = *is_org || org_type(s);
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach (t, i, v)
+        note_types(m, v, is_org);
+}
+
+/* Walks a JSON-LD value (object, array, @graph) breadth first, without
+ * recursion, looking at every object's @type. */
+static void walk_jsonld(struct extract_meta *m, json_t *root)
+{
+    json_t *queue[256];
+    size_t head = 0, tail = 0;
+    queue[tail++] = root;
+    while (head < tail) {
+        json_t *v = queue[head++];
+        if (json_is_array(v)) {
+            size_t i;
+            json_t *x;
+            json_array_foreach (v, i, x)
+                if (tail < 256)
+                    queue[tail++] = x;
+            continue;
+        }
+        if (!json_is_object(v))
+            continue;
+        bool is_org = false;
+        note_types(m, json_object_get(v, "@type"), &is_org);
+        if (is_org)
+            take_org(m, v);
+        const char *key;
+        json_t *x;
+        json_object_foreach (v, key, x)
+            if ((json_is_object(x) || json_is_array(x)) && tail < 256)
+                queue[tail++] = x; /* @graph, publisher, hiringOrganization, ... */
+    }
+}
+
+static void jsonld(struct extract_meta *m, xmlNodePtr script)
+{
+    struct extract_tw tw;
+    buf_init(&tw.out, JSONLD_MAX);
+    for (xmlNodePtr c = script->children; c; c = c->next)
+        if (c->content && buf_puts(&tw.out, (const char *)c->content))
+            break;
+    json_error_t jerr;
+    json_t *root = json_loadb(tw.out.data ? tw.out.data : "", tw.out.len, 0, &jerr);
+    buf_release(&tw.out);
+    if (!root)
+        return; /* broken JSON-LD is common; the rest of the page still counts */
+    walk_jsonld(m, root);
+    json_decref(root);
+}
+
+/* Microdata: the nearest itemprop values under an itemscope, not crossing
+ * into nested scopes except the address. */
+static char *itemprop_value(xmlNodePtr n)
+{
+    static const char *const attrs[] = {"content", "href", "src", "datetime", NULL};
+    for (const char *const *a = attrs; *a; a++) {
+        char *v = prop(n, *a);
+        if (v)
+            return v;
+    }
+    struct extract_tw tw;
+    extract__tw_init(&tw, 4096);
+    for (xmlNodePtr x = n->children; x; x = extract__next(x, n, false))
+        if (x->type == XML_TEXT_NODE)
+            extract__tw_text(&tw, (const char *)x->content);
+    return extract__tw_finish(&tw);
+}
+
+static void microdata_scope(struct extract_meta *m, xmlNodePtr scope, bool address)
+{
+    xmlNodePtr x = scope->children;
+    while (x) {
+        if (x->type != XML_ELEMENT_NODE) {
+            x = extract__next(x, scope, false);
+            continue;
+        }
+        char *name = prop(x, "itemprop");
+        bool nested = xmlHasProp(x, (const xmlChar *)"itemscope") != NULL;
+        if (name && nested && strcmp(name, "address") == 0) {
+            microdata_scope(m, x, true);
+        } else if (name && !nested) {
+            char *v = itemprop_value(x);
+            if (address) {
+                if (!strcmp(name, "streetAddress"))
+                    set_once(&m->address.street, v), v = NULL;
+                else if (!strcmp(name, "addressLocality"))
+                    set_once(&m->address.locality, v), v = NULL;
+                else if (!strcmp(name, "addressRegion"))
+                    set_once(&m->address.region, v), v = NULL;
+                else if (!strcmp(name, "postalCode"))
+                    set_once(&m->address.postal_code, v), v = NULL;
+                else if (!strcmp(name, "addressCountry"))
+                    set_once(&m->address.country, v), v = NULL;
+            } else if (!strcmp(name, "name")) {
+                set_once(&m->name, v), v = NULL;
+            } else if (!strcmp(name, "telephone")) {
+                set_once(&m->telephone, v), v = NULL;
+            } else if (!strcmp(name, "email")) {
+                set_once(&m->email, v), v = NULL;
+            } else if (!strcmp(name, "description")) {
+                set_once(&m->description, v), v = NULL;
+            } else if (!strcmp(name, "url")) {
+                set_once(&m->url, v), v = NULL;
+            } else if (!strcmp(name, "sameAs")) {
+                add_list(&m->same_as, v);
+            } else if (!strcmp(name, "numberOfEmployees") && !m->employees_min) {
+                m->employees_min = m->employees_max = (int)strtol(v, NULL, 10);
+            } else if (!strcmp(name, "foundingDate") && !m->founded) {
+                m->founded = year_of(v);
+            }
+            free(v);
+        }
+        free(name);
+        x = extract__next(x, scope, nested); /* nested scopes are their own */
+    }
+}
+
+static char *og(xmlNodePtr meta, const char *which)
+{
+    char *p = prop(meta, "property");
+    if (!p)
+        p = prop(meta, "name");
+    bool hit = p && strcasecmp(p, which) == 0;
+    free(p);
+    return hit ? prop(meta, "content") : NULL;
+}
+
+void extract__meta(const struct extract_doc *d, struct extract_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    xmlNodePtr root = xmlDocGetRootElement(d->doc);
+    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
+        if (x->type != XML_ELEMENT_NODE)
+            continue;
+        if (extract__name_is(x, "meta")) {
+            set_once(&m->description, og(x, "description"));
+            set_once(&m->og_description, og(x, "og:description"));
+            set_once(&m->og_title, og(x, "og:title"));
+            set_once(&m->og_site_name, og(x, "og:site_name"));
+            set_once(&m->og_type, og(x, "og:type"));
+            set_once(&m->generator, og(x, "generator"));
+        } else if (extract__name_is(x, "html")) {
+            set_once(&m->lang, prop(x, "lang"));
+        } else if (extract__name_is(x, "script")) {
+            char *type = prop(x, "type");
+            if (type && strcasecmp(type, "application/ld+json") == 0)
+                jsonld(m, x);
+            free(type);
+        }
+        if (xmlHasProp(x, (const xmlChar *)"itemscope")) {
+            char *type = prop(x, "itemtype");
+            if (type) {
+                add_list(&m->schema_types, strrchr(type, '/') ? strrchr(type, '/') + 1 : type);
+                if (org_type(type)) {
+                    m->has_org = true;
+                    microdata_scope(m, x, false);
+                }
+            }
+            free(type);
+        }
+    }
+    if (!m->description && m->og_description) {
+        m->description = m->og_description;
+        m->og_description = NULL;
+    }
+}
+
+void extract__meta_release(struct extract_meta *m)
+{
+    char **strs[] = {&m->name,           &m->url,
+                     &m->description,    &m->og_description,
+                     &m->og_title,       &m->og_site_name,
+                     &m->og_type,        &m->generator,
+                     &m->lang,           &m->email,
+                     &m->telephone,      &m->address_text,
+                     &m->address.street, &m->address.locality,
+                     &m->address.region, &m->address.postal_code,
+                     &m->address.country};
+    for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+        free(*strs[i]);
+    for (size_t i = 0; i < m->same_as.n; i++)
+        free(m->same_as.v[i]);
+    free(m->same_as.v);
+    for (size_t i = 0; i < m->schema_types.n; i++)
+        free(m->schema_types.v[i]);
+    free(m->schema_types.v);
+    memset(m, 0, sizeof *m);
+}
