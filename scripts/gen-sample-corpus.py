@@ -344,8 +344,11 @@ class Gen:
             num = "%03d %02d %02d" % (r.randrange(100, 999), r.randrange(100), r.randrange(100))
             e164 = "+34%s%s" % (area, num.replace(" ", ""))
             forms = ["%s %s" % (area, num), "+34 %s %s" % (area, num)]
-        else:  # SE
-            num = "%03d %03d %02d" % (r.randrange(100, 999), r.randrange(1000), r.randrange(100))
+        else:  # SE: Stockholm (8) has 8-digit numbers, other areas 7
+            if area == "8":
+                num = "%03d %03d %02d" % (r.randrange(100, 999), r.randrange(1000), r.randrange(100))
+            else:
+                num = "%03d %02d %02d" % (r.randrange(100, 999), r.randrange(100), r.randrange(100))
             e164 = "+46%s%s" % (area, num.replace(" ", ""))
             forms = ["0%s-%s" % (area, num), "+46 %s %s" % (area, num)]
         return e164, self.pick(forms)

@@ -64,6 +64,19 @@ static int emit(const char *html, size_t len, const char *charset, const char *u
     return CLI_OK;
 }
 
+struct slot {
+    struct fetch_result *out; /* NULL for a file input */
+};
+
+static void on_fetched(void *ctx, const char *url, struct fetch_result *r)
+{
+    (void)url;
+    struct slot *s = ctx;
+    *s->out = *r;
+    r->final_url = NULL; /* moved into the slot */
+    r->body = NULL;
+}
+
 int cli__cmd_extract(struct cli *cli)
 {
     const char *format = "json", *url = NULL;
@@ -104,11 +117,26 @@ int cli__cmd_extract(struct cli *cli)
         rc = cli__usage_error("extract", "--url names the address of a single input file");
         goto out;
     }
+    /* URLs are fetched together, by one fetcher (one robots.txt per host,
+     * the configured concurrency), then printed in input order. */
+    struct fetch_result *results = calloc(n, sizeof *results);
+    struct fetch_options opt;
+    fetch_options_from_config(&cli->cfg, &opt);
+    struct fetcher *f = fetch_new(&opt);
+    struct slot *slots = calloc(n, sizeof *slots);
+    for (size_t i = 0; i < n; i++) {
+        if (str_has_prefix(inputs[i], "http://") || str_has_prefix(inputs[i], "https://")) {
+            slots[i].out = &results[i];
+            fetch_add(f, inputs[i], on_fetched, &slots[i]);
+        }
+    }
+    while (fetch_perform(f, 200) > 0)
+        ;
+    fetch_free(f);
     for (size_t i = 0; i < n; i++) {
         int one;
-        if (str_has_prefix(inputs[i], "http://") || str_has_prefix(inputs[i], "https://")) {
-            struct fetch_result r;
-            fetch_one(&cli->cfg, inputs[i], &r);
+        if (slots[i].out) {
+            struct fetch_result r = results[i];
             if (r.status != FETCH_OK) {
                 fprintf(stderr, "prospect extract: %s: %s%s%s\n", inputs[i],
                         fetch_status_name(r.status), r.detail[0] ? ": " : "", r.detail);
@@ -129,6 +157,8 @@ int cli__cmd_extract(struct cli *cli)
         if (one != CLI_OK)
             rc = one;
     }
+    free(slots);
+    free(results);
 out:
     free(inputs);
     return rc;

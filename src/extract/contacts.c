@@ -155,6 +155,8 @@ static bool is_role(const char *local)
 
 static void add_email(struct extract_page *pg, const char *raw, const char *site)
 {
+    if (strncasecmp(raw, "mailto:", 7) == 0) /* JSON-LD often carries the link form */
+        raw += 7;
     char *e = str_trim_dup(raw);
     for (char *p = e; *p; p++)
         *p = (char)tolower((unsigned char)*p);
@@ -608,6 +610,15 @@ void extract__contacts(const struct extract_doc *d, const struct extract_meta *m
     free(address_el);
     if (a->country && strlen(a->country) == 2 && !pg->country[0])
         memcpy(pg->country, a->country, 3);
+    if (!pg->country[0] && a->postal_code && a->region && strlen(a->region) == 2) {
+        /* "MA 02110" is American, "ON M5V 2T6" Canadian, even unnamed */
+        const char *pc = a->postal_code;
+        size_t n = strlen(pc);
+        bool zip = n >= 5 && isdigit((unsigned char)pc[0]) && isdigit((unsigned char)pc[4]);
+        bool canadian = n >= 6 && isalpha((unsigned char)pc[0]) && isdigit((unsigned char)pc[1]);
+        if (zip || canadian)
+            memcpy(pg->country, zip ? "US" : "CA", 3);
+    }
 
     const char *region = pg->country[0] ? pg->country : "ZZ";
     char e164[32];

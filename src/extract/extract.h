@@ -117,6 +117,48 @@ void extract_page_release(struct extract_page *p);
  * reference. */
 json_t *extract_page_json(const struct extract_page *p);
 
+/* ---- one lead per registrable domain, merged across its pages ---- */
+
+struct extract_value {
+    char *value;  /* owned */
+    char *source; /* the page it came from (owned) */
+};
+
+struct extract_values {
+    struct extract_value *v;
+    size_t n;
+};
+
+struct extract_lead {
+    char *site;    /* registrable domain */
+    char *website; /* the home page, or the first page seen */
+    struct extract_value company_name, description, industry, company_size, founded;
+    struct extract_value address; /* one line: "street, postal_code locality, region, country" */
+    struct extract_address address_parts;
+    struct extract_values emails, phones, technologies;
+    struct extract_values social;   /* value "network URL" */
+    struct extract_list pages;      /* every page merged */
+    struct extract_list page_texts; /* their main text, parallel to pages */
+    int employees;
+    char country[3];
+    bool has_role_email, has_personal_email;
+};
+
+/* extract_lead_init(l, site): an empty lead for a registrable domain. */
+void extract_lead_init(struct extract_lead *l, const char *site);
+
+/* extract_lead_add(l, p): merges page p (borrowed): new values are added
+ * with p's URL as their source; a field already known keeps its first value,
+ * except that the home page's name and description win. */
+void extract_lead_add(struct extract_lead *l, const struct extract_page *p);
+
+/* extract_lead_json(l): {site, website, company_name, description, industry,
+ * company_size, founded, address, emails, phones, social, technologies,
+ * pages, provenance}; new reference. */
+json_t *extract_lead_json(const struct extract_lead *l);
+
+void extract_lead_release(struct extract_lead *l);
+
 /* extract_main_text(d): the main content alone (no navigation, footer,
  * cookie banner, sidebars, link lists), one block per line; caller frees. */
 char *extract_main_text(const struct extract_doc *d);

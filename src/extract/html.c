@@ -55,9 +55,18 @@ void extract_sniff_charset(const char *html, size_t len, char *out, size_t outle
     }
 }
 
+/* libxml2 reports encoding trouble through its generic error handler even
+ * with HTML_PARSE_NOERROR; hostile pages are expected here, so say nothing. */
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 int extract_parse(const char *html, size_t len, const char *charset, const char *url,
                   struct extract_doc **out, struct err *e)
 {
+    xmlSetGenericErrorFunc(NULL, quiet);
     struct extract_doc *d = xcalloc(1, sizeof *d);
     if (charset && *charset)
         snprintf(d->charset, sizeof d->charset, "%s", charset);

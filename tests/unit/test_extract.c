@@ -1,0 +1,290 @@
+/* test_extract.c: the e-mail validator against the is_email() test set
+ * (../shared/data/email-cases), the fetcher's address guard, the robots.txt
+ * matcher, main-text extraction and lead assembly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <netinet/in.h>
+
+#include "extract/extract.h"
+#include "fetch/fetch.h"
+
+#define EMAIL_CASES PROSPECT_SOURCE_DIR "/../shared/data/email-cases/tests.xml"
+
+static char *child_text(xmlNodePtr n, const char *name)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0) {
+            xmlChar *t = xmlNodeGetContent(c);
+            char *s = strdup(t ? (const char *)t : "");
+            xmlFree(t);
+            return s;
+        }
+    return strdup("");
+}
+
+/* Control pictures (U+2400 + n, as UTF-8 E2 90 80+n) back to control bytes. */
+static void unpicture(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r;) {
+        if ((unsigned char)r[0] == 0xE2 && (unsigned char)r[1] == 0x90 &&
+            (unsigned char)r[2] >= 0x80 && (unsigned char)r[2] <= 0x9F) {
+            *w++ = (char)((unsigned char)r[2] - 0x80);
+            r += 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
+static void email_cases(void **state)
+{
+    (void)state;
+    xmlDocPtr doc = xmlReadFile(EMAIL_CASES, NULL, XML_PARSE_NONET);
+    if (!doc)
+        skip(); /* the shared data set is beside the repository in CI */
+    int total = 0, wrong = 0, deliberate = 0;
+    /* Syntactically valid, but no lead's contact: a top-level-only domain
+     * (5), a one-letter top level (13, 37) and a hyphenated one (33). */
+    static const char *const refused_on_purpose[] = {"5", "13", "33", "37", NULL};
+    for (xmlNodePtr t = xmlDocGetRootElement(doc)->children; t; t = t->next) {
+        if (t->type != XML_ELEMENT_NODE || strcmp((const char *)t->name, "test") != 0)
+            continue;
+        char *addr = child_text(t, "address"), *cat = child_text(t, "category");
+        unpicture(addr);
+        /* Valid and DNS-warning cases are good addresses; RFC 5321-only
+         * forms (quoted local parts, IP literals, TLD-only domains) are legal
+         * but no lead's contact, and are refused on purpose, like the rest. */
+        bool want =
+            strcmp(cat, "ISEMAIL_VALID_CATEGORY") == 0 || strcmp(cat, "ISEMAIL_DNSWARN") == 0;
+        bool got = extract_email_valid(addr);
+        xmlChar *id = xmlGetProp(t, (const xmlChar *)"id");
+        bool on_purpose = false;
+        for (const char *const *p = refused_on_purpose; *p; p++)
+            on_purpose = on_purpose || strcmp(*p, (const char *)id) == 0;
+        if (on_purpose && want && !got) {
+            deliberate++;
+        } else if (got != want) {
+            print_message("case %s (%s) '%s': got %s\n", id, cat, addr, got ? "valid" : "invalid");
+            wrong++;
+        }
+        xmlFree(id);
+        total++;
+        free(addr);
+        free(cat);
+    }
+    xmlFreeDoc(doc);
+    assert_int_equal(total, 164);
+    assert_int_equal(wrong, 0);
+    assert_int_equal(deliberate, 4);
+}
+
+static bool allowed(const char *ip, bool loopback)
+{
+    struct sockaddr_in6 s6;
+    struct sockaddr_in s4;
+    memset(&s6, 0, sizeof s6);
+    memset(&s4, 0, sizeof s4);
+    if (inet_pton(AF_INET, ip, &s4.sin_addr) == 1) {
+        s4.sin_family = AF_INET;
+        return fetch_address_allowed((struct sockaddr *)&s4, loopback);
+    }
+    assert_int_equal(inet_pton(AF_INET6, ip, &s6.sin6_addr), 1);
+    s6.sin6_family = AF_INET6;
+    return fetch_address_allowed((struct sockaddr *)&s6, loopback);
+}
+
+static void address_guard(void **state)
+{
+    (void)state;
+    const char *refused[] = {"127.0.0.1",
+                             "127.1.2.3",
+                             "10.0.0.1",
+                             "172.16.5.4",
+                             "172.31.255.255",
+                             "192.168.1.1",
+                             "169.254.169.254",
+                             "100.64.0.1",
+                             "0.0.0.0",
+                             "224.0.0.1",
+                             "255.255.255.255",
+                             "192.0.2.10",
+                             "::1",
+                             "::",
+                             "fe80::1",
+                             "fc00::1",
+                             "fd00:ec2::254",
+                             "ff02::1",
+                             "::ffff:10.0.0.1",
+                             "::ffff:127.0.0.1",
+                             "::ffff:169.254.169.254",
+                             "64:ff9b::a00:1",
+                             "2001:db8::1",
+                             NULL};
+    for (const char **p = refused; *p; p++)
+        if (allowed(*p, false))
+            fail_msg("%s was allowed", *p);
+    const char *public_[] = {"93.184.216.34",        "8.8.8.8",        "172.32.0.1", "100.128.0.1",
+                             "2606:4700::6810:85e5", "::ffff:8.8.8.8", NULL};
+    for (const char **p = public_; *p; p++)
+        if (!allowed(*p, false))
+            fail_msg("%s was refused", *p);
+    /* The test switch opens loopback only. */
+    assert_true(allowed("127.0.0.1", true));
+    assert_true(allowed("::1", true));
+    assert_false(allowed("10.0.0.1", true));
+    assert_false(allowed("169.254.169.254", true));
+}
+
+static void robots_rules(void **state)
+{
+    (void)state;
+    const char *r = "# comment\nUser-agent: *\nDisallow: /private\nDisallow: /*.pdf$\n\n"
+                    "User-agent: OtherBot\nDisallow: /\n\n"
+                    "User-agent: Prospect\nUser-agent: Another\nDisallow: /nope\nAllow: /nope/ok\n";
+    assert_false(fetch_robots_allowed(r, "Prospect", "/nope/x"));
+    assert_true(fetch_robots_allowed(r, "Prospect", "/nope/ok/1")); /* longest match wins */
+    assert_true(fetch_robots_allowed(r, "Prospect", "/private"));   /* our group replaces '*' */
+    assert_false(fetch_robots_allowed(r, "SomeBot", "/private/a"));
+    assert_false(fetch_robots_allowed(r, "SomeBot", "/a/b.pdf"));
+    assert_true(fetch_robots_allowed(r, "SomeBot", "/a/b.pdf?x"));
+    assert_false(fetch_robots_allowed(r, "otherbot", "/anything"));
+    assert_true(fetch_robots_allowed("", "Prospect", "/"));
+    assert_true(fetch_robots_allowed("User-agent: *\nDisallow:\n", "Prospect", "/x"));
+    assert_false(fetch_robots_allowed("User-agent: *\nDisallow: /\n", "Prospect", "/x"));
+}
+
+static struct extract_page page_of(const char *html, const char *url)
+{
+    struct extract_doc *d;
+    struct err e;
+    assert_int_equal(extract_parse(html, strlen(html), NULL, url, &d, &e), 0);
+    struct extract_page p;
+    extract_page(d, NULL, &p);
+    extract_doc_free(d);
+    return p;
+}
+
+static void main_text_drops_boilerplate(void **state)
+{
+    (void)state;
+    const char *html =
+        "<html><body><div class='sticky-footer'><header><nav><a href='/'>Home</a> "
+        "<a href='/a'>About</a> <a href='/c'>Contact</a></nav></header>"
+        "<div id='cookie-consent'>We use cookies. Accept all</div>"
+        "<article><h1>Why fleets plan routes by hand</h1><p>Dispatchers still plan routes on "
+        "whiteboards, which costs time, fuel and customers, according to our survey.</p>"
+        "<p>Most of them would switch to software, if it were simple enough to learn.</p></article>"
+        "<aside class='sidebar'><ul><li><a href='/1'>Related one</a></li><li><a href='/2'>Two</a>"
+        "</li></ul></aside><footer>Copyright 2026 Example Ltd. Imprint. Privacy.</footer></div>"
+        "</body></html>";
+    struct extract_page p = page_of(html, "https://fleet.example/blog/routes");
+    assert_non_null(strstr(p.main_text, "Why fleets plan routes by hand"));
+    assert_non_null(strstr(p.main_text, "whiteboards"));
+    assert_null(strstr(p.main_text, "cookies"));
+    assert_null(strstr(p.main_text, "Copyright"));
+    assert_null(strstr(p.main_text, "Related one"));
+    assert_null(strstr(p.main_text, "About"));
+    /* link discovery on the same site */
+    bool contact = false, about = false;
+    for (size_t i = 0; i < p.nlinks; i++) {
+        contact = contact || (p.links[i].kind == EXTRACT_LINK_CONTACT &&
+                              strcmp(p.links[i].url, "https://fleet.example/c") == 0);
+        about = about || p.links[i].kind == EXTRACT_LINK_ABOUT;
+    }
+    assert_true(contact && about);
+    assert_int_equal(p.links[0].kind, EXTRACT_LINK_CONTACT); /* contact pages first */
+    extract_page_release(&p);
+}
+
+static void lead_merges_pages_with_provenance(void **state)
+{
+    (void)state;
+    struct extract_page home = page_of("<html><head><title>Acme Tools | Home</title>"
+                                       "<meta name='description' content='Tools for builders.'>"
+                                       "</head><body><p>A team of 12.</p></body></html>",
+                                       "https://acme.example/");
+    struct extract_page contact =
+        page_of("<html><head><title>Contact | Acme Tools</title></head><body>"
+                "<p>Mail info@acme.example or bob@gmail.com</p>"
+                "<address>1 Main Street, Austin, TX 78701, United States</address>"
+                "<p>Call (512) 555-0101</p></body></html>",
+                "https://acme.example/contact");
+    struct extract_lead l;
+    extract_lead_init(&l, "acme.example");
+    extract_lead_add(&l, &contact);
+    extract_lead_add(&l, &home);
+    json_t *j = extract_lead_json(&l);
+    assert_string_equal(json_string_value(json_object_get(j, "website")), "https://acme.example/");
+    assert_string_equal(json_string_value(json_object_get(j, "company_name")), "Acme Tools");
+    assert_string_equal(json_string_value(json_object_get(j, "description")),
+                        "Tools for builders.");
+    json_t *emails = json_object_get(j, "emails");
+    assert_string_equal(json_string_value(json_array_get(emails, 0)), "info@acme.example");
+    json_t *prov = json_object_get(j, "provenance");
+    assert_string_equal(json_string_value(json_object_get(prov, "description")),
+                        "https://acme.example/");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(prov, "phones"), "+15125550101")),
+        "https://acme.example/contact");
+    assert_string_equal(json_string_value(json_object_get(prov, "company_size")),
+                        "https://acme.example/");
+    assert_string_equal(json_string_value(json_object_get(j, "country")), "US");
+    assert_int_equal(json_array_size(json_object_get(j, "pages")), 2);
+    json_decref(j);
+    extract_lead_release(&l);
+    extract_page_release(&home);
+    extract_page_release(&contact);
+}
+
+static void hostile_input(void **state)
+{
+    (void)state;
+    /* deep nesting, garbage, broken JSON-LD: a result, never a crash */
+    size_t n = 200000;
+    char *deep = malloc(n * 5 + 64);
+    char *w = deep;
+    for (size_t i = 0; i < n; i++)
+        w += snprintf(w, 6, "<div>");
+    snprintf(w, 64, "<p>bottom a@b.example</p>");
+    struct extract_doc *d;
+    struct err e;
+    if (extract_parse(deep, strlen(deep), NULL, NULL, &d, &e) == 0) {
+        struct extract_page p;
+        extract_page(d, NULL, &p);
+        extract_page_release(&p);
+        extract_doc_free(d);
+    }
+    free(deep);
+    const char garbage[] = "\x00\x01\xff\xfe<\x80\x81>&#xffffff;&;<<<>>>";
+    if (extract_parse(garbage, sizeof garbage, NULL, NULL, &d, &e) == 0) {
+        struct extract_page p;
+        extract_page(d, "US", &p);
+        extract_page_release(&p);
+        extract_doc_free(d);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(email_cases),
+        cmocka_unit_test(address_guard),
+        cmocka_unit_test(robots_rules),
+        cmocka_unit_test(main_text_drops_boilerplate),
+        cmocka_unit_test(lead_merges_pages_with_provenance),
+        cmocka_unit_test(hostile_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
