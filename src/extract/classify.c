@@ -7,6 +7,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,9 +173,53 @@ static const struct sector sectors[] = {
     {"Human Resources & Staffing", "EmploymentAgency", "recruit staf hr talent hire payrol"},
 };
 
+#define NSECTORS (sizeof sectors / sizeof *sectors)
+
+/* Every keyword stem with the sectors it counts for, sorted for bsearch;
+ * built once from the table above. */
+struct keyword {
+    char stem[24];
+    uint32_t sectors; /* bit i: sectors[i] */
+};
+
+static struct keyword *keywords;
+static size_t nkeywords;
+static pthread_once_t keywords_once = PTHREAD_ONCE_INIT;
+
+static int cmp_keyword(const void *a, const void *b)
+{
+    return strcmp(((const struct keyword *)a)->stem, ((const struct keyword *)b)->stem);
+}
+
+static void build_keywords(void)
+{
+    size_t cap = 512;
+    keywords = xcalloc(cap, sizeof *keywords);
+    for (size_t i = 0; i < NSECTORS; i++) {
+        for (const char *w = sectors[i].words; *w;) {
+            size_t k = strcspn(w, " ");
+            struct keyword key;
+            memset(&key, 0, sizeof key);
+            snprintf(key.stem, sizeof key.stem, "%.*s", (int)k, w);
+            struct keyword *hit = NULL;
+            for (size_t j = 0; j < nkeywords && !hit; j++)
+                if (strcmp(keywords[j].stem, key.stem) == 0)
+                    hit = &keywords[j];
+            if (!hit && nkeywords < cap) {
+                hit = &keywords[nkeywords++];
+                *hit = key;
+            }
+            if (hit)
+                hit->sectors |= 1u << i;
+            w += k + (w[k] == ' ');
+        }
+    }
+    qsort(keywords, nkeywords, sizeof *keywords, cmp_keyword);
+}
+
 struct counts {
     struct text_stemmer *st;
-    double score[sizeof sectors / sizeof *sectors];
+    double score[NSECTORS];
     double weight;
 };
 
@@ -186,17 +232,15 @@ static int count_word(void *ctx, const char *tok, size_t len, size_t start, size
         return 0;
     size_t sl;
     const char *stem = text_stem(c->st, tok, len, &sl);
-    for (size_t i = 0; i < sizeof sectors / sizeof *sectors; i++) {
-        const char *w = sectors[i].words;
-        while (*w) {
-            size_t k = strcspn(w, " ");
-            if (k == sl && memcmp(w, stem, sl) == 0) {
-                c->score[i] += c->weight;
-                break;
-            }
-            w += k + (w[k] == ' ');
-        }
-    }
+    struct keyword key;
+    if (sl >= sizeof key.stem)
+        return 0;
+    memcpy(key.stem, stem, sl);
+    key.stem[sl] = '\0';
+    const struct keyword *hit = bsearch(&key, keywords, nkeywords, sizeof *keywords, cmp_keyword);
+    for (size_t i = 0; hit && i < NSECTORS; i++)
+        if (hit->sectors & (1u << i))
+            c->score[i] += c->weight;
     return 0;
 }
 
@@ -221,6 +265,7 @@ void extract__industry(const struct extract_meta *m, const char *title, const ch
                 pg->industry = xstrdup(sectors[i].name);
                 return;
             }
+    pthread_once(&keywords_once, build_keywords);
     struct counts c;
     memset(&c, 0, sizeof c);
     c.st = text_stemmer_new();
@@ -233,7 +278,8 @@ void extract__industry(const struct extract_meta *m, const char *title, const ch
             continue;
         c.weight = fields[f].w;
         size_t len = strlen(fields[f].s);
-        text_tokenize(fields[f].s, len > 20000 ? 20000 : len, count_word, &c);
+        /* the start of the text says enough about the sector */
+        text_tokenize(fields[f].s, len > 6000 ? 6000 : len, count_word, &c);
     }
     text_stemmer_free(c.st);
     size_t best = 0;
@@ -318,13 +364,9 @@ void extract__technologies(const struct extract_doc *d, const struct extract_met
             !extract__name_is(x, "iframe") && !extract__name_is(x, "img"))
             continue;
         for (const char *const *a = attrs; *a; a++) {
-            xmlChar *v = xmlGetProp(x, (const xmlChar *)*a);
-            if (v) {
-                int rc = buf_puts(&hay, (const char *)v) | buf_putc(&hay, '\n');
-                xmlFree(v);
-                if (rc)
-                    break;
-            }
+            const char *v = extract__attr(x, *a);
+            if (v && (buf_puts(&hay, v) || buf_putc(&hay, '\n')))
+                break;
         }
         if (script && x->children && x->children->content) { /* inline loaders */
             const char *body = (const char *)x->children->content;

@@ -311,6 +311,33 @@ static void on_phone(void *ctx, const char *e164, size_t start, size_t end)
     add_phone(c->pg, e164);
 }
 
+/* libphonenumber is thorough and slow; it only sees the stretches of text
+ * that could hold a number (7 to 20 digits among separators), with a little
+ * context before them for its own checks and ours. */
+static void find_phones(struct extract_page *pg, const char *text, const char *region)
+{
+    const char *p = text;
+    while (*p) {
+        if (!isdigit((unsigned char)*p) && *p != '+' && *p != '(') {
+            p++;
+            continue;
+        }
+        const char *start = p;
+        int digits = 0;
+        while (*p && (isdigit((unsigned char)*p) || strchr(" +()-./\t", *p))) {
+            digits += isdigit((unsigned char)*p) != 0;
+            p++;
+        }
+        if (digits < 7 || digits > 20)
+            continue;
+        const char *w = start - (start - text > 24 ? 24 : start - text);
+        while (w < start && ((unsigned char)*w & 0xC0) == 0x80) /* a UTF-8 boundary */
+            w++;
+        struct phone_ctx pc = {pg, w};
+        phone_find(w, (size_t)(p - w), region, on_phone, &pc);
+    }
+}
+
 /* ---- social profiles ---- */
 
 /* Whether path starts with one of the '|'-separated prefixes. */
@@ -536,13 +563,12 @@ void extract__contacts(const struct extract_doc *d, const struct extract_meta *m
     for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
         if (x->type != XML_ELEMENT_NODE)
             continue;
-        xmlChar *cf = xmlGetProp(x, (const xmlChar *)"data-cfemail");
+        const char *cf = x->properties ? extract__attr(x, "data-cfemail") : NULL;
         if (cf) {
-            char *e = cf_decode((const char *)cf);
+            char *e = cf_decode(cf);
             if (e)
                 add_email(pg, e, site);
             free(e);
-            xmlFree(cf);
         }
         if (extract__name_is(x, "address") && !address_el)
             address_el = extract__node_text(x, 1024);
@@ -630,6 +656,5 @@ void extract__contacts(const struct extract_doc *d, const struct extract_meta *m
         free(tels.v[i]);
     }
     free(tels.v);
-    struct phone_ctx pc = {pg, visible_text};
-    phone_find(visible_text, strlen(visible_text), region, on_phone, &pc);
+    find_phones(pg, visible_text, region);
 }

@@ -30,6 +30,10 @@ char *extract__tw_finish(struct extract_tw *tw);
 /* extract__name_is(node, name): an element with this (lower-case) name. */
 bool extract__name_is(xmlNodePtr n, const char *name);
 
+/* extract__attr(node, name): the attribute's value, borrowed from the tree
+ * (no copy), or NULL when the element has no such attribute. */
+const char *extract__attr(xmlNodePtr n, const char *name);
+
 /* extract__is_block(node): elements that end a line of text. */
 bool extract__is_block(xmlNodePtr n);
 

@@ -112,17 +112,33 @@ const char *extract_charset(const struct extract_doc *d)
 
 bool extract__name_is(xmlNodePtr n, const char *name)
 {
-    return n->type == XML_ELEMENT_NODE && n->name && strcmp((const char *)n->name, name) == 0;
+    return n->type == XML_ELEMENT_NODE && n->name && n->name[0] == (xmlChar)name[0] &&
+           strcmp((const char *)n->name, name) == 0;
 }
 
 static bool name_in(xmlNodePtr n, const char *const *names)
 {
     if (n->type != XML_ELEMENT_NODE || !n->name)
         return false;
+    const char *name = (const char *)n->name;
     for (; *names; names++)
-        if (strcmp((const char *)n->name, *names) == 0)
+        if (**names == *name && strcmp(name, *names) == 0)
             return true;
     return false;
+}
+
+const char *extract__attr(xmlNodePtr n, const char *name)
+{
+    if (n->type != XML_ELEMENT_NODE)
+        return NULL;
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        if (a->name && a->name[0] == name[0] && strcmp((const char *)a->name, name) == 0) {
+            if (a->children && a->children->type == XML_TEXT_NODE && !a->children->next)
+                return a->children->content ? (const char *)a->children->content : "";
+            return ""; /* entity-split values are rare; treat as present and empty */
+        }
+    }
+    return NULL;
 }
 
 bool extract__is_block(xmlNodePtr n)
@@ -162,27 +178,24 @@ bool extract__is_invisible(xmlNodePtr n)
         return false;
     if (name_in(n, hidden))
         return true;
-    if (xmlHasProp(n, (const xmlChar *)"hidden"))
+    if (!n->properties)
+        return false;
+    if (extract__attr(n, "hidden"))
         return true;
-    xmlChar *aria = xmlGetProp(n, (const xmlChar *)"aria-hidden");
-    bool aria_hidden = aria && strcmp((const char *)aria, "true") == 0;
-    xmlFree(aria);
-    if (aria_hidden)
+    const char *aria = extract__attr(n, "aria-hidden");
+    if (aria && strcmp(aria, "true") == 0)
         return true;
-    xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
-    bool none = false;
-    if (style) {
-        /* "display:none" or "visibility:hidden", spaces allowed */
-        char compact[256];
-        size_t k = 0;
-        for (const xmlChar *p = style; *p && k + 1 < sizeof compact; p++)
-            if (!isspace(*p))
-                compact[k++] = (char)tolower(*p);
-        compact[k] = '\0';
-        none = strstr(compact, "display:none") || strstr(compact, "visibility:hidden");
-        xmlFree(style);
-    }
-    return none;
+    const char *style = extract__attr(n, "style");
+    if (!style)
+        return false;
+    /* "display:none" or "visibility:hidden", spaces allowed */
+    char compact[256];
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)style; *p && k + 1 < sizeof compact; p++)
+        if (!isspace(*p))
+            compact[k++] = (char)tolower(*p);
+    compact[k] = '\0';
+    return strstr(compact, "display:none") || strstr(compact, "visibility:hidden");
 }
 
 xmlNodePtr extract__next(xmlNodePtr n, xmlNodePtr root, bool skip_children)

@@ -1,3 +1,4 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
 /* links.c: link discovery: the pages of a site where contacts live
  * (contact, about, imprint, team, careers), recognised by their address and
  * their link text in several languages. */
@@ -7,8 +8,11 @@
 #include <strings.h>
 
 #include <libxml/tree.h>
+#include <pcre2.h>
+#include <pthread.h>
 
 #include "core/alloc.h"
+#include "core/buf.h"
 #include "extract/extract_int.h"
 #include "net/url.h"
 
@@ -41,37 +45,80 @@ const char *extract_link_kind_name(enum extract_link_kind k)
     return (unsigned)k < EXTRACT_LINK_NKINDS ? names[k] : "other";
 }
 
+/* Whether hay holds one of the '|'-separated words (ASCII case-insensitive). */
 static bool contains_word(const char *hay, const char *words)
 {
+    if (!hay)
+        return false;
+    size_t hn = strlen(hay);
     while (*words) {
         size_t k = strcspn(words, "|");
-        char w[48];
-        snprintf(w, sizeof w, "%.*s", (int)k, words);
-        if (strcasestr(hay, w))
-            return true;
+        for (size_t i = 0; k && i + k <= hn; i++)
+            if (tolower((unsigned char)hay[i]) == (unsigned char)words[0] &&
+                strncasecmp(hay + i, words, k) == 0)
+                return true;
         words += k + (words[k] == '|');
     }
     return false;
+}
+
+/* One caseless pattern of every kind's words: most links name none, and
+ * one JIT-compiled scan tells so quickly. */
+static pcre2_code *any_re;
+static pthread_once_t any_once = PTHREAD_ONCE_INIT;
+
+static void compile_any(void)
+{
+    struct buf pat;
+    buf_init(&pat, 0);
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        if (pat.len && buf_putc(&pat, '|'))
+            abort();
+        for (const char *w = kinds[k].words; *w; w++) { /* words are letters, '-', ' ', '|' */
+            int rc = strchr("-", *w) ? buf_puts(&pat, "\\-") : buf_putc(&pat, *w);
+            if (rc)
+                abort();
+        }
+    }
+    int code;
+    PCRE2_SIZE off;
+    any_re =
+        pcre2_compile((PCRE2_SPTR)pat.data, pat.len, PCRE2_CASELESS | PCRE2_UTF, &code, &off, NULL);
+    if (!any_re)
+        abort(); /* built from the table above; covered by the tests */
+    pcre2_jit_compile(any_re, PCRE2_JIT_COMPLETE);
+    buf_release(&pat);
+}
+
+static bool any_kind(const char *s, pcre2_match_data *md)
+{
+    return s && pcre2_match(any_re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0;
 }
 
 void extract__links(const struct extract_doc *d, const char *site, struct extract_page *pg)
 {
     if (!d->url || !site)
         return;
+    pthread_once(&any_once, compile_any);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     xmlNodePtr root = xmlDocGetRootElement(d->doc);
     for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
         if (!extract__name_is(x, "a") || pg->nlinks >= MAX_LINKS)
             continue;
-        xmlChar *href = xmlGetProp(x, (const xmlChar *)"href");
-        if (!href)
+        const char *href = extract__attr(x, "href");
+        if (!href || !*href)
             continue;
-        char *abs = url_resolve(d->url, (const char *)href);
-        xmlFree(href);
+        /* Cheap test first: only links that name a kind are resolved. */
+        char *label = extract__node_text(x, 256);
+        if (!any_kind(href, md) && !any_kind(label, md)) {
+            free(label);
+            continue;
+        }
+        char *abs = url_resolve(d->url, href);
         char *lsite = abs ? url_site(abs) : NULL;
         char *path = abs ? url_path(abs) : NULL;
         bool same = lsite && strcmp(lsite, site) == 0 && path && strcmp(path, "/") != 0 &&
                     strcmp(abs, d->url) != 0;
-        char *label = same ? extract__node_text(x, 256) : NULL;
         for (size_t k = 0; same && k < sizeof kinds / sizeof *kinds; k++) {
             if (!contains_word(path, kinds[k].words) && !contains_word(label, kinds[k].words))
                 continue;
@@ -92,6 +139,7 @@ void extract__links(const struct extract_doc *d, const char *site, struct extrac
         free(lsite);
         free(abs);
     }
+    pcre2_match_data_free(md);
     /* contact first, then imprint, about, team, careers */
     for (size_t i = 1; i < pg->nlinks; i++) {
         struct extract_link l = pg->links[i];

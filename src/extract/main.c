@@ -56,7 +56,7 @@ static int cmp_word(const void *key, const void *elem)
 
 static bool attr_has_boiler_word(xmlNodePtr n, const char *attr)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+    const xmlChar *v = (const xmlChar *)extract__attr(n, attr);
     if (!v)
         return false;
     bool hit = false;
@@ -79,7 +79,6 @@ static bool attr_has_boiler_word(xmlNodePtr n, const char *attr)
         if (!*p)
             break;
     }
-    xmlFree(v);
     return hit;
 }
 
@@ -98,18 +97,19 @@ static int is_boilerplate(xmlNodePtr n)
                                        "menu", "input",  "textarea", "label", NULL};
     for (const char *const *t = tags; *t; t++)
         if (extract__name_is(n, *t))
-            return true;
+            return 1;
     if (extract__name_is(n, "header")) /* a site header holds navigation, not a title */
         return has_descendant(n, "nav") || !has_descendant(n, "h1");
-    xmlChar *role = xmlGetProp(n, (const xmlChar *)"role");
+    if (!n->properties)
+        return 0;
+    const char *role = extract__attr(n, "role");
     if (role) {
         static const char *const roles[] = {"navigation",  "banner", "contentinfo", "complementary",
                                             "search",      "dialog", "menu",        "menubar",
                                             "alertdialog", NULL};
         bool hit = false;
         for (const char *const *r = roles; *r && !hit; r++)
-            hit = strcasecmp((const char *)role, *r) == 0;
-        xmlFree(role);
+            hit = strcasecmp(role, *r) == 0;
         if (hit)
             return true;
     }
