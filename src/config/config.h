@@ -52,6 +52,11 @@ enum config_key {
     CONFIG_FETCH_ROBOTS,
     CONFIG_FETCH_ALLOW_PRIVATE,
     CONFIG_USER_AGENT,
+    CONFIG_WEIGHT_PAIN,
+    CONFIG_WEIGHT_INTENT,
+    CONFIG_WEIGHT_URGENCY,
+    CONFIG_WEIGHT_ICP,
+    CONFIG_QUALIFY_THRESHOLD,
     CONFIG_HF_HOME,
     CONFIG_TRANSFORMERS_CACHE,
     CONFIG_SENTENCE_TRANSFORMERS_HOME,
@@ -99,6 +104,8 @@ struct config {
     bool fetch_robots;
     bool fetch_allow_private; /* tests only: lets the fetcher reach loopback */
     const char *user_agent;
+    int64_t weight_pain, weight_intent, weight_urgency, weight_icp; /* prospect_score mix */
+    int64_t qualify_threshold; /* percent: a lead at or above it is qualified */
 
     /* Where each value came from, and the raw text (owned). */
     enum config_source src[CONFIG_NKEYS];
