@@ -20,6 +20,19 @@
 #endif
 
 static const struct command commands[] = {
+    {"run", cli__cmd_run, "find and qualify leads for a business context (the main job)",
+     "usage: prospect run [--query Q] [--max-leads N] [--format table|ndjson|json|csv]\n"
+     "                    [--output FILE] [--search P] [--llm P] REQUEST.json\n"
+     "\n"
+     "Runs the whole job on the request (the seed's request or a bare business\n"
+     "context): queries, search, pages, extraction, leads, evidence-backed scores.\n"
+     "On a terminal a progress bar goes to stderr. Formats: table (company,\n"
+     "website, industry, size, email, phone, score), ndjson (every event, one per\n"
+     "line), json (the leads with their final packages), csv (one row per lead,\n"
+     "for CRM import). --query replaces the request's user_search_query,\n"
+     "--max-leads its max_leads_to_generate. Ctrl-C stops cleanly and prints what\n"
+     "was found. With no search provider configured and an empty store, the\n"
+     "bundled sample corpus is indexed first.\n"},
     {"validate", cli__cmd_validate,
      "check a request (or a bare business context) and list its problems",
      "usage: prospect validate [--format text|json] REQUEST.json\n"

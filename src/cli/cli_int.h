@@ -28,6 +28,7 @@ int cli__cmd_index(struct cli *cli);
 int cli__cmd_search(struct cli *cli);
 int cli__cmd_queries(struct cli *cli);
 int cli__cmd_extract(struct cli *cli);
+int cli__cmd_run(struct cli *cli);
 
 struct request;
 struct problems;

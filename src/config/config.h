@@ -57,6 +57,9 @@ enum config_key {
     CONFIG_WEIGHT_URGENCY,
     CONFIG_WEIGHT_ICP,
     CONFIG_QUALIFY_THRESHOLD,
+    CONFIG_BUDGET_SEARCH_CALLS,
+    CONFIG_BUDGET_FETCHES,
+    CONFIG_BUDGET_SECONDS,
     CONFIG_HF_HOME,
     CONFIG_TRANSFORMERS_CACHE,
     CONFIG_SENTENCE_TRANSFORMERS_HOME,
@@ -106,6 +109,7 @@ struct config {
     const char *user_agent;
     int64_t weight_pain, weight_intent, weight_urgency, weight_icp; /* prospect_score mix */
     int64_t qualify_threshold; /* percent: a lead at or above it is qualified */
+    int64_t budget_search_calls, budget_fetches, budget_seconds; /* per job */
 
     /* Where each value came from, and the raw text (owned). */
     enum config_source src[CONFIG_NKEYS];

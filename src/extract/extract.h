@@ -100,6 +100,7 @@ struct extract_page {
     struct extract_link *links; /* contact, about, imprint, team, careers pages */
     size_t nlinks;
     struct extract_list page_types; /* schema.org types declared (NewsArticle, ...) */
+    int outbound_hosts;             /* distinct other hosts linked to (directories link many) */
     bool is_profile;                /* og:type profile: a social network's page */
 };
 

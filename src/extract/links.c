@@ -102,11 +102,37 @@ void extract__links(const struct extract_doc *d, const char *site, struct extrac
     pthread_once(&any_once, compile_any);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     xmlNodePtr root = xmlDocGetRootElement(d->doc);
+    const char *own = strstr(d->url, "://");
+    own = own ? own + 3 : d->url;
+    size_t own_len = strcspn(own, "/:?#");
+    char hosts[64][64]; /* distinct other hosts, by name; a cheap count */
+    int nhosts = 0;
     for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (!extract__name_is(x, "a") || pg->nlinks >= MAX_LINKS)
+        if (!extract__name_is(x, "a"))
             continue;
         const char *href = extract__attr(x, "href");
         if (!href || !*href)
+            continue;
+        if (strncasecmp(href, "http://", 7) == 0 || strncasecmp(href, "https://", 8) == 0) {
+            const char *h = strstr(href, "://") + 3;
+            size_t hl = strcspn(h, "/:?#");
+            bool same = hl == own_len && strncasecmp(h, own, hl) == 0;
+            /* social networks and platforms: every company links to them */
+            static const char *const common[] = {"linkedin.",  "twitter.", "x.com",   "facebook.",
+                                                 "instagram.", "youtube.", "github.", "google.",
+                                                 "apple.com",  "wa.me",    NULL};
+            bool platform = false;
+            for (const char *const *c = common; *c && !platform; c++)
+                platform = memmem(h, hl, *c, strlen(*c)) != NULL;
+            bool known = same || platform || hl >= 64;
+            for (int i = 0; i < nhosts && !known; i++)
+                known = strlen(hosts[i]) == hl && strncasecmp(hosts[i], h, hl) == 0;
+            if (!known && nhosts < 64) {
+                memcpy(hosts[nhosts], h, hl);
+                hosts[nhosts++][hl] = '\0';
+            }
+        }
+        if (pg->nlinks >= MAX_LINKS)
             continue;
         /* Cheap test first: only links that name a kind are resolved. */
         char *label = extract__node_text(x, 256);
@@ -140,6 +166,7 @@ void extract__links(const struct extract_doc *d, const char *site, struct extrac
         free(abs);
     }
     pcre2_match_data_free(md);
+    pg->outbound_hosts = nhosts;
     /* contact first, then imprint, about, team, careers */
     for (size_t i = 1; i < pg->nlinks; i++) {
         struct extract_link l = pg->links[i];

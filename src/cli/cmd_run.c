@@ -1,0 +1,326 @@
+/* cmd_run.c: `prospect run`, the main job on the command line: a progress
+ * bar on stderr, then the leads as a table, NDJSON events, JSON or CSV.
+ * Ctrl-C stops the job cleanly and prints what was found. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli/cli_int.h"
+#include "core/str.h"
+#include "pipeline/pipeline.h"
+#include "store/store.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+enum format { F_TABLE, F_NDJSON, F_JSON, F_CSV };
+
+struct printer {
+    enum format format;
+    FILE *out;
+    bool progress; /* a bar on stderr */
+    json_t *leads; /* lead_id -> {lead_data, final_package, source_url} */
+    json_t *order; /* lead ids in order */
+    json_t *last;  /* pipeline_end or pipeline_error */
+    int width;
+};
+
+static void bar(struct printer *p, double progress, const char *msg)
+{
+    if (!p->progress)
+        return;
+    int fill = (int)(progress * 24);
+    char b[25];
+    for (int i = 0; i < 24; i++)
+        b[i] = i < fill ? '#' : '.';
+    b[24] = '\0';
+    fprintf(stderr, "\r\033[K[%s] %3d%% %.*s", b, (int)(progress * 100), p->width, msg);
+    fflush(stderr);
+}
+
+static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
+{
+    struct printer *p = ctx;
+    if (p->format == F_NDJSON) {
+        json_t *copy = json_deep_copy(ev);
+        json_object_set_new(copy, "seq", json_integer(seq));
+        char *s = json_dumps(copy, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        fprintf(p->out, "%s\n", s);
+        fflush(p->out);
+        free(s);
+        json_decref(copy);
+    }
+    const char *id = json_string_value(json_object_get(ev, "lead_id"));
+    switch (type) {
+    case EVENT_STATUS_UPDATE: {
+        json_t *pr = json_object_get(ev, "progress");
+        const char *msg = json_string_value(json_object_get(ev, "status_message"));
+        if (p->progress)
+            bar(p, pr ? json_number_value(pr) : 0, msg);
+        else if (p->format != F_NDJSON) /* progress on stderr, one line per step */
+            fprintf(stderr, "prospect: %s\n", msg);
+        break;
+    }
+    case EVENT_LEAD_GENERATED:
+        json_object_set_new(p->leads, id,
+                            json_pack("{s:O, s:O}", "lead_data", json_object_get(ev, "lead_data"),
+                                      "source_url", json_object_get(ev, "source_url")));
+        json_array_append_new(p->order, json_string(id));
+        bar(p, 0, "");
+        break;
+    case EVENT_LEAD_ENRICHMENT_END: {
+        json_t *l = json_object_get(p->leads, id);
+        if (l)
+            json_object_set(l, "final_package", json_object_get(ev, "final_package"));
+        break;
+    }
+    case EVENT_PIPELINE_END:
+    case EVENT_PIPELINE_ERROR:
+        json_decref(p->last);
+        p->last = json_incref(ev);
+        break;
+    default: break;
+    }
+}
+
+static const char *str_at(json_t *o, const char *path)
+{
+    /* "a.b.c" into nested objects */
+    char key[64];
+    const char *p = path;
+    while (o && *p) {
+        size_t n = strcspn(p, ".");
+        snprintf(key, sizeof key, "%.*s", (int)n, p);
+        o = json_object_get(o, key);
+        p += n + (p[n] == '.');
+    }
+    return json_is_string(o) ? json_string_value(o) : "";
+}
+
+static double num_at(json_t *o, const char *path)
+{
+    char key[64];
+    const char *p = path;
+    while (o && *p) {
+        size_t n = strcspn(p, ".");
+        snprintf(key, sizeof key, "%.*s", (int)n, p);
+        o = json_object_get(o, key);
+        p += n + (p[n] == '.');
+    }
+    return json_is_number(o) ? json_number_value(o) : 0;
+}
+
+static const char *first(json_t *arr)
+{
+    return json_is_string(json_array_get(arr, 0)) ? json_string_value(json_array_get(arr, 0)) : "";
+}
+
+static void csv_field(FILE *out, const char *s, bool last)
+{
+    bool quote = strpbrk(s, ",\"\n\r") != NULL;
+    if (quote) {
+        fputc('"', out);
+        for (const char *c = s; *c; c++) {
+            if (*c == '"')
+                fputc('"', out);
+            fputc(*c, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+    fputc(last ? '\n' : ',', out);
+}
+
+static void print_leads(struct printer *p)
+{
+    size_t i;
+    json_t *id;
+    if (p->format == F_JSON) {
+        json_t *arr = json_array();
+        json_array_foreach (p->order, i, id)
+            json_array_append(arr, json_object_get(p->leads, json_string_value(id)));
+        json_t *out = json_pack("{s:o, s:O}", "leads", arr, "end", p->last ? p->last : json_null());
+        json_dumpf(out, p->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        fputc('\n', p->out);
+        json_decref(out);
+        return;
+    }
+    if (p->format == F_CSV) {
+        static const char *const cols[] = {
+            "Company Name", "Website",        "Industry",       "Company Size",
+            "Email",        "Phone",          "Address",        "Country",
+            "LinkedIn",     "Prospect Score", "Pain Alignment", "Buying Intent",
+            "Urgency",      "ICP Fit",        "Summary",        NULL};
+        for (const char *const *c = cols; *c; c++)
+            csv_field(p->out, *c, c[1] == NULL);
+        json_array_foreach (p->order, i, id) {
+            json_t *l = json_object_get(p->leads, json_string_value(id));
+            json_t *d = json_object_get(l, "lead_data");
+            json_t *ai = json_object_get(
+                json_object_get(json_object_get(l, "final_package"), "analyzed_lead"),
+                "ai_intelligence");
+            char sc[5][16];
+            const char *keys[] = {"prospect_score", "pain_alignment_score", "buying_intent_score",
+                                  "urgency_score", "icp_fit_score"};
+            for (int k = 0; k < 5; k++)
+                snprintf(sc[k], sizeof sc[k], "%.2f", num_at(ai, keys[k]));
+            const char *row[] = {
+                str_at(d, "company_name"),
+                str_at(d, "website"),
+                str_at(d, "adk1_enrichment.industry"),
+                str_at(d, "adk1_enrichment.company_size"),
+                first(json_object_get(json_object_get(d, "adk1_enrichment"), "contact_emails")),
+                first(json_object_get(json_object_get(d, "adk1_enrichment"), "contact_phones")),
+                str_at(d, "address"),
+                str_at(d, "country"),
+                str_at(d, "social.linkedin"),
+                sc[0],
+                sc[1],
+                sc[2],
+                sc[3],
+                sc[4],
+                str_at(ai, "qualification_summary")};
+            for (size_t k = 0; k < sizeof row / sizeof *row; k++)
+                csv_field(p->out, row[k], k + 1 == sizeof row / sizeof *row);
+        }
+        return;
+    }
+    if (p->format != F_TABLE)
+        return;
+    fprintf(p->out, "%-26s %-30s %-24s %-15s %-34s %-15s %5s\n", "COMPANY", "WEBSITE", "INDUSTRY",
+            "SIZE", "EMAIL", "PHONE", "SCORE");
+    json_array_foreach (p->order, i, id) {
+        json_t *l = json_object_get(p->leads, json_string_value(id));
+        json_t *d = json_object_get(l, "lead_data");
+        json_t *ai =
+            json_object_get(json_object_get(json_object_get(l, "final_package"), "analyzed_lead"),
+                            "ai_intelligence");
+        fprintf(p->out, "%-26.26s %-30.30s %-24.24s %-15.15s %-34.34s %-15.15s %5.2f\n",
+                str_at(d, "company_name"), str_at(d, "website"),
+                str_at(d, "adk1_enrichment.industry"), str_at(d, "adk1_enrichment.company_size"),
+                first(json_object_get(json_object_get(d, "adk1_enrichment"), "contact_emails")),
+                first(json_object_get(json_object_get(d, "adk1_enrichment"), "contact_phones")),
+                num_at(ai, "prospect_score"));
+    }
+    if (p->last) {
+        const char *type = str_at(p->last, "event_type");
+        if (!strcmp(type, "pipeline_error"))
+            fprintf(stderr, "prospect run: %s\n", str_at(p->last, "error_message"));
+        else
+            fprintf(stderr, "%d lead%s in %.1f s (%d qualified)\n",
+                    (int)num_at(p->last, "leads_generated"),
+                    num_at(p->last, "leads_generated") == 1 ? "" : "s",
+                    num_at(p->last, "duration_ms") / 1000.0,
+                    (int)num_at(p->last, "summary.leads_qualified"));
+    }
+}
+
+int cli__cmd_run(struct cli *cli)
+{
+    const char *format = NULL, *path = NULL, *query = NULL, *max_s = NULL, *output = NULL;
+    for (int i = 1; i < cli->argc; i++) {
+        int m = cli__option(cli, &i, "format", &format);
+        if (!m)
+            m = cli__option(cli, &i, "query", &query);
+        if (!m)
+            m = cli__option(cli, &i, "max-leads", &max_s);
+        if (!m)
+            m = cli__option(cli, &i, "output", &output);
+        if (m < 0)
+            return CLI_USAGE;
+        if (m)
+            continue;
+        if (cli->argv[i][0] == '-' && strcmp(cli->argv[i], "-") != 0)
+            return cli__usage_error("run", "unknown option %s", cli->argv[i]);
+        if (path)
+            return cli__usage_error("run", "expects one request file");
+        path = cli->argv[i];
+    }
+    struct printer p = {.format = F_TABLE, .out = stdout, .width = 60};
+    if (format) {
+        static const char *const names[] = {"table", "ndjson", "json", "csv"};
+        int f = -1;
+        for (int k = 0; k < 4; k++)
+            if (strcmp(format, names[k]) == 0)
+                f = k;
+        if (f < 0)
+            return cli__usage_error("run", "--format must be table, ndjson, json or csv, not '%s'",
+                                    format);
+        p.format = (enum format)f;
+    }
+    if (!path)
+        return cli__usage_error("run", "expects a request file (or - for standard input)");
+    int64_t max_leads = 0;
+    if (max_s && (str_to_i64(max_s, &max_leads) || max_leads < 1 || max_leads > cli->cfg.max_leads))
+        return cli__usage_error("run", "--max-leads must be an integer from 1 to %lld",
+                                (long long)cli->cfg.max_leads);
+
+    struct request req;
+    struct problems probs = {0};
+    int rc = cli__parse_request(cli, path, &req, &probs);
+    if (rc != CLI_OK) {
+        problems_print(&probs, stderr);
+        problems_release(&probs);
+        return rc;
+    }
+    if (query) {
+        free(req.user_search_query);
+        req.user_search_query = str_trim_dup(query);
+    }
+    if (max_leads)
+        req.ctx.max_leads_to_generate = (int)max_leads;
+
+    struct store *st = NULL;
+    struct err e = {0};
+    if (store_open(cli->cfg.db, &st, &e)) {
+        fprintf(stderr, "prospect run: store %s: %s\n", cli->cfg.db, e.msg);
+        request_release(&req);
+        return CLI_FAIL;
+    }
+    if (output) {
+        p.out = fopen(output, "w");
+        if (!p.out) {
+            fprintf(stderr, "prospect run: cannot write %s: %m\n", output);
+            store_close(st);
+            request_release(&req);
+            return CLI_FAIL;
+        }
+    }
+    p.progress = isatty(STDERR_FILENO);
+    p.leads = json_object();
+    p.order = json_array();
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+    struct pipeline_options opt = {
+        .cfg = &cli->cfg, .store = st, .emit = on_event, .emit_ctx = &p, .cancel = &interrupted};
+    pipeline_budget_from_config(&cli->cfg, &opt.budget);
+    int prc = pipeline_run(&req, &opt);
+    if (p.progress)
+        fputs("\r\033[K", stderr);
+    print_leads(&p);
+    if (prc == CORE_ECANCELED)
+        fprintf(stderr, "prospect run: interrupted; the leads found so far are above\n");
+    rc = prc == 0 ? CLI_OK : CLI_FAIL;
+
+    if (output)
+        fclose(p.out);
+    json_decref(p.leads);
+    json_decref(p.order);
+    json_decref(p.last);
+    store_close(st);
+    request_release(&req);
+    return rc;
+}

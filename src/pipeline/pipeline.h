@@ -1,0 +1,60 @@
+/* pipeline.h: one prospecting job, end to end: intake, query generation,
+ * search, fetch, extraction, lead assembly, enrichment, end. The only module
+ * that knows the order of the stages.
+ *
+ * A job emits events through a sink, numbered from 1 in a consistent order:
+ * pipeline_start first; for each lead lead_generated, then
+ * lead_enrichment_start, then lead_enrichment_end; pipeline_end or
+ * pipeline_error last. A lead is emitted as soon as its own pages are
+ * extracted, and enriched at once. Stages that fail fall back and say so in
+ * a status_update; only a job that can produce nothing ends in
+ * pipeline_error. Budgets (search calls, fetches, wall time) and
+ * cancellation end a job gracefully with the leads found so far.
+ * Thread: a job runs on the calling thread; many jobs may run at once on
+ * different threads, each with its own store handle.
+ */
+#ifndef PROSPECT_PIPELINE_H
+#define PROSPECT_PIPELINE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "config/config.h"
+#include "model/event.h"
+#include "model/request.h"
+#include "store/store.h"
+
+/* Receives every event of a job, in order. ev is borrowed for the call;
+ * seq starts at 1. Called on the job's thread. */
+typedef void (*pipeline_emit_fn)(void *ctx, int64_t seq, enum event_type type, json_t *ev);
+
+struct pipeline_budget {
+    int64_t search_calls; /* queries sent to the search provider */
+    int64_t fetches;      /* pages fetched (or read from the corpus) */
+    int64_t seconds;      /* wall time */
+};
+
+struct pipeline_options {
+    const struct config *cfg; /* borrowed for the run */
+    struct store *store;      /* borrowed: the corpus, for the local provider */
+    pipeline_emit_fn emit;
+    void *emit_ctx;
+    volatile sig_atomic_t *cancel; /* non-zero: stop at the next step (may be NULL) */
+    struct pipeline_budget budget;
+    int64_t now_ms; /* 0: the clock; tests fix it for recency */
+};
+
+/* pipeline_budget_from_config(cfg, out): the configured budgets. */
+void pipeline_budget_from_config(const struct config *cfg, struct pipeline_budget *out);
+
+/* pipeline_run(req, opt): runs the job to its end. Returns 0 when the job
+ * ended with pipeline_end (even with fewer leads than asked), CORE_ECANCELED
+ * when it was cancelled (it still ended with pipeline_end), or the error
+ * that ended it in pipeline_error (CORE_ENOTFOUND: nothing found; ...). */
+int pipeline_run(const struct request *req, const struct pipeline_options *opt);
+
+#include "core/banned.h"
+#endif

@@ -1,0 +1,63 @@
+#!/bin/sh
+# run.sh BIN SRCDIR CORPUS: `prospect run` end to end on the sample corpus:
+# first-use indexing, the event contract, the lead count, formats, the
+# fallback of an unavailable provider and its announcement, budget stops,
+# a job that finds nothing.
+set -u
+bin=$1 src=$2 corpus=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+export PROSPECT_SAMPLE_CORPUS="$corpus" PROSPECT_LOG_LEVEL=error
+check="python3 $src/tests/integration/check_events.py"
+
+# First use: an empty store is filled with the sample corpus, then 5 leads.
+"$bin" run --db "$tmp/a.db" --format ndjson "$src/examples/seed-request.json" > "$tmp/seed.ndjson" 2> "$tmp/err" || fail "seed run: $(cat "$tmp/err")"
+grep -q "indexing the bundled sample corpus" "$tmp/seed.ndjson" || fail "first-use indexing not announced"
+$check "$tmp/seed.ndjson" --leads 5 || fail "seed event contract"
+grep -q '"job_id":"job_456"' "$tmp/seed.ndjson" || fail "job_id not kept"
+grep -q '"agent_name":"ADK1HarvesterAgent"' "$tmp/seed.ndjson" || fail "harvester agent name"
+grep -q '"agent_name":"business_context_to_query_agent"' "$tmp/seed.ndjson" || fail "query agent name"
+
+for ex in clinic-security fleet-eu; do
+  "$bin" run --db "$tmp/a.db" --format ndjson --max-leads 8 "$src/examples/$ex.json" > "$tmp/$ex.ndjson" 2>/dev/null || fail "$ex run"
+  $check "$tmp/$ex.ndjson" --leads 8 || fail "$ex contract"
+done
+
+# Formats.
+out=$("$bin" run --db "$tmp/a.db" --format csv --max-leads 3 "$src/examples/seed-request.json" 2>/dev/null) || fail "csv"
+[ "$(echo "$out" | wc -l)" = 4 ] || fail "csv: want a header and 3 rows: $out"
+echo "$out" | head -1 | grep -q "^Company Name,Website,Industry" || fail "csv header"
+"$bin" run --db "$tmp/a.db" --format json --output "$tmp/leads.json" --max-leads 2 "$src/examples/fleet-eu.json" 2>/dev/null || fail "json"
+python3 -c "import json,sys; d=json.load(open('$tmp/leads.json')); assert len(d['leads'])==2 and d['leads'][0]['final_package']['analyzed_lead']['ai_intelligence']['evidence']" || fail "json output"
+out=$("$bin" run --db "$tmp/a.db" --max-leads 2 "$src/examples/seed-request.json" 2>/dev/null) || fail "table"
+echo "$out" | head -1 | grep -q "COMPANY.*WEBSITE.*SCORE" || fail "table header: $out"
+
+# An unavailable provider falls back, and says so.
+PROSPECT_SEARCH=tavily "$bin" run --db "$tmp/a.db" --format ndjson --max-leads 2 "$src/examples/seed-request.json" > "$tmp/fb.ndjson" 2>/dev/null || fail "fallback run"
+grep -q '"degraded":true' "$tmp/fb.ndjson" || fail "fallback not announced"
+grep -q "searching the local corpus instead" "$tmp/fb.ndjson" || fail "fallback message"
+$check "$tmp/fb.ndjson" --leads 2 || fail "fallback contract"
+
+# Budgets end the job gracefully and say which.
+PROSPECT_BUDGET_FETCHES=4 "$bin" run --db "$tmp/a.db" --format ndjson --max-leads 10 "$src/examples/seed-request.json" > "$tmp/b.ndjson" 2>/dev/null
+$check "$tmp/b.ndjson" || fail "budget contract"
+grep -q '"stopped_by":"fetch_budget"' "$tmp/b.ndjson" || fail "fetch budget not named"
+PROSPECT_BUDGET_SEARCH_CALLS=1 "$bin" run --db "$tmp/a.db" --format ndjson --max-leads 50 "$src/examples/seed-request.json" > "$tmp/s.ndjson" 2>/dev/null
+grep -q '"stopped_by":"search_budget"' "$tmp/s.ndjson" || fail "search budget not named"
+
+# Nothing to find: pipeline_error with a message a user can act on, exit 1.
+echo '{"business_context":{"business_description":"zqxj vbnm quux","industry_focus":["Underwater basket weaving"],"location":"Antarctica","ideal_customer":"penguin colonies of 5-9 employees"},"user_id":"u"}' > "$tmp/none.json"
+"$bin" run --db "$tmp/a.db" --format ndjson "$tmp/none.json" > "$tmp/none.ndjson" 2>/dev/null && fail "empty job succeeded"
+$check "$tmp/none.ndjson" --end pipeline_error || fail "error contract"
+grep -q '"error_type":"no_results"' "$tmp/none.ndjson" || fail "error type"
+
+# Usage errors.
+"$bin" run 2>/dev/null; [ $? = 2 ] || fail "run without a file: want 2"
+"$bin" run --max-leads 0 "$src/examples/seed-request.json" 2>/dev/null; [ $? = 2 ] || fail "--max-leads 0: want 2"
+"$bin" run --format xml "$src/examples/seed-request.json" 2>/dev/null; [ $? = 2 ] || fail "--format xml: want 2"
+echo '{"business_context":{"max_leads_to_generate":0}}' | "$bin" run - 2>/dev/null; [ $? = 2 ] || fail "invalid request: want 2"
+
+[ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }
+echo "all run checks passed"
