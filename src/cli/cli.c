@@ -33,6 +33,14 @@ static const struct command commands[] = {
      "--max-leads its max_leads_to_generate. Ctrl-C stops cleanly and prints what\n"
      "was found. With no search provider configured and an empty store, the\n"
      "bundled sample corpus is indexed first.\n"},
+    {"serve", cli__cmd_serve, "serve the HTTP API (REST + SSE) on MCP_SERVER_PORT",
+     "usage: prospect serve [--port N] [--bind ADDRESS] [--db FILE]\n"
+     "\n"
+     "Serves POST /api/v2/execute_streaming_prospect (the seed's streaming\n"
+     "endpoint), the job API (/api/v2/jobs...), /health, /ready, /metrics and\n"
+     "/openapi.json on PROSPECT_BIND:MCP_SERVER_PORT (127.0.0.1:5001). Jobs run on\n"
+     "worker threads and outlive their connections; every event is stored before\n"
+     "it is sent, so a client resumes with Last-Event-ID. SIGTERM stops cleanly.\n"},
     {"validate", cli__cmd_validate,
      "check a request (or a bare business context) and list its problems",
      "usage: prospect validate [--format text|json] REQUEST.json\n"

@@ -29,6 +29,7 @@ int cli__cmd_search(struct cli *cli);
 int cli__cmd_queries(struct cli *cli);
 int cli__cmd_extract(struct cli *cli);
 int cli__cmd_run(struct cli *cli);
+int cli__cmd_serve(struct cli *cli);
 
 struct request;
 struct problems;

@@ -83,3 +83,52 @@ int store_corpus_page(struct store *s, const char *url, char **html, size_t *len
 {
     return s->ops->corpus_page(s, url, html, len, charset, e);
 }
+
+void store_job_release(struct store_job *j)
+{
+    free(j->id);
+    free(j->user_id);
+    free(j->status);
+    free(j->request);
+    free(j->summary);
+    memset(j, 0, sizeof *j);
+}
+
+int store_job_create(struct store *s, const char *id, const char *user_id, const char *request_json,
+                     struct err *e)
+{
+    return s->ops->job_create(s, id, user_id, request_json, e);
+}
+
+int store_job_status(struct store *s, const char *id, const char *status, const char *summary_json,
+                     struct err *e)
+{
+    return s->ops->job_status(s, id, status, summary_json, e);
+}
+
+int store_job_get(struct store *s, const char *id, struct store_job *out, struct err *e)
+{
+    return s->ops->job_get(s, id, out, e);
+}
+
+int store_event_append(struct store *s, const char *job_id, int64_t seq, const char *type,
+                       const char *data, struct err *e)
+{
+    return s->ops->event_append(s, job_id, seq, type, data, e);
+}
+
+int store_events_after(struct store *s, const char *job_id, int64_t after, store_event_fn fn,
+                       void *ctx, struct err *e)
+{
+    return s->ops->events_after(s, job_id, after, fn, ctx, e);
+}
+
+int store_leads(struct store *s, const char *job_id, store_event_fn fn, void *ctx, struct err *e)
+{
+    return s->ops->leads(s, job_id, fn, ctx, e);
+}
+
+int store_jobs_unfinished(struct store *s, store_event_fn fn, void *ctx, struct err *e)
+{
+    return s->ops->jobs_unfinished(s, fn, ctx, e);
+}

@@ -104,5 +104,54 @@ int store_corpus_snippet(struct store *s, const char *const *terms, size_t nterm
 int store_corpus_page(struct store *s, const char *url, char **html, size_t *len, char charset[64],
                       struct err *e) __attribute__((warn_unused_result));
 
+/* ---- jobs, events, leads ---- */
+
+struct store_job {
+    char *id, *user_id, *status, *request, *summary; /* owned; summary may be NULL */
+    int64_t created_at, started_at, finished_at, leads, last_seq;
+};
+
+void store_job_release(struct store_job *j);
+
+/* store_job_create(s, id, user_id, request_json, e): a queued job.
+ * CORE_EEXIST when the id is taken. */
+int store_job_create(struct store *s, const char *id, const char *user_id, const char *request_json,
+                     struct err *e) __attribute__((warn_unused_result));
+
+/* store_job_status(s, id, status, summary_json, e): moves a job on
+ * ("running" sets started_at; "succeeded", "failed", "cancelled" set
+ * finished_at); summary_json may be NULL. */
+int store_job_status(struct store *s, const char *id, const char *status, const char *summary_json,
+                     struct err *e) __attribute__((warn_unused_result));
+
+/* store_job_get(s, id, out, e): CORE_ENOTFOUND when there is no such job. */
+int store_job_get(struct store *s, const char *id, struct store_job *out, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* store_event_append(s, job_id, seq, type, data, e): one event (and, for
+ * lead events, the lead row) in one transaction; data is the event's JSON
+ * on one line. */
+int store_event_append(struct store *s, const char *job_id, int64_t seq, const char *type,
+                       const char *data, struct err *e) __attribute__((warn_unused_result));
+
+/* Called per stored event with its seq and JSON (borrowed for the call);
+ * a non-zero return stops the iteration. */
+typedef int (*store_event_fn)(void *ctx, int64_t seq, const char *type, const char *data);
+
+/* store_events_after(s, job_id, after, fn, ctx, e): the events with
+ * seq > after, in order. */
+int store_events_after(struct store *s, const char *job_id, int64_t after, store_event_fn fn,
+                       void *ctx, struct err *e) __attribute__((warn_unused_result));
+
+/* store_leads(s, job_id, fn, ctx, e): the job's leads in order (seq is the
+ * lead's position, data its JSON). */
+int store_leads(struct store *s, const char *job_id, store_event_fn fn, void *ctx, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* store_jobs_unfinished(s, fn, ctx, e): ids of jobs left queued or running
+ * (after a crash), as data with seq 0. */
+int store_jobs_unfinished(struct store *s, store_event_fn fn, void *ctx, struct err *e)
+    __attribute__((warn_unused_result));
+
 #include "core/banned.h"
 #endif

@@ -21,6 +21,17 @@ struct store_ops {
                           char **out, struct err *e);
     int (*corpus_page)(struct store *s, const char *url, char **html, size_t *len, char charset[64],
                        struct err *e);
+    int (*job_create)(struct store *s, const char *id, const char *user_id, const char *request,
+                      struct err *e);
+    int (*job_status)(struct store *s, const char *id, const char *status, const char *summary,
+                      struct err *e);
+    int (*job_get)(struct store *s, const char *id, struct store_job *out, struct err *e);
+    int (*event_append)(struct store *s, const char *job_id, int64_t seq, const char *type,
+                        const char *data, struct err *e);
+    int (*events_after)(struct store *s, const char *job_id, int64_t after, store_event_fn fn,
+                        void *ctx, struct err *e);
+    int (*leads)(struct store *s, const char *job_id, store_event_fn fn, void *ctx, struct err *e);
+    int (*jobs_unfinished)(struct store *s, store_event_fn fn, void *ctx, struct err *e);
 };
 
 /* Every backend's handle starts with this. */

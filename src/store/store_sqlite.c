@@ -23,7 +23,7 @@
 
 extern const struct embed_file store__sqlite_migrations[];
 
-#define STMT_CACHE 16
+#define STMT_CACHE 40
 
 struct sqlite_store {
     struct store base;
@@ -534,6 +534,193 @@ out:
     return rc;
 }
 
+/* ---- jobs, events, leads ---- */
+
+static int sq_job_create(struct store *base, const char *id, const char *user_id,
+                         const char *request, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "INSERT INTO jobs (id, user_id, status, request, created_at)"
+                               " VALUES (?1, ?2, 'queued', ?3, ?4)");
+    if (!st)
+        return db_err(s->db, e, "creating a job");
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, user_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, request, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, clock_now_ms());
+    int rc = sqlite3_step(st);
+    int ext = sqlite3_extended_errcode(s->db);
+    done(s, st);
+    if (rc == SQLITE_CONSTRAINT || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return err_set(e, CORE_EEXIST, "a job with id %s exists", id);
+    return rc == SQLITE_DONE ? 0 : db_err(s->db, e, "creating a job");
+}
+
+static int sq_job_status(struct store *base, const char *id, const char *status,
+                         const char *summary, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "UPDATE jobs SET status = ?2,"
+                               " started_at = CASE WHEN ?2 = 'running' THEN ?3 ELSE started_at END,"
+                               " finished_at = CASE WHEN ?2 IN ('succeeded','failed','cancelled')"
+                               "   THEN ?3 ELSE finished_at END,"
+                               " summary = coalesce(?4, summary) WHERE id = ?1");
+    if (!st)
+        return db_err(s->db, e, "updating a job");
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, clock_now_ms());
+    if (summary)
+        sqlite3_bind_text(st, 4, summary, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    int rc = sqlite3_step(st);
+    done(s, st);
+    return rc == SQLITE_DONE ? 0 : db_err(s->db, e, "updating a job");
+}
+
+static char *opt_text(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(col_text(st, i));
+}
+
+static int sq_job_get(struct store *base, const char *id, struct store_job *out, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "SELECT id, user_id, status, request, summary, created_at,"
+                               " coalesce(started_at, 0), coalesce(finished_at, 0), leads, last_seq"
+                               " FROM jobs WHERE id = ?1");
+    if (!st)
+        return db_err(s->db, e, "reading a job");
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int rc = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        out->id = xstrdup(col_text(st, 0));
+        out->user_id = xstrdup(col_text(st, 1));
+        out->status = xstrdup(col_text(st, 2));
+        out->request = xstrdup(col_text(st, 3));
+        out->summary = opt_text(st, 4);
+        out->created_at = sqlite3_column_int64(st, 5);
+        out->started_at = sqlite3_column_int64(st, 6);
+        out->finished_at = sqlite3_column_int64(st, 7);
+        out->leads = sqlite3_column_int64(st, 8);
+        out->last_seq = sqlite3_column_int64(st, 9);
+    } else {
+        rc = err_set(e, CORE_ENOTFOUND, "no job %s", id);
+    }
+    done(s, st);
+    return rc;
+}
+
+static int step_done(struct sqlite_store *s, sqlite3_stmt *st)
+{
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    done(s, st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int sq_event_append(struct store *base, const char *job_id, int64_t seq, const char *type,
+                           const char *data, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    int rc = exec(s->db, "BEGIN IMMEDIATE", e);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = prep(s, "INSERT INTO events (job_id, seq, type, data, created_at)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (st) {
+        sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, seq);
+        sqlite3_bind_text(st, 3, type, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, data, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, clock_now_ms());
+    }
+    int bad = step_done(s, st);
+    st = prep(s, "UPDATE jobs SET last_seq = max(last_seq, ?2),"
+                 " leads = leads + (?3 = 'lead_generated') WHERE id = ?1");
+    if (st) {
+        sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, seq);
+        sqlite3_bind_text(st, 3, type, -1, SQLITE_STATIC);
+    }
+    bad |= step_done(s, st);
+    if (!bad && strcmp(type, "lead_generated") == 0) {
+        st = prep(s, "INSERT OR REPLACE INTO leads (job_id, lead_id, seq, data) VALUES (?1,"
+                     " json_extract(?2, '$.lead_id'), ?3, json_object('lead_id',"
+                     " json_extract(?2, '$.lead_id'), 'lead_data', json_extract(?2, '$.lead_data'),"
+                     " 'source_url', json_extract(?2, '$.source_url')))");
+        if (st) {
+            sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, data, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 3, seq);
+        }
+        bad |= step_done(s, st);
+    } else if (!bad && strcmp(type, "lead_enrichment_end") == 0) {
+        st = prep(
+            s, "UPDATE leads SET data = json_set(data, '$.final_package',"
+               " json_extract(?2, '$.final_package'), '$.success', json_extract(?2, '$.success'))"
+               " WHERE job_id = ?1 AND lead_id = json_extract(?2, '$.lead_id')");
+        if (st) {
+            sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, data, -1, SQLITE_STATIC);
+        }
+        bad |= step_done(s, st);
+    }
+    if (bad) {
+        rc = db_err(s->db, e, "storing an event");
+        exec(s->db, "ROLLBACK", NULL);
+        return rc;
+    }
+    return exec(s->db, "COMMIT", e);
+}
+
+static int iterate(struct sqlite_store *s, sqlite3_stmt *st, store_event_fn fn, void *ctx,
+                   struct err *e, const char *what)
+{
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2)))
+            break;
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_err(s->db, e, what);
+    done(s, st);
+    return rc;
+}
+
+static int sq_events_after(struct store *base, const char *job_id, int64_t after, store_event_fn fn,
+                           void *ctx, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "SELECT seq, type, data FROM events WHERE job_id = ?1 AND seq > ?2"
+                               " ORDER BY seq");
+    if (!st)
+        return db_err(s->db, e, "reading events");
+    sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, after);
+    return iterate(s, st, fn, ctx, e, "reading events");
+}
+
+static int sq_leads(struct store *base, const char *job_id, store_event_fn fn, void *ctx,
+                    struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st =
+        prep(s, "SELECT seq, lead_id, data FROM leads WHERE job_id = ?1 ORDER BY seq");
+    if (!st)
+        return db_err(s->db, e, "reading leads");
+    sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+    return iterate(s, st, fn, ctx, e, "reading leads");
+}
+
+static int sq_jobs_unfinished(struct store *base, store_event_fn fn, void *ctx, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "SELECT last_seq, status, id FROM jobs"
+                               " WHERE status IN ('queued', 'running') ORDER BY created_at");
+    if (!st)
+        return db_err(s->db, e, "reading jobs");
+    return iterate(s, st, fn, ctx, e, "reading jobs");
+}
+
 const struct store_ops store__sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -547,4 +734,11 @@ const struct store_ops store__sqlite_ops = {
     .corpus_search = sq_corpus_search,
     .corpus_snippet = sq_corpus_snippet,
     .corpus_page = sq_corpus_page,
+    .job_create = sq_job_create,
+    .job_status = sq_job_status,
+    .job_get = sq_job_get,
+    .event_append = sq_event_append,
+    .events_after = sq_events_after,
+    .leads = sq_leads,
+    .jobs_unfinished = sq_jobs_unfinished,
 };

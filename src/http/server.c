@@ -1,0 +1,679 @@
+/* server.c: the HTTP front end of server.h on libmicrohttpd (epoll, one
+ * internal thread, suspend/resume for streams).
+ *
+ * A request is routed once its body is in (bodies are capped; the cap is
+ * checked against Content-Length first). Answers are JSON, or SSE for event
+ * streams: the stream's bytes come from a jobs_sub (jobs.h), and a stream
+ * with nothing to send is suspended until the writer wakes it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/embed.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "http/server.h"
+#include "jobs/jobs.h"
+#include "model/request.h"
+
+extern const struct embed_file http__assets[];
+
+#define STREAM_BUFFER (256 * 1024) /* bytes a slow stream may fall behind */
+#define KEEPALIVE_S 15
+
+/* ---- metrics ---- */
+
+enum route {
+    R_EXECUTE,
+    R_JOBS_CREATE,
+    R_JOB,
+    R_JOB_EVENTS,
+    R_JOB_LEADS,
+    R_JOB_CANCEL,
+    R_HEALTH,
+    R_READY,
+    R_METRICS,
+    R_OPENAPI,
+    R_OTHER,
+    R_N
+};
+
+static const char *const route_names[R_N] = {"/api/v2/execute_streaming_prospect",
+                                             "/api/v2/jobs",
+                                             "/api/v2/jobs/{id}",
+                                             "/api/v2/jobs/{id}/events",
+                                             "/api/v2/jobs/{id}/leads",
+                                             "/api/v2/jobs/{id} DELETE",
+                                             "/health",
+                                             "/ready",
+                                             "/metrics",
+                                             "/openapi.json",
+                                             "other"};
+
+static const double buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+#define NBUCKETS (sizeof buckets / sizeof *buckets)
+
+static struct {
+    pthread_mutex_t lock;
+    int64_t by_status[R_N][6]; /* 1xx..5xx, index status/100 */
+    int64_t hist[R_N][NBUCKETS + 1];
+    double sum[R_N];
+    int64_t count[R_N];
+} metrics = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void observe(enum route r, unsigned status, double seconds)
+{
+    pthread_mutex_lock(&metrics.lock);
+    metrics.by_status[r][status / 100 < 6 ? status / 100 : 5]++;
+    size_t b = 0;
+    while (b < NBUCKETS && seconds > buckets[b])
+        b++;
+    metrics.hist[r][b]++;
+    metrics.sum[r] += seconds;
+    metrics.count[r]++;
+    pthread_mutex_unlock(&metrics.lock);
+}
+
+/* ---- per connection ---- */
+
+struct server {
+    const struct config *cfg;
+    struct jobs *jobs;
+    struct request_limits lim;
+};
+
+struct conn {
+    struct buf body;
+    bool too_large, rejected;
+    int64_t started;
+    enum route route;
+    unsigned status;
+};
+
+struct stream {
+    struct MHD_Connection *c;
+    struct jobs_sub *sub;
+};
+
+static enum MHD_Result respond(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                               const char *type, const char *body, size_t len)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(r, "Content-Type", type);
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (status == 405)
+        MHD_add_response_header(r, "Allow", "GET, POST, DELETE");
+    cx->status = status;
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result respond_json(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                                    json_t *j)
+{
+    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    enum MHD_Result ret = respond(c, cx, status, "application/json", s, strlen(s));
+    free(s);
+    return ret;
+}
+
+static enum MHD_Result error(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                             const char *code, const char *message)
+{
+    return respond_json(c, cx, status, json_pack("{s:s, s:s}", "error", code, "message", message));
+}
+
+/* A 5xx: the detail goes to the log under an id, the client gets the id. */
+static enum MHD_Result internal(struct MHD_Connection *c, struct conn *cx, const char *detail)
+{
+    char id[17];
+    str_random_hex(id, 8);
+    log_error("internal error", LOG_S("error_id", id), LOG_S("detail", detail));
+    return respond_json(c, cx, 500,
+                        json_pack("{s:s, s:s}", "error", "internal_error", "error_id", id));
+}
+
+/* ---- streams ---- */
+
+static void stream_wake(void *ctx)
+{
+    MHD_resume_connection(((struct stream *)ctx)->c);
+}
+
+static void stream_suspend(void *ctx)
+{
+    MHD_suspend_connection(((struct stream *)ctx)->c);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    struct stream *s = cls;
+    bool ended = false;
+    size_t n = jobs_sub_read(s->sub, buf, max, &ended);
+    if (n)
+        return (ssize_t)n;
+    return ended ? MHD_CONTENT_READER_END_OF_STREAM : 0; /* 0: suspended until woken */
+}
+
+static void stream_free(void *cls)
+{
+    struct stream *s = cls;
+    jobs_unsubscribe(s->sub);
+    free(s);
+}
+
+static enum MHD_Result stream(struct server *sv, struct MHD_Connection *c, struct conn *cx,
+                              const char *job_id, int64_t after)
+{
+    struct stream *s = xcalloc(1, sizeof *s);
+    s->c = c;
+    struct err e = {0};
+    int rc = jobs_subscribe(sv->jobs, job_id, after, STREAM_BUFFER, stream_wake, stream_suspend, s,
+                            &s->sub, &e);
+    if (rc) {
+        free(s);
+        return rc == CORE_ENOTFOUND ? error(c, cx, 404, "not_found", "no such job")
+                                    : internal(c, cx, e.msg);
+    }
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, s, stream_free);
+    MHD_add_response_header(r, "Content-Type", "text/event-stream; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    MHD_add_response_header(r, "X-Accel-Buffering", "no");
+    cx->status = 200;
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* ---- handlers ---- */
+
+static bool json_content(struct MHD_Connection *c)
+{
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    return ct && strncasecmp(ct, "application/json", 16) == 0;
+}
+
+static enum MHD_Result start_job(struct server *sv, struct MHD_Connection *c, struct conn *cx,
+                                 bool streaming)
+{
+    struct request req;
+    struct problems probs = {0};
+    if (request_parse(buf_cstr(&cx->body), cx->body.len, &sv->lim, 0, &req, &probs)) {
+        enum MHD_Result ret = respond_json(c, cx, 400, problems_to_json(&probs));
+        problems_release(&probs);
+        return ret;
+    }
+    struct err e = {0};
+    int rc = jobs_submit(sv->jobs, &req, &e);
+    enum MHD_Result ret;
+    if (rc == CORE_EEXIST) {
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "job %s exists; watch it at /api/v2/jobs/%s/events, or send a new job_id",
+                 req.job_id, req.job_id);
+        ret = error(c, cx, 409, "job_exists", msg);
+    } else if (rc) {
+        ret = internal(c, cx, e.msg);
+    } else if (streaming) {
+        ret = stream(sv, c, cx, req.job_id, 0);
+    } else {
+        char events[300], status[300];
+        snprintf(events, sizeof events, "/api/v2/jobs/%s/events", req.job_id);
+        snprintf(status, sizeof status, "/api/v2/jobs/%s", req.job_id);
+        json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "job_id", req.job_id, "status", "queued",
+                              "status_url", status, "events_url", events);
+        struct MHD_Response *r;
+        char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(j);
+        r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+        MHD_add_response_header(r, "Content-Type", "application/json");
+        MHD_add_response_header(r, "Location", status);
+        cx->status = 202;
+        ret = MHD_queue_response(c, 202, r);
+        MHD_destroy_response(r);
+    }
+    request_release(&req);
+    return ret;
+}
+
+static void csv_field(struct buf *b, const char *s, bool last)
+{
+    int rc = 0;
+    if (strpbrk(s, ",\"\n\r")) {
+        rc |= buf_putc(b, '"');
+        for (const char *p = s; *p; p++)
+            rc |= *p == '"' ? buf_puts(b, "\"\"") : buf_putc(b, *p);
+        rc |= buf_putc(b, '"');
+    } else {
+        rc |= buf_puts(b, s);
+    }
+    rc |= buf_putc(b, last ? '\n' : ',');
+    (void)rc;
+}
+
+static const char *jstr(json_t *o, const char *a, const char *b)
+{
+    json_t *v = json_object_get(o, a);
+    if (b)
+        v = json_object_get(v, b);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static enum MHD_Result leads(struct server *sv, struct MHD_Connection *c, struct conn *cx,
+                             const char *id)
+{
+    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    bool csv = format && strcmp(format, "csv") == 0;
+    if (format && !csv && strcmp(format, "json") != 0)
+        return error(c, cx, 400, "bad_format", "format must be json or csv");
+    json_t *arr;
+    struct err e = {0};
+    int rc = jobs_leads(sv->jobs, id, &arr, &e);
+    if (rc)
+        return rc == CORE_ENOTFOUND ? error(c, cx, 404, "not_found", "no such job")
+                                    : internal(c, cx, e.msg);
+    if (!csv)
+        return respond_json(c, cx, 200, json_pack("{s:s, s:o}", "job_id", id, "leads", arr));
+    struct buf b;
+    buf_init(&b, 0);
+    static const char *const cols[] = {
+        "Lead ID", "Company Name", "Website",        "Industry", "Company Size",
+        "Email",   "Phone",        "Prospect Score", "Summary",  NULL};
+    for (const char *const *col = cols; *col; col++)
+        csv_field(&b, *col, col[1] == NULL);
+    size_t i;
+    json_t *l;
+    json_array_foreach (arr, i, l) {
+        json_t *d = json_object_get(l, "lead_data"), *ae = json_object_get(d, "adk1_enrichment");
+        json_t *ai =
+            json_object_get(json_object_get(json_object_get(l, "final_package"), "analyzed_lead"),
+                            "ai_intelligence");
+        char score[16];
+        json_t *ps = json_object_get(ai, "prospect_score");
+        snprintf(score, sizeof score, "%s", "");
+        if (json_is_number(ps))
+            snprintf(score, sizeof score, "%.2f", json_number_value(ps));
+        json_t *em = json_array_get(json_object_get(ae, "contact_emails"), 0);
+        json_t *ph = json_array_get(json_object_get(ae, "contact_phones"), 0);
+        const char *row[] = {jstr(l, "lead_id", NULL),
+                             jstr(d, "company_name", NULL),
+                             jstr(d, "website", NULL),
+                             jstr(ae, "industry", NULL),
+                             jstr(ae, "company_size", NULL),
+                             json_is_string(em) ? json_string_value(em) : "",
+                             json_is_string(ph) ? json_string_value(ph) : "",
+                             score,
+                             jstr(ai, "qualification_summary", NULL)};
+        for (size_t k = 0; k < sizeof row / sizeof *row; k++)
+            csv_field(&b, row[k], k + 1 == sizeof row / sizeof *row);
+    }
+    json_decref(arr);
+    enum MHD_Result ret = respond(c, cx, 200, "text/csv; charset=utf-8", buf_cstr(&b), b.len);
+    buf_release(&b);
+    return ret;
+}
+
+static enum MHD_Result prometheus(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    int rc = buf_puts(
+        &b, "# HELP prospect_http_requests_total HTTP requests by route and status class.\n"
+            "# TYPE prospect_http_requests_total counter\n");
+    pthread_mutex_lock(&metrics.lock);
+    for (int r = 0; r < R_N; r++)
+        for (int s = 1; s < 6; s++)
+            if (metrics.by_status[r][s])
+                rc |= buf_printf(
+                    &b, "prospect_http_requests_total{route=\"%s\",status=\"%dxx\"} %lld\n",
+                    route_names[r], s, (long long)metrics.by_status[r][s]);
+    rc |= buf_puts(
+        &b, "# HELP prospect_http_request_duration_seconds Time to answer (stream: to its start).\n"
+            "# TYPE prospect_http_request_duration_seconds histogram\n");
+    for (int r = 0; r < R_N; r++) {
+        if (!metrics.count[r])
+            continue;
+        int64_t cum = 0;
+        for (size_t k = 0; k <= NBUCKETS; k++) {
+            cum += metrics.hist[r][k];
+            if (k < NBUCKETS)
+                rc |= buf_printf(
+                    &b,
+                    "prospect_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lld\n",
+                    route_names[r], buckets[k], (long long)cum);
+            else
+                rc |= buf_printf(&b,
+                                 "prospect_http_request_duration_seconds_bucket{route=\"%s\",le=\"+"
+                                 "Inf\"} %lld\n",
+                                 route_names[r], (long long)cum);
+        }
+        rc |=
+            buf_printf(&b,
+                       "prospect_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
+                       "prospect_http_request_duration_seconds_count{route=\"%s\"} %lld\n",
+                       route_names[r], metrics.sum[r], route_names[r], (long long)metrics.count[r]);
+    }
+    pthread_mutex_unlock(&metrics.lock);
+    struct jobs_stats st;
+    jobs_stats(sv->jobs, &st);
+    rc |= buf_printf(&b,
+                     "# HELP prospect_sse_streams_open Event streams open.\n# TYPE "
+                     "prospect_sse_streams_open gauge\n"
+                     "prospect_sse_streams_open %lld\n"
+                     "# HELP prospect_jobs Jobs by state.\n# TYPE prospect_jobs gauge\n"
+                     "prospect_jobs{state=\"queued\"} %lld\nprospect_jobs{state=\"running\"} %lld\n"
+                     "# HELP prospect_jobs_finished_total Jobs finished by outcome.\n# TYPE "
+                     "prospect_jobs_finished_total counter\n"
+                     "prospect_jobs_finished_total{outcome=\"succeeded\"} %lld\n"
+                     "prospect_jobs_finished_total{outcome=\"failed\"} %lld\n"
+                     "prospect_jobs_finished_total{outcome=\"cancelled\"} %lld\n"
+                     "# HELP prospect_events_stored_total Events written to the job logs.\n# TYPE "
+                     "prospect_events_stored_total counter\n"
+                     "prospect_events_stored_total %lld\n",
+                     (long long)st.streams, (long long)st.queued, (long long)st.running,
+                     (long long)st.succeeded, (long long)st.failed, (long long)st.cancelled,
+                     (long long)st.events_stored);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    long rss_pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        long size;
+        if (fscanf(f, "%ld %ld", &size, &rss_pages) != 2)
+            rss_pages = 0;
+        fclose(f);
+    }
+    rc |= buf_printf(&b,
+                     "# HELP process_cpu_seconds_total CPU time used.\n# TYPE "
+                     "process_cpu_seconds_total counter\n"
+                     "process_cpu_seconds_total %.3f\n"
+                     "# HELP process_resident_memory_bytes Resident memory.\n# TYPE "
+                     "process_resident_memory_bytes gauge\n"
+                     "process_resident_memory_bytes %ld\n",
+                     cpu, rss_pages * sysconf(_SC_PAGESIZE));
+    (void)rc;
+    enum MHD_Result ret = respond(c, cx, 200, "text/plain; version=0.0.4", buf_cstr(&b), b.len);
+    buf_release(&b);
+    return ret;
+}
+
+/* "/api/v2/jobs/ID[/events|/leads]": copies ID, returns the rest. */
+static const char *job_path(const char *url, char *id, size_t n)
+{
+    const char *p = url + strlen("/api/v2/jobs/");
+    size_t k = strcspn(p, "/");
+    if (k == 0 || k >= n)
+        return NULL;
+    memcpy(id, p, k);
+    id[k] = '\0';
+    return p + k;
+}
+
+static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct conn *cx,
+                             const char *url, const char *method)
+{
+    bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    bool post = strcmp(method, "POST") == 0, del = strcmp(method, "DELETE") == 0;
+    if (strcmp(url, "/health") == 0) {
+        cx->route = R_HEALTH;
+        return respond_json(c, cx, 200, json_pack("{s:s}", "status", "ok"));
+    }
+    if (strcmp(url, "/ready") == 0) {
+        cx->route = R_READY;
+        bool ok = jobs_ready(sv->jobs);
+        return respond_json(
+            c, cx, ok ? 200 : 503,
+            json_pack("{s:s, s:b}", "status", ok ? "ready" : "unavailable", "store", ok));
+    }
+    if (strcmp(url, "/metrics") == 0) {
+        cx->route = R_METRICS;
+        return prometheus(sv, c, cx);
+    }
+    if (strcmp(url, "/openapi.json") == 0) {
+        cx->route = R_OPENAPI;
+        for (const struct embed_file *f = http__assets; f->name; f++)
+            if (strcmp(f->name, "openapi.json") == 0)
+                return respond(c, cx, 200, "application/json", (const char *)f->data, f->len);
+        return error(c, cx, 404, "not_found", "no OpenAPI description in this build");
+    }
+    if (strcmp(url, "/api/v2/execute_streaming_prospect") == 0) {
+        cx->route = R_EXECUTE;
+        return post ? start_job(sv, c, cx, true)
+                    : error(c, cx, 405, "method_not_allowed", "use POST");
+    }
+    if (strcmp(url, "/api/v2/jobs") == 0) {
+        cx->route = R_JOBS_CREATE;
+        return post ? start_job(sv, c, cx, false)
+                    : error(c, cx, 405, "method_not_allowed", "use POST");
+    }
+    if (strncmp(url, "/api/v2/jobs/", 13) == 0) {
+        char id[REQUEST_MAX_ID_CHARS + 1];
+        const char *rest = job_path(url, id, sizeof id);
+        if (!rest) {
+            cx->route = R_OTHER;
+            return error(c, cx, 404, "not_found", "no such job");
+        }
+        if (strcmp(rest, "/events") == 0) {
+            cx->route = R_JOB_EVENTS;
+            if (!get)
+                return error(c, cx, 405, "method_not_allowed", "use GET");
+            const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+            const char *after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+            int64_t n = 0;
+            const char *v = last ? last : after;
+            if (v && (str_to_i64(v, &n) || n < 0))
+                return error(c, cx, 400, "bad_event_id",
+                             "Last-Event-ID and after must be a non-negative integer");
+            return stream(sv, c, cx, id, n);
+        }
+        if (strcmp(rest, "/leads") == 0) {
+            cx->route = R_JOB_LEADS;
+            return get ? leads(sv, c, cx, id) : error(c, cx, 405, "method_not_allowed", "use GET");
+        }
+        if (*rest) {
+            cx->route = R_OTHER;
+            return error(c, cx, 404, "not_found", "no such resource");
+        }
+        if (del) {
+            cx->route = R_JOB_CANCEL;
+            json_t *status;
+            struct err e = {0};
+            int rc = jobs_status(sv->jobs, id, &status, &e);
+            if (rc)
+                return rc == CORE_ENOTFOUND ? error(c, cx, 404, "not_found", "no such job")
+                                            : internal(c, cx, e.msg);
+            json_decref(status);
+            if (jobs_cancel(sv->jobs, id))
+                return error(c, cx, 409, "not_running", "the job is not running on this server");
+            return respond_json(c, cx, 202,
+                                json_pack("{s:s, s:s}", "job_id", id, "status", "cancelling"));
+        }
+        cx->route = R_JOB;
+        if (!get)
+            return error(c, cx, 405, "method_not_allowed", "use GET or DELETE");
+        json_t *status;
+        struct err e = {0};
+        int rc = jobs_status(sv->jobs, id, &status, &e);
+        if (rc)
+            return rc == CORE_ENOTFOUND ? error(c, cx, 404, "not_found", "no such job")
+                                        : internal(c, cx, e.msg);
+        return respond_json(c, cx, 200, status);
+    }
+    cx->route = R_OTHER;
+    return error(c, cx, 404, "not_found", "no such resource");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    struct server *sv = cls;
+    struct conn *cx = *con_cls;
+    if (!cx) { /* headers are in; the body, if any, comes next */
+        cx = xcalloc(1, sizeof *cx);
+        cx->started = clock_mono_ms();
+        cx->route = R_OTHER;
+        buf_init(&cx->body, sv->lim.max_body_bytes);
+        *con_cls = cx;
+        if (strcmp(method, "POST") == 0 &&
+            (strcmp(url, "/api/v2/jobs") == 0 ||
+             strcmp(url, "/api/v2/execute_streaming_prospect") == 0)) {
+            cx->route = strcmp(url, "/api/v2/jobs") == 0 ? R_JOBS_CREATE : R_EXECUTE;
+            const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+            int64_t n = 0;
+            if (!json_content(c)) {
+                cx->rejected = true;
+                return error(c, cx, 415, "unsupported_media_type",
+                             "send the request as Content-Type: application/json");
+            }
+            if (len && str_to_i64(len, &n) == 0 && (uint64_t)n > sv->lim.max_body_bytes) {
+                cx->rejected = true;
+                char msg[160];
+                snprintf(msg, sizeof msg, "the body is %lld bytes; the limit is %zu bytes",
+                         (long long)n, sv->lim.max_body_bytes);
+                return error(c, cx, 413, "payload_too_large", msg);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!cx->too_large && buf_append(&cx->body, upload, *upload_size))
+            cx->too_large = true;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (cx->rejected)
+        return MHD_YES;
+    if (cx->too_large) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "the body is larger than %zu bytes", sv->lim.max_body_bytes);
+        return error(c, cx, 413, "payload_too_large", msg);
+    }
+    return route(sv, c, cx, url, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    struct conn *cx = *con_cls;
+    if (!cx)
+        return;
+    observe(cx->route, cx->status ? cx->status : 500,
+            (double)(clock_mono_ms() - cx->started) / 1000.0);
+    buf_release(&cx->body);
+    free(cx);
+    *con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_debug("libmicrohttpd", LOG_S("message", msg));
+}
+
+int http_serve(const struct config *cfg, struct err *e)
+{
+    /* Signals go to this thread's sigtimedwait, not to a random thread. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct server sv = {.cfg = cfg};
+    sv.lim = (struct request_limits){
+        .max_body_bytes = (size_t)cfg->max_body_bytes,
+        .max_string_chars = (size_t)cfg->max_string_chars,
+        .max_list_items = (size_t)cfg->max_list_items,
+        .max_depth = (int)cfg->max_json_depth,
+        .max_leads = (int)cfg->max_leads,
+    };
+    int rc = jobs_new(cfg, 4, &sv.jobs, e);
+    if (rc)
+        return rc;
+
+    struct sockaddr_storage addr;
+    memset(&addr, 0, sizeof addr);
+    struct sockaddr_in *in4 = (struct sockaddr_in *)&addr;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&addr;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    if (inet_pton(AF_INET, cfg->bind, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)cfg->port);
+    } else if (inet_pton(AF_INET6, cfg->bind, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)cfg->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        jobs_free(sv.jobs);
+        return err_set(e, CORE_EINVAL, "PROSPECT_BIND: '%s' is not an IP address", cfg->bind);
+    }
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)32 * 1024, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_END);
+    if (!d) {
+        jobs_free(sv.jobs);
+        return err_set(e, CORE_EIO, "cannot listen on %s:%lld: %s", cfg->bind, (long long)cfg->port,
+                       strerror(errno));
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    log_info("listening", LOG_S("bind", cfg->bind), LOG_I("port", info ? info->port : cfg->port),
+             LOG_S("db", cfg->db));
+
+    for (;;) {
+        struct timespec ts = {KEEPALIVE_S, 0};
+        int sig = sigtimedwait(&set, NULL, &ts);
+        if (sig == SIGINT || sig == SIGTERM) {
+            log_info("shutting down", LOG_I("signal", sig));
+            break;
+        }
+        jobs_comment_all(sv.jobs, "keep-alive", false);
+    }
+    MHD_socket listen = MHD_quiesce_daemon(d); /* no new connections */
+    if (listen != MHD_INVALID_SOCKET)
+        close(listen);
+    jobs_comment_all(sv.jobs, "server shutting down; reconnect with Last-Event-ID", true);
+    for (int i = 0; i < 20; i++) { /* let the streams say goodbye */
+        struct jobs_stats st;
+        jobs_stats(sv.jobs, &st);
+        if (st.streams == 0)
+            break;
+        struct timespec nap = {0, 50 * 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
+    MHD_stop_daemon(d);
+    jobs_free(sv.jobs);
+    return 0;
+}

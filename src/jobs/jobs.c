@@ -1,0 +1,555 @@
+/* jobs.c: the job manager of jobs.h.
+ *
+ * Threads: N workers run pipelines; one writer owns the write connection of
+ * the store. A worker's events go to the writer's queue; the writer stores
+ * each one, then appends it to the subscribers of its job and wakes them.
+ * One mutex (lock) guards the queues, the registry of jobs and the
+ * subscriptions; the read connection (replays, status) has its own. Lock
+ * order: lock, then rlock; the wake and suspend callbacks run under lock.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "jobs/jobs.h"
+#include "model/event.h"
+#include "pipeline/pipeline.h"
+#include "store/store.h"
+
+#define MAX_WORKERS 64
+
+struct item {
+    char *job_id;
+    int64_t seq; /* 0: a status change */
+    char *type;  /* event type, or the new status */
+    char *data;  /* event JSON, or the summary JSON (may be NULL) */
+    struct item *next;
+};
+
+struct job {
+    char *id;
+    struct request req;
+    volatile sig_atomic_t cancel;
+    bool running;
+    struct job *next;
+};
+
+struct jobs_sub {
+    struct jobs *j;
+    char *job_id;
+    int64_t sent; /* last seq appended */
+    struct buf out;
+    size_t max;
+    bool ended, suspended;
+    jobs_wake_fn wake, suspend;
+    void *ctx;
+    struct jobs_sub *prev, *next;
+};
+
+struct jobs {
+    const struct config *cfg;
+    struct store *wst, *rst;
+    pthread_mutex_t lock, rlock;
+    pthread_cond_t wcond, jcond;
+    struct item *q_head, *q_tail;
+    struct job *pending, *active;
+    struct jobs_sub *subs;
+    pthread_t writer, workers[MAX_WORKERS];
+    int nworkers;
+    bool stopping;
+    struct jobs_stats stats;
+};
+
+static void job_free(struct job *jb)
+{
+    free(jb->id);
+    request_release(&jb->req);
+    free(jb);
+}
+
+/* ---- the writer ---- */
+
+static void enqueue(struct jobs *j, const char *job_id, int64_t seq, const char *type,
+                    const char *data)
+{
+    struct item *it = xcalloc(1, sizeof *it);
+    it->job_id = xstrdup(job_id);
+    it->seq = seq;
+    it->type = xstrdup(type);
+    it->data = data ? xstrdup(data) : NULL;
+    pthread_mutex_lock(&j->lock);
+    if (j->q_tail)
+        j->q_tail->next = it;
+    else
+        j->q_head = it;
+    j->q_tail = it;
+    pthread_cond_signal(&j->wcond);
+    pthread_mutex_unlock(&j->lock);
+}
+
+static bool terminal(const char *type)
+{
+    return strcmp(type, "pipeline_end") == 0 || strcmp(type, "pipeline_error") == 0;
+}
+
+/* Appends an event to one subscriber (lock held). */
+static void deliver(struct jobs_sub *s, int64_t seq, const char *type, const char *data)
+{
+    if (s->ended || seq != s->sent + 1)
+        return; /* ended, or already replayed */
+    if (event_sse_frame(&s->out, seq, type, data)) {
+        /* Too far behind: a last word (past the cap) and the end. */
+        size_t keep = s->out.max;
+        s->out.max = s->out.len + 256;
+        char note[160];
+        snprintf(note, sizeof note, "stream too slow; reconnect with Last-Event-ID: %lld",
+                 (long long)s->sent);
+        if (event_sse_comment(&s->out, note))
+            log_warn("could not end a slow stream politely");
+        s->out.max = keep;
+        s->ended = true;
+    } else {
+        s->sent = seq;
+        if (terminal(type))
+            s->ended = true;
+    }
+}
+
+static void wake(struct jobs_sub *s)
+{
+    if (s->suspended) {
+        s->suspended = false;
+        s->wake(s->ctx);
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    struct jobs *j = arg;
+    pthread_mutex_lock(&j->lock);
+    for (;;) {
+        while (!j->q_head && !j->stopping)
+            pthread_cond_wait(&j->wcond, &j->lock);
+        if (!j->q_head)
+            break;
+        struct item *it = j->q_head;
+        j->q_head = it->next;
+        if (!j->q_head)
+            j->q_tail = NULL;
+        pthread_mutex_unlock(&j->lock);
+
+        struct err e = {0};
+        int rc = it->seq ? store_event_append(j->wst, it->job_id, it->seq, it->type, it->data, &e)
+                         : store_job_status(j->wst, it->job_id, it->type, it->data, &e);
+        if (rc)
+            log_error("store write failed", LOG_S("job_id", it->job_id), LOG_S("error", e.msg));
+
+        pthread_mutex_lock(&j->lock);
+        if (it->seq && !rc) {
+            j->stats.events_stored++;
+            for (struct jobs_sub *s = j->subs; s; s = s->next)
+                if (strcmp(s->job_id, it->job_id) == 0) {
+                    deliver(s, it->seq, it->type, it->data);
+                    wake(s);
+                }
+        }
+        free(it->job_id);
+        free(it->type);
+        free(it->data);
+        free(it);
+    }
+    pthread_mutex_unlock(&j->lock);
+    return NULL;
+}
+
+/* ---- the workers ---- */
+
+struct run_ctx {
+    struct jobs *j;
+    const char *id;
+};
+
+static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
+{
+    struct run_ctx *rc = ctx;
+    pthread_mutex_lock(&rc->j->lock);
+    bool stopping = rc->j->stopping;
+    pthread_mutex_unlock(&rc->j->lock);
+    if (stopping)
+        return; /* shutting down: the job stays "running" in the store, to resume */
+    char *s = event_dump(ev);
+    enqueue(rc->j, rc->id, seq, event_type_name(type), s);
+    free(s);
+    if (type == EVENT_PIPELINE_END || type == EVENT_PIPELINE_ERROR) {
+        json_t *summary = json_object_get(ev, "summary");
+        char *sum = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
+        bool cancelled =
+            type == EVENT_PIPELINE_END && !json_is_true(json_object_get(ev, "success"));
+        enqueue(rc->j, rc->id, 0,
+                type == EVENT_PIPELINE_ERROR ? "failed"
+                : cancelled                  ? "cancelled"
+                                             : "succeeded",
+                sum);
+        free(sum);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    struct jobs *j = arg;
+    struct store *st = NULL;
+    struct err e = {0};
+    if (store_open(j->cfg->db, &st, &e)) {
+        log_error("a worker cannot open the store", LOG_S("error", e.msg));
+        return NULL;
+    }
+    pthread_mutex_lock(&j->lock);
+    for (;;) {
+        while (!j->pending && !j->stopping)
+            pthread_cond_wait(&j->jcond, &j->lock);
+        if (j->stopping)
+            break;
+        struct job *jb = j->pending;
+        j->pending = jb->next;
+        jb->running = true;
+        jb->next = j->active;
+        j->active = jb;
+        j->stats.queued--;
+        j->stats.running++;
+        pthread_mutex_unlock(&j->lock);
+
+        enqueue(j, jb->id, 0, "running", NULL);
+        struct run_ctx rc = {j, jb->id};
+        struct pipeline_options opt = {
+            .cfg = j->cfg, .store = st, .emit = on_event, .emit_ctx = &rc, .cancel = &jb->cancel};
+        pipeline_budget_from_config(j->cfg, &opt.budget);
+        int r = pipeline_run(&jb->req, &opt);
+        log_info("job finished", LOG_S("job_id", jb->id), LOG_I("rc", r));
+
+        pthread_mutex_lock(&j->lock);
+        j->stats.running--;
+        if (r == 0)
+            j->stats.succeeded++;
+        else if (r == CORE_ECANCELED)
+            j->stats.cancelled++;
+        else
+            j->stats.failed++;
+        for (struct job **p = &j->active; *p; p = &(*p)->next)
+            if (*p == jb) {
+                *p = jb->next;
+                break;
+            }
+        job_free(jb);
+    }
+    pthread_mutex_unlock(&j->lock);
+    store_close(st);
+    return NULL;
+}
+
+/* ---- the manager ---- */
+
+int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct err *e)
+{
+    struct jobs *j = xcalloc(1, sizeof *j);
+    j->cfg = cfg;
+    int rc = store_open(cfg->db, &j->wst, e);
+    if (!rc)
+        rc = store_open(cfg->db, &j->rst, e);
+    if (rc) {
+        store_close(j->wst);
+        free(j);
+        return rc;
+    }
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_mutex_init(&j->rlock, NULL);
+    pthread_cond_init(&j->wcond, NULL);
+    pthread_cond_init(&j->jcond, NULL);
+    pthread_create(&j->writer, NULL, writer_main, j);
+    j->nworkers = workers < 1 ? 1 : workers > MAX_WORKERS ? MAX_WORKERS : workers;
+    for (int i = 0; i < j->nworkers; i++)
+        pthread_create(&j->workers[i], NULL, worker_main, j);
+    *out = j;
+    return 0;
+}
+
+void jobs_free(struct jobs *j)
+{
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->lock);
+    j->stopping = true;
+    for (struct job *jb = j->active; jb; jb = jb->next)
+        jb->cancel = 1; /* ends at its next step; its last events are not stored */
+    pthread_cond_broadcast(&j->jcond);
+    pthread_mutex_unlock(&j->lock);
+    for (int i = 0; i < j->nworkers; i++)
+        pthread_join(j->workers[i], NULL);
+    pthread_mutex_lock(&j->lock);
+    pthread_cond_broadcast(&j->wcond);
+    pthread_mutex_unlock(&j->lock);
+    pthread_join(j->writer, NULL); /* drains the queue first */
+    while (j->pending) {
+        struct job *jb = j->pending;
+        j->pending = jb->next;
+        job_free(jb);
+    }
+    store_close(j->wst);
+    store_close(j->rst);
+    pthread_mutex_destroy(&j->lock);
+    pthread_mutex_destroy(&j->rlock);
+    pthread_cond_destroy(&j->wcond);
+    pthread_cond_destroy(&j->jcond);
+    free(j);
+}
+
+static void copy_request(struct request *dst, const struct request *src)
+{
+    json_t *jr = request_to_json(src);
+    char *s = json_dumps(jr, JSON_COMPACT);
+    struct request_limits lim = {.max_body_bytes = (size_t)-1 / 2,
+                                 .max_string_chars = (size_t)-1 / 2,
+                                 .max_list_items = (size_t)-1 / 2,
+                                 .max_depth = 64,
+                                 .max_leads = 1 << 30};
+    struct problems p = {0};
+    if (request_parse(s, strlen(s), &lim, 0, dst, &p)) /* cannot fail: src was valid */
+        abort();
+    free(s);
+    json_decref(jr);
+}
+
+int jobs_submit(struct jobs *j, const struct request *req, struct err *e)
+{
+    json_t *jr = request_to_json(req);
+    char *s = json_dumps(jr, JSON_COMPACT);
+    json_decref(jr);
+    /* The job row is written here, synchronously, so that a duplicate id is
+     * answered at once; the writer thread owns every later write. */
+    pthread_mutex_lock(&j->rlock);
+    int rc = store_job_create(j->rst, req->job_id, req->user_id, s, e);
+    pthread_mutex_unlock(&j->rlock);
+    free(s);
+    if (rc)
+        return rc;
+    struct job *jb = xcalloc(1, sizeof *jb);
+    jb->id = xstrdup(req->job_id);
+    copy_request(&jb->req, req);
+    pthread_mutex_lock(&j->lock);
+    struct job **tail = &j->pending;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = jb;
+    j->stats.submitted++;
+    j->stats.queued++;
+    pthread_cond_signal(&j->jcond);
+    pthread_mutex_unlock(&j->lock);
+    return 0;
+}
+
+int jobs_cancel(struct jobs *j, const char *id)
+{
+    int rc = CORE_ENOTFOUND;
+    pthread_mutex_lock(&j->lock);
+    struct job *lists[] = {j->active, j->pending};
+    for (int l = 0; l < 2; l++)
+        for (struct job *jb = lists[l]; jb; jb = jb->next)
+            if (strcmp(jb->id, id) == 0) {
+                jb->cancel = 1;
+                rc = 0;
+            }
+    pthread_mutex_unlock(&j->lock);
+    return rc;
+}
+
+int jobs_status(struct jobs *j, const char *id, json_t **out, struct err *e)
+{
+    struct store_job sj = {0};
+    pthread_mutex_lock(&j->rlock);
+    int rc = store_job_get(j->rst, id, &sj, e);
+    pthread_mutex_unlock(&j->rlock);
+    if (rc)
+        return rc;
+    json_error_t jerr;
+    json_t *summary = sj.summary ? json_loads(sj.summary, 0, &jerr) : NULL;
+    json_t *request = json_loads(sj.request, 0, &jerr);
+    *out = json_pack(
+        "{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:s}", "job_id", sj.id, "user_id",
+        sj.user_id, "status", sj.status, "created_at", (json_int_t)sj.created_at, "started_at",
+        (json_int_t)sj.started_at, "finished_at", (json_int_t)sj.finished_at, "leads",
+        (json_int_t)sj.leads, "last_event_id", (json_int_t)sj.last_seq, "summary",
+        summary ? summary : json_null(), "request", request ? request : json_null(), "events", "");
+    char events[300];
+    snprintf(events, sizeof events, "/api/v2/jobs/%s/events", sj.id);
+    json_object_set_new(*out, "events", json_string(events));
+    store_job_release(&sj);
+    return 0;
+}
+
+static int add_lead(void *ctx, int64_t seq, const char *id, const char *data)
+{
+    (void)seq;
+    (void)id;
+    json_error_t jerr;
+    json_t *l = json_loads(data, 0, &jerr);
+    if (l)
+        json_array_append_new(ctx, l);
+    return 0;
+}
+
+int jobs_leads(struct jobs *j, const char *id, json_t **out, struct err *e)
+{
+    struct store_job sj = {0};
+    pthread_mutex_lock(&j->rlock);
+    int rc = store_job_get(j->rst, id, &sj, e);
+    json_t *arr = json_array();
+    if (!rc)
+        rc = store_leads(j->rst, id, add_lead, arr, e);
+    pthread_mutex_unlock(&j->rlock);
+    store_job_release(&sj);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return 0;
+}
+
+bool jobs_ready(struct jobs *j)
+{
+    int64_t docs, sites;
+    struct err e;
+    pthread_mutex_lock(&j->rlock);
+    bool ok = store_corpus_stats(j->rst, &docs, &sites, &e) == 0;
+    pthread_mutex_unlock(&j->rlock);
+    return ok;
+}
+
+/* ---- subscriptions ---- */
+
+static int replay_one(void *ctx, int64_t seq, const char *type, const char *data)
+{
+    struct jobs_sub *s = ctx;
+    deliver(s, seq, type, data);
+    return s->ended;
+}
+
+int jobs_subscribe(struct jobs *j, const char *id, int64_t after, size_t max_buffer,
+                   jobs_wake_fn wakefn, jobs_wake_fn suspend, void *ctx, struct jobs_sub **out,
+                   struct err *e)
+{
+    struct jobs_sub *s = xcalloc(1, sizeof *s);
+    s->j = j;
+    s->job_id = xstrdup(id);
+    s->sent = after < 0 ? 0 : after;
+    s->max = max_buffer;
+    buf_init(&s->out, 0); /* replay is unbounded; the live tail is capped */
+    s->wake = wakefn;
+    s->suspend = suspend;
+    s->ctx = ctx;
+    int rc = buf_puts(&s->out, "retry: 3000\n\n") ? CORE_ETOOBIG : 0;
+
+    pthread_mutex_lock(&j->lock);
+    struct store_job sj = {0};
+    pthread_mutex_lock(&j->rlock);
+    if (!rc)
+        rc = store_job_get(j->rst, id, &sj, e);
+    if (!rc)
+        rc = store_events_after(j->rst, id, s->sent, replay_one, s, e);
+    pthread_mutex_unlock(&j->rlock);
+    if (!rc && !s->ended) {
+        bool live = false;
+        struct job *lists[] = {j->active, j->pending};
+        for (int l = 0; l < 2 && !live; l++)
+            for (struct job *jb = lists[l]; jb && !live; jb = jb->next)
+                live = strcmp(jb->id, id) == 0;
+        if (!live) { /* finished elsewhere, or left unfinished by a crash */
+            if (event_sse_comment(&s->out, "this job is not running on this server"))
+                log_warn("could not add a comment");
+            s->ended = true;
+        }
+    }
+    s->out.max = s->out.len + max_buffer;
+    if (!rc) {
+        s->next = j->subs;
+        if (j->subs)
+            j->subs->prev = s;
+        j->subs = s;
+        j->stats.streams++;
+    }
+    pthread_mutex_unlock(&j->lock);
+    store_job_release(&sj);
+    if (rc) {
+        buf_release(&s->out);
+        free(s->job_id);
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+size_t jobs_sub_read(struct jobs_sub *s, char *buf, size_t max, bool *ended)
+{
+    pthread_mutex_lock(&s->j->lock);
+    size_t n = s->out.len < max ? s->out.len : max;
+    if (n) {
+        memcpy(buf, s->out.data, n);
+        memmove(s->out.data, s->out.data + n, s->out.len - n + 1);
+        s->out.len -= n;
+    }
+    *ended = s->ended && s->out.len == 0;
+    if (!n && !*ended && s->suspend) {
+        s->suspended = true;
+        s->suspend(s->ctx); /* under the lock: a wake cannot slip in between */
+    }
+    pthread_mutex_unlock(&s->j->lock);
+    return n;
+}
+
+void jobs_unsubscribe(struct jobs_sub *s)
+{
+    if (!s)
+        return;
+    struct jobs *j = s->j;
+    pthread_mutex_lock(&j->lock);
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        j->subs = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    j->stats.streams--;
+    pthread_mutex_unlock(&j->lock);
+    buf_release(&s->out);
+    free(s->job_id);
+    free(s);
+}
+
+void jobs_comment_all(struct jobs *j, const char *text, bool end)
+{
+    pthread_mutex_lock(&j->lock);
+    for (struct jobs_sub *s = j->subs; s; s = s->next) {
+        if (s->ended)
+            continue;
+        size_t keep = s->out.max;
+        s->out.max = s->out.len + strlen(text) + 8; /* a comment always fits */
+        if (event_sse_comment(&s->out, text))
+            log_warn("could not add a comment");
+        s->out.max = keep;
+        if (end)
+            s->ended = true;
+        wake(s);
+    }
+    pthread_mutex_unlock(&j->lock);
+}
+
+void jobs_stats(struct jobs *j, struct jobs_stats *out)
+{
+    pthread_mutex_lock(&j->lock);
+    *out = j->stats;
+    pthread_mutex_unlock(&j->lock);
+}

@@ -1,0 +1,92 @@
+/* jobs.h: the job manager of `prospect serve`: jobs run on a small pool of
+ * worker threads; their events go to one writer thread, which stores each
+ * event (the job's log) before it hands it to the job's subscribers, so a
+ * subscriber that joins late, reconnects or is slow loses nothing: it
+ * replays from the log, then follows the live tail.
+ * Thread: every function may be called from any thread.
+ */
+#ifndef PROSPECT_JOBS_H
+#define PROSPECT_JOBS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "config/config.h"
+#include "core/err.h"
+#include "model/request.h"
+
+struct jobs;
+
+/* jobs_new(cfg, workers, out, e): opens the store (cfg->db, borrowed for the
+ * manager's life) and starts the writer and the workers. */
+int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* jobs_free(j): stops: running jobs are stopped without a last event, so
+ * that the store keeps them as "running" (resumable); queued ones stay
+ * queued. Frees the manager once its threads are done. NULL is fine. */
+void jobs_free(struct jobs *j);
+
+/* jobs_submit(j, req, e): stores the job (queued) and queues it.
+ * CORE_EEXIST when the job id is taken. req is copied. */
+int jobs_submit(struct jobs *j, const struct request *req, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* jobs_cancel(j, id): asks a running or queued job to stop. 0, or
+ * CORE_ENOTFOUND when this process runs no such job. */
+int jobs_cancel(struct jobs *j, const char *id);
+
+/* jobs_status(j, id, out, e): the job as JSON (id, user, status, times,
+ * leads, last event id, summary), new reference; CORE_ENOTFOUND. */
+int jobs_status(struct jobs *j, const char *id, json_t **out, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* jobs_leads(j, id, out, e): the job's leads as a JSON array; new reference. */
+int jobs_leads(struct jobs *j, const char *id, json_t **out, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* jobs_ready(j): whether the store answers. */
+bool jobs_ready(struct jobs *j);
+
+/* ---- subscriptions: a job's event stream as SSE bytes ---- */
+
+struct jobs_sub;
+
+/* A subscriber's callbacks, called under the manager's lock: suspend when a
+ * read finds nothing yet (from jobs_sub_read's thread), wake when bytes
+ * arrive for a suspended subscriber (from any thread). */
+typedef void (*jobs_wake_fn)(void *ctx);
+
+/* jobs_subscribe(j, id, after, max_buffer, wake, suspend, ctx, out, e): the
+ * events of job id with seq > after (replayed from the store), then the
+ * live tail, as SSE frames. A subscriber that falls max_buffer bytes behind
+ * is ended with a final comment (it may resume by id). CORE_ENOTFOUND for an
+ * unknown job. Free with jobs_unsubscribe (no callback comes after it). */
+int jobs_subscribe(struct jobs *j, const char *id, int64_t after, size_t max_buffer,
+                   jobs_wake_fn wake, jobs_wake_fn suspend, void *ctx, struct jobs_sub **out,
+                   struct err *e) __attribute__((warn_unused_result));
+
+/* jobs_sub_read(s, buf, max, ended): copies up to max pending bytes; *ended
+ * when no more will come (the job's last event was sent, or the stream was
+ * cut). When nothing is pending it calls the suspend callback. Returns the
+ * number of bytes copied. */
+size_t jobs_sub_read(struct jobs_sub *s, char *buf, size_t max, bool *ended);
+
+void jobs_unsubscribe(struct jobs_sub *s);
+
+/* jobs_comment_all(j, text, end): appends an SSE comment to every stream
+ * (keep-alive; shutdown), ending them when end. */
+void jobs_comment_all(struct jobs *j, const char *text, bool end);
+
+struct jobs_stats {
+    int64_t submitted, running, queued, succeeded, failed, cancelled;
+    int64_t streams, events_stored;
+};
+
+void jobs_stats(struct jobs *j, struct jobs_stats *out);
+
+#include "core/banned.h"
+#endif
