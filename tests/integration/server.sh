@@ -45,6 +45,14 @@ curl -s -N -H 'Last-Event-ID: 20' "$b/api/v2/jobs/job_456/events" | to_ndjson > 
 tail -n +21 "$tmp/live.ndjson" | cmp -s - "$tmp/tail.ndjson" || fail "replay after Last-Event-ID differs"
 curl -s -N "$b/api/v2/jobs/job_456/events?after=28" | to_ndjson | grep -q '"event_type": "pipeline_end"' || fail "?after= replay"
 
+# A real EventSource client (npm eventsource) through two network drops:
+# it resumes with Last-Event-ID and misses nothing.
+if [ -d "$src/tests/node/node_modules/eventsource" ]; then
+  node "$src/tests/node/sse_reconnect.mjs" "$b" job_456 || fail "EventSource reconnect"
+else
+  fail "tests/node/node_modules is missing: run scripts/setup"
+fi
+
 # Status, leads, duplicate id.
 [ "$(code "$b/api/v2/jobs/job_456")" = 200 ] || fail "status"
 grep -q '"status":"succeeded"' "$tmp/body" || fail "status body: $(cat "$tmp/body")"
