@@ -116,7 +116,7 @@ static const struct key keys[CONFIG_NKEYS] = {
                                NULL, NULL, "weight of urgency in prospect_score"},
     [CONFIG_WEIGHT_ICP] = {"PROSPECT_WEIGHT_ICP", T_INT, F(weight_icp), "30", 0, 100, NULL, NULL,
                            "weight of ICP fit in prospect_score"},
-    [CONFIG_QUALIFY_THRESHOLD] = {"PROSPECT_QUALIFY_THRESHOLD", T_INT, F(qualify_threshold), "45",
+    [CONFIG_QUALIFY_THRESHOLD] = {"PROSPECT_QUALIFY_THRESHOLD", T_INT, F(qualify_threshold), "50",
                                   0, 100, NULL, NULL,
                                   "prospect_score (percent) from which a lead counts as qualified"},
     [CONFIG_BUDGET_SEARCH_CALLS] = {"PROSPECT_BUDGET_SEARCH_CALLS", T_INT, F(budget_search_calls),

@@ -118,7 +118,7 @@ int main(int argc, char **argv)
             return 1;
         }
         free(body);
-        struct enrich_weights w = {0.30, 0.25, 0.15, 0.30, 0.45};
+        struct enrich_weights w = {0.30, 0.25, 0.15, 0.30, 0.50};
         struct enrich_context *ec = enrich_context_new(&req.ctx, &w, now);
         json_t *fit = json_object_get(ctxj, "fit");
         double(*scores)[2] = calloc(n, sizeof *scores);
