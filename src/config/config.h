@@ -60,6 +60,8 @@ enum config_key {
     CONFIG_BUDGET_SEARCH_CALLS,
     CONFIG_BUDGET_FETCHES,
     CONFIG_BUDGET_SECONDS,
+    CONFIG_MAX_CONNECTIONS,
+    CONFIG_CONN_MEMORY,
     CONFIG_HF_HOME,
     CONFIG_TRANSFORMERS_CACHE,
     CONFIG_SENTENCE_TRANSFORMERS_HOME,
@@ -110,6 +112,8 @@ struct config {
     int64_t weight_pain, weight_intent, weight_urgency, weight_icp; /* prospect_score mix */
     int64_t qualify_threshold; /* percent: a lead at or above it is qualified */
     int64_t budget_search_calls, budget_fetches, budget_seconds; /* per job */
+    int64_t max_connections;                                     /* HTTP connections at once */
+    int64_t conn_memory; /* bytes of libmicrohttpd's pool per connection (headers) */
 
     /* Where each value came from, and the raw text (owned). */
     enum config_source src[CONFIG_NKEYS];

@@ -95,6 +95,7 @@ struct server {
     const struct config *cfg;
     struct jobs *jobs;
     struct request_limits lim;
+    bool bench; /* PROSPECT_BENCH_ROUTES=1: the benchmark's publish routes */
 };
 
 struct conn {
@@ -195,7 +196,7 @@ static enum MHD_Result stream(struct server *sv, struct MHD_Connection *c, struc
                                     : internal(c, cx, e.msg);
     }
     struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, s, stream_free);
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 2048, stream_read, s, stream_free);
     MHD_add_response_header(r, "Content-Type", "text/event-stream; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-cache");
     MHD_add_response_header(r, "X-Accel-Buffering", "no");
@@ -458,6 +459,17 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
                 return respond(c, cx, 200, "application/json", (const char *)f->data, f->len);
         return error(c, cx, 404, "not_found", "no OpenAPI description in this build");
     }
+    if (sv->bench && post && strncmp(url, "/bench/", 7) == 0) {
+        /* /bench/open/ID and /bench/publish/ID, for bench/sse.sh only */
+        bool open = strncmp(url, "/bench/open/", 12) == 0;
+        const char *id = url + (open ? 12 : strncmp(url, "/bench/publish/", 15) == 0 ? 15 : 0);
+        struct err e = {0};
+        int rc = id == url ? CORE_ENOTFOUND
+                 : open    ? jobs_bench_open(sv->jobs, id, &e)
+                           : jobs_bench_publish(sv->jobs, id, buf_cstr(&cx->body));
+        return rc ? error(c, cx, rc == CORE_ENOTFOUND ? 404 : 409, "bench", "no")
+                  : respond_json(c, cx, 200, json_pack("{s:s}", "status", "ok"));
+    }
     if (strcmp(url, "/api/v2/execute_streaming_prospect") == 0) {
         cx->route = R_EXECUTE;
         return post ? start_job(sv, c, cx, true)
@@ -612,7 +624,10 @@ int http_serve(const struct config *cfg, struct err *e)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct server sv = {.cfg = cfg};
+    const char *bench = getenv("PROSPECT_BENCH_ROUTES");
+    struct server sv = {.cfg = cfg, .bench = bench && strcmp(bench, "1") == 0};
+    if (sv.bench)
+        log_warn("benchmark routes are on (PROSPECT_BENCH_ROUTES=1): not for production");
     sv.lim = (struct request_limits){
         .max_body_bytes = (size_t)cfg->max_body_bytes,
         .max_string_chars = (size_t)cfg->max_string_chars,
@@ -643,8 +658,9 @@ int http_serve(const struct config *cfg, struct err *e)
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, &addr,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)32 * 1024, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_END);
+        (size_t)cfg->conn_memory, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_END);
     if (!d) {
         jobs_free(sv.jobs);
         return err_set(e, CORE_EIO, "cannot listen on %s:%lld: %s", cfg->bind, (long long)cfg->port,

@@ -14,6 +14,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "jobs/jobs.h"
 #include "model/event.h"
@@ -35,6 +36,7 @@ struct job {
     struct request req;
     volatile sig_atomic_t cancel;
     bool running;
+    int64_t bench_seq; /* a benchmark job's last seq */
     struct job *next;
 };
 
@@ -297,6 +299,11 @@ void jobs_free(struct jobs *j)
         j->pending = jb->next;
         job_free(jb);
     }
+    while (j->active) { /* benchmark jobs: no worker owns them */
+        struct job *jb = j->active;
+        j->active = jb->next;
+        job_free(jb);
+    }
     store_close(j->wst);
     store_close(j->rst);
     pthread_mutex_destroy(&j->lock);
@@ -552,4 +559,40 @@ void jobs_stats(struct jobs *j, struct jobs_stats *out)
     pthread_mutex_lock(&j->lock);
     *out = j->stats;
     pthread_mutex_unlock(&j->lock);
+}
+
+int jobs_bench_open(struct jobs *j, const char *id, struct err *e)
+{
+    pthread_mutex_lock(&j->rlock);
+    int rc = store_job_create(j->rst, id, "bench", "{}", e);
+    pthread_mutex_unlock(&j->rlock);
+    if (rc)
+        return rc;
+    struct job *jb = xcalloc(1, sizeof *jb);
+    jb->id = xstrdup(id);
+    jb->running = true;
+    pthread_mutex_lock(&j->lock);
+    jb->next = j->active; /* live, with no worker: nothing ends it */
+    j->active = jb;
+    pthread_mutex_unlock(&j->lock);
+    return 0;
+}
+
+int jobs_bench_publish(struct jobs *j, const char *id, const char *message)
+{
+    int64_t seq = 0;
+    pthread_mutex_lock(&j->lock);
+    for (struct job *jb = j->active; jb; jb = jb->next)
+        if (strcmp(jb->id, id) == 0)
+            seq = ++jb->bench_seq;
+    pthread_mutex_unlock(&j->lock);
+    if (!seq)
+        return CORE_ENOTFOUND;
+    struct event_head h = {id, "bench", clock_now_ms()};
+    json_t *ev = event_status_update(&h, message, "bench", -1);
+    char *data = event_dump(ev);
+    enqueue(j, id, seq, "status_update", data);
+    free(data);
+    json_decref(ev);
+    return 0;
 }
