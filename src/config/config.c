@@ -127,7 +127,7 @@ static const struct key keys[CONFIG_NKEYS] = {
                                NULL, NULL, "wall time one job may take"},
     [CONFIG_MAX_CONNECTIONS] = {"PROSPECT_MAX_CONNECTIONS", T_INT, F(max_connections), "16000", 16,
                                 1000000, NULL, NULL, "HTTP connections at once"},
-    [CONFIG_CONN_MEMORY] = {"PROSPECT_CONNECTION_MEMORY", T_INT, F(conn_memory), "8192", 4096,
+    [CONFIG_CONN_MEMORY] = {"PROSPECT_CONNECTION_MEMORY", T_INT, F(conn_memory), "6144", 4096,
                             1048576, NULL, NULL,
                             "memory per HTTP connection for headers and buffers (bytes)"},
     [CONFIG_HF_HOME] = {"HF_HOME", T_IGNORED, 0, "", 0, 0, NULL, NULL, "seed variable, ignored"},

@@ -99,11 +99,12 @@ static bool terminal(const char *type)
 }
 
 /* Appends an event to one subscriber (lock held). */
-static void deliver(struct jobs_sub *s, int64_t seq, const char *type, const char *data)
+/* Appends an event, framed once by the caller, to one subscriber (lock held). */
+static void deliver(struct jobs_sub *s, int64_t seq, const char *type, const struct buf *frame)
 {
     if (s->ended || seq != s->sent + 1)
         return; /* ended, or already replayed */
-    if (event_sse_frame(&s->out, seq, type, data)) {
+    if (buf_append(&s->out, frame->data, frame->len)) {
         /* Too far behind: a last word (past the cap) and the end. */
         size_t keep = s->out.max;
         s->out.max = s->out.len + 256;
@@ -150,15 +151,20 @@ static void *writer_main(void *arg)
         if (rc)
             log_error("store write failed", LOG_S("job_id", it->job_id), LOG_S("error", e.msg));
 
+        struct buf frame; /* one frame for every subscriber */
+        buf_init(&frame, 0);
+        if (it->seq && !rc && event_sse_frame(&frame, it->seq, it->type, it->data))
+            rc = CORE_ETOOBIG;
         pthread_mutex_lock(&j->lock);
         if (it->seq && !rc) {
             j->stats.events_stored++;
             for (struct jobs_sub *s = j->subs; s; s = s->next)
                 if (strcmp(s->job_id, it->job_id) == 0) {
-                    deliver(s, it->seq, it->type, it->data);
+                    deliver(s, it->seq, it->type, &frame);
                     wake(s);
                 }
         }
+        buf_release(&frame);
         free(it->job_id);
         free(it->type);
         free(it->data);
@@ -440,7 +446,11 @@ bool jobs_ready(struct jobs *j)
 static int replay_one(void *ctx, int64_t seq, const char *type, const char *data)
 {
     struct jobs_sub *s = ctx;
-    deliver(s, seq, type, data);
+    struct buf frame;
+    buf_init(&frame, 0);
+    if (event_sse_frame(&frame, seq, type, data) == 0)
+        deliver(s, seq, type, &frame);
+    buf_release(&frame);
     return s->ended;
 }
 
