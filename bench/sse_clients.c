@@ -43,7 +43,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: sse_clients PORT PATH N EVENTS\n");
         return 2;
     }
-    int port = atoi(argv[1]), n = atoi(argv[3]), events = atoi(argv[4]);
+    int port = (int)strtol(argv[1], NULL, 10), n = (int)strtol(argv[3], NULL, 10);
+    int events = (int)strtol(argv[4], NULL, 10);
     const char *path = argv[2];
     struct client *cs = calloc((size_t)n, sizeof *cs);
     int ep = epoll_create1(0);
