@@ -92,31 +92,29 @@ static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
     }
 }
 
+/* The value at "a.b.c" in nested objects, or NULL. */
+static json_t *at(json_t *o, const char *path)
+{
+    char key[64];
+    while (o && *path) {
+        size_t n = strcspn(path, ".");
+        snprintf(key, sizeof key, "%.*s", (int)n, path);
+        o = json_object_get(o, key);
+        path += n + (path[n] == '.');
+    }
+    return o;
+}
+
 static const char *str_at(json_t *o, const char *path)
 {
-    /* "a.b.c" into nested objects */
-    char key[64];
-    const char *p = path;
-    while (o && *p) {
-        size_t n = strcspn(p, ".");
-        snprintf(key, sizeof key, "%.*s", (int)n, p);
-        o = json_object_get(o, key);
-        p += n + (p[n] == '.');
-    }
-    return json_is_string(o) ? json_string_value(o) : "";
+    json_t *v = at(o, path);
+    return json_is_string(v) ? json_string_value(v) : "";
 }
 
 static double num_at(json_t *o, const char *path)
 {
-    char key[64];
-    const char *p = path;
-    while (o && *p) {
-        size_t n = strcspn(p, ".");
-        snprintf(key, sizeof key, "%.*s", (int)n, p);
-        o = json_object_get(o, key);
-        p += n + (p[n] == '.');
-    }
-    return json_is_number(o) ? json_number_value(o) : 0;
+    json_t *v = at(o, path);
+    return json_is_number(v) ? json_number_value(v) : 0;
 }
 
 static const char *first(json_t *arr)

@@ -177,14 +177,10 @@ static void add_note(struct config *c, bool warning, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    struct buf b;
-    buf_init(&b, 1024);
-    if (buf_vprintf(&b, fmt, ap))
-        buf_reset(&b);
-    va_end(ap);
     c->notes = xrealloc(c->notes, (c->nnotes + 1) * sizeof *c->notes);
     c->notes[c->nnotes].warning = warning;
-    c->notes[c->nnotes++].text = buf_detach(&b);
+    c->notes[c->nnotes++].text = xvasprintf(fmt, ap);
+    va_end(ap);
 }
 
 void config_log_notes(const struct config *c)

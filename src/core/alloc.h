@@ -7,6 +7,7 @@
 #ifndef PROSPECT_CORE_ALLOC_H
 #define PROSPECT_CORE_ALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* xmalloc(n), xcalloc(n, size), xrealloc(p, n): like the libc calls, but never
@@ -19,8 +20,10 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
-/* xasprintf(fmt, ...): a formatted string the caller frees. */
+/* xasprintf(fmt, ...), xvasprintf(fmt, ap): a formatted string the caller
+ * frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #include "core/banned.h"
 #endif

@@ -784,13 +784,9 @@ static void add_insight(struct enrich_result *r, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    struct buf b;
-    buf_init(&b, 1024);
-    if (buf_vprintf(&b, fmt, ap))
-        buf_reset(&b);
-    va_end(ap);
     r->insights = xrealloc(r->insights, (r->ninsights + 1) * sizeof *r->insights);
-    r->insights[r->ninsights++] = buf_detach(&b);
+    r->insights[r->ninsights++] = xvasprintf(fmt, ap);
+    va_end(ap);
 }
 
 static void insights(struct work *w)

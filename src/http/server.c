@@ -152,6 +152,14 @@ static enum MHD_Result internal(struct MHD_Connection *c, struct conn *cx, const
                         json_pack("{s:s, s:s}", "error", "internal_error", "error_id", id));
 }
 
+/* A failed job lookup: 404 for an unknown job, else a masked 5xx. */
+static enum MHD_Result job_failed(struct MHD_Connection *c, struct conn *cx, int rc,
+                                  const struct err *e)
+{
+    return rc == CORE_ENOTFOUND ? error(c, cx, 404, "not_found", "no such job")
+                                : internal(c, cx, e->msg);
+}
+
 /* ---- streams ---- */
 
 static void stream_wake(void *ctx)
@@ -192,8 +200,7 @@ static enum MHD_Result stream(struct server *sv, struct MHD_Connection *c, struc
                             &s->sub, &e);
     if (rc) {
         free(s);
-        return rc == CORE_ENOTFOUND ? error(c, cx, 404, "not_found", "no such job")
-                                    : internal(c, cx, e.msg);
+        return job_failed(c, cx, rc, &e);
     }
     struct MHD_Response *r =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 2048, stream_read, s, stream_free);
@@ -291,8 +298,7 @@ static enum MHD_Result leads(struct server *sv, struct MHD_Connection *c, struct
     struct err e = {0};
     int rc = jobs_leads(sv->jobs, id, &arr, &e);
     if (rc)
-        return rc == CORE_ENOTFOUND ? error(c, cx, 404, "not_found", "no such job")
-                                    : internal(c, cx, e.msg);
+        return job_failed(c, cx, rc, &e);
     if (!csv)
         return respond_json(c, cx, 200, json_pack("{s:s, s:o}", "job_id", id, "leads", arr));
     struct buf b;
@@ -514,8 +520,7 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
             struct err e = {0};
             int rc = jobs_status(sv->jobs, id, &status, &e);
             if (rc)
-                return rc == CORE_ENOTFOUND ? error(c, cx, 404, "not_found", "no such job")
-                                            : internal(c, cx, e.msg);
+                return job_failed(c, cx, rc, &e);
             json_decref(status);
             if (jobs_cancel(sv->jobs, id))
                 return error(c, cx, 409, "not_running", "the job is not running on this server");
@@ -529,8 +534,7 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
         struct err e = {0};
         int rc = jobs_status(sv->jobs, id, &status, &e);
         if (rc)
-            return rc == CORE_ENOTFOUND ? error(c, cx, 404, "not_found", "no such job")
-                                        : internal(c, cx, e.msg);
+            return job_failed(c, cx, rc, &e);
         return respond_json(c, cx, 200, status);
     }
     cx->route = R_OTHER;

@@ -44,21 +44,7 @@ static const char *const filler[] = {
 
 static bool is_filler(const char *tok, size_t len)
 {
-    size_t lo = 0, hi = sizeof filler / sizeof *filler;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        size_t wl = strlen(filler[mid]);
-        int c = memcmp(filler[mid], tok, wl < len ? wl : len);
-        if (c == 0)
-            c = wl < len ? -1 : wl > len ? 1 : 0;
-        if (c == 0)
-            return true;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
+    return text_in_sorted(filler, sizeof filler / sizeof *filler, tok, len);
 }
 
 struct counter {

@@ -132,14 +132,13 @@ static const char *const stopwords[] = {
     "with",   "within", "without", "would",   "you",     "your",    "yours",
 };
 
-bool text_is_stopword(const char *tok, size_t len)
+bool text_in_sorted(const char *const *words, size_t n, const char *tok, size_t len)
 {
-    size_t lo = 0, hi = sizeof stopwords / sizeof *stopwords;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        const char *w = stopwords[mid];
-        size_t wl = strlen(w);
-        int c = memcmp(w, tok, wl < len ? wl : len);
+        size_t wl = strlen(words[mid]);
+        int c = memcmp(words[mid], tok, wl < len ? wl : len);
         if (c == 0)
             c = wl < len ? -1 : wl > len ? 1 : 0;
         if (c == 0)
@@ -150,6 +149,11 @@ bool text_is_stopword(const char *tok, size_t len)
             hi = mid;
     }
     return false;
+}
+
+bool text_is_stopword(const char *tok, size_t len)
+{
+    return text_in_sorted(stopwords, sizeof stopwords / sizeof *stopwords, tok, len);
 }
 
 struct text_stemmer {

@@ -27,6 +27,10 @@ int text_tokenize(const char *s, size_t n, text_token_fn fn, void *ctx);
  * word ("the", "and", "with", ...). */
 bool text_is_stopword(const char *tok, size_t len);
 
+/* text_in_sorted(words, n, tok, len): whether the normalised token is one of
+ * n words sorted by strcmp (a binary search). */
+bool text_in_sorted(const char *const *words, size_t n, const char *tok, size_t len);
+
 struct text_stemmer;
 
 /* text_stemmer_new(): an English Snowball stemmer; free with
