@@ -62,6 +62,16 @@ enum config_key {
     CONFIG_BUDGET_SECONDS,
     CONFIG_MAX_CONNECTIONS,
     CONFIG_CONN_MEMORY,
+    CONFIG_BUDGET_LLM_TOKENS,
+    CONFIG_SITE_CONCURRENCY,
+    CONFIG_UPSTREAM_TIMEOUT_MS,
+    CONFIG_UPSTREAM_RETRIES,
+    CONFIG_UPSTREAM_BACKOFF_MS,
+    CONFIG_SEARCH_RPM,
+    CONFIG_LLM_RPM,
+    CONFIG_CACHE_TTL_S,
+    CONFIG_RECORD,
+    CONFIG_REPLAY,
     CONFIG_HF_HOME,
     CONFIG_TRANSFORMERS_CACHE,
     CONFIG_SENTENCE_TRANSFORMERS_HOME,
@@ -114,6 +124,15 @@ struct config {
     int64_t budget_search_calls, budget_fetches, budget_seconds; /* per job */
     int64_t max_connections;                                     /* HTTP connections at once */
     int64_t conn_memory; /* bytes of libmicrohttpd's pool per connection (headers) */
+    int64_t budget_llm_tokens;   /* per job, in and out */
+    int64_t site_concurrency;    /* sites a job reads and enriches at once */
+    int64_t upstream_timeout_ms; /* one provider call */
+    int64_t upstream_retries;    /* after the first attempt, for transient failures */
+    int64_t upstream_backoff_ms; /* first retry's delay cap; doubles */
+    int64_t search_rpm, llm_rpm; /* token buckets of the providers */
+    int64_t cache_ttl_s;         /* providers' answers in the store; 0: no cache */
+    const char *record_dir;      /* PROSPECT_RECORD: write every upstream exchange */
+    const char *replay_dir;      /* PROSPECT_REPLAY: answer from recordings only */
 
     /* Where each value came from, and the raw text (owned). */
     enum config_source src[CONFIG_NKEYS];

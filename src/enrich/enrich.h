@@ -89,6 +89,18 @@ char *enrich_summary(const struct enrich_context *ctx, const struct extract_lead
 void enrich_package(const struct extract_lead *lead, const struct enrich_result *r,
                     json_t **lead_extra, json_t **intel_extra);
 
+/* ---- the LLM path: retrieval, evidence, rescoring ---- */
+
+/* enrich_evidence_put(s, quote, url, signal): puts a quote first among s's
+ * evidence (the caller has checked it is verbatim in url's text); the
+ * weakest evidence goes when the list is full. */
+void enrich_evidence_put(struct enrich_score *s, const char *quote, const char *url,
+                         const char *signal);
+
+/* enrich_rescore(ctx, r): prospect_score and qualified again from the four
+ * scores (after an analyst changed them). */
+void enrich_rescore(const struct enrich_context *ctx, struct enrich_result *r);
+
 /* ---- passages and retrieval (exposed for tests and the LLM path) ---- */
 
 struct enrich_passage {
@@ -105,6 +117,13 @@ struct enrich_passages {
 /* enrich_split(lead, out): the sentence passages of every page text. */
 void enrich_split(const struct extract_lead *lead, struct enrich_passages *out);
 void enrich_passages_release(struct enrich_passages *p);
+
+/* enrich_retrieve(ctx, ps, k, idx): the indices of at most k passages of ps
+ * most relevant to the context (its pain points, what the user sells, the
+ * ideal customer), best first, plus the opening passages of the first page
+ * (who the company is); returns how many. */
+size_t enrich_retrieve(const struct enrich_context *ctx, const struct enrich_passages *ps, size_t k,
+                       size_t *idx);
 
 #include "core/banned.h"
 #endif

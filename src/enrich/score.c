@@ -9,6 +9,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +271,82 @@ static void add_ev(struct enrich_score *s, const struct enrich_passage *p, const
     e->url = xstrdup(p ? p->url : url ? url : "");
     e->signal = xstrdup(signal);
     e->detail = detail ? xstrdup(detail) : NULL;
+}
+
+void enrich_evidence_put(struct enrich_score *s, const char *quote, const char *url,
+                         const char *signal)
+{
+    if (s->nev == MAX_EVIDENCE) {
+        struct enrich_evidence *last = &s->ev[--s->nev];
+        free(last->quote);
+        free(last->url);
+        free(last->signal);
+        free(last->detail);
+    }
+    s->ev = xrealloc(s->ev, (s->nev + 1) * sizeof *s->ev);
+    memmove(s->ev + 1, s->ev, s->nev * sizeof *s->ev);
+    s->nev++;
+    s->ev[0] = (struct enrich_evidence){xstrdup(quote), xstrdup(url), xstrdup(signal), NULL};
+}
+
+void enrich_rescore(const struct enrich_context *c, struct enrich_result *r)
+{
+    r->prospect = c->w.pain * r->pain.value + c->w.intent * r->intent.value +
+                  c->w.urgency * r->urgency.value + c->w.icp * r->icp.value;
+    r->qualified = r->prospect >= c->w.qualify;
+}
+
+size_t enrich_retrieve(const struct enrich_context *c, const struct enrich_passages *ps, size_t k,
+                       size_t *idx)
+{
+    size_t n = 0;
+    if (!ps->n || !k)
+        return 0;
+    /* Who the company is: the opening passages of the first page. */
+    for (size_t i = 0; i < ps->n && n < 3 && n < k; i++)
+        if (ps->v[i].url == ps->v[0].url)
+            idx[n++] = i;
+    struct enrich__index ix;
+    struct text_stemmer *st = text_stemmer_new();
+    enrich__index_build(&ix, ps, st);
+    text_stemmer_free(st);
+    double *scores = xcalloc(ps->n, sizeof *scores);
+    /* Round robin over the queries, so every pain point gets its best. */
+    size_t nq = c->npains + 1;
+    size_t *best = xcalloc(nq * 3, sizeof *best);
+    size_t *nbest = xcalloc(nq, sizeof *nbest);
+    for (size_t q = 0; q < nq; q++) {
+        const struct enrich__terms *t = q < c->npains ? &c->pains[q].terms : &c->product;
+        enrich__bm25(&ix, t, scores);
+        for (size_t r = 0; r < 3; r++) {
+            size_t top = SIZE_MAX;
+            for (size_t i = 0; i < ps->n; i++) {
+                bool taken = false;
+                for (size_t m = 0; m < nbest[q]; m++)
+                    taken |= best[q * 3 + m] == i;
+                if (!taken && scores[i] > 0 && (top == SIZE_MAX || scores[i] > scores[top]))
+                    top = i;
+            }
+            if (top != SIZE_MAX)
+                best[q * 3 + nbest[q]++] = top;
+        }
+    }
+    for (size_t r = 0; r < 3; r++)
+        for (size_t q = 0; q < nq && n < k; q++) {
+            if (r >= nbest[q])
+                continue;
+            size_t cand = best[q * 3 + r];
+            bool dup = false;
+            for (size_t m = 0; m < n; m++)
+                dup |= idx[m] == cand;
+            if (!dup)
+                idx[n++] = cand;
+        }
+    free(best);
+    free(nbest);
+    free(scores);
+    enrich__index_release(&ix);
+    return n;
 }
 
 static double noisy_or(double acc, double w)

@@ -1,12 +1,22 @@
 /* pipeline.c: the job state machine of pipeline.h.
  *
- * intake -> queries -> search -> (per site, best first) fetch -> extract ->
- * lead -> enrich, until max_leads_to_generate leads exist, the candidates
- * run out (a deeper search is tried once), a budget is spent, or the job is
- * cancelled. Sites are handled best first by reciprocal-rank fusion of
- * their ranks across the queries, so the first leads are the most relevant.
+ * intake -> queries (an LLM's, else keywords) -> search (a round of every
+ * query, at once on web providers) -> sites, best first by reciprocal-rank
+ * fusion, handed to a pool of workers that each read one site (fetch from
+ * the web, or the corpus for the local provider; the provider's own reading
+ * when a fetch fails; the search snippet when nothing can be read) ->
+ * extract -> lead -> enrich (the heuristic scores every lead; the LLM is
+ * asked where it can change the outcome) -> emitted at once, until
+ * max_leads_to_generate qualified leads exist, the candidates run out (a
+ * deeper search is tried once), a budget is spent, or the job is cancelled.
+ *
+ * Locks: j->lock guards the job's state; j->ev_lock numbers and sends
+ * events (taken inside j->lock, never around it); j->store_lock guards the
+ * store connection (corpus reads, the provider cache).
  */
 #include <ctype.h>
+#include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +31,7 @@
 #include "enrich/enrich.h"
 #include "extract/extract.h"
 #include "fetch/fetch.h"
+#include "llm/llm.h"
 #include "net/url.h"
 #include "pipeline/pipeline.h"
 #include "query/query.h"
@@ -28,12 +39,16 @@
 
 #define RESULTS_PER_QUERY 10
 #define MAX_PAGES_PER_SITE 6
+#define MAX_SEARCH_THREADS 16
+#define BORDERLINE 0.15  /* around the threshold, the LLM may change the verdict */
+#define RICH_TEXT 3000   /* bytes of text with no pain found: worth an LLM's reading */
 
 enum stage { ST_QUERIES, ST_SEARCH, ST_FETCH, ST_EXTRACT, ST_ENRICH, ST_N };
 static const char *const stage_names[ST_N] = {"queries", "search", "fetch", "extract", "enrich"};
 
 struct site {
-    char *site, *url, *title;
+    char *site, *url, *title, *snippet;
+    char *content; /* the provider's reading of url, or NULL */
     char **more;
     size_t nmore;
     double rrf; /* reciprocal-rank fusion over the queries */
@@ -46,26 +61,33 @@ struct reserve {
     size_t site; /* index: the site array grows (and moves) with each search */
     struct extract_lead lead;
     struct enrich_result r;
+    bool analysed; /* by the LLM */
 };
 
 struct job {
     const struct request *req;
-    struct reserve *reserves;
-    size_t nreserves;
     const struct pipeline_options *opt;
+    pthread_mutex_t lock, ev_lock, store_lock;
+    struct upstream_cache cache;
     int64_t seq;
-    int64_t started_mono;
+    int64_t started_mono, now_ms;
     struct site *sites;
     size_t nsites, cap, next;
+    struct reserve *reserves;
+    size_t nreserves;
     int leads, enriched, failed, qualified, skipped;
+    int leads_llm, leads_heuristic, leads_from_snippet, quotes_dropped;
     struct search_provider *search;
+    struct llm *llm;
+    struct llm_usage usage;
+    bool policy_all, policy_none;
     struct enrich_context *ec;
-    int64_t search_calls, fetches, fetch_status[FETCH_NSTATUS];
+    struct fetch_options fo;
+    int64_t search_calls, fetches, fetch_status[FETCH_NSTATUS], provider_pages;
     int64_t stage_ms[ST_N];
     json_t *degradations;
     json_t *queries;
     const char *stopped_by;
-    int64_t now_ms;
 };
 
 /* ---- events ---- */
@@ -77,16 +99,19 @@ static struct event_head head(const struct job *j)
 
 static void emit(struct job *j, enum event_type t, json_t *ev)
 {
+    pthread_mutex_lock(&j->ev_lock);
     j->seq++;
     if (j->opt->emit)
         j->opt->emit(j->opt->emit_ctx, j->seq, t, ev);
+    pthread_mutex_unlock(&j->ev_lock);
     json_decref(ev);
 }
 
 static double progress(const struct job *j)
 {
     int want = j->req->ctx.max_leads_to_generate;
-    double p = 0.15 + 0.8 * (double)(j->leads < want ? j->leads : want) / (double)want;
+    int have = __atomic_load_n(&j->leads, __ATOMIC_RELAXED);
+    double p = 0.15 + 0.8 * (double)(have < want ? have : want) / (double)want;
     return p > 0.95 ? 0.95 : p;
 }
 
@@ -115,76 +140,183 @@ static void status(struct job *j, const char *stage, double prog, json_t *extra,
 
 static void degrade(struct job *j, const char *stage, const char *what, const char *fallback)
 {
+    pthread_mutex_lock(&j->lock);
     json_array_append_new(j->degradations, json_pack("{s:s, s:s, s:s}", "stage", stage, "what",
                                                      what, "fallback", fallback));
+    pthread_mutex_unlock(&j->lock);
     status(j, stage, -1, json_pack("{s:b}", "degraded", 1), "%s; %s", what, fallback);
 }
 
 /* ---- stop conditions ---- */
 
-static bool should_stop(struct job *j)
+static int64_t llm_tokens(const struct job *j)
 {
+    return __atomic_load_n(&j->usage.tokens_in, __ATOMIC_RELAXED) +
+           __atomic_load_n(&j->usage.tokens_out, __ATOMIC_RELAXED);
+}
+
+/* With j->lock held. */
+static bool stop_locked(struct job *j)
+{
+    const struct pipeline_budget *b = &j->opt->budget;
     if (j->stopped_by)
         return true;
     if (j->opt->cancel && *j->opt->cancel)
         j->stopped_by = "cancelled";
-    else if (j->opt->budget.seconds &&
-             clock_mono_ms() - j->started_mono > j->opt->budget.seconds * 1000)
+    else if (b->seconds && clock_mono_ms() - j->started_mono > b->seconds * 1000)
         j->stopped_by = "time_budget";
-    else if (j->opt->budget.fetches && j->fetches >= j->opt->budget.fetches)
+    else if (b->fetches && j->fetches >= b->fetches)
         j->stopped_by = "fetch_budget";
+    else if (b->llm_tokens && llm_tokens(j) >= b->llm_tokens)
+        j->stopped_by = "llm_token_budget";
     return j->stopped_by != NULL;
+}
+
+static bool should_stop(struct job *j)
+{
+    pthread_mutex_lock(&j->lock);
+    bool stop = stop_locked(j);
+    pthread_mutex_unlock(&j->lock);
+    return stop;
+}
+
+static bool cancelled(const struct job *j)
+{
+    return j->opt->cancel && *j->opt->cancel;
 }
 
 /* ---- search ---- */
 
-/* Sites that are never leads: social networks, directories, news, job
- * boards, marketplaces, encyclopaedias. Matched on the registrable domain. */
-static const char *const not_leads[] = {"linkedin.com",
-                                        "facebook.com",
-                                        "twitter.com",
-                                        "x.com",
-                                        "instagram.com",
-                                        "youtube.com",
-                                        "tiktok.com",
-                                        "pinterest.com",
-                                        "reddit.com",
-                                        "medium.com",
-                                        "wikipedia.org",
-                                        "crunchbase.com",
-                                        "glassdoor.com",
-                                        "indeed.com",
-                                        "yelp.com",
-                                        "yellowpages.com",
-                                        "g2.com",
-                                        "capterra.com",
-                                        "clutch.co",
-                                        "trustpilot.com",
-                                        "bloomberg.com",
-                                        "reuters.com",
-                                        "forbes.com",
-                                        "techcrunch.com",
-                                        "businessinsider.com",
-                                        "amazon.com",
-                                        "ebay.com",
-                                        "github.com",
-                                        "google.com",
-                                        "apple.com",
-                                        "zoominfo.com",
-                                        "dnb.com",
-                                        "bbb.org",
-                                        "angel.co",
-                                        "wellfound.com",
-                                        "producthunt.com",
-                                        "quora.com",
-                                        "stackoverflow.com",
-                                        "apollo.io",
-                                        "owler.com",
-                                        NULL};
+static struct site *site_of(struct job *j, const char *site)
+{
+    for (size_t i = 0; i < j->nsites; i++)
+        if (strcmp(j->sites[i].site, site) == 0)
+            return &j->sites[i];
+    return NULL;
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+    const struct site *x = a, *y = b;
+    if (x->rrf != y->rrf)
+        return x->rrf > y->rrf ? -1 : 1;
+    return strcmp(x->site, y->site);
+}
+
+/* One query of a round, run on its own thread for web providers. */
+struct one_search {
+    struct job *j;
+    const char *query;
+    size_t limit;
+    struct search_results r;
+    struct err e;
+    int rc;
+};
+
+static void *search_one(void *arg)
+{
+    struct one_search *o = arg;
+    o->rc = search_run(o->j->search, o->query, o->limit, &o->r, &o->e);
+    return NULL;
+}
+
+/* Files a query's results: new sites join the candidates; a site seen
+ * before and not started yet moves up by its fused rank. */
+static int merge(struct job *j, const struct search_results *r)
+{
+    int added = 0;
+    for (size_t k = 0; k < r->n; k++) {
+        const struct search_result *x = &r->v[k];
+        struct site *s = site_of(j, x->site);
+        double rrf = 1.0 / (60.0 + (double)k + 1.0);
+        if (s) {
+            if (s - j->sites >= (ptrdiff_t)j->next)
+                s->rrf += rrf;
+            continue;
+        }
+        if (j->nsites == j->cap) {
+            j->cap = j->cap ? j->cap * 2 : 64;
+            j->sites = xrealloc(j->sites, j->cap * sizeof *j->sites);
+        }
+        s = &j->sites[j->nsites++];
+        memset(s, 0, sizeof *s);
+        s->site = xstrdup(x->site);
+        s->url = xstrdup(x->url);
+        s->title = xstrdup(x->title ? x->title : "");
+        s->snippet = xstrdup(x->snippet ? x->snippet : "");
+        s->content = x->content ? xstrdup(x->content) : NULL;
+        s->rrf = rrf;
+        s->best_rank = (int)k + 1;
+        s->more = xcalloc(x->nmore + 1, sizeof *s->more);
+        for (size_t m = 0; m < x->nmore && m < 2; m++)
+            s->more[s->nmore++] = xstrdup(x->more[m]);
+        added++;
+    }
+    return added;
+}
+
+/* Runs every query with limit results each (at once on a web provider, in
+ * turn on the local one, whose store is one connection). Returns the new
+ * sites, or -1 when every query failed. Called with no worker running. */
+static int search_round(struct job *j, const struct query_list *q, size_t limit)
+{
+    int64_t t0 = clock_mono_ms();
+    size_t n = q->n;
+    if (j->search_calls + (int64_t)n > j->opt->budget.search_calls) {
+        n = j->opt->budget.search_calls > j->search_calls
+                ? (size_t)(j->opt->budget.search_calls - j->search_calls)
+                : 0;
+        j->stopped_by = "search_budget";
+    }
+    if (n > MAX_SEARCH_THREADS)
+        n = MAX_SEARCH_THREADS;
+    struct one_search *o = xcalloc(n ? n : 1, sizeof *o);
+    pthread_t *th = xcalloc(n ? n : 1, sizeof *th);
+    bool web = search_is_web(j->search);
+    for (size_t i = 0; i < n; i++) {
+        o[i] = (struct one_search){.j = j, .query = q->v[i].text, .limit = limit};
+        if (!web || pthread_create(&th[i], NULL, search_one, &o[i]))
+            search_one(&o[i]), th[i] = 0;
+    }
+    j->search_calls += (int64_t)n;
+    int added = 0, failures = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (th[i])
+            pthread_join(th[i], NULL);
+        if (o[i].rc) {
+            failures++;
+            log_warn("search failed", LOG_S("query", o[i].query), LOG_S("error", o[i].e.msg));
+            char what[400];
+            snprintf(what, sizeof what, "Search for \"%s\" failed (%s)", o[i].query, o[i].e.msg);
+            degrade(j, "search", what, "going on with the other queries");
+            continue;
+        }
+        added += merge(j, &o[i].r);
+        search_results_release(&o[i].r);
+    }
+    free(o);
+    free(th);
+    if (j->nsites > j->next)
+        qsort(j->sites + j->next, j->nsites - j->next, sizeof *j->sites, cmp_site);
+    j->stage_ms[ST_SEARCH] += clock_mono_ms() - t0;
+    if (n && (size_t)failures == n)
+        return -1;
+    return added;
+}
+
+/* ---- one site: its pages, its lead ---- */
+
+static bool seen(char **urls, size_t n, const char *url)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(urls[i], url) == 0)
+            return true;
+    return false;
+}
 
 static bool excluded(const struct job *j, const char *site, char *why, size_t n)
 {
-    for (const char *const *p = not_leads; *p; p++)
+    for (const char *const *p = search_excluded_sites; *p; p++)
         if (strcmp(site, *p) == 0) {
             snprintf(why, n, "%s is a directory, social network or news site", site);
             return true;
@@ -208,95 +340,6 @@ static bool excluded(const struct job *j, const char *site, char *why, size_t n)
             return true;
         }
     }
-    return false;
-}
-
-static struct site *site_of(struct job *j, const char *site)
-{
-    for (size_t i = 0; i < j->nsites; i++)
-        if (strcmp(j->sites[i].site, site) == 0)
-            return &j->sites[i];
-    return NULL;
-}
-
-static int cmp_site(const void *a, const void *b)
-{
-    const struct site *x = a, *y = b;
-    if (x->rrf != y->rrf)
-        return x->rrf > y->rrf ? -1 : 1;
-    return strcmp(x->site, y->site);
-}
-
-/* Runs every query with limit results each; new sites join the candidates
- * (those not started yet are re-ordered by their fused rank). */
-static int search_round(struct job *j, const struct query_list *q, size_t limit)
-{
-    int64_t t0 = clock_mono_ms();
-    int added = 0, failures = 0;
-    for (size_t i = 0; i < q->n && !should_stop(j); i++) {
-        if (j->search_calls >= j->opt->budget.search_calls) {
-            j->stopped_by = "search_budget";
-            break;
-        }
-        j->search_calls++;
-        struct search_results r;
-        struct err e = {0};
-        if (search_run(j->search, q->v[i].text, limit, &r, &e)) {
-            failures++;
-            log_warn("search failed", LOG_S("query", q->v[i].text), LOG_S("error", e.msg));
-            continue;
-        }
-        for (size_t k = 0; k < r.n; k++) {
-            struct site *s = site_of(j, r.v[k].site);
-            double rrf = 1.0 / (60.0 + (double)k + 1.0);
-            if (s) {
-                if (s - j->sites >= (ptrdiff_t)j->next) /* not started: may move up */
-                    s->rrf += rrf;
-                continue;
-            }
-            if (j->nsites == j->cap) {
-                j->cap = j->cap ? j->cap * 2 : 64;
-                j->sites = xrealloc(j->sites, j->cap * sizeof *j->sites);
-            }
-            s = &j->sites[j->nsites++];
-            memset(s, 0, sizeof *s);
-            s->site = xstrdup(r.v[k].site);
-            s->url = xstrdup(r.v[k].url);
-            s->title = xstrdup(r.v[k].title);
-            s->rrf = rrf;
-            s->best_rank = (int)k + 1;
-            s->more = xcalloc(r.v[k].nmore + 1, sizeof *s->more);
-            for (size_t m = 0; m < r.v[k].nmore && m < 2; m++)
-                s->more[s->nmore++] = xstrdup(r.v[k].more[m]);
-            added++;
-        }
-        search_results_release(&r);
-    }
-    if (j->nsites > j->next)
-        qsort(j->sites + j->next, j->nsites - j->next, sizeof *j->sites, cmp_site);
-    j->stage_ms[ST_SEARCH] += clock_mono_ms() - t0;
-    if (failures && (size_t)failures == q->n)
-        return -1;
-    return added;
-}
-
-/* ---- one site: its pages, its lead ---- */
-
-/* The page at url, from the corpus (the local provider's "web"). */
-static int get_page(struct job *j, const char *url, char **html, size_t *len, char charset[64])
-{
-    j->fetches++;
-    struct err e = {0};
-    int rc = store_corpus_page(j->opt->store, url, html, len, charset, &e);
-    j->fetch_status[rc == 0 ? FETCH_OK : FETCH_ERROR]++;
-    return rc;
-}
-
-static bool seen(char **urls, size_t n, const char *url)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(urls[i], url) == 0)
-            return true;
     return false;
 }
 
@@ -331,15 +374,144 @@ static void add_lead_fields(json_t *extra, const struct extract_lead *l)
     json_decref(lj);
 }
 
-static void emit_lead(struct job *j, struct site *s, struct extract_lead *l,
-                      struct enrich_result *r)
+/* A page from text that a provider read (markdown) or a search snippet:
+ * paragraphs, with markdown links kept as links, so that extraction finds
+ * the contacts and the contact pages in it. */
+static char *text_page(const char *title, const char *text)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    int rc = buf_puts(&b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>");
+    for (int pass = 0; pass < 2; pass++) {
+        const char *p = pass ? text : title;
+        if (pass)
+            rc |= buf_puts(&b, "</title></head><body><main><p>");
+        while (*p) {
+            const char *close, *paren;
+            if (pass && *p == '[' && (close = strstr(p, "](")) && (paren = strchr(close, ')')) &&
+                !memchr(p, '\n', (size_t)(paren - p))) {
+                rc |= buf_puts(&b, "<a href=\"");
+                for (const char *u = close + 2; u < paren; u++)
+                    rc |= *u == '"' ? buf_puts(&b, "%22") : buf_putc(&b, *u);
+                rc |= buf_puts(&b, "\">");
+                for (const char *t = p + 1; t < close; t++)
+                    rc |= *t == '<' ? buf_puts(&b, "&lt;") : *t == '&' ? buf_puts(&b, "&amp;")
+                                                                         : buf_putc(&b, *t);
+                rc |= buf_puts(&b, "</a>");
+                p = paren + 1;
+                continue;
+            }
+            switch (*p) {
+            case '<': rc |= buf_puts(&b, "&lt;"); break;
+            case '>': rc |= buf_puts(&b, "&gt;"); break;
+            case '&': rc |= buf_puts(&b, "&amp;"); break;
+            case '\n': rc |= buf_puts(&b, pass ? "</p>\n<p>" : " "); break;
+            default: rc |= buf_putc(&b, *p);
+            }
+            p++;
+        }
+    }
+    rc |= buf_puts(&b, "</p></main></body></html>");
+    (void)rc;
+    return buf_detach(&b);
+}
+
+static void fetched(void *ctx, const char *url, struct fetch_result *r)
+{
+    (void)url;
+    struct fetch_result *out = ctx;
+    *out = *r;
+    r->final_url = NULL; /* moved */
+    r->body = NULL;
+}
+
+/* Reads pages urls[from, to) into res: from the web with the site's own
+ * fetcher, or from the corpus. */
+static void read_pages(struct job *j, struct fetcher **f, char **urls, size_t from, size_t to,
+                       struct fetch_result *res)
+{
+    for (size_t k = from; k < to; k++) {
+        memset(&res[k], 0, sizeof res[k]);
+        res[k].status = FETCH_ERROR;
+        snprintf(res[k].detail, sizeof res[k].detail, "not fetched (the job stopped)");
+    }
+    if (!search_is_web(j->search)) {
+        for (size_t k = from; k < to; k++) {
+            struct err e = {0};
+            pthread_mutex_lock(&j->store_lock);
+            int rc = store_corpus_page(j->opt->store, urls[k], &res[k].body, &res[k].body_len,
+                                       res[k].charset, &e);
+            pthread_mutex_unlock(&j->store_lock);
+            res[k].status = rc == 0 ? FETCH_OK : FETCH_ERROR;
+        }
+        return;
+    }
+    if (!*f)
+        *f = fetch_new(&j->fo);
+    for (size_t k = from; k < to; k++)
+        fetch_add(*f, urls[k], fetched, &res[k]);
+    while (fetch_perform(*f, 100) > 0 && !cancelled(j))
+        ;
+}
+
+/* The lead's verdict: the heuristic's, and the LLM's where the policy asks. */
+static bool borderline(const struct job *j, const struct extract_lead *l,
+                       const struct enrich_result *r)
+{
+    if (j->policy_all)
+        return true;
+    double thr = (double)j->opt->cfg->qualify_threshold / 100.0;
+    if (fabs(r->prospect - thr) <= BORDERLINE)
+        return true;
+    size_t text = 0;
+    for (size_t i = 0; i < l->page_texts.n; i++)
+        text += strlen(l->page_texts.v[i]);
+    return r->pain.nev == 0 && text >= RICH_TEXT;
+}
+
+/* Asks the LLM to analyse a lead; on failure the heuristic result stands
+ * and the fallback is announced. Returns whether the LLM's analysis is in. */
+static bool analyse(struct job *j, const struct site *s, const struct extract_lead *l,
+                    struct enrich_result *r)
+{
+    if (!j->llm || j->policy_none || should_stop(j))
+        return false;
+    int64_t t0 = clock_mono_ms();
+    struct err e = {0};
+    int dropped = 0;
+    int rc = llm_analyse(j->llm, &j->cache, &j->req->ctx, j->ec, l, &j->usage, r, &dropped, &e);
+    pthread_mutex_lock(&j->lock);
+    j->stage_ms[ST_ENRICH] += clock_mono_ms() - t0;
+    j->quotes_dropped += dropped;
+    pthread_mutex_unlock(&j->lock);
+    if (rc) {
+        char what[400];
+        snprintf(what, sizeof what, "The LLM analysis of %s failed (%s)", s->site, e.msg);
+        degrade(j, "enrich", what, "keeping the heuristic scores");
+        return false;
+    }
+    if (dropped)
+        status(j, "enrich", progress(j), json_pack("{s:s, s:i}", "site", s->site, "quotes_dropped",
+                                                   dropped),
+               "Dropped %d quote%s of the LLM's about %s: not verbatim in its pages", dropped,
+               dropped == 1 ? "" : "s", s->site);
+    return true;
+}
+
+static void lead_id_of(const struct site *s, char *out, size_t n)
+{
+    size_t k = (size_t)snprintf(out, n, "lead_");
+    for (const char *p = s->site; *p && k + 1 < n; p++)
+        out[k++] = isalnum((unsigned char)*p) ? *p : '-';
+    out[k] = '\0';
+}
+
+/* lead_generated and lead_enrichment_start; with j->lock held, so that the
+ * count of leads and the events agree. */
+static void emit_generated(struct job *j, const struct site *s, const struct extract_lead *l)
 {
     char lead_id[160];
-    size_t k = (size_t)snprintf(lead_id, sizeof lead_id, "lead_");
-    for (const char *p = s->site; *p && k + 1 < sizeof lead_id; p++)
-        lead_id[k++] = isalnum((unsigned char)*p) ? *p : '-';
-    lead_id[k] = '\0';
-
+    lead_id_of(s, lead_id, sizeof lead_id);
     const char **emails = xcalloc(l->emails.n + 1, sizeof *emails);
     const char **phones = xcalloc(l->phones.n + 1, sizeof *phones);
     for (size_t i = 0; i < l->emails.n; i++)
@@ -364,7 +536,7 @@ static void emit_lead(struct job *j, struct site *s, struct extract_lead *l,
     struct event_head h = head(j);
     emit(j, EVENT_LEAD_GENERATED,
          event_lead_generated(&h, lead_id, &el, s->url, EVENT_AGENT_HARVESTER, extra));
-    j->leads++;
+    __atomic_fetch_add(&j->leads, 1, __ATOMIC_RELAXED);
     free(summary);
     free(emails);
     free(phones);
@@ -373,9 +545,17 @@ static void emit_lead(struct job *j, struct site *s, struct extract_lead *l,
     json_t *start = event_lead_enrichment_start(&h, lead_id);
     json_object_set_new(start, "agent_name", json_string("ProspectIntelligenceAgent"));
     emit(j, EVENT_LEAD_ENRICHMENT_START, start);
+}
 
+static void emit_enriched(struct job *j, const struct site *s, const struct extract_lead *l,
+                          const struct enrich_result *r, bool analysed)
+{
+    char lead_id[160];
+    lead_id_of(s, lead_id, sizeof lead_id);
     json_t *lead_extra, *intel_extra;
     enrich_package(l, r, &lead_extra, &intel_extra);
+    json_object_set_new(intel_extra, "analyst", json_string(analysed ? llm_name(j->llm)
+                                                                      : "heuristic"));
     struct event_scores sc = {
         .prospect = r->prospect,
         .buying_intent = r->intent.value,
@@ -384,24 +564,76 @@ static void emit_lead(struct job *j, struct site *s, struct extract_lead *l,
         .insights = (const char *const *)r->insights,
         .ninsights = r->ninsights,
     };
-    h = head(j);
+    struct event_head h = head(j);
     json_t *end = event_lead_enrichment_end(&h, lead_id, true,
                                             l->company_name.value ? l->company_name.value : s->site,
                                             &sc, lead_extra, intel_extra);
     json_object_set_new(end, "agent_name", json_string("ProspectIntelligenceAgent"));
-    emit(j, EVENT_LEAD_ENRICHMENT_END, end);
+    pthread_mutex_lock(&j->lock);
     j->enriched++;
     j->qualified += r->qualified;
+    if (analysed)
+        j->leads_llm++;
+    else
+        j->leads_heuristic++;
+    pthread_mutex_unlock(&j->lock);
+    emit(j, EVENT_LEAD_ENRICHMENT_END, end);
+}
+
+/* A lead from the search result alone (no page could be read): its title
+ * and snippet, qualified quickly by the LLM when there is one. */
+static bool snippet_lead(const struct site *s, struct extract_lead *lead)
+{
+    if (!*s->snippet)
+        return false;
+    char *html = text_page(s->title, s->snippet);
+    struct extract_doc *d = NULL;
+    struct err e = {0};
+    bool ok = extract_parse(html, strlen(html), "utf-8", s->url, &d, &e) == 0;
+    if (ok) {
+        struct extract_page p;
+        extract_page(d, NULL, &p);
+        extract_lead_add(lead, &p);
+        extract_page_release(&p);
+        extract_doc_free(d);
+    }
+    free(html);
+    return ok;
+}
+
+static void quick_qualify(struct job *j, const struct site *s, struct enrich_result *r,
+                          bool *analysed)
+{
+    if (!j->llm || j->policy_none)
+        return;
+    double fit = 0;
+    char *reason = NULL;
+    struct err e = {0};
+    if (llm_qualify(j->llm, &j->cache, &j->req->ctx, s->url, s->title, s->snippet, &j->usage,
+                    &fit, &reason, &e)) {
+        char what[400];
+        snprintf(what, sizeof what, "Quick qualification of %s failed (%s)", s->site, e.msg);
+        degrade(j, "enrich", what, "keeping the heuristic scores of its snippet");
+        return;
+    }
+    /* The snippet is the page text here: the quote is verbatim. */
+    enrich_evidence_put(&r->icp, s->snippet, s->url, "llm:quick_qualification");
+    r->icp.value = fit;
+    enrich_rescore(j->ec, r);
+    free(r->summary);
+    r->summary = reason;
+    *analysed = true;
 }
 
 /* Reads a site's pages (its best result, its home page, the pages its links
- * name: contact, imprint, about, team, careers), assembles the lead and, if
- * it is one, emits and enriches it. */
+ * name: contact, imprint, about, team, careers) in waves, assembles the
+ * lead and, if it is one, emits and enriches it. */
 static void process_site(struct job *j, struct site *s)
 {
     int64_t t0 = clock_mono_ms();
     char *urls[MAX_PAGES_PER_SITE + 8];
-    size_t nurls = 0, next = 0;
+    struct fetch_result res[MAX_PAGES_PER_SITE + 8];
+    size_t nurls = 0, done_upto = 0;
     urls[nurls++] = xstrdup(s->url);
     char *home = url_resolve(s->url, "/");
     if (home && !seen(urls, nurls, home))
@@ -419,68 +651,181 @@ static void process_site(struct job *j, struct site *s)
     int pages = 0, links_taken = 0;
     int max_links = (int)j->opt->cfg->fetch_max_links;
     int64_t extract_ms = 0;
-    while (next < nurls && !should_stop(j)) {
-        const char *url = urls[next++];
-        char *html = NULL, charset[64] = "";
-        size_t len = 0;
-        if (get_page(j, url, &html, &len, charset))
-            continue;
-        int64_t e0 = clock_mono_ms();
-        struct extract_doc *d = NULL;
-        struct err e = {0};
-        if (extract_parse(html, len, charset, url, &d, &e) == 0) {
-            struct extract_page p;
-            extract_page(d, country[0] ? country : NULL, &p);
-            if (!country[0] && p.country[0])
-                memcpy(country, p.country, 3);
-            const char *why = not_a_lead(&p);
-            if (why && pages == 0)
-                reject = why; /* the page the search found decides */
-            extract_lead_add(&lead, &p);
-            pages++;
-            for (size_t i = 0; i < p.nlinks && links_taken < max_links; i++) {
-                if (nurls >= MAX_PAGES_PER_SITE || seen(urls, nurls, p.links[i].url))
-                    continue;
-                urls[nurls++] = xstrdup(p.links[i].url);
-                links_taken++;
-            }
-            extract_page_release(&p);
-            extract_doc_free(d);
-        }
-        extract_ms += clock_mono_ms() - e0;
-        free(html);
-        if (reject)
+    struct fetcher *f = NULL;
+    while (done_upto < nurls && !reject && !should_stop(j)) {
+        /* A wave: every page known so far, within the fetch budget. */
+        pthread_mutex_lock(&j->lock);
+        int64_t left = j->opt->budget.fetches - j->fetches;
+        size_t to = nurls;
+        if (j->opt->budget.fetches && left < (int64_t)(to - done_upto))
+            to = done_upto + (size_t)(left > 0 ? left : 0);
+        j->fetches += (int64_t)(to - done_upto);
+        pthread_mutex_unlock(&j->lock);
+        if (to == done_upto)
             break;
+        read_pages(j, &f, urls, done_upto, to, res);
+        for (size_t k = done_upto; k < to; k++) {
+            pthread_mutex_lock(&j->lock);
+            j->fetch_status[res[k].status]++;
+            pthread_mutex_unlock(&j->lock);
+            char *html = res[k].body;
+            size_t len = res[k].body_len;
+            const char *charset = res[k].charset;
+            res[k].body = NULL;
+            if (!html && k == 0 && search_is_web(j->search)) {
+                /* The page the search found failed: the provider's reading. */
+                char *text = s->content ? xstrdup(s->content) : NULL;
+                struct err e = {0};
+                if (!text && search_extract(j->search, urls[0], &text, &e) && e.code != CORE_EUNSUP)
+                    log_info("provider could not read the page", LOG_S("url", urls[0]),
+                             LOG_S("error", e.msg));
+                if (text) {
+                    html = text_page(s->title, text);
+                    len = strlen(html);
+                    charset = "utf-8";
+                    free(text);
+                    pthread_mutex_lock(&j->lock);
+                    j->provider_pages++;
+                    pthread_mutex_unlock(&j->lock);
+                }
+            }
+            if (html) {
+                int64_t e0 = clock_mono_ms();
+                struct extract_doc *d = NULL;
+                struct err e = {0};
+                if (extract_parse(html, len, charset, urls[k], &d, &e) == 0) {
+                    struct extract_page p;
+                    extract_page(d, country[0] ? country : NULL, &p);
+                    if (!country[0] && p.country[0])
+                        memcpy(country, p.country, 3);
+                    const char *why = not_a_lead(&p);
+                    if (why && k == 0)
+                        reject = why; /* the page the search found decides */
+                    extract_lead_add(&lead, &p);
+                    pages++;
+                    for (size_t i = 0; i < p.nlinks && links_taken < max_links; i++) {
+                        if (nurls >= MAX_PAGES_PER_SITE || seen(urls, nurls, p.links[i].url))
+                            continue;
+                        urls[nurls++] = xstrdup(p.links[i].url);
+                        links_taken++;
+                    }
+                    extract_page_release(&p);
+                    extract_doc_free(d);
+                }
+                extract_ms += clock_mono_ms() - e0;
+                free(html);
+            }
+            fetch_result_release(&res[k]);
+        }
+        done_upto = to;
     }
+    fetch_free(f);
+    bool from_snippet = false;
+    if (!reject && pages == 0 && search_is_web(j->search) && !should_stop(j))
+        from_snippet = snippet_lead(s, &lead);
+
+    pthread_mutex_lock(&j->lock);
     j->stage_ms[ST_EXTRACT] += extract_ms;
     j->stage_ms[ST_FETCH] += clock_mono_ms() - t0 - extract_ms;
-    if (reject || pages == 0) {
-        j->skipped++;
-        status(j, "extract", progress(j), json_pack("{s:s}", "site", s->site), "Skipped %s: %s",
-               s->site, reject ? reject : "no page could be read");
+    pthread_mutex_unlock(&j->lock);
+    if (reject || (pages == 0 && !from_snippet)) {
+        __atomic_fetch_add(&j->skipped, 1, __ATOMIC_RELAXED);
+        if (!cancelled(j))
+            status(j, "extract", progress(j), json_pack("{s:s}", "site", s->site),
+                   "Skipped %s: %s", s->site, reject ? reject : "no page could be read");
         extract_lead_release(&lead);
-    } else {
-        /* The heuristic scores every lead first (milliseconds); qualified
-         * leads are emitted at once, the others kept in reserve. */
-        int64_t e0 = clock_mono_ms();
-        struct enrich_result r;
-        enrich_lead(j->ec, &lead, &r);
-        j->stage_ms[ST_ENRICH] += clock_mono_ms() - e0;
-        if (r.qualified) {
-            emit_lead(j, s, &lead, &r);
-            enrich_result_release(&r);
-            extract_lead_release(&lead);
-        } else {
-            j->reserves = xrealloc(j->reserves, (j->nreserves + 1) * sizeof *j->reserves);
-            j->reserves[j->nreserves++] = (struct reserve){(size_t)(s - j->sites), lead, r};
-            status(j, "enrich", progress(j),
-                   json_pack("{s:s, s:f}", "site", s->site, "prospect_score", r.prospect),
-                   "Kept %s in reserve: score %.2f is below the qualification threshold %.2f",
-                   s->site, r.prospect, (double)j->opt->cfg->qualify_threshold / 100.0);
-        }
+        goto out;
     }
+    /* The heuristic scores every lead (milliseconds); the LLM reads the
+     * leads whose verdict it can change before they are emitted. */
+    int64_t e0 = clock_mono_ms();
+    struct enrich_result r;
+    enrich_lead(j->ec, &lead, &r);
+    pthread_mutex_lock(&j->lock);
+    j->stage_ms[ST_ENRICH] += clock_mono_ms() - e0;
+    pthread_mutex_unlock(&j->lock);
+    bool analysed = false;
+    if (from_snippet) {
+        quick_qualify(j, s, &r, &analysed);
+        pthread_mutex_lock(&j->lock);
+        j->leads_from_snippet++;
+        pthread_mutex_unlock(&j->lock);
+    } else if (borderline(j, &lead, &r) && !(j->policy_all && r.qualified)) {
+        analysed = analyse(j, s, &lead, &r);
+    }
+    pthread_mutex_lock(&j->lock);
+    bool emitted = false;
+    if (r.qualified && j->leads < j->req->ctx.max_leads_to_generate && !stop_locked(j)) {
+        emit_generated(j, s, &lead);
+        emitted = true;
+    } else if (!r.qualified) {
+        j->reserves = xrealloc(j->reserves, (j->nreserves + 1) * sizeof *j->reserves);
+        j->reserves[j->nreserves++] = (struct reserve){(size_t)(s - j->sites), lead, r, analysed};
+    }
+    pthread_mutex_unlock(&j->lock);
+    if (emitted) {
+        if (j->policy_all && !analysed) /* enrichment starts at once, after lead_generated */
+            analysed = analyse(j, s, &lead, &r);
+        emit_enriched(j, s, &lead, &r, analysed);
+    } else if (!r.qualified) {
+        status(j, "enrich", progress(j),
+               json_pack("{s:s, s:f}", "site", s->site, "prospect_score", r.prospect),
+               "Kept %s in reserve: score %.2f is below the qualification threshold %.2f",
+               s->site, r.prospect, (double)j->opt->cfg->qualify_threshold / 100.0);
+        goto out; /* the reserve owns lead and r */
+    }
+    enrich_result_release(&r);
+    extract_lead_release(&lead);
+out:
     for (size_t i = 0; i < nurls; i++)
         free(urls[i]);
+}
+
+/* ---- the workers ---- */
+
+static void *worker(void *arg)
+{
+    struct job *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        bool go = !stop_locked(j) && j->leads < j->req->ctx.max_leads_to_generate &&
+                  j->next < j->nsites;
+        size_t i = go ? j->next++ : 0;
+        pthread_mutex_unlock(&j->lock);
+        if (!go)
+            break;
+        struct site *s = &j->sites[i];
+        char why[256];
+        if (excluded(j, s->site, why, sizeof why)) {
+            __atomic_fetch_add(&j->skipped, 1, __ATOMIC_RELAXED);
+            status(j, "search", progress(j), json_pack("{s:s}", "site", s->site), "Skipped %s",
+                   why);
+            continue;
+        }
+        process_site(j, s);
+    }
+    return NULL;
+}
+
+/* Reads the candidates with up to PROSPECT_SITE_CONCURRENCY workers until
+ * enough leads exist or the candidates run out. */
+static void run_workers(struct job *j)
+{
+    size_t n = (size_t)j->opt->cfg->site_concurrency;
+    if (n > j->nsites - j->next)
+        n = j->nsites - j->next;
+    if (!search_is_web(j->search) && n > 4)
+        n = 4; /* corpus reads share one store connection: a few workers suffice */
+    pthread_t *th = xcalloc(n ? n : 1, sizeof *th);
+    size_t started = 0;
+    for (size_t i = 0; i < n; i++)
+        if (pthread_create(&th[started], NULL, worker, j) == 0)
+            started++;
+    if (!started)
+        worker(j);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
 }
 
 /* ---- the job ---- */
@@ -490,6 +835,7 @@ void pipeline_budget_from_config(const struct config *cfg, struct pipeline_budge
     out->search_calls = cfg->budget_search_calls;
     out->fetches = cfg->budget_fetches;
     out->seconds = cfg->budget_seconds;
+    out->llm_tokens = cfg->budget_llm_tokens;
 }
 
 static json_t *summary(struct job *j, int64_t duration)
@@ -501,27 +847,42 @@ static json_t *summary(struct job *j, int64_t duration)
     for (int s = 0; s < FETCH_NSTATUS; s++)
         json_object_set_new(fetch, fetch_status_name((enum fetch_status)s),
                             json_integer(j->fetch_status[s]));
+    json_object_set_new(fetch, "read_by_provider", json_integer(j->provider_pages));
+    double credits = 0;
+    int64_t search_hits = 0;
+    if (j->search)
+        search_usage(j->search, &credits, &search_hits);
+    const struct llm_usage *u = &j->usage;
     return json_pack(
-        "{s:i, s:i, s:i, s:i, s:o, s:o, s:{s:s, s:I}, s:{s:s, s:I}, s:I, s:o, s:o, s:s*, "
-        "s:I}",
+        "{s:i, s:i, s:i, s:i, s:o, s:o, s:{s:s, s:I, s:f, s:I}, "
+        "s:{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:i, s:i, s:i}, s:i, s:I, s:o, s:o, "
+        "s:s*, s:I}",
         "leads_requested", j->req->ctx.max_leads_to_generate, "leads_qualified", j->qualified,
         "sites_considered", (int)j->next, "sites_skipped", j->skipped, "stage_ms", timings,
-        "fetches", fetch, "search", "provider", search_provider_name(j->search), "calls",
-        (json_int_t)j->search_calls, "llm", "provider", "heuristic", "calls", (json_int_t)0,
-        "cache_hits", (json_int_t)0, "degradations", json_incref(j->degradations), "queries",
-        json_incref(j->queries), "stopped_by", j->stopped_by, "duration_ms", (json_int_t)duration);
+        "fetches", fetch, "search", "provider", j->search ? search_provider_name(j->search) : "none",
+        "calls", (json_int_t)j->search_calls, "credits", credits, "cache_hits",
+        (json_int_t)search_hits, "llm", "provider", llm_name(j->llm), "model", llm_model(j->llm),
+        "calls", (json_int_t)u->calls, "tokens_in", (json_int_t)u->tokens_in, "tokens_out",
+        (json_int_t)u->tokens_out, "cache_hits", (json_int_t)u->cache_hits, "repairs",
+        (json_int_t)u->repairs, "failures", (json_int_t)u->failures, "leads_by_path", "llm",
+        j->leads_llm, "heuristic", j->leads_heuristic, "snippet", j->leads_from_snippet,
+        "quotes_dropped", j->quotes_dropped, "cache_hits", (json_int_t)(search_hits + u->cache_hits),
+        "degradations", json_incref(j->degradations), "queries", json_incref(j->queries),
+        "stopped_by", j->stopped_by, "duration_ms", (json_int_t)duration);
 }
 
+/* The search provider; a forced one that cannot open falls back to the
+ * local corpus, said as such. */
 static int open_search(struct job *j)
 {
-    const char *want = j->opt->cfg->search;
-    if (strcmp(want, "auto") != 0 && strcmp(want, "local") != 0) {
-        char what[160];
-        snprintf(what, sizeof what, "The %s search provider is not available in this build", want);
-        degrade(j, "search", what, "searching the local corpus instead");
-    }
-    bool indexed = false;
     struct err e = {0};
+    if (search_open(j->opt->cfg, j->opt->store, &j->cache, &j->search, &e)) {
+        degrade(j, "search", e.msg, "searching the local corpus instead");
+        search_local_open(j->opt->store, &j->search);
+    }
+    if (search_is_web(j->search))
+        return 0;
+    bool indexed = false;
     int64_t docs = 0, sites = 0;
     if (store_corpus_stats(j->opt->store, &docs, &sites, &e) == 0 && docs == 0) {
         status(j, "search", 0.08, NULL,
@@ -529,16 +890,109 @@ static int open_search(struct job *j)
         if (corpus_ensure_sample(j->opt->store, NULL, &indexed, &e))
             return CORE_ENOTFOUND;
     }
-    search_local_open(j->opt->store, &j->search);
     return 0;
+}
+
+static const struct {
+    const char *name;
+    enum query_strategy s;
+} strategies[] = {{"industry", QUERY_INDUSTRY},
+                  {"pain", QUERY_PAIN},
+                  {"signal", QUERY_SIGNAL},
+                  {"location", QUERY_LOCATION}};
+
+/* The queries: the LLM's with the user's own first, else keywords. */
+static void make_queries(struct job *j, struct query_list *q)
+{
+    int64_t t0 = clock_mono_ms();
+    query_generate(j->req, 0, q);
+    const char *method = "keywords";
+    json_t *lq = NULL;
+    struct err e = {0};
+    if (j->llm && !j->policy_none) {
+        if (llm_queries(j->llm, &j->cache, j->req, &j->usage, &lq, &e) == 0) {
+            /* Keep the user's own queries; the LLM's replace the rest. */
+            size_t keep = 0;
+            for (size_t i = 0; i < q->n; i++) {
+                if (q->v[i].strategy == QUERY_USER || q->v[i].strategy == QUERY_COMBINED)
+                    q->v[keep++] = q->v[i];
+                else
+                    free(q->v[i].text);
+            }
+            q->n = keep;
+            q->v = xrealloc(q->v, (keep + json_array_size(lq) + 1) * sizeof *q->v);
+            size_t i;
+            json_t *x;
+            json_array_foreach (lq, i, x) {
+                const char *text = json_string_value(json_object_get(x, "query"));
+                const char *st = json_string_value(json_object_get(x, "strategy"));
+                if (!text || !*text)
+                    continue;
+                enum query_strategy s = QUERY_INDUSTRY;
+                for (size_t k = 0; k < sizeof strategies / sizeof *strategies; k++)
+                    if (st && strcmp(st, strategies[k].name) == 0)
+                        s = strategies[k].s;
+                q->v[q->n++] = (struct query){xstrdup(text), s};
+            }
+            json_decref(lq);
+            method = "llm";
+        } else {
+            char what[400];
+            snprintf(what, sizeof what, "Query generation by the LLM failed (%s)", e.msg);
+            degrade(j, "queries", what, "using keyword queries");
+        }
+    }
+    j->queries = query_list_to_json(q);
+    j->stage_ms[ST_QUERIES] = clock_mono_ms() - t0;
+    json_t *qextra = json_pack("{s:O, s:s, s:s}", "queries", j->queries, "agent_name",
+                               EVENT_AGENT_QUERY, "method", method);
+    status(j, "queries", 0.05, qextra, "Generated %zu search queries", q->n);
+}
+
+/* Too few qualified leads: the best of the rest, said as such. */
+static void add_reserves(struct job *j)
+{
+    int want = j->req->ctx.max_leads_to_generate;
+    for (size_t a = 1; a < j->nreserves; a++) /* best first, stable */
+        for (size_t b = a; b > 0 && j->reserves[b].r.prospect > j->reserves[b - 1].r.prospect;
+             b--) {
+            struct reserve t = j->reserves[b];
+            j->reserves[b] = j->reserves[b - 1];
+            j->reserves[b - 1] = t;
+        }
+    /* ...but not the unrelated: half the threshold is the floor. */
+    double floor = (double)j->opt->cfg->qualify_threshold / 200.0;
+    int usable = 0;
+    while (usable < (int)j->nreserves && j->reserves[usable].r.prospect >= floor)
+        usable++;
+    int add = want - j->leads < usable ? want - j->leads : usable;
+    if (add > 0)
+        status(j, "enrich", progress(j), NULL,
+               "Only %d qualified lead%s found; adding the %d best below the threshold", j->leads,
+               j->leads == 1 ? "" : "s", add);
+    for (int a = 0; a < add; a++) {
+        struct reserve *rv = &j->reserves[a];
+        pthread_mutex_lock(&j->lock);
+        emit_generated(j, &j->sites[rv->site], &rv->lead);
+        pthread_mutex_unlock(&j->lock);
+        emit_enriched(j, &j->sites[rv->site], &rv->lead, &rv->r, rv->analysed);
+    }
 }
 
 int pipeline_run(const struct request *req, const struct pipeline_options *opt)
 {
     struct job j = {.req = req, .opt = opt};
+    pthread_mutex_init(&j.lock, NULL);
+    pthread_mutex_init(&j.ev_lock, NULL);
+    pthread_mutex_init(&j.store_lock, NULL);
+    if (opt->cfg->cache_ttl_s > 0)
+        j.cache = (struct upstream_cache){opt->store, &j.store_lock};
     j.started_mono = clock_mono_ms();
     j.degradations = json_array();
     j.now_ms = opt->now_ms ? opt->now_ms : clock_now_ms();
+    j.policy_all = strcmp(opt->cfg->llm_policy, "all") == 0;
+    j.policy_none = strcmp(opt->cfg->llm_policy, "none") == 0;
+    fetch_options_from_config(opt->cfg, &j.fo);
     const struct business_context *bc = &req->ctx;
     int want = bc->max_leads_to_generate;
     int rc = 0;
@@ -550,15 +1004,12 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
     emit(&j, EVENT_PIPELINE_START, event_pipeline_start(&h, initial, want));
     status(&j, "intake", 0.02, NULL, "Request accepted: up to %d leads", want);
 
-    /* Queries. */
-    int64_t t0 = clock_mono_ms();
+    struct err e = {0};
+    if (llm_open(opt->cfg, &j.llm, &e))
+        degrade(&j, "intake", e.msg, "using the heuristic analyst");
+
     struct query_list q;
-    query_generate(req, 0, &q);
-    j.queries = query_list_to_json(&q);
-    j.stage_ms[ST_QUERIES] = clock_mono_ms() - t0;
-    json_t *qextra = json_pack("{s:O, s:s, s:s}", "queries", j.queries, "agent_name",
-                               EVENT_AGENT_QUERY, "method", "keywords");
-    status(&j, "queries", 0.05, qextra, "Generated %zu search queries", q.n);
+    make_queries(&j, &q);
 
     struct enrich_weights w = {(double)opt->cfg->weight_pain, (double)opt->cfg->weight_intent,
                                (double)opt->cfg->weight_urgency, (double)opt->cfg->weight_icp,
@@ -580,7 +1031,7 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
 
     /* Search, then sites best first; one deeper search when short. */
     for (int round = 0; round < 2 && j.leads < want && !should_stop(&j); round++) {
-        size_t limit = round == 0 ? RESULTS_PER_QUERY : RESULTS_PER_QUERY * 4;
+        size_t limit = round == 0 ? RESULTS_PER_QUERY : RESULTS_PER_QUERY * 2;
         if (round == 1)
             status(&j, "search", progress(&j), NULL,
                    "Found %d of %d leads; searching deeper (%zu results per query)", j.leads, want,
@@ -590,8 +1041,9 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
             error_type = "search_failed";
             error_stage = "search";
             snprintf(error_msg, sizeof error_msg,
-                     "Every search query failed. Check the search provider settings "
-                     "(PROSPECT_SEARCH) and try again.");
+                     "Every search query failed (%s). Check the search provider settings "
+                     "(PROSPECT_SEARCH and its key or URL) and try again.",
+                     search_provider_name(j.search));
             rc = CORE_EUPSTREAM;
             goto end;
         }
@@ -600,41 +1052,10 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
                          added > 0 ? added : 0),
                "Search found %d new candidate site%s", added > 0 ? added : 0,
                added == 1 ? "" : "s");
-        while (j.next < j.nsites && j.leads < want && !should_stop(&j)) {
-            struct site *s = &j.sites[j.next++];
-            char why[256];
-            if (excluded(&j, s->site, why, sizeof why)) {
-                j.skipped++;
-                status(&j, "search", progress(&j), json_pack("{s:s}", "site", s->site),
-                       "Skipped %s", why);
-                continue;
-            }
-            process_site(&j, s);
-        }
+        run_workers(&j);
     }
-    /* Too few qualified leads: the best of the rest, said as such. */
-    if (j.leads < want && j.nreserves &&
-        (!j.stopped_by || strcmp(j.stopped_by, "cancelled") != 0)) {
-        for (size_t a = 1; a < j.nreserves; a++) /* best first, stable */
-            for (size_t b = a; b > 0 && j.reserves[b].r.prospect > j.reserves[b - 1].r.prospect;
-                 b--) {
-                struct reserve t = j.reserves[b];
-                j.reserves[b] = j.reserves[b - 1];
-                j.reserves[b - 1] = t;
-            }
-        /* ...but not the unrelated: half the threshold is the floor. */
-        double floor = (double)j.opt->cfg->qualify_threshold / 200.0;
-        int usable = 0;
-        while (usable < (int)j.nreserves && j.reserves[usable].r.prospect >= floor)
-            usable++;
-        int add = want - j.leads < usable ? want - j.leads : usable;
-        if (add > 0)
-            status(&j, "enrich", progress(&j), NULL,
-                   "Only %d qualified lead%s found; adding the %d best below the threshold",
-                   j.leads, j.leads == 1 ? "" : "s", add);
-        for (int a = 0; a < add; a++)
-            emit_lead(&j, &j.sites[j.reserves[a].site], &j.reserves[a].lead, &j.reserves[a].r);
-    }
+    if (j.leads < want && j.nreserves && !cancelled(&j))
+        add_reserves(&j);
     if (j.leads == 0 && !j.stopped_by) {
         error_type = "no_results";
         error_stage = "search";
@@ -661,21 +1082,25 @@ end:;
         emit(&j, EVENT_PIPELINE_ERROR, ev);
     } else {
         struct event_counts c = {j.leads, j.enriched, j.failed, duration};
-        bool cancelled = j.stopped_by && strcmp(j.stopped_by, "cancelled") == 0;
-        emit(&j, EVENT_PIPELINE_END, event_pipeline_end(&h, !cancelled, &c, summary(&j, duration)));
-        if (cancelled)
+        bool stopped = j.stopped_by && strcmp(j.stopped_by, "cancelled") == 0;
+        emit(&j, EVENT_PIPELINE_END, event_pipeline_end(&h, !stopped, &c, summary(&j, duration)));
+        if (stopped)
             rc = CORE_ECANCELED;
     }
     query_list_release(&q);
     enrich_context_free(j.ec);
     search_provider_free(j.search);
+    llm_free(j.llm);
     for (size_t i = 0; i < j.nsites; i++) {
-        free(j.sites[i].site);
-        free(j.sites[i].url);
-        free(j.sites[i].title);
-        for (size_t m = 0; m < j.sites[i].nmore; m++)
-            free(j.sites[i].more[m]);
-        free(j.sites[i].more);
+        struct site *s = &j.sites[i];
+        free(s->site);
+        free(s->url);
+        free(s->title);
+        free(s->snippet);
+        free(s->content);
+        for (size_t m = 0; m < s->nmore; m++)
+            free(s->more[m]);
+        free(s->more);
     }
     free(j.sites);
     for (size_t i = 0; i < j.nreserves; i++) {
@@ -685,5 +1110,8 @@ end:;
     free(j.reserves);
     json_decref(j.degradations);
     json_decref(j.queries);
+    pthread_mutex_destroy(&j.lock);
+    pthread_mutex_destroy(&j.ev_lock);
+    pthread_mutex_destroy(&j.store_lock);
     return rc;
 }

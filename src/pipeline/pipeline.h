@@ -8,10 +8,12 @@
  * pipeline_error last. A lead is emitted as soon as its own pages are
  * extracted, and enriched at once. Stages that fail fall back and say so in
  * a status_update; only a job that can produce nothing ends in
- * pipeline_error. Budgets (search calls, fetches, wall time) and
+ * pipeline_error. Budgets (search calls, fetches, LLM tokens, wall time) and
  * cancellation end a job gracefully with the leads found so far.
- * Thread: a job runs on the calling thread; many jobs may run at once on
- * different threads, each with its own store handle.
+ * Thread: a job runs on the calling thread and its own workers (sites are
+ * read and enriched at once, up to PROSPECT_SITE_CONCURRENCY); many jobs may
+ * run at once on different threads, each with its own store handle. The
+ * sink is called from any of the job's threads, one call at a time.
  */
 #ifndef PROSPECT_PIPELINE_H
 #define PROSPECT_PIPELINE_H
@@ -35,6 +37,7 @@ struct pipeline_budget {
     int64_t search_calls; /* queries sent to the search provider */
     int64_t fetches;      /* pages fetched (or read from the corpus) */
     int64_t seconds;      /* wall time */
+    int64_t llm_tokens;   /* LLM tokens in and out; 0: no limit */
 };
 
 struct pipeline_options {

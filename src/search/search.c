@@ -1,7 +1,50 @@
-/* search.c: dispatch to the provider's ops, and result lists. */
+/* search.c: the choice of provider, dispatch to its ops, and result lists. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "core/alloc.h"
+#include "net/url.h"
 #include "search/search_int.h"
+
+const char *search_choice(const struct config *cfg, char *why, size_t n)
+{
+    const char *want = cfg->search;
+    if (strcmp(want, "auto") != 0) {
+        snprintf(why, n, "forced by PROSPECT_SEARCH or --search");
+        return want;
+    }
+    if (*cfg->tavily_api_key) {
+        snprintf(why, n, "TAVILY_API_KEY is set");
+        return "tavily";
+    }
+    if (*cfg->searxng_url) {
+        snprintf(why, n, "SEARXNG_URL is set");
+        return "searxng";
+    }
+    snprintf(why, n, "no search provider is configured");
+    return "local";
+}
+
+int search_open(const struct config *cfg, struct store *st, const struct upstream_cache *cache,
+                struct search_provider **out, struct err *e)
+{
+    char why[128];
+    const char *name = search_choice(cfg, why, sizeof why);
+    *out = NULL;
+    if (strcmp(name, "tavily") == 0) {
+        if (!*cfg->tavily_api_key)
+            return err_set(e, CORE_EINVAL, "the tavily search provider needs TAVILY_API_KEY");
+        search_tavily_open(cfg, cache, out);
+    } else if (strcmp(name, "searxng") == 0) {
+        if (!*cfg->searxng_url)
+            return err_set(e, CORE_EINVAL, "the searxng search provider needs SEARXNG_URL");
+        search_searxng_open(cfg, cache, out);
+    } else {
+        search_local_open(st, out);
+    }
+    return 0;
+}
 
 int search_run(struct search_provider *p, const char *query, size_t limit,
                struct search_results *out, struct err *e)
@@ -14,10 +57,60 @@ const char *search_provider_name(const struct search_provider *p)
     return p->ops->name;
 }
 
+bool search_is_web(const struct search_provider *p)
+{
+    return p->ops->web;
+}
+
+int search_extract(struct search_provider *p, const char *url, char **text, struct err *e)
+{
+    *text = NULL;
+    if (!p->ops->extract)
+        return err_set(e, CORE_EUNSUP, "%s cannot read pages", p->ops->name);
+    return p->ops->extract(p, url, text, e);
+}
+
+void search_usage(const struct search_provider *p, double *credits, int64_t *cache_hits)
+{
+    *credits = 0;
+    *cache_hits = 0;
+    if (p->ops->usage)
+        p->ops->usage(p, credits, cache_hits);
+}
+
 void search_provider_free(struct search_provider *p)
 {
     if (p)
         p->ops->free(p);
+}
+
+void search__add(struct search_results *out, size_t limit, const char *url, const char *title,
+                 const char *snippet, const char *content, double score)
+{
+    char *site = url_site(url);
+    if (!site)
+        return;
+    for (size_t k = 0; k < out->n; k++)
+        if (strcmp(out->v[k].site, site) == 0) {
+            struct search_result *same = &out->v[k];
+            same->more = xrealloc(same->more, (same->nmore + 1) * sizeof *same->more);
+            same->more[same->nmore++] = xstrdup(url);
+            free(site);
+            return;
+        }
+    if (out->n >= limit) {
+        free(site);
+        return;
+    }
+    out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+    struct search_result *r = &out->v[out->n++];
+    memset(r, 0, sizeof *r);
+    r->url = xstrdup(url);
+    r->site = site;
+    r->title = xstrdup(title ? title : "");
+    r->snippet = xstrdup(snippet ? snippet : "");
+    r->content = content && *content ? xstrdup(content) : NULL;
+    r->score = score;
 }
 
 void search_results_release(struct search_results *r)
@@ -28,6 +121,7 @@ void search_results_release(struct search_results *r)
         free(s->site);
         free(s->title);
         free(s->snippet);
+        free(s->content);
         for (size_t k = 0; k < s->nmore; k++)
             free(s->more[k]);
         free(s->more);

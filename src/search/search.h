@@ -1,23 +1,29 @@
 /* search.h: web search behind one interface: the local corpus (embedded
- * default), and the real providers that later plug in as further backends.
+ * default), Tavily and SearXNG.
  *
  * Results are grouped by site (registrable domain): one result per site, its
  * best page first, so that a site with many matching pages counts once.
- * Thread: a provider handle belongs to one thread at a time.
+ * Thread: the local provider belongs to one thread at a time; web
+ * providers may be called from many threads at once.
  */
 #ifndef PROSPECT_SEARCH_H
 #define PROSPECT_SEARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "config/config.h"
 #include "core/err.h"
 #include "store/store.h"
+#include "upstream/upstream.h"
 
 struct search_result {
     char *url;  /* the site's best page for the query */
     char *site; /* registrable domain */
     char *title;
     char *snippet; /* text around the matched terms */
+    char *content; /* the page's text as the provider read it (Tavily's raw
+                    * content, markdown), or NULL */
     double score;  /* provider's relevance, higher is better */
     char **more;   /* further matching pages of the same site */
     size_t nmore;
@@ -30,11 +36,41 @@ struct search_results {
 
 void search_results_release(struct search_results *r);
 
+/* Sites that are never leads: social networks, directories, news, job
+ * boards, marketplaces, encyclopaedias (registrable domains; NULL ends). */
+extern const char *const search_excluded_sites[];
+
 struct search_provider;
 
 /* search_local_open(st, out): the local-corpus provider over store st
  * (borrowed; it must outlive the provider). */
 void search_local_open(struct store *st, struct search_provider **out);
+
+/* search_open(cfg, st, cache, out, e): the provider the configuration
+ * asks for (PROSPECT_SEARCH), or with "auto" the first configured of
+ * Tavily (TAVILY_API_KEY), SearXNG (SEARXNG_URL), the local corpus. st is
+ * the local provider's corpus; cache is borrowed (may be NULL). Errors:
+ * CORE_EINVAL when a forced provider lacks its key or URL (e says which). */
+int search_open(const struct config *cfg, struct store *st, const struct upstream_cache *cache,
+                struct search_provider **out, struct err *e) __attribute__((warn_unused_result));
+
+/* search_choice(cfg, why, n): the provider search_open would pick, and why
+ * (for `prospect config`). Static string. */
+const char *search_choice(const struct config *cfg, char *why, size_t n);
+
+/* search_is_web(p): whether results are live web pages to fetch (Tavily,
+ * SearXNG) rather than pages stored in the corpus (local). */
+bool search_is_web(const struct search_provider *p);
+
+/* search_extract(p, url, text, e): the provider's own reading of a page
+ * (Tavily /extract), for pages whose fetch failed; *text (markdown) is the
+ * caller's. CORE_EUNSUP for providers without one. */
+int search_extract(struct search_provider *p, const char *url, char **text, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* search_usage(p, credits, cache_hits): credits spent so far (Tavily's
+ * usage; 0 when free) and answers taken from the cache. */
+void search_usage(const struct search_provider *p, double *credits, int64_t *cache_hits);
 
 /* search_run(p, query, limit, out, e): at most limit sites for query, best
  * first. out is filled (release with search_results_release) even when

@@ -86,7 +86,7 @@ static void local_free(struct search_provider *p)
     free(p);
 }
 
-static const struct search_ops local_ops = {"local", local_run, local_free};
+static const struct search_ops local_ops = {.name = "local", .run = local_run, .free = local_free};
 
 void search_local_open(struct store *st, struct search_provider **out)
 {

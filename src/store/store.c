@@ -132,3 +132,15 @@ int store_jobs_unfinished(struct store *s, store_event_fn fn, void *ctx, struct 
 {
     return s->ops->jobs_unfinished(s, fn, ctx, e);
 }
+
+int store_cache_get(struct store *s, const char *key, int64_t now_ms, char **value, size_t *len,
+                    struct err *e)
+{
+    return s->ops->cache_get(s, key, now_ms, value, len, e);
+}
+
+int store_cache_put(struct store *s, const char *key, const char *kind, const char *value,
+                    size_t len, int64_t expires_ms, struct err *e)
+{
+    return s->ops->cache_put(s, key, kind, value, len, expires_ms, e);
+}

@@ -153,5 +153,19 @@ int store_leads(struct store *s, const char *job_id, store_event_fn fn, void *ct
 int store_jobs_unfinished(struct store *s, store_event_fn fn, void *ctx, struct err *e)
     __attribute__((warn_unused_result));
 
+/* ---- cache: providers' answers ---- */
+
+/* store_cache_get(s, key, now_ms, value, len, e): the cached value of key
+ * (NUL-terminated, the caller frees) unless it expired by now_ms;
+ * CORE_ENOTFOUND when there is none. */
+int store_cache_get(struct store *s, const char *key, int64_t now_ms, char **value, size_t *len,
+                    struct err *e) __attribute__((warn_unused_result));
+
+/* store_cache_put(s, key, kind, value, len, expires_ms, e): stores or
+ * replaces key; expired entries of any key are purged now and then. */
+int store_cache_put(struct store *s, const char *key, const char *kind, const char *value,
+                    size_t len, int64_t expires_ms, struct err *e)
+    __attribute__((warn_unused_result));
+
 #include "core/banned.h"
 #endif

@@ -32,6 +32,10 @@ struct store_ops {
                         void *ctx, struct err *e);
     int (*leads)(struct store *s, const char *job_id, store_event_fn fn, void *ctx, struct err *e);
     int (*jobs_unfinished)(struct store *s, store_event_fn fn, void *ctx, struct err *e);
+    int (*cache_get)(struct store *s, const char *key, int64_t now_ms, char **value, size_t *len,
+                     struct err *e);
+    int (*cache_put)(struct store *s, const char *key, const char *kind, const char *value,
+                     size_t len, int64_t expires_ms, struct err *e);
 };
 
 /* Every backend's handle starts with this. */

@@ -721,6 +721,55 @@ static int sq_jobs_unfinished(struct store *base, store_event_fn fn, void *ctx, 
     return iterate(s, st, fn, ctx, e, "reading jobs");
 }
 
+static int sq_cache_get(struct store *base, const char *key, int64_t now_ms, char **value,
+                        size_t *len, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "SELECT value FROM cache WHERE key = ?1 AND expires_at > ?2");
+    if (!st)
+        return db_err(s->db, e, "reading the cache");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now_ms);
+    int rc = CORE_ENOTFOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        *value = xmalloc(n + 1);
+        if (n)
+            memcpy(*value, sqlite3_column_blob(st, 0), n);
+        (*value)[n] = '\0';
+        *len = n;
+        rc = 0;
+    }
+    done(s, st);
+    return rc;
+}
+
+static int sq_cache_put(struct store *base, const char *key, const char *kind, const char *value,
+                        size_t len, int64_t expires_ms, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "INSERT OR REPLACE INTO cache (key, kind, value, created_at,"
+                               " expires_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    int64_t now = clock_now_ms();
+    if (st) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, value, (int)len, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, now);
+        sqlite3_bind_int64(st, 5, expires_ms);
+    }
+    if (step_done(s, st))
+        return db_err(s->db, e, "writing the cache");
+    /* Expired entries go about once in a hundred writes. */
+    if (now % 100 == 0) {
+        st = prep(s, "DELETE FROM cache WHERE expires_at <= ?1");
+        if (st)
+            sqlite3_bind_int64(st, 1, now);
+        (void)step_done(s, st);
+    }
+    return 0;
+}
+
 const struct store_ops store__sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -741,4 +790,6 @@ const struct store_ops store__sqlite_ops = {
     .events_after = sq_events_after,
     .leads = sq_leads,
     .jobs_unfinished = sq_jobs_unfinished,
+    .cache_get = sq_cache_get,
+    .cache_put = sq_cache_put,
 };

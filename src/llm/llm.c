@@ -1,0 +1,443 @@
+/* llm.c: the two wire formats (Gemini generateContent with
+ * responseJsonSchema; OpenAI-compatible chat completions with a nested
+ * json_schema response_format), the schema check, and the repair retry. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/log.h"
+#include "llm/llm.h"
+
+#define GEMINI_DEFAULT_MODEL "gemini-3.5-flash"
+#define OPENAI_DEFAULT_MODEL "gpt-4.1-mini"
+#define MAX_OUTPUT_TOKENS 2048
+
+enum kind { GEMINI, OPENAI };
+
+struct llm {
+    enum kind kind;
+    char *model, *base_url;
+    bool openai_api; /* api.openai.com: max_completion_tokens, not max_tokens */
+    struct upstream *up;
+    int64_t ttl_s;
+};
+
+const char *llm_choice(const struct config *cfg, char *why, size_t n)
+{
+    if (strcmp(cfg->llm, "auto") != 0) {
+        snprintf(why, n, "forced by PROSPECT_LLM or --llm");
+        return cfg->llm;
+    }
+    if (*cfg->google_api_key || *cfg->gemini_api_key) {
+        snprintf(why, n, "%s is set", *cfg->google_api_key ? "GOOGLE_API_KEY" : "GEMINI_API_KEY");
+        return "gemini";
+    }
+    if (*cfg->openai_base_url || *cfg->openai_api_key) {
+        snprintf(why, n, "%s is set", *cfg->openai_base_url ? "OPENAI_BASE_URL" : "OPENAI_API_KEY");
+        return "openai";
+    }
+    snprintf(why, n, "no LLM is configured");
+    return "heuristic";
+}
+
+/* Gemini: a quota per day is spent until midnight Pacific; RetryInfo says
+ * how long to wait otherwise. */
+static enum upstream_verdict gemini_classify(long status, const char *body, int64_t *delay_ms)
+{
+    if (status != 429)
+        return upstream_classify_http(status, body, delay_ms);
+    json_t *j = json_loads(body, 0, NULL);
+    enum upstream_verdict v = UPSTREAM_RETRY;
+    size_t i, k;
+    json_t *d, *viol;
+    json_array_foreach (json_object_get(json_object_get(j, "error"), "details"), i, d) {
+        const char *type = json_string_value(json_object_get(d, "@type"));
+        if (!type)
+            continue;
+        if (strstr(type, "RetryInfo")) {
+            const char *s = json_string_value(json_object_get(d, "retryDelay"));
+            if (s)
+                *delay_ms = (int64_t)(strtod(s, NULL) * 1000);
+        } else if (strstr(type, "QuotaFailure")) {
+            json_array_foreach (json_object_get(d, "violations"), k, viol) {
+                const char *q = json_string_value(json_object_get(viol, "quotaId"));
+                if (q && strstr(q, "PerDay"))
+                    v = UPSTREAM_FINAL;
+            }
+        }
+    }
+    json_decref(j);
+    return v;
+}
+
+/* OpenAI: a 429 for an exhausted quota is billing, not load. */
+static enum upstream_verdict openai_classify(long status, const char *body, int64_t *delay_ms)
+{
+    if (status == 429 && body && strstr(body, "insufficient_quota"))
+        return UPSTREAM_FINAL;
+    return upstream_classify_http(status, body, delay_ms);
+}
+
+int llm_open(const struct config *cfg, struct llm **out, struct err *e)
+{
+    char why[128];
+    const char *name = llm_choice(cfg, why, sizeof why);
+    *out = NULL;
+    if (strcmp(name, "heuristic") == 0)
+        return 0;
+    struct llm *l = xcalloc(1, sizeof *l);
+    struct upstream_options o;
+    char *auth = NULL;
+    l->ttl_s = cfg->cache_ttl_s;
+    if (strcmp(name, "gemini") == 0) {
+        const char *key = *cfg->google_api_key ? cfg->google_api_key : cfg->gemini_api_key;
+        if (!*key) {
+            free(l);
+            return err_set(e, CORE_EINVAL, "the gemini LLM needs GOOGLE_API_KEY or GEMINI_API_KEY");
+        }
+        l->kind = GEMINI;
+        l->model = xstrdup(*cfg->llm_model ? cfg->llm_model : GEMINI_DEFAULT_MODEL);
+        l->base_url = xstrdup(cfg->gemini_base_url);
+        upstream_options_from_config(cfg, "gemini", (int)cfg->llm_rpm, &o);
+        auth = xasprintf("x-goog-api-key: %s", key);
+        o.secret = key;
+        o.classify = gemini_classify;
+    } else {
+        l->kind = OPENAI;
+        l->model = xstrdup(*cfg->llm_model ? cfg->llm_model : OPENAI_DEFAULT_MODEL);
+        l->base_url = xstrdup(*cfg->openai_base_url ? cfg->openai_base_url
+                                                    : "https://api.openai.com/v1");
+        l->openai_api = strstr(l->base_url, "api.openai.com") != NULL;
+        upstream_options_from_config(cfg, "openai", (int)cfg->llm_rpm, &o);
+        /* Ollama ignores the key and llama.cpp may not need one; send one
+         * only when there is one. */
+        if (*cfg->openai_api_key)
+            auth = xasprintf("Authorization: Bearer %s", cfg->openai_api_key);
+        o.secret = cfg->openai_api_key;
+        o.classify = openai_classify;
+    }
+    size_t n = strlen(l->base_url);
+    while (n && l->base_url[n - 1] == '/')
+        l->base_url[--n] = '\0';
+    o.auth_header = auth;
+    l->up = upstream_shared(&o);
+    free(auth);
+    *out = l;
+    return 0;
+}
+
+void llm_free(struct llm *l)
+{
+    if (!l)
+        return;
+    free(l->model);
+    free(l->base_url);
+    free(l);
+}
+
+const char *llm_name(const struct llm *l)
+{
+    return l ? (l->kind == GEMINI ? "gemini" : "openai") : "heuristic";
+}
+
+const char *llm_model(const struct llm *l)
+{
+    return l ? l->model : "";
+}
+
+/* ---- the schema check ---- */
+
+static bool type_is(const json_t *v, const char *t)
+{
+    if (!strcmp(t, "object"))
+        return json_is_object(v);
+    if (!strcmp(t, "array"))
+        return json_is_array(v);
+    if (!strcmp(t, "string"))
+        return json_is_string(v);
+    if (!strcmp(t, "number"))
+        return json_is_number(v);
+    if (!strcmp(t, "integer"))
+        return json_is_integer(v);
+    if (!strcmp(t, "boolean"))
+        return json_is_boolean(v);
+    if (!strcmp(t, "null"))
+        return json_is_null(v);
+    return false;
+}
+
+static int check(const json_t *s, const json_t *v, const char *path, char *why, size_t n)
+{
+    json_t *type = json_object_get(s, "type");
+    if (json_is_string(type) && !type_is(v, json_string_value(type))) {
+        snprintf(why, n, "%s: expected %s", path, json_string_value(type));
+        return -1;
+    }
+    if (json_is_array(type)) {
+        bool ok = false;
+        size_t i;
+        json_t *t;
+        json_array_foreach (type, i, t)
+            ok |= json_is_string(t) && type_is(v, json_string_value(t));
+        if (!ok) {
+            snprintf(why, n, "%s: wrong type", path);
+            return -1;
+        }
+    }
+    json_t *en = json_object_get(s, "enum");
+    if (json_is_array(en)) {
+        bool ok = false;
+        size_t i;
+        json_t *x;
+        json_array_foreach (en, i, x)
+            ok |= json_equal(x, v);
+        if (!ok) {
+            snprintf(why, n, "%s: not one of the allowed values", path);
+            return -1;
+        }
+    }
+    if (json_is_number(v)) {
+        json_t *mn = json_object_get(s, "minimum"), *mx = json_object_get(s, "maximum");
+        double d = json_number_value(v);
+        if ((json_is_number(mn) && d < json_number_value(mn)) ||
+            (json_is_number(mx) && d > json_number_value(mx))) {
+            snprintf(why, n, "%s: %g is out of range", path, d);
+            return -1;
+        }
+    }
+    if (json_is_string(v)) {
+        json_t *ml = json_object_get(s, "maxLength");
+        if (json_is_integer(ml) && json_string_length(v) > (size_t)json_integer_value(ml)) {
+            snprintf(why, n, "%s: too long", path);
+            return -1;
+        }
+    }
+    if (json_is_array(v)) {
+        json_t *mn = json_object_get(s, "minItems"), *mx = json_object_get(s, "maxItems");
+        size_t len = json_array_size(v);
+        if ((json_is_integer(mn) && len < (size_t)json_integer_value(mn)) ||
+            (json_is_integer(mx) && len > (size_t)json_integer_value(mx))) {
+            snprintf(why, n, "%s: %zu items is out of range", path, len);
+            return -1;
+        }
+        json_t *items = json_object_get(s, "items");
+        size_t i;
+        json_t *x;
+        if (json_is_object(items))
+            json_array_foreach (v, i, x) {
+                char sub[256];
+                snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+                if (check(items, x, sub, why, n))
+                    return -1;
+            }
+    }
+    if (json_is_object(v)) {
+        json_t *props = json_object_get(s, "properties");
+        size_t i;
+        json_t *r;
+        json_array_foreach (json_object_get(s, "required"), i, r)
+            if (json_is_string(r) && !json_object_get(v, json_string_value(r))) {
+                snprintf(why, n, "%s.%s: missing", path, json_string_value(r));
+                return -1;
+            }
+        const char *k;
+        json_t *x;
+        json_object_foreach ((json_t *)v, k, x) {
+            json_t *ps = json_object_get(props, k);
+            char sub[256];
+            snprintf(sub, sizeof sub, "%s.%s", path, k);
+            if (!ps) {
+                if (json_is_false(json_object_get(s, "additionalProperties"))) {
+                    snprintf(why, n, "%s: not allowed", sub);
+                    return -1;
+                }
+                continue;
+            }
+            if (check(ps, x, sub, why, n))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int llm_schema_check(const json_t *schema, const json_t *v, char *why, size_t n)
+{
+    return check(schema, v, "$", why, n);
+}
+
+/* ---- one call ---- */
+
+static char *gemini_body(const struct llm *l, const char *system, const char *prompt,
+                         json_t *schema, int max_tokens)
+{
+    (void)l;
+    json_t *b = json_pack("{s:{s:[{s:s}]}, s:[{s:s, s:[{s:s}]}], s:{s:s, s:O, s:i}}",
+                          "systemInstruction", "parts", "text", system, "contents", "role", "user",
+                          "parts", "text", prompt, "generationConfig", "responseMimeType",
+                          "application/json", "responseJsonSchema", schema, "maxOutputTokens",
+                          max_tokens);
+    char *s = json_dumps(b, JSON_COMPACT);
+    json_decref(b);
+    return s;
+}
+
+static char *openai_body(const struct llm *l, const char *task, const char *system,
+                         const char *prompt, json_t *schema, int max_tokens)
+{
+    /* temperature is always sent: Ollama would force 1.0 otherwise. */
+    json_t *b = json_pack("{s:s, s:f, s:[{s:s, s:s}, {s:s, s:s}], s:{s:s, s:{s:s, s:b, s:O}}}",
+                          "model", l->model, "temperature", 0.2, "messages", "role", "system",
+                          "content", system, "role", "user", "content", prompt, "response_format",
+                          "type", "json_schema", "json_schema", "name", task, "strict", 1,
+                          "schema", schema);
+    json_object_set_new(b, l->openai_api ? "max_completion_tokens" : "max_tokens",
+                        json_integer(max_tokens));
+    char *s = json_dumps(b, JSON_COMPACT);
+    json_decref(b);
+    return s;
+}
+
+/* The answer's text from a provider's reply; NULL with why when there is
+ * none or it was cut off. Counts tokens into u. */
+static char *answer_text(const struct llm *l, json_t *reply, struct llm_usage *u, bool *truncated,
+                         char *why, size_t n)
+{
+    *truncated = false;
+    if (l->kind == GEMINI) {
+        json_t *um = json_object_get(reply, "usageMetadata");
+        __atomic_fetch_add(&u->tokens_in,
+                           json_integer_value(json_object_get(um, "promptTokenCount")),
+                           __ATOMIC_RELAXED);
+        __atomic_fetch_add(&u->tokens_out,
+                           json_integer_value(json_object_get(um, "candidatesTokenCount")) +
+                               json_integer_value(json_object_get(um, "thoughtsTokenCount")),
+                           __ATOMIC_RELAXED);
+        const char *block =
+            json_string_value(json_object_get(json_object_get(reply, "promptFeedback"),
+                                              "blockReason"));
+        json_t *c = json_array_get(json_object_get(reply, "candidates"), 0);
+        if (!c) {
+            snprintf(why, n, "no candidate%s%s", block ? ": prompt blocked for " : "",
+                     block ? block : "");
+            return NULL;
+        }
+        const char *finish = json_string_value(json_object_get(c, "finishReason"));
+        struct buf b;
+        buf_init(&b, 0);
+        size_t i;
+        json_t *part;
+        json_array_foreach (json_object_get(json_object_get(c, "content"), "parts"), i, part) {
+            if (json_is_true(json_object_get(part, "thought")))
+                continue;
+            const char *t = json_string_value(json_object_get(part, "text"));
+            if (t && buf_puts(&b, t)) {
+                buf_release(&b);
+                return NULL;
+            }
+        }
+        if (!finish || strcmp(finish, "STOP") != 0) {
+            *truncated = finish && strcmp(finish, "MAX_TOKENS") == 0;
+            snprintf(why, n, "the answer ended with %s", finish ? finish : "no finish reason");
+            buf_release(&b);
+            return NULL;
+        }
+        return buf_detach(&b);
+    }
+    json_t *um = json_object_get(reply, "usage");
+    __atomic_fetch_add(&u->tokens_in, json_integer_value(json_object_get(um, "prompt_tokens")),
+                       __ATOMIC_RELAXED);
+    __atomic_fetch_add(&u->tokens_out, json_integer_value(json_object_get(um, "completion_tokens")),
+                       __ATOMIC_RELAXED);
+    json_t *c = json_array_get(json_object_get(reply, "choices"), 0);
+    json_t *msg = json_object_get(c, "message");
+    const char *refusal = json_string_value(json_object_get(msg, "refusal"));
+    const char *finish = json_string_value(json_object_get(c, "finish_reason"));
+    const char *content = json_string_value(json_object_get(msg, "content"));
+    if (refusal) {
+        snprintf(why, n, "the model refused: %.120s", refusal);
+        return NULL;
+    }
+    if (finish && strcmp(finish, "length") == 0) {
+        *truncated = true;
+        snprintf(why, n, "the answer was cut off at the token limit");
+        return NULL;
+    }
+    if (!content) {
+        snprintf(why, n, "no content in the answer");
+        return NULL;
+    }
+    return xstrdup(content);
+}
+
+int llm_json(struct llm *l, const struct upstream_cache *cache, const char *task,
+             const char *system, const char *prompt, json_t *schema, json_t **out,
+             struct llm_usage *u, struct err *e)
+{
+    struct llm_usage scratch = {0};
+    if (!u)
+        u = &scratch;
+    *out = NULL;
+    char *url = l->kind == GEMINI
+                    ? xasprintf("%s/v1beta/models/%s:generateContent", l->base_url, l->model)
+                    : xasprintf("%s/chat/completions", l->base_url);
+    char why[256] = "";
+    char *repair_prompt = NULL;
+    int max_tokens = MAX_OUTPUT_TOKENS, rc = CORE_EPARSE;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        const char *p = attempt ? repair_prompt : prompt;
+        char *body = l->kind == GEMINI ? gemini_body(l, system, p, schema, max_tokens)
+                                       : openai_body(l, task, system, p, schema, max_tokens);
+        struct upstream_request rq = {"POST", url, body, "llm", l->ttl_s, cache};
+        struct upstream_response r;
+        __atomic_fetch_add(&u->calls, 1, __ATOMIC_RELAXED);
+        rc = upstream_call(l->up, &rq, &r, e);
+        free(body);
+        if (r.cached)
+            __atomic_fetch_add(&u->cache_hits, 1, __ATOMIC_RELAXED);
+        if (rc) {
+            upstream_response_release(&r);
+            break; /* the provider failed: the discipline already retried */
+        }
+        json_t *reply = json_loadb(buf_cstr(&r.body), r.body.len, 0, NULL);
+        upstream_response_release(&r);
+        bool truncated = false;
+        char *text = reply ? answer_text(l, reply, u, &truncated, why, sizeof why) : NULL;
+        if (!reply)
+            snprintf(why, sizeof why, "the reply is not JSON");
+        json_decref(reply);
+        json_t *v = NULL;
+        if (text) {
+            json_error_t je;
+            v = json_loads(text, JSON_DECODE_ANY, &je);
+            if (!v)
+                snprintf(why, sizeof why, "the answer is not valid JSON (%s)", je.text);
+            else if (llm_schema_check(schema, v, why, sizeof why)) {
+                json_decref(v);
+                v = NULL;
+            }
+        }
+        free(text);
+        if (v) {
+            *out = v;
+            rc = 0;
+            break;
+        }
+        rc = err_set(e, CORE_EPARSE, "%s %s: %s", llm_name(l), task, why);
+        if (attempt == 0) {
+            __atomic_fetch_add(&u->repairs, 1, __ATOMIC_RELAXED);
+            if (truncated)
+                max_tokens *= 2;
+            free(repair_prompt);
+            repair_prompt = xasprintf("%s\n\nYour previous answer was rejected: %s. Answer again "
+                                      "with only one JSON value that matches the schema.",
+                                      prompt, why);
+            log_info("repairing an LLM answer", LOG_S("task", task), LOG_S("why", why));
+        }
+    }
+    if (rc)
+        __atomic_fetch_add(&u->failures, 1, __ATOMIC_RELAXED);
+    free(repair_prompt);
+    free(url);
+    return rc;
+}

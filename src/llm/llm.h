@@ -1,0 +1,90 @@
+/* llm.h: the LLM providers (Gemini generateContent, OpenAI-compatible chat
+ * completions: OpenAI, Ollama, llama.cpp, vLLM) and the tasks Prospect gives
+ * them, each with a JSON schema.
+ *
+ * Every answer is constrained by its schema on the wire and validated
+ * against it here; an answer that is not valid JSON, breaks the schema or
+ * was cut off gets one repair retry, then the caller falls back to the
+ * heuristic path. Quotes an LLM offers as evidence are kept only when they
+ * are verbatim in the lead's passages. Calls go through upstream.h.
+ * Thread: an llm is shared by the threads of a job; usage counters are
+ * updated atomically.
+ */
+#ifndef PROSPECT_LLM_H
+#define PROSPECT_LLM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "config/config.h"
+#include "core/err.h"
+#include "enrich/enrich.h"
+#include "model/request.h"
+#include "upstream/upstream.h"
+
+struct llm;
+
+/* llm_choice(cfg, why, n): "heuristic", "gemini" or "openai": the forced
+ * PROSPECT_LLM, or with "auto" Gemini when GOOGLE_API_KEY or GEMINI_API_KEY
+ * is set, an OpenAI-compatible server when OPENAI_BASE_URL or
+ * OPENAI_API_KEY is, else the heuristic analyst. Static string. */
+const char *llm_choice(const struct config *cfg, char *why, size_t n);
+
+/* llm_open(cfg, out, e): the chosen provider, or *out NULL for the
+ * heuristic analyst. CORE_EINVAL when a forced provider lacks its key. */
+int llm_open(const struct config *cfg, struct llm **out, struct err *e)
+    __attribute__((warn_unused_result));
+void llm_free(struct llm *l);
+const char *llm_name(const struct llm *l);
+const char *llm_model(const struct llm *l);
+
+struct llm_usage {
+    int64_t calls, tokens_in, tokens_out, cache_hits, repairs, failures;
+};
+
+/* llm_json(l, cache, task, system, prompt, schema, out, u, e): one task's
+ * answer, valid against schema, in *out (new reference). u accumulates
+ * usage (may be NULL). Errors: CORE_EUPSTREAM (the provider failed),
+ * CORE_EPARSE (no valid answer after the repair retry). */
+int llm_json(struct llm *l, const struct upstream_cache *cache, const char *task,
+             const char *system, const char *prompt, json_t *schema, json_t **out,
+             struct llm_usage *u, struct err *e) __attribute__((warn_unused_result));
+
+/* llm_schema_check(schema, v, why, n): 0 when v satisfies schema (the
+ * subset the tasks use: type (with "null"), properties, required,
+ * additionalProperties false, items, enum, minItems, maxItems, minimum,
+ * maximum, maxLength); else -1 with the first problem and its path. */
+int llm_schema_check(const json_t *schema, const json_t *v, char *why, size_t n);
+
+/* ---- tasks ---- */
+
+/* llm_queries(l, cache, req, u, out, e): business_context_to_query_agent:
+ * 3 to 8 queries of different strategies, as a JSON array of
+ * {query, strategy} (new reference). */
+int llm_queries(struct llm *l, const struct upstream_cache *cache, const struct request *req,
+                struct llm_usage *u, json_t **out, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* llm_qualify(l, cache, bc, url, title, snippet, u, fit, reason, e): quick
+ * qualification of a search result from its snippet alone: *fit in [0, 1]
+ * and a one-line reason (caller frees). */
+int llm_qualify(struct llm *l, const struct upstream_cache *cache,
+                const struct business_context *bc, const char *url, const char *title,
+                const char *snippet, struct llm_usage *u, double *fit, char **reason,
+                struct err *e) __attribute__((warn_unused_result));
+
+/* llm_analyse(l, cache, bc, ec, lead, u, r, dropped, e): analysis, scores
+ * and insights from the lead's retrieved passages; r (the heuristic result)
+ * is updated in place: scores the LLM backs with verbatim quotes replace
+ * the heuristic ones, its insights and analysis replace theirs. *dropped
+ * counts the quotes that were not verbatim. */
+int llm_analyse(struct llm *l, const struct upstream_cache *cache,
+                const struct business_context *bc, const struct enrich_context *ec,
+                const struct extract_lead *lead, struct llm_usage *u, struct enrich_result *r,
+                int *dropped, struct err *e) __attribute__((warn_unused_result));
+
+#include "core/banned.h"
+#endif

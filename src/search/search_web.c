@@ -1,0 +1,293 @@
+/* search_web.c: the web search providers: Tavily (/search with advanced
+ * depth and raw content; /extract for pages whose own fetch failed) and
+ * SearXNG's JSON API. Both go through upstream.h; wire formats per
+ * reference/upstream-apis.md. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "core/alloc.h"
+#include "core/log.h"
+#include "search/search_int.h"
+
+const char *const search_excluded_sites[] = {
+    "linkedin.com",  "facebook.com",  "twitter.com",         "x.com",         "instagram.com",
+    "youtube.com",   "tiktok.com",    "pinterest.com",       "reddit.com",    "medium.com",
+    "wikipedia.org", "crunchbase.com", "glassdoor.com",      "indeed.com",    "yelp.com",
+    "yellowpages.com", "g2.com",      "capterra.com",        "clutch.co",     "trustpilot.com",
+    "bloomberg.com", "reuters.com",   "forbes.com",          "techcrunch.com",
+    "businessinsider.com", "amazon.com", "ebay.com",         "github.com",    "google.com",
+    "apple.com",     "zoominfo.com",  "dnb.com",             "bbb.org",       "angel.co",
+    "wellfound.com", "producthunt.com", "quora.com",         "stackoverflow.com", "apollo.io",
+    "owler.com",     NULL};
+
+struct web {
+    struct search_provider base;
+    struct upstream *up;
+    char *base_url;
+    struct upstream_cache cache; /* copied; st NULL: none */
+    int64_t ttl_s;
+    pthread_mutex_t lock;
+    double credits;
+    int64_t cache_hits;
+};
+
+static void web_free(struct search_provider *p)
+{
+    struct web *w = (struct web *)p;
+    free(w->base_url);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}
+
+static void web_usage(const struct search_provider *p, double *credits, int64_t *cache_hits)
+{
+    struct web *w = (struct web *)p;
+    pthread_mutex_lock(&w->lock);
+    *credits = w->credits;
+    *cache_hits = w->cache_hits;
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* Credits of an answer (none when it came from the cache). */
+static void add_credits(struct web *w, json_t *answer, double otherwise)
+{
+    if (json_is_true(json_object_get(answer, "_cached")))
+        return;
+    json_t *c = json_object_get(json_object_get(answer, "usage"), "credits");
+    pthread_mutex_lock(&w->lock);
+    w->credits += json_is_number(c) ? json_number_value(c) : otherwise;
+    pthread_mutex_unlock(&w->lock);
+}
+
+static struct web *web_new(const struct search_ops *ops, const struct config *cfg,
+                           const struct upstream_cache *cache, const char *base_url)
+{
+    struct web *w = xcalloc(1, sizeof *w);
+    w->base.ops = ops;
+    w->base_url = xstrdup(base_url);
+    size_t n = strlen(w->base_url);
+    while (n && w->base_url[n - 1] == '/')
+        w->base_url[--n] = '\0';
+    if (cache)
+        w->cache = *cache;
+    w->ttl_s = cfg->cache_ttl_s;
+    pthread_mutex_init(&w->lock, NULL);
+    return w;
+}
+
+/* The JSON answer of a call, or NULL with e set. */
+static json_t *call(struct web *w, const char *method, const char *url, const char *body,
+                    struct err *e)
+{
+    struct upstream_request rq = {method, url, body, "search", w->ttl_s,
+                                  w->cache.st ? &w->cache : NULL};
+    struct upstream_response r;
+    int rc = upstream_call(w->up, &rq, &r, e);
+    json_t *j = NULL;
+    if (r.cached) {
+        pthread_mutex_lock(&w->lock);
+        w->cache_hits++;
+        pthread_mutex_unlock(&w->lock);
+    }
+    if (rc == 0) {
+        json_error_t je;
+        j = json_loadb(buf_cstr(&r.body), r.body.len, 0, &je);
+        if (!j || !json_is_object(j)) {
+            json_decref(j);
+            j = NULL;
+            err_set(e, CORE_EPARSE, "%s: malformed JSON answer (%s)", upstream_name(w->up),
+                    je.text);
+        } else if (r.cached) {
+            json_object_set_new(j, "_cached", json_true());
+        }
+    }
+    upstream_response_release(&r);
+    return j;
+}
+
+/* ---- Tavily ---- */
+
+/* 432 and 433 are spent credits: final, like 401 and 403. */
+static enum upstream_verdict tavily_classify(long status, const char *body, int64_t *delay_ms)
+{
+    if (status == 432 || status == 433)
+        return UPSTREAM_FINAL;
+    return upstream_classify_http(status, body, delay_ms);
+}
+
+static int tavily_run(struct search_provider *p, const char *query, size_t limit,
+                      struct search_results *out, struct err *e)
+{
+    struct web *w = (struct web *)p;
+    out->v = NULL;
+    out->n = 0;
+    if (!*query)
+        return err_set(e, CORE_EINVAL, "empty query");
+    json_t *ex = json_array();
+    for (const char *const *s = search_excluded_sites; *s; s++)
+        json_array_append_new(ex, json_string(*s));
+    /* Results come per page; ask for more pages than sites wanted. */
+    size_t want = limit * 2 > 20 ? 20 : limit * 2;
+    json_t *body = json_pack("{s:s, s:s, s:i, s:I, s:s, s:s, s:o, s:b}", "query", query,
+                             "search_depth", "advanced", "chunks_per_source", 3, "max_results",
+                             (json_int_t)want, "include_raw_content", "markdown", "topic",
+                             "general", "exclude_domains", ex, "include_usage", 1);
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    char *url = xasprintf("%s/search", w->base_url);
+    json_t *j = call(w, "POST", url, text, e);
+    free(url);
+    free(text);
+    if (!j)
+        return e && e->code ? e->code : CORE_EUPSTREAM;
+    add_credits(w, j, 2);
+    size_t i;
+    json_t *r;
+    json_array_foreach (json_object_get(j, "results"), i, r) {
+        const char *u = json_string_value(json_object_get(r, "url"));
+        if (!u)
+            continue;
+        json_t *sc = json_object_get(r, "score");
+        search__add(out, limit, u, json_string_value(json_object_get(r, "title")),
+                    json_string_value(json_object_get(r, "content")),
+                    json_string_value(json_object_get(r, "raw_content")),
+                    json_is_number(sc) ? json_number_value(sc) : 0);
+    }
+    json_decref(j);
+    return 0;
+}
+
+static int tavily_extract(struct search_provider *p, const char *page, char **text, struct err *e)
+{
+    struct web *w = (struct web *)p;
+    json_t *body = json_pack("{s:[s], s:s, s:s, s:b}", "urls", page, "extract_depth", "basic",
+                             "format", "markdown", "include_usage", 1);
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    char *url = xasprintf("%s/extract", w->base_url);
+    json_t *j = call(w, "POST", url, s, e);
+    free(url);
+    free(s);
+    if (!j)
+        return e && e->code ? e->code : CORE_EUPSTREAM;
+    add_credits(w, j, 0.2);
+    /* A 200 may hold no result: the reason is in failed_results. */
+    const char *raw = json_string_value(
+        json_object_get(json_array_get(json_object_get(j, "results"), 0), "raw_content"));
+    int rc = 0;
+    if (raw && *raw) {
+        *text = xstrdup(raw);
+    } else {
+        const char *why = json_string_value(json_object_get(
+            json_array_get(json_object_get(j, "failed_results"), 0), "error"));
+        rc = err_set(e, CORE_EUPSTREAM, "tavily could not read the page: %s",
+                     why ? why : "no content");
+    }
+    json_decref(j);
+    return rc;
+}
+
+static const struct search_ops tavily_ops = {
+    .name = "tavily",
+    .run = tavily_run,
+    .free = web_free,
+    .extract = tavily_extract,
+    .usage = web_usage,
+    .web = true,
+};
+
+void search_tavily_open(const struct config *cfg, const struct upstream_cache *cache,
+                        struct search_provider **out)
+{
+    struct web *w = web_new(&tavily_ops, cfg, cache, cfg->tavily_base_url);
+    struct upstream_options o;
+    upstream_options_from_config(cfg, "tavily", (int)cfg->search_rpm, &o);
+    char *auth = xasprintf("Authorization: Bearer %s", cfg->tavily_api_key);
+    o.secret = cfg->tavily_api_key;
+    o.auth_header = auth;
+    o.classify = tavily_classify;
+    w->up = upstream_shared(&o);
+    free(auth);
+    *out = &w->base;
+}
+
+/* ---- SearXNG ---- */
+
+static int searxng_run(struct search_provider *p, const char *query, size_t limit,
+                       struct search_results *out, struct err *e)
+{
+    struct web *w = (struct web *)p;
+    out->v = NULL;
+    out->n = 0;
+    if (!*query)
+        return err_set(e, CORE_EINVAL, "empty query");
+    char *q = curl_easy_escape(NULL, query, 0);
+    /* About ten results a page; more pages for more sites. */
+    int pages = (int)((limit + 9) / 10);
+    if (pages > 3)
+        pages = 3;
+    int rc = 0;
+    for (int page = 1; page <= pages && out->n < limit; page++) {
+        char *url = xasprintf("%s/search?q=%s&format=json&categories=general&pageno=%d",
+                              w->base_url, q, page);
+        json_t *j = call(w, "GET", url, NULL, e);
+        free(url);
+        if (!j) {
+            if (page == 1) {
+                rc = e && e->code ? e->code : CORE_EUPSTREAM;
+                if (e && strstr(e->msg, "HTTP 403"))
+                    err_set(e, rc, "searxng refused the JSON format (HTTP 403): add json to "
+                                   "search.formats in its settings.yml");
+            }
+            break;
+        }
+        size_t i;
+        json_t *r;
+        json_array_foreach (json_object_get(j, "unresponsive_engines"), i, r)
+            log_warn("searxng engine unresponsive",
+                     LOG_S("engine", json_string_value(json_array_get(r, 0))),
+                     LOG_S("reason", json_string_value(json_array_get(r, 1))));
+        size_t before = out->n;
+        json_t *results = json_object_get(j, "results");
+        json_array_foreach (results, i, r) {
+            const char *u = json_string_value(json_object_get(r, "url"));
+            if (!u)
+                continue;
+            json_t *sc = json_object_get(r, "score");
+            search__add(out, limit, u, json_string_value(json_object_get(r, "title")),
+                        json_string_value(json_object_get(r, "content")), NULL,
+                        json_is_number(sc) ? json_number_value(sc) : 0);
+        }
+        bool empty = json_array_size(results) == 0 || out->n == before;
+        json_decref(j);
+        if (empty)
+            break;
+    }
+    curl_free(q);
+    if (rc)
+        search_results_release(out);
+    return rc;
+}
+
+static const struct search_ops searxng_ops = {
+    .name = "searxng",
+    .run = searxng_run,
+    .free = web_free,
+    .usage = web_usage,
+    .web = true,
+};
+
+void search_searxng_open(const struct config *cfg, const struct upstream_cache *cache,
+                         struct search_provider **out)
+{
+    struct web *w = web_new(&searxng_ops, cfg, cache, cfg->searxng_url);
+    struct upstream_options o;
+    upstream_options_from_config(cfg, "searxng", (int)cfg->search_rpm, &o);
+    w->up = upstream_shared(&o);
+    *out = &w->base;
+}
