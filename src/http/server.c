@@ -29,6 +29,7 @@
 #include "core/str.h"
 #include "http/server.h"
 #include "jobs/jobs.h"
+#include "upstream/upstream.h"
 #include "model/request.h"
 
 extern const struct embed_file http__assets[];
@@ -340,6 +341,19 @@ static enum MHD_Result leads(struct server *sv, struct MHD_Connection *c, struct
     return ret;
 }
 
+static void upstream_lines(void *ctx, const struct upstream_stats *u)
+{
+    struct buf *b = ctx;
+    static const char *const outcomes[] = {"ok", "failed", "retry", "cache_hit", "breaker_open",
+                                           "replayed"};
+    int64_t v[] = {u->ok, u->failed, u->retries, u->cache_hits, u->breaker_open, u->replayed};
+    int rc = 0;
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        rc |= buf_printf(b, "prospect_upstream_calls_total{provider=\"%s\",outcome=\"%s\"} %lld\n",
+                         u->name, outcomes[i], (long long)v[i]);
+    (void)rc;
+}
+
 static enum MHD_Result prometheus(struct server *sv, struct MHD_Connection *c, struct conn *cx)
 {
     struct buf b;
@@ -400,6 +414,9 @@ static enum MHD_Result prometheus(struct server *sv, struct MHD_Connection *c, s
                      (long long)st.streams, (long long)st.queued, (long long)st.running,
                      (long long)st.succeeded, (long long)st.failed, (long long)st.cancelled,
                      (long long)st.events_stored);
+    rc |= buf_puts(&b, "# HELP prospect_upstream_calls_total Provider calls by outcome (retries "
+                       "and cache hits included).\n# TYPE prospect_upstream_calls_total counter\n");
+    upstream_stats_each(upstream_lines, &b);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +

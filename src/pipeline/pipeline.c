@@ -68,6 +68,8 @@ struct job {
     const struct request *req;
     const struct pipeline_options *opt;
     pthread_mutex_t lock, ev_lock, store_lock;
+    pthread_cond_t site_done; /* a worker finished a site */
+    size_t in_flight;         /* sites being read */
     struct upstream_cache cache;
     int64_t seq;
     int64_t started_mono, now_ms;
@@ -783,27 +785,44 @@ out:
 
 /* ---- the workers ---- */
 
+/* Sites read at once: enough to replace those that will not make it, not
+ * so many that the job reads far more sites than it needs. */
+static bool room_for_site(const struct job *j)
+{
+    size_t need = (size_t)(j->req->ctx.max_leads_to_generate - j->leads);
+    return j->in_flight < 2 * need + 2;
+}
+
 static void *worker(void *arg)
 {
     struct job *j = arg;
+    pthread_mutex_lock(&j->lock);
     for (;;) {
-        pthread_mutex_lock(&j->lock);
         bool go = !stop_locked(j) && j->leads < j->req->ctx.max_leads_to_generate &&
                   j->next < j->nsites;
-        size_t i = go ? j->next++ : 0;
-        pthread_mutex_unlock(&j->lock);
         if (!go)
             break;
-        struct site *s = &j->sites[i];
+        if (!room_for_site(j)) {
+            pthread_cond_wait(&j->site_done, &j->lock);
+            continue;
+        }
+        struct site *s = &j->sites[j->next++];
+        j->in_flight++;
+        pthread_mutex_unlock(&j->lock);
         char why[256];
         if (excluded(j, s->site, why, sizeof why)) {
             __atomic_fetch_add(&j->skipped, 1, __ATOMIC_RELAXED);
             status(j, "search", progress(j), json_pack("{s:s}", "site", s->site), "Skipped %s",
                    why);
-            continue;
+        } else {
+            process_site(j, s);
         }
-        process_site(j, s);
+        pthread_mutex_lock(&j->lock);
+        j->in_flight--;
+        pthread_cond_broadcast(&j->site_done);
     }
+    pthread_cond_broadcast(&j->site_done); /* the others may stop too */
+    pthread_mutex_unlock(&j->lock);
     return NULL;
 }
 
@@ -985,6 +1004,7 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
     pthread_mutex_init(&j.lock, NULL);
     pthread_mutex_init(&j.ev_lock, NULL);
     pthread_mutex_init(&j.store_lock, NULL);
+    pthread_cond_init(&j.site_done, NULL);
     if (opt->cfg->cache_ttl_s > 0)
         j.cache = (struct upstream_cache){opt->store, &j.store_lock};
     j.started_mono = clock_mono_ms();
@@ -1113,5 +1133,6 @@ end:;
     pthread_mutex_destroy(&j.lock);
     pthread_mutex_destroy(&j.ev_lock);
     pthread_mutex_destroy(&j.store_lock);
+    pthread_cond_destroy(&j.site_done);
     return rc;
 }
