@@ -135,6 +135,8 @@ static const struct key keys[CONFIG_NKEYS] = {
                                   "LLM tokens (in and out) one job may spend"},
     [CONFIG_SITE_CONCURRENCY] = {"PROSPECT_SITE_CONCURRENCY", T_INT, F(site_concurrency), "32", 1,
                                  256, NULL, NULL, "sites one job reads and enriches at once"},
+    [CONFIG_JOB_CONCURRENCY] = {"PROSPECT_JOB_CONCURRENCY", T_INT, F(job_concurrency), "16", 1, 64,
+                                NULL, NULL, "jobs `prospect serve` runs at once (more wait queued)"},
     [CONFIG_UPSTREAM_TIMEOUT_MS] = {"PROSPECT_UPSTREAM_TIMEOUT_MS", T_INT, F(upstream_timeout_ms),
                                     "60000", 100, 600000, NULL, NULL,
                                     "time one provider call may take"},

@@ -64,6 +64,7 @@ enum config_key {
     CONFIG_CONN_MEMORY,
     CONFIG_BUDGET_LLM_TOKENS,
     CONFIG_SITE_CONCURRENCY,
+    CONFIG_JOB_CONCURRENCY,
     CONFIG_UPSTREAM_TIMEOUT_MS,
     CONFIG_UPSTREAM_RETRIES,
     CONFIG_UPSTREAM_BACKOFF_MS,
@@ -126,6 +127,7 @@ struct config {
     int64_t conn_memory; /* bytes of libmicrohttpd's pool per connection (headers) */
     int64_t budget_llm_tokens;   /* per job, in and out */
     int64_t site_concurrency;    /* sites a job reads and enriches at once */
+    int64_t job_concurrency;     /* jobs `prospect serve` runs at once */
     int64_t upstream_timeout_ms; /* one provider call */
     int64_t upstream_retries;    /* after the first attempt, for transient failures */
     int64_t upstream_backoff_ms; /* first retry's delay cap; doubles */

@@ -656,7 +656,7 @@ int http_serve(const struct config *cfg, struct err *e)
         .max_depth = (int)cfg->max_json_depth,
         .max_leads = (int)cfg->max_leads,
     };
-    int rc = jobs_new(cfg, 4, &sv.jobs, e);
+    int rc = jobs_new(cfg, (int)cfg->job_concurrency, &sv.jobs, e);
     if (rc)
         return rc;
 

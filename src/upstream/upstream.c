@@ -60,7 +60,7 @@ void upstream_options_from_config(const struct config *cfg, const char *name, in
         .backoff_ms = cfg->upstream_backoff_ms,
         .backoff_max_ms = 60000,
         .rate_per_s = rpm > 0 ? rpm / 60.0 : 0,
-        .burst = rpm > 0 ? (rpm < 10 ? rpm : 10) : 0,
+        .burst = rpm > 0 ? (rpm < 10 ? rpm : rpm / 10) : 0, /* six seconds of calls at once */
         .breaker_failures = 5,
         .breaker_rest_ms = 30000,
         .record_dir = cfg->record_dir,
