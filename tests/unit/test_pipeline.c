@@ -101,8 +101,10 @@ static void cancellation_keeps_what_was_found(void **state)
     assert_int_equal(pipeline_run(&req, &opt), CORE_ECANCELED);
     assert_true(c.order_ok);
     assert_int_equal(c.last, EVENT_PIPELINE_END);
-    assert_int_equal(c.leads, 1); /* stopped after the first lead, which is kept */
-    assert_int_equal(c.ends, 1);
+    /* Stopped after the first lead: only the sites already being read by
+     * the other workers may add theirs; every lead emitted is complete. */
+    assert_in_range(c.leads, 1, 4);
+    assert_int_equal(c.ends, c.leads);
     store_close(st);
     request_release(&req);
 }
