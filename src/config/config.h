@@ -124,7 +124,7 @@ struct config {
     int64_t qualify_threshold; /* percent: a lead at or above it is qualified */
     int64_t budget_search_calls, budget_fetches, budget_seconds; /* per job */
     int64_t max_connections;                                     /* HTTP connections at once */
-    int64_t conn_memory; /* bytes of libmicrohttpd's pool per connection (headers) */
+    int64_t conn_memory;         /* bytes of libmicrohttpd's pool per connection (headers) */
     int64_t budget_llm_tokens;   /* per job, in and out */
     int64_t site_concurrency;    /* sites a job reads and enriches at once */
     int64_t job_concurrency;     /* jobs `prospect serve` runs at once */

@@ -344,8 +344,8 @@ static enum MHD_Result leads(struct server *sv, struct MHD_Connection *c, struct
 static void upstream_lines(void *ctx, const struct upstream_stats *u)
 {
     struct buf *b = ctx;
-    static const char *const outcomes[] = {"ok", "failed", "retry", "cache_hit", "breaker_open",
-                                           "replayed"};
+    static const char *const outcomes[] = {"ok",        "failed",       "retry",
+                                           "cache_hit", "breaker_open", "replayed"};
     int64_t v[] = {u->ok, u->failed, u->retries, u->cache_hits, u->breaker_open, u->replayed};
     int rc = 0;
     for (size_t i = 0; i < sizeof v / sizeof *v; i++)

@@ -106,8 +106,8 @@ int llm_open(const struct config *cfg, struct llm **out, struct err *e)
     } else {
         l->kind = OPENAI;
         l->model = xstrdup(*cfg->llm_model ? cfg->llm_model : OPENAI_DEFAULT_MODEL);
-        l->base_url = xstrdup(*cfg->openai_base_url ? cfg->openai_base_url
-                                                    : "https://api.openai.com/v1");
+        l->base_url =
+            xstrdup(*cfg->openai_base_url ? cfg->openai_base_url : "https://api.openai.com/v1");
         l->openai_api = strstr(l->base_url, "api.openai.com") != NULL;
         upstream_options_from_config(cfg, "openai", (int)cfg->llm_rpm, &o);
         /* Ollama ignores the key and llama.cpp may not need one; send one
@@ -272,11 +272,11 @@ static char *gemini_body(const struct llm *l, const char *system, const char *pr
                          json_t *schema, int max_tokens)
 {
     (void)l;
-    json_t *b = json_pack("{s:{s:[{s:s}]}, s:[{s:s, s:[{s:s}]}], s:{s:s, s:O, s:i}}",
-                          "systemInstruction", "parts", "text", system, "contents", "role", "user",
-                          "parts", "text", prompt, "generationConfig", "responseMimeType",
-                          "application/json", "responseJsonSchema", schema, "maxOutputTokens",
-                          max_tokens);
+    json_t *b =
+        json_pack("{s:{s:[{s:s}]}, s:[{s:s, s:[{s:s}]}], s:{s:s, s:O, s:i}}", "systemInstruction",
+                  "parts", "text", system, "contents", "role", "user", "parts", "text", prompt,
+                  "generationConfig", "responseMimeType", "application/json", "responseJsonSchema",
+                  schema, "maxOutputTokens", max_tokens);
     char *s = json_dumps(b, JSON_COMPACT);
     json_decref(b);
     return s;
@@ -286,11 +286,11 @@ static char *openai_body(const struct llm *l, const char *task, const char *syst
                          const char *prompt, json_t *schema, int max_tokens)
 {
     /* temperature is always sent: Ollama would force 1.0 otherwise. */
-    json_t *b = json_pack("{s:s, s:f, s:[{s:s, s:s}, {s:s, s:s}], s:{s:s, s:{s:s, s:b, s:O}}}",
-                          "model", l->model, "temperature", 0.2, "messages", "role", "system",
-                          "content", system, "role", "user", "content", prompt, "response_format",
-                          "type", "json_schema", "json_schema", "name", task, "strict", 1,
-                          "schema", schema);
+    json_t *b =
+        json_pack("{s:s, s:f, s:[{s:s, s:s}, {s:s, s:s}], s:{s:s, s:{s:s, s:b, s:O}}}", "model",
+                  l->model, "temperature", 0.2, "messages", "role", "system", "content", system,
+                  "role", "user", "content", prompt, "response_format", "type", "json_schema",
+                  "json_schema", "name", task, "strict", 1, "schema", schema);
     json_object_set_new(b, l->openai_api ? "max_completion_tokens" : "max_tokens",
                         json_integer(max_tokens));
     char *s = json_dumps(b, JSON_COMPACT);
@@ -313,9 +313,8 @@ static char *answer_text(const struct llm *l, json_t *reply, struct llm_usage *u
                            json_integer_value(json_object_get(um, "candidatesTokenCount")) +
                                json_integer_value(json_object_get(um, "thoughtsTokenCount")),
                            __ATOMIC_RELAXED);
-        const char *block =
-            json_string_value(json_object_get(json_object_get(reply, "promptFeedback"),
-                                              "blockReason"));
+        const char *block = json_string_value(
+            json_object_get(json_object_get(reply, "promptFeedback"), "blockReason"));
         json_t *c = json_array_get(json_object_get(reply, "candidates"), 0);
         if (!c) {
             snprintf(why, n, "no candidate%s%s", block ? ": prompt blocked for " : "",

@@ -73,8 +73,8 @@ int llm_queries(struct llm *l, const struct upstream_cache *cache, const struct 
  * and a one-line reason (caller frees). */
 int llm_qualify(struct llm *l, const struct upstream_cache *cache,
                 const struct business_context *bc, const char *url, const char *title,
-                const char *snippet, struct llm_usage *u, double *fit, char **reason,
-                struct err *e) __attribute__((warn_unused_result));
+                const char *snippet, struct llm_usage *u, double *fit, char **reason, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* llm_analyse(l, cache, bc, ec, lead, u, r, dropped, e): analysis, scores
  * and insights from the lead's retrieved passages; r (the heuristic result)

@@ -61,24 +61,24 @@ int llm_queries(struct llm *l, const struct upstream_cache *cache, const struct 
         "s:[s], s:b}",
         "type", "object", "properties", "queries", "type", "array", "minItems", 1, "maxItems", 8,
         "items", "type", "object", "properties", "query", str_schema(200), "strategy", "type",
-        "string", "enum", "industry", "pain", "signal", "location", "required", "query",
-        "strategy", "additionalProperties", 0, "required", "queries", "additionalProperties", 0);
+        "string", "enum", "industry", "pain", "signal", "location", "required", "query", "strategy",
+        "additionalProperties", 0, "required", "queries", "additionalProperties", 0);
     struct buf b;
     buf_init(&b, 0);
     int rc = put_context(&b, &req->ctx);
     if (*req->user_search_query)
         rc |= buf_printf(&b, "The user's own search: %s\n", req->user_search_query);
-    rc |= buf_puts(&b,
-                   "\nWrite 4 to 6 web search queries that find the websites of companies that "
-                   "could buy from us, each of a different strategy: industry (the ideal "
-                   "customer's kind of company), pain (a pain point in the customer's own "
-                   "words), signal (a buying signal: hiring, migrating, replacing a tool), "
-                   "location (customers in our market). Queries must find company websites, not "
-                   "articles, directories or our competitors. Keep each under 12 words.");
+    rc |=
+        buf_puts(&b, "\nWrite 4 to 6 web search queries that find the websites of companies that "
+                     "could buy from us, each of a different strategy: industry (the ideal "
+                     "customer's kind of company), pain (a pain point in the customer's own "
+                     "words), signal (a buying signal: hiring, migrating, replacing a tool), "
+                     "location (customers in our market). Queries must find company websites, not "
+                     "articles, directories or our competitors. Keep each under 12 words.");
     (void)rc;
     json_t *v = NULL;
-    rc = llm_json(l, cache, "business_context_to_query_agent", SYSTEM, buf_cstr(&b), schema, &v,
-                  u, e);
+    rc = llm_json(l, cache, "business_context_to_query_agent", SYSTEM, buf_cstr(&b), schema, &v, u,
+                  e);
     buf_release(&b);
     json_decref(schema);
     if (rc)
@@ -90,13 +90,12 @@ int llm_queries(struct llm *l, const struct upstream_cache *cache, const struct 
 
 int llm_qualify(struct llm *l, const struct upstream_cache *cache,
                 const struct business_context *bc, const char *url, const char *title,
-                const char *snippet, struct llm_usage *u, double *fit, char **reason,
-                struct err *e)
+                const char *snippet, struct llm_usage *u, double *fit, char **reason, struct err *e)
 {
-    json_t *schema = json_pack("{s:s, s:{s:{s:s, s:i, s:i}, s:o}, s:[s,s], s:b}", "type", "object",
-                               "properties", "fit", "type", "number", "minimum", 0, "maximum", 1,
-                               "reason", str_schema(300), "required", "fit", "reason",
-                               "additionalProperties", 0);
+    json_t *schema =
+        json_pack("{s:s, s:{s:{s:s, s:i, s:i}, s:o}, s:[s,s], s:b}", "type", "object", "properties",
+                  "fit", "type", "number", "minimum", 0, "maximum", 1, "reason", str_schema(300),
+                  "required", "fit", "reason", "additionalProperties", 0);
     struct buf b;
     buf_init(&b, 0);
     int rc = put_context(&b, bc);
@@ -124,9 +123,9 @@ static json_t *score_schema(void)
                      "s:b}}}, s:[s,s], s:b}",
                      "type", "object", "properties", "score", "type", "number", "minimum", 0,
                      "maximum", 1, "evidence", "type", "array", "maxItems", 4, "items", "type",
-                     "object", "properties", "passage", "type", "integer", "quote",
-                     str_schema(400), "required", "passage", "quote", "additionalProperties", 0,
-                     "required", "score", "evidence", "additionalProperties", 0);
+                     "object", "properties", "passage", "type", "integer", "quote", str_schema(400),
+                     "required", "passage", "quote", "additionalProperties", 0, "required", "score",
+                     "evidence", "additionalProperties", 0);
 }
 
 static const char *const dims[] = {"pain_alignment", "buying_intent", "urgency", "icp_fit"};

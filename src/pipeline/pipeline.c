@@ -40,8 +40,8 @@
 #define RESULTS_PER_QUERY 10
 #define MAX_PAGES_PER_SITE 6
 #define MAX_SEARCH_THREADS 16
-#define BORDERLINE 0.15  /* around the threshold, the LLM may change the verdict */
-#define RICH_TEXT 3000   /* bytes of text with no pain found: worth an LLM's reading */
+#define BORDERLINE 0.15 /* around the threshold, the LLM may change the verdict */
+#define RICH_TEXT 3000  /* bytes of text with no pain found: worth an LLM's reading */
 
 enum stage { ST_QUERIES, ST_SEARCH, ST_FETCH, ST_EXTRACT, ST_ENRICH, ST_N };
 static const char *const stage_names[ST_N] = {"queries", "search", "fetch", "extract", "enrich"};
@@ -397,8 +397,9 @@ static char *text_page(const char *title, const char *text)
                     rc |= *u == '"' ? buf_puts(&b, "%22") : buf_putc(&b, *u);
                 rc |= buf_puts(&b, "\">");
                 for (const char *t = p + 1; t < close; t++)
-                    rc |= *t == '<' ? buf_puts(&b, "&lt;") : *t == '&' ? buf_puts(&b, "&amp;")
-                                                                         : buf_putc(&b, *t);
+                    rc |= *t == '<'   ? buf_puts(&b, "&lt;")
+                          : *t == '&' ? buf_puts(&b, "&amp;")
+                                      : buf_putc(&b, *t);
                 rc |= buf_puts(&b, "</a>");
                 p = paren + 1;
                 continue;
@@ -493,8 +494,8 @@ static bool analyse(struct job *j, const struct site *s, const struct extract_le
         return false;
     }
     if (dropped)
-        status(j, "enrich", progress(j), json_pack("{s:s, s:i}", "site", s->site, "quotes_dropped",
-                                                   dropped),
+        status(j, "enrich", progress(j),
+               json_pack("{s:s, s:i}", "site", s->site, "quotes_dropped", dropped),
                "Dropped %d quote%s of the LLM's about %s: not verbatim in its pages", dropped,
                dropped == 1 ? "" : "s", s->site);
     return true;
@@ -556,8 +557,8 @@ static void emit_enriched(struct job *j, const struct site *s, const struct extr
     lead_id_of(s, lead_id, sizeof lead_id);
     json_t *lead_extra, *intel_extra;
     enrich_package(l, r, &lead_extra, &intel_extra);
-    json_object_set_new(intel_extra, "analyst", json_string(analysed ? llm_name(j->llm)
-                                                                      : "heuristic"));
+    json_object_set_new(intel_extra, "analyst",
+                        json_string(analysed ? llm_name(j->llm) : "heuristic"));
     struct event_scores sc = {
         .prospect = r->prospect,
         .buying_intent = r->intent.value,
@@ -611,8 +612,8 @@ static void quick_qualify(struct job *j, const struct site *s, struct enrich_res
     double fit = 0;
     char *reason = NULL;
     struct err e = {0};
-    if (llm_qualify(j->llm, &j->cache, &j->req->ctx, s->url, s->title, s->snippet, &j->usage,
-                    &fit, &reason, &e)) {
+    if (llm_qualify(j->llm, &j->cache, &j->req->ctx, s->url, s->title, s->snippet, &j->usage, &fit,
+                    &reason, &e)) {
         char what[400];
         snprintf(what, sizeof what, "Quick qualification of %s failed (%s)", s->site, e.msg);
         degrade(j, "enrich", what, "keeping the heuristic scores of its snippet");
@@ -733,8 +734,8 @@ static void process_site(struct job *j, struct site *s)
     if (reject || (pages == 0 && !from_snippet)) {
         __atomic_fetch_add(&j->skipped, 1, __ATOMIC_RELAXED);
         if (!cancelled(j))
-            status(j, "extract", progress(j), json_pack("{s:s}", "site", s->site),
-                   "Skipped %s: %s", s->site, reject ? reject : "no page could be read");
+            status(j, "extract", progress(j), json_pack("{s:s}", "site", s->site), "Skipped %s: %s",
+                   s->site, reject ? reject : "no page could be read");
         extract_lead_release(&lead);
         goto out;
     }
@@ -772,8 +773,8 @@ static void process_site(struct job *j, struct site *s)
     } else if (!r.qualified) {
         status(j, "enrich", progress(j),
                json_pack("{s:s, s:f}", "site", s->site, "prospect_score", r.prospect),
-               "Kept %s in reserve: score %.2f is below the qualification threshold %.2f",
-               s->site, r.prospect, (double)j->opt->cfg->qualify_threshold / 100.0);
+               "Kept %s in reserve: score %.2f is below the qualification threshold %.2f", s->site,
+               r.prospect, (double)j->opt->cfg->qualify_threshold / 100.0);
         goto out; /* the reserve owns lead and r */
     }
     enrich_result_release(&r);
@@ -798,8 +799,8 @@ static void *worker(void *arg)
     struct job *j = arg;
     pthread_mutex_lock(&j->lock);
     for (;;) {
-        bool go = !stop_locked(j) && j->leads < j->req->ctx.max_leads_to_generate &&
-                  j->next < j->nsites;
+        bool go =
+            !stop_locked(j) && j->leads < j->req->ctx.max_leads_to_generate && j->next < j->nsites;
         if (!go)
             break;
         if (!room_for_site(j)) {
@@ -878,16 +879,17 @@ static json_t *summary(struct job *j, int64_t duration)
         "s:s*, s:I}",
         "leads_requested", j->req->ctx.max_leads_to_generate, "leads_qualified", j->qualified,
         "sites_considered", (int)j->next, "sites_skipped", j->skipped, "stage_ms", timings,
-        "fetches", fetch, "search", "provider", j->search ? search_provider_name(j->search) : "none",
-        "calls", (json_int_t)j->search_calls, "credits", credits, "cache_hits",
-        (json_int_t)search_hits, "llm", "provider", llm_name(j->llm), "model", llm_model(j->llm),
-        "calls", (json_int_t)u->calls, "tokens_in", (json_int_t)u->tokens_in, "tokens_out",
-        (json_int_t)u->tokens_out, "cache_hits", (json_int_t)u->cache_hits, "repairs",
-        (json_int_t)u->repairs, "failures", (json_int_t)u->failures, "leads_by_path", "llm",
-        j->leads_llm, "heuristic", j->leads_heuristic, "snippet", j->leads_from_snippet,
-        "quotes_dropped", j->quotes_dropped, "cache_hits", (json_int_t)(search_hits + u->cache_hits),
-        "degradations", json_incref(j->degradations), "queries", json_incref(j->queries),
-        "stopped_by", j->stopped_by, "duration_ms", (json_int_t)duration);
+        "fetches", fetch, "search", "provider",
+        j->search ? search_provider_name(j->search) : "none", "calls", (json_int_t)j->search_calls,
+        "credits", credits, "cache_hits", (json_int_t)search_hits, "llm", "provider",
+        llm_name(j->llm), "model", llm_model(j->llm), "calls", (json_int_t)u->calls, "tokens_in",
+        (json_int_t)u->tokens_in, "tokens_out", (json_int_t)u->tokens_out, "cache_hits",
+        (json_int_t)u->cache_hits, "repairs", (json_int_t)u->repairs, "failures",
+        (json_int_t)u->failures, "leads_by_path", "llm", j->leads_llm, "heuristic",
+        j->leads_heuristic, "snippet", j->leads_from_snippet, "quotes_dropped", j->quotes_dropped,
+        "cache_hits", (json_int_t)(search_hits + u->cache_hits), "degradations",
+        json_incref(j->degradations), "queries", json_incref(j->queries), "stopped_by",
+        j->stopped_by, "duration_ms", (json_int_t)duration);
 }
 
 /* The search provider; a forced one that cannot open falls back to the

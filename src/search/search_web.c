@@ -14,16 +14,47 @@
 #include "core/log.h"
 #include "search/search_int.h"
 
-const char *const search_excluded_sites[] = {
-    "linkedin.com",  "facebook.com",  "twitter.com",         "x.com",         "instagram.com",
-    "youtube.com",   "tiktok.com",    "pinterest.com",       "reddit.com",    "medium.com",
-    "wikipedia.org", "crunchbase.com", "glassdoor.com",      "indeed.com",    "yelp.com",
-    "yellowpages.com", "g2.com",      "capterra.com",        "clutch.co",     "trustpilot.com",
-    "bloomberg.com", "reuters.com",   "forbes.com",          "techcrunch.com",
-    "businessinsider.com", "amazon.com", "ebay.com",         "github.com",    "google.com",
-    "apple.com",     "zoominfo.com",  "dnb.com",             "bbb.org",       "angel.co",
-    "wellfound.com", "producthunt.com", "quora.com",         "stackoverflow.com", "apollo.io",
-    "owler.com",     NULL};
+const char *const search_excluded_sites[] = {"linkedin.com",
+                                             "facebook.com",
+                                             "twitter.com",
+                                             "x.com",
+                                             "instagram.com",
+                                             "youtube.com",
+                                             "tiktok.com",
+                                             "pinterest.com",
+                                             "reddit.com",
+                                             "medium.com",
+                                             "wikipedia.org",
+                                             "crunchbase.com",
+                                             "glassdoor.com",
+                                             "indeed.com",
+                                             "yelp.com",
+                                             "yellowpages.com",
+                                             "g2.com",
+                                             "capterra.com",
+                                             "clutch.co",
+                                             "trustpilot.com",
+                                             "bloomberg.com",
+                                             "reuters.com",
+                                             "forbes.com",
+                                             "techcrunch.com",
+                                             "businessinsider.com",
+                                             "amazon.com",
+                                             "ebay.com",
+                                             "github.com",
+                                             "google.com",
+                                             "apple.com",
+                                             "zoominfo.com",
+                                             "dnb.com",
+                                             "bbb.org",
+                                             "angel.co",
+                                             "wellfound.com",
+                                             "producthunt.com",
+                                             "quora.com",
+                                             "stackoverflow.com",
+                                             "apollo.io",
+                                             "owler.com",
+                                             NULL};
 
 struct web {
     struct search_provider base;
@@ -84,8 +115,8 @@ static struct web *web_new(const struct search_ops *ops, const struct config *cf
 static json_t *call(struct web *w, const char *method, const char *url, const char *body,
                     struct err *e)
 {
-    struct upstream_request rq = {method, url, body, "search", w->ttl_s,
-                                  w->cache.st ? &w->cache : NULL};
+    struct upstream_request rq = {method,   url,      body,
+                                  "search", w->ttl_s, w->cache.st ? &w->cache : NULL};
     struct upstream_response r;
     int rc = upstream_call(w->up, &rq, &r, e);
     json_t *j = NULL;
@@ -183,8 +214,8 @@ static int tavily_extract(struct search_provider *p, const char *page, char **te
     if (raw && *raw) {
         *text = xstrdup(raw);
     } else {
-        const char *why = json_string_value(json_object_get(
-            json_array_get(json_object_get(j, "failed_results"), 0), "error"));
+        const char *why = json_string_value(
+            json_object_get(json_array_get(json_object_get(j, "failed_results"), 0), "error"));
         rc = err_set(e, CORE_EUPSTREAM, "tavily could not read the page: %s",
                      why ? why : "no content");
     }
@@ -241,8 +272,9 @@ static int searxng_run(struct search_provider *p, const char *query, size_t limi
             if (page == 1) {
                 rc = e && e->code ? e->code : CORE_EUPSTREAM;
                 if (e && strstr(e->msg, "HTTP 403"))
-                    err_set(e, rc, "searxng refused the JSON format (HTTP 403): add json to "
-                                   "search.formats in its settings.yml");
+                    err_set(e, rc,
+                            "searxng refused the JSON format (HTTP 403): add json to "
+                            "search.formats in its settings.yml");
             }
             break;
         }

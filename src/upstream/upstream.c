@@ -28,7 +28,7 @@ struct upstream {
     pthread_mutex_t lock; /* bucket, breaker, stats */
     double tokens;
     int64_t refilled_ms;
-    int failures;         /* consecutive failed calls */
+    int failures;          /* consecutive failed calls */
     int64_t resting_until; /* breaker open until (monotonic ms) */
     struct upstream_stats st;
     struct upstream *next_registered;
@@ -298,8 +298,7 @@ static void request_key(const struct upstream *u, const struct upstream_request 
     }
     XXH128_hash_t h = XXH3_128bits_digest(st);
     XXH3_freeState(st);
-    snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
-             (unsigned long long)h.low64);
+    snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
 }
 
 static char *recording_path(const char *dir, const struct upstream *u, const char key[33])
@@ -312,9 +311,9 @@ static void record(const struct upstream *u, const struct upstream_request *rq, 
 {
     char *url = redact(rq->url, u->o.secret), *req = redact(rq->body ? rq->body : "", u->o.secret),
          *ans = redact(body, u->o.secret);
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "provider", u->o.name, "method",
-                          rq->method, "url", url, "request", req, "status", (json_int_t)status,
-                          "response", ans);
+    json_t *j =
+        json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "provider", u->o.name, "method", rq->method,
+                  "url", url, "request", req, "status", (json_int_t)status, "response", ans);
     free(url);
     free(req);
     free(ans);
@@ -558,8 +557,8 @@ int upstream_call(struct upstream *u, const struct upstream_request *rq,
         if (v == UPSTREAM_FINAL || attempt == u->o.attempts)
             break;
         int64_t server = body_delay >= 0 ? body_delay : retry_after;
-        int64_t d = upstream_delay_ms(attempt, u->o.backoff_ms, u->o.backoff_max_ms, server,
-                                      random_unit());
+        int64_t d =
+            upstream_delay_ms(attempt, u->o.backoff_ms, u->o.backoff_max_ms, server, random_unit());
         count(u, &u->st.retries);
         log_info("retrying provider call", LOG_S("provider", u->o.name),
                  LOG_I("status", out->status), LOG_I("attempt", attempt), LOG_I("delay_ms", d));

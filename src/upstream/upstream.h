@@ -44,13 +44,13 @@ typedef enum upstream_verdict (*upstream_classify_fn)(long status, const char *b
 enum upstream_verdict upstream_classify_http(long status, const char *body, int64_t *delay_ms);
 
 struct upstream_options {
-    const char *name;         /* "tavily", "gemini", ...: logs, metrics, cache, recordings */
-    const char *secret;       /* the key, redacted wherever it could show; may be "" */
-    const char *auth_header;  /* "Authorization: Bearer ...", or NULL */
+    const char *name;              /* "tavily", "gemini", ...: logs, metrics, cache, recordings */
+    const char *secret;            /* the key, redacted wherever it could show; may be "" */
+    const char *auth_header;       /* "Authorization: Bearer ...", or NULL */
     upstream_classify_fn classify; /* NULL: upstream_classify_http */
     long timeout_ms, connect_timeout_ms;
-    int attempts;          /* 1 + retries */
-    int64_t backoff_ms;    /* first retry's delay cap; doubles each retry */
+    int attempts;       /* 1 + retries */
+    int64_t backoff_ms; /* first retry's delay cap; doubles each retry */
     int64_t backoff_max_ms;
     double rate_per_s; /* token bucket refill; 0: unlimited */
     int burst;

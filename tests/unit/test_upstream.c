@@ -60,7 +60,8 @@ static void schema_check(void **state)
         0, NULL);
     assert_non_null(schema);
     char why[256];
-    const char *good[] = {"{\"fit\":0.5,\"tags\":[\"a\"]}", "{\"fit\":1,\"tags\":[],\"note\":null}"};
+    const char *good[] = {"{\"fit\":0.5,\"tags\":[\"a\"]}",
+                          "{\"fit\":1,\"tags\":[],\"note\":null}"};
     for (size_t i = 0; i < 2; i++) {
         json_t *v = json_loads(good[i], 0, NULL);
         assert_int_equal(llm_schema_check(schema, v, why, sizeof why), 0);
