@@ -41,6 +41,7 @@
 #define MAX_PAGES_PER_SITE 6
 #define MAX_SEARCH_THREADS 16
 #define BORDERLINE 0.15 /* around the threshold, the LLM may change the verdict */
+#define LLM_CALL_TOKENS 1500 /* what one analysis is likely to cost, reserved before it */
 #define RICH_TEXT 3000  /* bytes of text with no pain found: worth an LLM's reading */
 
 enum stage { ST_QUERIES, ST_SEARCH, ST_FETCH, ST_EXTRACT, ST_ENRICH, ST_N };
@@ -82,6 +83,7 @@ struct job {
     struct search_provider *search;
     struct llm *llm;
     struct llm_usage usage;
+    int64_t tokens_reserved; /* by LLM calls under way */
     bool policy_all, policy_none;
     struct enrich_context *ec;
     struct fetch_options fo;
@@ -477,13 +479,27 @@ static bool borderline(const struct job *j, const struct extract_lead *l,
 static bool analyse(struct job *j, const struct site *s, const struct extract_lead *l,
                     struct enrich_result *r)
 {
-    if (!j->llm || j->policy_none || should_stop(j))
+    if (!j->llm || j->policy_none)
+        return false;
+    /* Calls run at once, so each reserves its likely cost: the budget
+     * bounds what is spent, not only what was spent before the call. */
+    pthread_mutex_lock(&j->lock);
+    int64_t budget = j->opt->budget.llm_tokens;
+    bool go = !stop_locked(j) &&
+              (!budget || llm_tokens(j) + j->tokens_reserved + LLM_CALL_TOKENS <= budget);
+    if (go)
+        j->tokens_reserved += LLM_CALL_TOKENS;
+    else if (!j->stopped_by)
+        j->stopped_by = "llm_token_budget";
+    pthread_mutex_unlock(&j->lock);
+    if (!go)
         return false;
     int64_t t0 = clock_mono_ms();
     struct err e = {0};
     int dropped = 0;
     int rc = llm_analyse(j->llm, &j->cache, &j->req->ctx, j->ec, l, &j->usage, r, &dropped, &e);
     pthread_mutex_lock(&j->lock);
+    j->tokens_reserved -= LLM_CALL_TOKENS;
     j->stage_ms[ST_ENRICH] += clock_mono_ms() - t0;
     j->quotes_dropped += dropped;
     pthread_mutex_unlock(&j->lock);

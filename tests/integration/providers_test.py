@@ -287,6 +287,33 @@ rc, ev, err = run("forced", {"PROSPECT_SEARCH": "tavily"}, leads=2)
 if rc != 0 or "needs TAVILY_API_KEY" not in " ".join(statuses(ev)):
     fail("forced: %s" % " ".join(statuses(ev))[:300])
 
+# 10. Budgets end the job gracefully with what was found, saying which.
+for key, val, want in (("PROSPECT_BUDGET_FETCHES", "8", "fetch_budget"),
+                       ("PROSPECT_BUDGET_LLM_TOKENS", "2500", "llm_token_budget"),
+                       ("PROSPECT_BUDGET_SEARCH_CALLS", "1", "search_budget")):
+    rc, ev, err = run("budget-" + want, {**tavily, **gemini, "PROSPECT_LLM_POLICY": "all", key: val},
+                      leads=10)
+    e = end(ev)
+    check_order("budget-" + want, ev)
+    n = len([x for x in ev if x["event_type"] == "lead_generated"])
+    if e.get("event_type") != "pipeline_end" or e.get("summary", {}).get("stopped_by") != want:
+        fail("budget %s: %s stopped by %s" % (want, e.get("event_type"), e.get("summary", {}).get("stopped_by")))
+    if want == "fetch_budget" and not n < 10:
+        fail("budget %s: %d leads: the budget did not stop the job" % (want, n))
+    if want == "llm_token_budget":
+        llm = e["summary"]["llm"]
+        if llm["tokens_in"] + llm["tokens_out"] > 2500 or not e["summary"]["leads_by_path"]["heuristic"]:
+            fail("budget llm: %s tokens spent, paths %s" % (llm, e["summary"]["leads_by_path"]))
+    if want == "search_budget" and e["summary"]["search"]["calls"] != 1:
+        fail("budget search: %s calls" % e["summary"]["search"]["calls"])
+
+# 11. A provider slower than the timeout is retried, and the job goes on.
+faults("tavily", ["slow"])
+rc, ev, err = run("slow", {**tavily, "PROSPECT_UPSTREAM_TIMEOUT_MS": "1000"}, leads=3)
+s = end(ev).get("summary", {})
+if rc != 0 or len(requests("tavily")) != s.get("search", {}).get("calls", 0) + 1:
+    fail("slow: rc %d, %d requests for %s calls" % (rc, len(requests("tavily")), s.get("search")))
+
 mock.kill()
 print("%d failure(s)" % len(failures))
 sys.exit(1 if failures else 0)
