@@ -54,6 +54,9 @@ static const struct key keys[CONFIG_NKEYS] = {
                           "model name (empty: the provider's default)"},
     [CONFIG_LLM_POLICY] = {"PROSPECT_LLM_POLICY", T_ENUM, F(llm_policy), "borderline", 0, 0,
                            "all|borderline|none", NULL, "which leads the LLM analyses"},
+    [CONFIG_EMBED_MODEL] = {"PROSPECT_EMBED_MODEL", T_STR, F(embed_model), "", 0, 0, NULL, NULL,
+                            "embedding model of the LLM provider, e.g. gemini-embedding-001 "
+                            "(empty: lexical retrieval only)"},
     [CONFIG_GOOGLE_API_KEY] = {"GOOGLE_API_KEY", T_SECRET, F(google_api_key), "", 0, 0, NULL, NULL,
                                "Gemini API key"},
     [CONFIG_GEMINI_API_KEY] = {"GEMINI_API_KEY", T_SECRET, F(gemini_api_key), "", 0, 0, NULL, NULL,

@@ -27,6 +27,7 @@ enum config_key {
     CONFIG_LLM,
     CONFIG_LLM_MODEL,
     CONFIG_LLM_POLICY,
+    CONFIG_EMBED_MODEL,
     CONFIG_GOOGLE_API_KEY,
     CONFIG_GEMINI_API_KEY,
     CONFIG_TAVILY_API_KEY,
@@ -94,7 +95,8 @@ struct config {
     const char *search; /* auto | local | tavily | searxng */
     const char *llm;    /* auto | heuristic | gemini | openai */
     const char *llm_model;
-    const char *llm_policy; /* all | borderline | none */
+    const char *llm_policy;  /* all | borderline | none */
+    const char *embed_model; /* "": lexical retrieval only */
     const char *google_api_key;
     const char *gemini_api_key;
     const char *tavily_api_key;

@@ -1,6 +1,7 @@
 /* llm.c: the two wire formats (Gemini generateContent with
  * responseJsonSchema; OpenAI-compatible chat completions with a nested
  * json_schema response_format), the schema check, and the repair retry. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@ enum kind { GEMINI, OPENAI };
 
 struct llm {
     enum kind kind;
-    char *model, *base_url;
+    char *model, *base_url, *embed_model;
     bool openai_api; /* api.openai.com: max_completion_tokens, not max_tokens */
     struct upstream *up;
     int64_t ttl_s;
@@ -117,6 +118,7 @@ int llm_open(const struct config *cfg, struct llm **out, struct err *e)
         o.secret = cfg->openai_api_key;
         o.classify = openai_classify;
     }
+    l->embed_model = xstrdup(cfg->embed_model);
     size_t n = strlen(l->base_url);
     while (n && l->base_url[n - 1] == '/')
         l->base_url[--n] = '\0';
@@ -133,6 +135,7 @@ void llm_free(struct llm *l)
         return;
     free(l->model);
     free(l->base_url);
+    free(l->embed_model);
     free(l);
 }
 
@@ -438,5 +441,117 @@ int llm_json(struct llm *l, const struct upstream_cache *cache, const char *task
         __atomic_fetch_add(&u->failures, 1, __ATOMIC_RELAXED);
     free(repair_prompt);
     free(url);
+    return rc;
+}
+
+/* ---- embeddings ---- */
+
+#define EMBED_BATCH 100
+
+bool llm_embeds(const struct llm *l)
+{
+    return l && *l->embed_model;
+}
+
+/* One batch: texts[0, n) into out (n * dim floats, dim fixed by the first). */
+static int embed_batch(struct llm *l, const struct upstream_cache *cache, const char *const *texts,
+                       size_t n, bool query, float *out, size_t *dim, struct err *e)
+{
+    json_t *b;
+    char *url;
+    if (l->kind == GEMINI) {
+        json_t *reqs = json_array();
+        char *model = xasprintf("models/%s", l->embed_model);
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(reqs, json_pack("{s:s, s:{s:[{s:s}]}, s:s, s:i}", "model", model,
+                                                  "content", "parts", "text", texts[i], "taskType",
+                                                  query ? "RETRIEVAL_QUERY" : "RETRIEVAL_DOCUMENT",
+                                                  "outputDimensionality", 768));
+        free(model);
+        b = json_pack("{s:o}", "requests", reqs);
+        url = xasprintf("%s/v1beta/models/%s:batchEmbedContents", l->base_url, l->embed_model);
+    } else {
+        json_t *in = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(in, json_string(texts[i]));
+        b = json_pack("{s:s, s:o, s:s}", "model", l->embed_model, "input", in, "encoding_format",
+                      "float");
+        url = xasprintf("%s/embeddings", l->base_url);
+    }
+    char *body = json_dumps(b, JSON_COMPACT);
+    json_decref(b);
+    struct upstream_request rq = {"POST", url, body, "embed", l->ttl_s, cache};
+    struct upstream_response r;
+    int rc = upstream_call(l->up, &rq, &r, e);
+    free(body);
+    free(url);
+    json_t *j = rc ? NULL : json_loadb(buf_cstr(&r.body), r.body.len, 0, NULL);
+    upstream_response_release(&r);
+    if (rc)
+        return rc;
+    json_t *list = json_object_get(j, l->kind == GEMINI ? "embeddings" : "data");
+    rc = json_array_size(list) == n ? 0
+                                    : err_set(e, CORE_EPARSE, "%s: %zu embeddings for %zu texts",
+                                              llm_name(l), json_array_size(list), n);
+    for (size_t i = 0; i < n && !rc; i++) {
+        json_t *item = json_array_get(list, i);
+        json_t *v = l->kind == GEMINI ? json_object_get(item, "values")
+                                      : json_object_get(item, "embedding");
+        /* OpenAI-compatible servers say which input each vector is for. */
+        size_t at = i;
+        if (l->kind == OPENAI && json_is_integer(json_object_get(item, "index")))
+            at = (size_t)json_integer_value(json_object_get(item, "index"));
+        if (!*dim)
+            *dim = json_array_size(v);
+        if (!*dim || json_array_size(v) != *dim || at >= n) {
+            rc = err_set(e, CORE_EPARSE, "%s: malformed embedding", llm_name(l));
+            break;
+        }
+        double norm = 0;
+        for (size_t k = 0; k < *dim; k++) {
+            double x = json_number_value(json_array_get(v, k));
+            out[at * *dim + k] = (float)x;
+            norm += x * x;
+        }
+        norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
+        for (size_t k = 0; k < *dim; k++)
+            out[at * *dim + k] = (float)(out[at * *dim + k] * norm);
+    }
+    json_decref(j);
+    return rc;
+}
+
+int llm_embed(struct llm *l, const struct upstream_cache *cache, const char *const *texts, size_t n,
+              bool query, float **out, size_t *dim, struct llm_usage *u, struct err *e)
+{
+    struct llm_usage scratch = {0};
+    if (!u)
+        u = &scratch;
+    *out = NULL;
+    *dim = 0;
+    if (!llm_embeds(l))
+        return err_set(e, CORE_EUNSUP, "no embedding model is configured");
+    float *all = NULL;
+    int rc = 0;
+    for (size_t at = 0; at < n && !rc; at += EMBED_BATCH) {
+        size_t k = n - at < EMBED_BATCH ? n - at : EMBED_BATCH;
+        size_t d = *dim;
+        float *part = xcalloc(k * (d ? d : 4096), sizeof *part);
+        __atomic_fetch_add(&u->embed_calls, 1, __ATOMIC_RELAXED);
+        rc = embed_batch(l, cache, texts + at, k, query, part, &d, e);
+        if (!rc && d > 4096 && !*dim)
+            rc = err_set(e, CORE_ETOOBIG, "%s: embeddings of %zu dimensions", llm_name(l), d);
+        if (!rc) {
+            if (!all)
+                all = xcalloc(n * d, sizeof *all);
+            memcpy(all + at * d, part, k * d * sizeof *part);
+            *dim = d;
+        }
+        free(part);
+    }
+    if (rc)
+        free(all);
+    else
+        *out = all;
     return rc;
 }

@@ -42,8 +42,20 @@ const char *llm_name(const struct llm *l);
 const char *llm_model(const struct llm *l);
 
 struct llm_usage {
-    int64_t calls, tokens_in, tokens_out, cache_hits, repairs, failures;
+    int64_t calls, tokens_in, tokens_out, cache_hits, repairs, failures, embed_calls;
 };
+
+/* llm_embeds(l): whether an embedding model is configured
+ * (PROSPECT_EMBED_MODEL) for the provider. */
+bool llm_embeds(const struct llm *l);
+
+/* llm_embed(l, cache, texts, n, query, out, dim, u, e): one vector per text,
+ * L2-normalised, in order (Gemini batchEmbedContents with task type
+ * RETRIEVAL_QUERY or RETRIEVAL_DOCUMENT; OpenAI-compatible /embeddings).
+ * *out holds n * *dim floats; the caller frees it. */
+int llm_embed(struct llm *l, const struct upstream_cache *cache, const char *const *texts, size_t n,
+              bool query, float **out, size_t *dim, struct llm_usage *u, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* llm_json(l, cache, task, system, prompt, schema, out, u, e): one task's
  * answer, valid against schema, in *out (new reference). u accumulates

@@ -40,9 +40,9 @@
 #define RESULTS_PER_QUERY 10
 #define MAX_PAGES_PER_SITE 6
 #define MAX_SEARCH_THREADS 16
-#define BORDERLINE 0.15 /* around the threshold, the LLM may change the verdict */
+#define BORDERLINE 0.15      /* around the threshold, the LLM may change the verdict */
 #define LLM_CALL_TOKENS 1500 /* what one analysis is likely to cost, reserved before it */
-#define RICH_TEXT 3000  /* bytes of text with no pain found: worth an LLM's reading */
+#define RICH_TEXT 3000       /* bytes of text with no pain found: worth an LLM's reading */
 
 enum stage { ST_QUERIES, ST_SEARCH, ST_FETCH, ST_EXTRACT, ST_ENRICH, ST_N };
 static const char *const stage_names[ST_N] = {"queries", "search", "fetch", "extract", "enrich"};
@@ -84,6 +84,7 @@ struct job {
     struct llm *llm;
     struct llm_usage usage;
     int64_t tokens_reserved; /* by LLM calls under way */
+    bool dense_failed;       /* embeddings failed once: said, not repeated */
     bool policy_all, policy_none;
     struct enrich_context *ec;
     struct fetch_options fo;
@@ -800,6 +801,38 @@ out:
         free(urls[i]);
 }
 
+/* Dense similarity for retrieval (enrich_dense_fn): cosine of the query's
+ * embedding with each passage's. A failure leaves retrieval lexical and is
+ * announced once. */
+static int dense(void *ctx, const char *query, const char *const *passages, size_t n, double *sims)
+{
+    struct job *j = ctx;
+    if (!n || should_stop(j))
+        return -1;
+    float *q = NULL, *p = NULL;
+    size_t dq = 0, dp = 0;
+    struct err e = {0};
+    int rc = llm_embed(j->llm, &j->cache, &query, 1, true, &q, &dq, &j->usage, &e);
+    if (!rc)
+        rc = llm_embed(j->llm, &j->cache, passages, n, false, &p, &dp, &j->usage, &e);
+    if (!rc && dq != dp)
+        rc = err_set(&e, CORE_EPARSE, "embeddings of %zu and %zu dimensions", dq, dp);
+    for (size_t i = 0; i < n && !rc; i++) {
+        double dot = 0;
+        for (size_t k = 0; k < dq; k++)
+            dot += (double)q[k] * (double)p[i * dq + k];
+        sims[i] = dot > 0 ? dot : 0;
+    }
+    free(q);
+    free(p);
+    if (rc && !__atomic_exchange_n(&j->dense_failed, true, __ATOMIC_RELAXED)) {
+        char what[400];
+        snprintf(what, sizeof what, "Embeddings failed (%s)", e.msg);
+        degrade(j, "enrich", what, "retrieving passages by words alone");
+    }
+    return rc ? -1 : 0;
+}
+
 /* ---- the workers ---- */
 
 /* Sites read at once: enough to replace those that will not make it, not
@@ -891,7 +924,7 @@ static json_t *summary(struct job *j, int64_t duration)
     const struct llm_usage *u = &j->usage;
     return json_pack(
         "{s:i, s:i, s:i, s:i, s:o, s:o, s:{s:s, s:I, s:f, s:I}, "
-        "s:{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:i, s:i, s:i}, s:i, s:I, s:o, s:o, "
+        "s:{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:i, s:i, s:i}, s:i, s:I, s:o, s:o, "
         "s:s*, s:I}",
         "leads_requested", j->req->ctx.max_leads_to_generate, "leads_qualified", j->qualified,
         "sites_considered", (int)j->next, "sites_skipped", j->skipped, "stage_ms", timings,
@@ -901,11 +934,12 @@ static json_t *summary(struct job *j, int64_t duration)
         llm_name(j->llm), "model", llm_model(j->llm), "calls", (json_int_t)u->calls, "tokens_in",
         (json_int_t)u->tokens_in, "tokens_out", (json_int_t)u->tokens_out, "cache_hits",
         (json_int_t)u->cache_hits, "repairs", (json_int_t)u->repairs, "failures",
-        (json_int_t)u->failures, "leads_by_path", "llm", j->leads_llm, "heuristic",
-        j->leads_heuristic, "snippet", j->leads_from_snippet, "quotes_dropped", j->quotes_dropped,
-        "cache_hits", (json_int_t)(search_hits + u->cache_hits), "degradations",
-        json_incref(j->degradations), "queries", json_incref(j->queries), "stopped_by",
-        j->stopped_by, "duration_ms", (json_int_t)duration);
+        (json_int_t)u->failures, "embed_calls", (json_int_t)u->embed_calls, "leads_by_path", "llm",
+        j->leads_llm, "heuristic", j->leads_heuristic, "snippet", j->leads_from_snippet,
+        "quotes_dropped", j->quotes_dropped, "cache_hits",
+        (json_int_t)(search_hits + u->cache_hits), "degradations", json_incref(j->degradations),
+        "queries", json_incref(j->queries), "stopped_by", j->stopped_by, "duration_ms",
+        (json_int_t)duration);
 }
 
 /* The search provider; a forced one that cannot open falls back to the
@@ -1053,6 +1087,8 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
                                (double)opt->cfg->weight_urgency, (double)opt->cfg->weight_icp,
                                (double)opt->cfg->qualify_threshold / 100.0};
     j.ec = enrich_context_new(bc, &w, j.now_ms);
+    if (llm_embeds(j.llm) && !j.policy_none)
+        enrich_context_set_dense(j.ec, dense, &j);
 
     const char *error_type = NULL, *error_stage = NULL;
     char error_msg[512] = "";

@@ -314,6 +314,29 @@ s = end(ev).get("summary", {})
 if rc != 0 or len(requests("tavily")) != s.get("search", {}).get("calls", 0) + 1:
     fail("slow: rc %d, %d requests for %s calls" % (rc, len(requests("tavily")), s.get("search")))
 
+# 12. Embeddings join retrieval when a model is configured, on both wire formats.
+rc, ev, err = run("embed-gemini", {**tavily, **gemini, "PROSPECT_EMBED_MODEL": "gemini-embedding-001"}, leads=3)
+ge = requests("gemini_embed")
+s = end(ev).get("summary", {})
+if rc != 0 or not ge or not s.get("llm", {}).get("embed_calls"):
+    fail("embed-gemini: rc %d, %d requests, %s" % (rc, len(ge), s.get("llm")))
+else:
+    r0 = ge[0]["body"]["requests"][0]
+    if not ge[0]["path"].endswith("/models/gemini-embedding-001:batchEmbedContents") \
+            or r0.get("model") != "models/gemini-embedding-001" or r0.get("taskType") not in ("RETRIEVAL_QUERY", "RETRIEVAL_DOCUMENT") \
+            or not r0["content"]["parts"][0]["text"]:
+        fail("embed-gemini: request %s %s" % (ge[0]["path"], r0))
+rc, ev, err = run("embed-openai", {**searx, **openai, "PROSPECT_EMBED_MODEL": "nomic-embed-text"}, leads=3)
+oe = requests("openai_embed")
+if rc != 0 or not oe or oe[0]["body"].get("model") != "nomic-embed-text" or not isinstance(oe[0]["body"].get("input"), list):
+    fail("embed-openai: rc %d, %s" % (rc, oe[:1]))
+faults("gemini_embed", ["500"] * 50)
+rc, ev, err = run("embed-down", {**tavily, **gemini, "PROSPECT_EMBED_MODEL": "gemini-embedding-001",
+                                 "PROSPECT_UPSTREAM_RETRIES": "0"}, leads=3)
+msgs = " ".join(statuses(ev))
+if rc != 0 or msgs.count("Embeddings failed") != 1 or "by words alone" not in msgs:
+    fail("embed-down: not announced once: %s" % msgs[:300])
+
 mock.kill()
 print("%d failure(s)" % len(failures))
 sys.exit(1 if failures else 0)

@@ -192,6 +192,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.gemini(m.group(1), body)
         if u.path == "/v1/chat/completions":
             return self.openai(body)
+        m = re.match(r"^/v1beta/models/([^/:]+):batchEmbedContents$", u.path)
+        if m:
+            return self.gemini_embed(body)
+        if u.path == "/v1/embeddings":
+            return self.openai_embed(body)
         self.send(404, {"error": "not found"})
 
     # ---- Tavily ----
@@ -398,6 +403,41 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                      "finish_reason": finish, "logprobs": None}],
                         "usage": {"prompt_tokens": len(prompt) // 4, "completion_tokens": 120,
                                   "total_tokens": len(prompt) // 4 + 120}})
+
+
+def vector(text, dims=64):
+    """A bag of hashed words: texts sharing words are close."""
+    v = [0.0] * dims
+    for w in re.findall(r"[a-z]+", text.lower()):
+        v[int(hashlib.md5(w.encode()).hexdigest(), 16) % dims] += 1.0
+    return v
+
+
+def embed_handlers():
+    def gemini_embed(self, body):
+        self.record("gemini_embed", body)
+        if self.headers.get("x-goog-api-key") != args.gemini_key:
+            return self.send(400, {"error": {"code": 400, "message": "API key not valid.", "status": "INVALID_ARGUMENT"}})
+        if next_fault("gemini_embed") == "500":
+            return self.send(500, {"error": {"code": 500, "message": "Internal error", "status": "INTERNAL"}})
+        reqs = body.get("requests", [])
+        self.send(200, {"embeddings": [{"values": vector(r["content"]["parts"][0]["text"])} for r in reqs]})
+
+    def openai_embed(self, body):
+        self.record("openai_embed", body)
+        if self.headers.get("Authorization") != "Bearer " + args.openai_key:
+            return self.send(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error",
+                                             "param": None, "code": "invalid_api_key"}})
+        inputs = body.get("input", [])
+        inputs = [inputs] if isinstance(inputs, str) else inputs
+        data = [{"object": "embedding", "index": i, "embedding": vector(t)} for i, t in enumerate(inputs)]
+        self.send(200, {"object": "list", "data": list(reversed(data)), "model": body.get("model"),
+                        "usage": {"prompt_tokens": 10, "total_tokens": 10}})
+    Handler.gemini_embed = gemini_embed
+    Handler.openai_embed = openai_embed
+
+
+embed_handlers()
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
