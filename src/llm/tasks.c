@@ -42,6 +42,18 @@ static int put_context(struct buf *b, const struct business_context *bc)
     return rc;
 }
 
+/* Sends one task: the prompt in b and the schema (both consumed) to the
+ * LLM; the valid answer in *out. */
+static int ask(struct llm *l, const struct upstream_cache *cache, const char *task, json_t *schema,
+               struct buf *b, json_t **out, struct llm_usage *u, struct err *e)
+{
+    *out = NULL;
+    int rc = llm_json(l, cache, task, SYSTEM, buf_cstr(b), schema, out, u, e);
+    buf_release(b);
+    json_decref(schema);
+    return rc;
+}
+
 static json_t *str_schema(int max)
 {
     return json_pack("{s:s, s:i}", "type", "string", "maxLength", max);
@@ -76,12 +88,8 @@ int llm_queries(struct llm *l, const struct upstream_cache *cache, const struct 
                      "location (customers in our market). Queries must find company websites, not "
                      "articles, directories or our competitors. Keep each under 12 words.");
     (void)rc;
-    json_t *v = NULL;
-    rc = llm_json(l, cache, "business_context_to_query_agent", SYSTEM, buf_cstr(&b), schema, &v, u,
-                  e);
-    buf_release(&b);
-    json_decref(schema);
-    if (rc)
+    json_t *v;
+    if ((rc = ask(l, cache, "business_context_to_query_agent", schema, &b, &v, u, e)))
         return rc;
     *out = json_incref(json_object_get(v, "queries"));
     json_decref(v);
@@ -105,11 +113,8 @@ int llm_qualify(struct llm *l, const struct upstream_cache *cache,
                      "reason in one sentence.",
                      url, title, snippet);
     (void)rc;
-    json_t *v = NULL;
-    rc = llm_json(l, cache, "quick_qualification", SYSTEM, buf_cstr(&b), schema, &v, u, e);
-    buf_release(&b);
-    json_decref(schema);
-    if (rc)
+    json_t *v;
+    if ((rc = ask(l, cache, "quick_qualification", schema, &b, &v, u, e)))
         return rc;
     *fit = json_number_value(json_object_get(v, "fit"));
     *reason = xstrdup(json_string_value(json_object_get(v, "reason")));
@@ -213,11 +218,8 @@ int llm_analyse(struct llm *l, const struct upstream_cache *cache,
             "be low. Name its sector, services and challenges, 2 to 5 insights a salesperson "
             "can act on, and a one-line summary.");
     (void)rc;
-    json_t *a = NULL;
-    rc = llm_json(l, cache, "lead_analysis", SYSTEM, buf_cstr(&b), schema, &a, u, e);
-    buf_release(&b);
-    json_decref(schema);
-    if (rc) {
+    json_t *a;
+    if ((rc = ask(l, cache, "lead_analysis", schema, &b, &a, u, e))) {
         enrich_passages_release(&ps);
         return rc;
     }

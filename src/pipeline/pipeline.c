@@ -922,7 +922,7 @@ static json_t *summary(struct job *j, int64_t duration)
     if (j->search)
         search_usage(j->search, &credits, &search_hits);
     const struct llm_usage *u = &j->usage;
-    return json_pack(
+    json_t *sum = json_pack(
         "{s:i, s:i, s:i, s:i, s:o, s:o, s:{s:s, s:I, s:f, s:I}, "
         "s:{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:i, s:i, s:i}, s:i, s:I, s:o, s:o, "
         "s:s*, s:I}",
@@ -940,6 +940,11 @@ static json_t *summary(struct job *j, int64_t duration)
         (json_int_t)(search_hits + u->cache_hits), "degradations", json_incref(j->degradations),
         "queries", json_incref(j->queries), "stopped_by", j->stopped_by, "duration_ms",
         (json_int_t)duration);
+    if (!sum) { /* a format mistake must not lose pipeline_end */
+        log_error("job summary could not be built", LOG_S("job_id", j->req->job_id));
+        sum = json_object();
+    }
+    return sum;
 }
 
 /* The search provider; a forced one that cannot open falls back to the
