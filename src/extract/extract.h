@@ -20,6 +20,10 @@
 
 struct extract_doc;
 
+/* extract_init(): sets libxml2 up once; call before threads parse at once
+ * (its lazy set-up races). Safe to call again. */
+void extract_init(void);
+
 /* extract_parse(html, len, charset, url, out, e): parses a page. charset (the
  * HTTP header's, may be NULL) wins over what the page says; url (may be NULL)
  * is the page's address. The caller frees *out with extract_doc_free.

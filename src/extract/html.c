@@ -1,5 +1,6 @@
 /* html.c: parsing a page with libxml2, charset detection, and the tree
  * helpers the extractors share (walk, visibility, block elements). */
+#include <pthread.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,13 @@ static void quiet(void *ctx, const char *msg, ...)
 {
     (void)ctx;
     (void)msg;
+}
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+void extract_init(void)
+{
+    pthread_once(&xml_once, xmlInitParser);
 }
 
 int extract_parse(const char *html, size_t len, const char *charset, const char *url,

@@ -1070,6 +1070,7 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
     j.policy_all = strcmp(opt->cfg->llm_policy, "all") == 0;
     j.policy_none = strcmp(opt->cfg->llm_policy, "none") == 0;
     fetch_options_from_config(opt->cfg, &j.fo);
+    extract_init(); /* before the workers parse at once */
     const struct business_context *bc = &req->ctx;
     int want = bc->max_leads_to_generate;
     int rc = 0;

@@ -319,7 +319,7 @@ rc, ev, err = run("embed-gemini", {**tavily, **gemini, "PROSPECT_EMBED_MODEL": "
 ge = requests("gemini_embed")
 s = end(ev).get("summary", {})
 if rc != 0 or not ge or not s.get("llm", {}).get("embed_calls"):
-    fail("embed-gemini: rc %d, %d requests, %s" % (rc, len(ge), s.get("llm")))
+    fail("embed-gemini: rc %d, %d requests, %s: %s" % (rc, len(ge), s.get("llm"), err[-1500:]))
 else:
     r0 = ge[0]["body"]["requests"][0]
     if not ge[0]["path"].endswith("/models/gemini-embedding-001:batchEmbedContents") \
