@@ -81,6 +81,15 @@ static const struct command commands[] = {
      "provenance. One object per line when there are several inputs. --url gives\n"
      "the address of a single input file. --all-text puts every visible word in\n"
      "main_text (the floor that main-text extraction is measured against).\n"},
+    {"webhooks", cli__cmd_webhooks, "show the webhook outbox; send to a disabled receiver again",
+     "usage: prospect webhooks [status]\n"
+     "       prospect webhooks enable [URL] [--redeliver-dead]\n"
+     "\n"
+     "status counts the outbox's deliveries: pending, delivered, dead letters\n"
+     "(every attempt of PROSPECT_WEBHOOK_SCHEDULE failed) and disabled (held\n"
+     "because the receiver answered 410 Gone). enable sends to URL (default\n"
+     "WEBAPP_WEBHOOK_URL) again and queues its held deliveries, and with\n"
+     "--redeliver-dead its dead letters too, in order, under their own ids.\n"},
     {"config", cli__cmd_config, "print the effective configuration and where each value came from",
      "usage: prospect config [--format text|json]\n"
      "\n"

@@ -30,6 +30,7 @@ int cli__cmd_queries(struct cli *cli);
 int cli__cmd_extract(struct cli *cli);
 int cli__cmd_run(struct cli *cli);
 int cli__cmd_serve(struct cli *cli);
+int cli__cmd_webhooks(struct cli *cli);
 
 struct request;
 struct problems;

@@ -19,7 +19,7 @@
 #include "core/log.h"
 #include "core/str.h"
 
-enum type { T_STR, T_SECRET, T_INT, T_BOOL, T_ENUM, T_URL, T_IGNORED };
+enum type { T_STR, T_SECRET, T_INT, T_BOOL, T_ENUM, T_URL, T_DURATIONS, T_IGNORED };
 
 struct key {
     const char *name;
@@ -80,6 +80,19 @@ static const struct key keys[CONFIG_NKEYS] = {
                             "webhook receiver"},
     [CONFIG_WEBHOOK_SECRET] = {"WEBHOOK_SECRET", T_SECRET, F(webhook_secret), "", 0, 0, NULL, NULL,
                                "Standard Webhooks signing secret (whsec_...)"},
+    [CONFIG_WEBHOOK_SCHEDULE] = {"PROSPECT_WEBHOOK_SCHEDULE", T_DURATIONS, F(webhook_schedule),
+                                 "5s,30s,2m,10m,30m,1h,2h,6h,12h,24h", 0, 0, NULL, NULL,
+                                 "delays between a webhook's attempts; after the last, a dead "
+                                 "letter"},
+    [CONFIG_WEBHOOK_TIMEOUT_MS] = {"PROSPECT_WEBHOOK_TIMEOUT_MS", T_INT, F(webhook_timeout_ms),
+                                   "15000", 100, 120000, NULL, NULL,
+                                   "time one webhook attempt may take"},
+    [CONFIG_RECOVERY] = {"PROSPECT_RECOVERY", T_ENUM, F(recovery), "resume", 0, 0, "resume|fail",
+                         NULL,
+                         "jobs a restart finds unfinished: resume them, or end them with "
+                         "pipeline_error keeping their leads"},
+    [CONFIG_RETENTION_DAYS] = {"PROSPECT_RETENTION_DAYS", T_INT, F(retention_days), "0", 0, 36500,
+                               NULL, NULL, "days a finished job's data is kept (0: forever)"},
     [CONFIG_MAX_BODY_BYTES] = {"PROSPECT_MAX_BODY_BYTES", T_INT, F(max_body_bytes), "65536", 1024,
                                16 * MiB, NULL, NULL, "largest request body"},
     [CONFIG_MAX_STRING_CHARS] = {"PROSPECT_MAX_STRING_CHARS", T_INT, F(max_string_chars), "2000",
@@ -351,6 +364,41 @@ static bool enum_ok(const char *choices, const char *v)
     return false;
 }
 
+int config_durations(const char *text, int64_t *out, size_t max)
+{
+    size_t n = 0;
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        char *end;
+        errno = 0;
+        double v = strtod(p, &end);
+        if (end == p || errno || v < 0 || !isdigit((unsigned char)*p))
+            return -1;
+        double unit = 1000;
+        if (strncmp(end, "ms", 2) == 0)
+            unit = 1, end += 2;
+        else if (*end == 's')
+            end++;
+        else if (*end == 'm')
+            unit = 60e3, end++;
+        else if (*end == 'h')
+            unit = 3600e3, end++;
+        else if (*end == 'd')
+            unit = 86400e3, end++;
+        while (*end == ' ')
+            end++;
+        if ((*end && *end != ',') || n >= max || v * unit > 366 * 86400e3)
+            return -1;
+        out[n++] = (int64_t)(v * unit);
+        p = *end ? end + 1 : end;
+        if (*end && !*p)
+            return -1; /* a trailing comma */
+    }
+    return (int)n;
+}
+
 static int convert(struct config *c, int k, struct err *e)
 {
     const struct key *key = &keys[k];
@@ -370,6 +418,16 @@ static int convert(struct config *c, int k, struct err *e)
                            key->name, from, v);
         *(const char **)field = v;
         return 0;
+    case T_DURATIONS: {
+        int64_t ms[CONFIG_MAX_DURATIONS];
+        if (config_durations(v, ms, CONFIG_MAX_DURATIONS) < 0)
+            return err_set(e, CORE_EINVAL,
+                           "%s (from %s): '%s' is not a comma-separated list of at most %d "
+                           "durations such as 5s,2m,1h",
+                           key->name, from, v, CONFIG_MAX_DURATIONS);
+        *(const char **)field = v;
+        return 0;
+    }
     case T_ENUM:
         if (!enum_ok(key->choices, v))
             return err_set(e, CORE_EINVAL, "%s (from %s): '%s' is not one of %s", key->name, from,
@@ -453,6 +511,12 @@ int config_load(struct config *c, const char *file, char *const *envp,
     for (int k = 0; k < CONFIG_NKEYS; k++)
         if ((rc = convert(c, k, e)))
             goto fail;
+    if (c->webhook_enabled && !*c->webhook_url) {
+        rc = err_set(e, CORE_EINVAL,
+                     "WEBAPP_WEBHOOK_ENABLED is true but WEBAPP_WEBHOOK_URL is empty: set the "
+                     "receiver's URL, or disable webhooks");
+        goto fail;
+    }
     warn_unknown_env(c, envp);
     return 0;
 fail:

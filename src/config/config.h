@@ -39,6 +39,10 @@ enum config_key {
     CONFIG_WEBHOOK_ENABLED,
     CONFIG_WEBHOOK_URL,
     CONFIG_WEBHOOK_SECRET,
+    CONFIG_WEBHOOK_SCHEDULE,
+    CONFIG_WEBHOOK_TIMEOUT_MS,
+    CONFIG_RECOVERY,
+    CONFIG_RETENTION_DAYS,
     CONFIG_MAX_BODY_BYTES,
     CONFIG_MAX_STRING_CHARS,
     CONFIG_MAX_LIST_ITEMS,
@@ -108,6 +112,10 @@ struct config {
     bool webhook_enabled;
     const char *webhook_url;
     const char *webhook_secret;
+    const char *webhook_schedule; /* retry delays, e.g. "5s,30s,2m" (config_durations) */
+    int64_t webhook_timeout_ms;
+    const char *recovery;   /* resume | fail: jobs a restart finds unfinished */
+    int64_t retention_days; /* 0: keep jobs forever */
     int64_t max_body_bytes;
     int64_t max_string_chars;
     int64_t max_list_items;
@@ -182,6 +190,15 @@ bool config_is_secret(enum config_key k);
 
 /* config_source_name(s): "default", "file", "env" or "flag". */
 const char *config_source_name(enum config_source s);
+
+/* The most delays a duration list may hold. */
+#define CONFIG_MAX_DURATIONS 32
+
+/* config_durations(text, out, max): parses a comma-separated list of
+ * durations ("500ms", "5s", "2m", "1h", "1d"; a bare number is seconds) into
+ * milliseconds. Returns how many, or -1 when the text is not such a list (or
+ * holds more than max). */
+int config_durations(const char *text, int64_t *out, size_t max);
 
 /* config_print(c, out, json): the effective configuration, one key per line
  * (or one JSON object), with its source; secrets appear as "********". */

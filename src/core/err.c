@@ -31,6 +31,7 @@ const char *err_str(int code)
     case CORE_EUPSTREAM: return "upstream failure";
     case CORE_EEXIST: return "already exists";
     case CORE_EINTERNAL: return "internal error";
+    case CORE_EBUSY: return "busy";
     }
     return "unknown error";
 }

@@ -22,6 +22,7 @@ enum {
     CORE_EUPSTREAM = -9, /* a remote service failed */
     CORE_EEXIST = -10,
     CORE_EINTERNAL = -11,
+    CORE_EBUSY = -12, /* in use now: try again later */
 };
 
 struct err {

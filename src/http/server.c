@@ -46,6 +46,7 @@ enum route {
     R_JOB_EVENTS,
     R_JOB_LEADS,
     R_JOB_CANCEL,
+    R_JOB_DATA,
     R_HEALTH,
     R_READY,
     R_METRICS,
@@ -60,6 +61,7 @@ static const char *const route_names[R_N] = {"/api/v2/execute_streaming_prospect
                                              "/api/v2/jobs/{id}/events",
                                              "/api/v2/jobs/{id}/leads",
                                              "/api/v2/jobs/{id} DELETE",
+                                             "/api/v2/jobs/{id}/data DELETE",
                                              "/health",
                                              "/ready",
                                              "/metrics",
@@ -157,6 +159,8 @@ static enum MHD_Result internal(struct MHD_Connection *c, struct conn *cx, const
 static enum MHD_Result job_failed(struct MHD_Connection *c, struct conn *cx, int rc,
                                   const struct err *e)
 {
+    if (rc == CORE_EBUSY)
+        return error(c, cx, 409, "job_running", e->msg);
     return rc == CORE_ENOTFOUND ? error(c, cx, 404, "not_found", "no such job")
                                 : internal(c, cx, e->msg);
 }
@@ -414,6 +418,24 @@ static enum MHD_Result prometheus(struct server *sv, struct MHD_Connection *c, s
                      (long long)st.streams, (long long)st.queued, (long long)st.running,
                      (long long)st.succeeded, (long long)st.failed, (long long)st.cancelled,
                      (long long)st.events_stored);
+    if (st.webhooks)
+        rc |= buf_printf(
+            &b,
+            "# HELP prospect_webhook_attempts_total Webhook attempts by outcome since start.\n"
+            "# TYPE prospect_webhook_attempts_total counter\n"
+            "prospect_webhook_attempts_total{outcome=\"delivered\"} %lld\n"
+            "prospect_webhook_attempts_total{outcome=\"failed\"} %lld\n"
+            "prospect_webhook_attempts_total{outcome=\"gone\"} %lld\n"
+            "# HELP prospect_webhook_dead_letters_total Deliveries dead-lettered since start.\n"
+            "# TYPE prospect_webhook_dead_letters_total counter\n"
+            "prospect_webhook_dead_letters_total %lld\n"
+            "# HELP prospect_webhook_outbox Deliveries in the outbox by state.\n"
+            "# TYPE prospect_webhook_outbox gauge\n"
+            "prospect_webhook_outbox{state=\"pending\"} %lld\n"
+            "prospect_webhook_outbox{state=\"dead\"} %lld\n",
+            (long long)st.webhooks_delivered, (long long)st.webhooks_failed_attempts,
+            (long long)st.webhooks_disabled, (long long)st.webhooks_dead,
+            (long long)st.webhooks_pending, (long long)st.webhooks_dead_total);
     rc |= buf_puts(&b, "# HELP prospect_upstream_calls_total Provider calls by outcome (retries "
                        "and cache hits included).\n# TYPE prospect_upstream_calls_total counter\n");
     upstream_stats_each(upstream_lines, &b);
@@ -526,6 +548,16 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
         if (strcmp(rest, "/leads") == 0) {
             cx->route = R_JOB_LEADS;
             return get ? leads(sv, c, cx, id) : error(c, cx, 405, "method_not_allowed", "use GET");
+        }
+        if (strcmp(rest, "/data") == 0) {
+            cx->route = R_JOB_DATA;
+            if (!del)
+                return error(c, cx, 405, "method_not_allowed", "use DELETE");
+            struct err e = {0};
+            int rc = jobs_delete(sv->jobs, id, &e);
+            if (rc)
+                return job_failed(c, cx, rc, &e);
+            return respond_json(c, cx, 200, json_pack("{s:s, s:b}", "job_id", id, "deleted", 1));
         }
         if (*rest) {
             cx->route = R_OTHER;

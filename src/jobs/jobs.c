@@ -1,8 +1,10 @@
 /* jobs.c: the job manager of jobs.h.
  *
  * Threads: N workers run pipelines; one writer owns the write connection of
- * the store. A worker's events go to the writer's queue; the writer stores
- * each one, then appends it to the subscribers of its job and wakes them.
+ * the store; the webhook sender has its own. A worker's events go to the
+ * writer's queue; the writer stores each one (with its webhook delivery, in
+ * one transaction), then appends it to the subscribers of its job, wakes
+ * them and kicks the sender. The writer also purges expired jobs.
  * One mutex (lock) guards the queues, the registry of jobs and the
  * subscriptions; the read connection (replays, status) has its own. Lock
  * order: lock, then rlock; the wake and suspend callbacks run under lock.
@@ -20,8 +22,10 @@
 #include "model/event.h"
 #include "pipeline/pipeline.h"
 #include "store/store.h"
+#include "webhook/webhook.h"
 
 #define MAX_WORKERS 64
+#define PURGE_EVERY_MS (3600 * 1000LL)
 
 struct item {
     char *job_id;
@@ -36,6 +40,7 @@ struct job {
     struct request req;
     volatile sig_atomic_t cancel;
     bool running;
+    bool resume;       /* left unfinished by a restart: continue from the store */
     int64_t bench_seq; /* a benchmark job's last seq */
     struct job *next;
 };
@@ -64,6 +69,8 @@ struct jobs {
     int nworkers;
     bool stopping;
     struct jobs_stats stats;
+    struct webhook_sender *webhooks; /* NULL: webhooks off */
+    int64_t next_purge_mono;
 };
 
 static void job_free(struct job *jb)
@@ -130,13 +137,38 @@ static void wake(struct jobs_sub *s)
     }
 }
 
+/* Deletes the jobs that finished more than PROSPECT_RETENTION_DAYS ago. */
+static void purge(struct jobs *j)
+{
+    j->next_purge_mono = clock_mono_ms() + PURGE_EVERY_MS;
+    int64_t n = 0;
+    struct err e = {0};
+    int64_t before = clock_now_ms() - j->cfg->retention_days * 86400 * 1000LL;
+    if (store_jobs_purge(j->wst, before, &n, &e))
+        log_error("could not purge old jobs", LOG_S("error", e.msg));
+    else if (n)
+        log_info("purged jobs past their retention", LOG_I("jobs", n),
+                 LOG_I("retention_days", j->cfg->retention_days));
+}
+
 static void *writer_main(void *arg)
 {
     struct jobs *j = arg;
+    const char *webhook_url = j->cfg->webhook_enabled ? j->cfg->webhook_url : NULL;
     pthread_mutex_lock(&j->lock);
     for (;;) {
-        while (!j->q_head && !j->stopping)
-            pthread_cond_wait(&j->wcond, &j->lock);
+        while (!j->q_head && !j->stopping) {
+            if (j->cfg->retention_days && clock_mono_ms() >= j->next_purge_mono) {
+                pthread_mutex_unlock(&j->lock);
+                purge(j);
+                pthread_mutex_lock(&j->lock);
+                continue;
+            }
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 60; /* to look at the purge clock now and then */
+            pthread_cond_timedwait(&j->wcond, &j->lock, &until);
+        }
         if (!j->q_head)
             break;
         struct item *it = j->q_head;
@@ -146,10 +178,13 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&j->lock);
 
         struct err e = {0};
-        int rc = it->seq ? store_event_append(j->wst, it->job_id, it->seq, it->type, it->data, &e)
+        int rc = it->seq ? store_event_append(j->wst, it->job_id, it->seq, it->type, it->data,
+                                              webhook_url, &e)
                          : store_job_status(j->wst, it->job_id, it->type, it->data, &e);
         if (rc)
             log_error("store write failed", LOG_S("job_id", it->job_id), LOG_S("error", e.msg));
+        else if (it->seq)
+            webhook_sender_kick(j->webhooks);
 
         struct buf frame; /* one frame for every subscriber */
         buf_init(&frame, 0);
@@ -232,8 +267,12 @@ static void *worker_main(void *arg)
 
         enqueue(j, jb->id, 0, "running", NULL);
         struct run_ctx rc = {j, jb->id};
-        struct pipeline_options opt = {
-            .cfg = j->cfg, .store = st, .emit = on_event, .emit_ctx = &rc, .cancel = &jb->cancel};
+        struct pipeline_options opt = {.cfg = j->cfg,
+                                       .store = st,
+                                       .emit = on_event,
+                                       .emit_ctx = &rc,
+                                       .cancel = &jb->cancel,
+                                       .resume = jb->resume};
         pipeline_budget_from_config(j->cfg, &opt.budget);
         int r = pipeline_run(&jb->req, &opt);
         log_info("job finished", LOG_S("job_id", jb->id), LOG_I("rc", r));
@@ -260,6 +299,8 @@ static void *worker_main(void *arg)
 
 /* ---- the manager ---- */
 
+static void recover(struct jobs *j);
+
 int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct err *e)
 {
     struct jobs *j = xcalloc(1, sizeof *j);
@@ -272,10 +313,17 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
         free(j);
         return rc;
     }
+    if (cfg->webhook_enabled && (rc = webhook_sender_start(cfg, &j->webhooks, e))) {
+        store_close(j->wst);
+        store_close(j->rst);
+        free(j);
+        return rc;
+    }
     pthread_mutex_init(&j->lock, NULL);
     pthread_mutex_init(&j->rlock, NULL);
     pthread_cond_init(&j->wcond, NULL);
     pthread_cond_init(&j->jcond, NULL);
+    recover(j);
     pthread_create(&j->writer, NULL, writer_main, j);
     j->nworkers = workers < 1 ? 1 : workers > MAX_WORKERS ? MAX_WORKERS : workers;
     for (int i = 0; i < j->nworkers; i++)
@@ -300,6 +348,7 @@ void jobs_free(struct jobs *j)
     pthread_cond_broadcast(&j->wcond);
     pthread_mutex_unlock(&j->lock);
     pthread_join(j->writer, NULL); /* drains the queue first */
+    webhook_sender_stop(j->webhooks);
     while (j->pending) {
         struct job *jb = j->pending;
         j->pending = jb->next;
@@ -319,20 +368,127 @@ void jobs_free(struct jobs *j)
     free(j);
 }
 
-static void copy_request(struct request *dst, const struct request *src)
+/* Reads a request this server validated and stored before (it may exceed
+ * limits lowered since). */
+static int parse_stored(const char *json, struct request *out)
 {
-    json_t *jr = request_to_json(src);
-    char *s = json_dumps(jr, JSON_COMPACT);
     struct request_limits lim = {.max_body_bytes = (size_t)-1 / 2,
                                  .max_string_chars = (size_t)-1 / 2,
                                  .max_list_items = (size_t)-1 / 2,
                                  .max_depth = 64,
                                  .max_leads = 1 << 30};
     struct problems p = {0};
-    if (request_parse(s, strlen(s), &lim, 0, dst, &p)) /* cannot fail: src was valid */
+    int rc = request_parse(json, strlen(json), &lim, 0, out, &p);
+    problems_release(&p);
+    return rc;
+}
+
+static void copy_request(struct request *dst, const struct request *src)
+{
+    json_t *jr = request_to_json(src);
+    char *s = json_dumps(jr, JSON_COMPACT);
+    if (parse_stored(s, dst)) /* cannot fail: src was valid */
         abort();
     free(s);
     json_decref(jr);
+}
+
+static void queue_job(struct jobs *j, struct job *jb)
+{
+    pthread_mutex_lock(&j->lock);
+    struct job **tail = &j->pending;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = jb;
+    j->stats.submitted++;
+    j->stats.queued++;
+    pthread_cond_signal(&j->jcond);
+    pthread_mutex_unlock(&j->lock);
+}
+
+/* ---- restart recovery ---- */
+
+struct unfinished {
+    char **ids, **statuses;
+    int64_t *last_seq;
+    size_t n;
+};
+
+static int add_unfinished(void *ctx, int64_t last_seq, const char *status, const char *id)
+{
+    struct unfinished *u = ctx;
+    u->ids = xrealloc(u->ids, (u->n + 1) * sizeof *u->ids);
+    u->statuses = xrealloc(u->statuses, (u->n + 1) * sizeof *u->statuses);
+    u->last_seq = xrealloc(u->last_seq, (u->n + 1) * sizeof *u->last_seq);
+    u->ids[u->n] = xstrdup(id);
+    u->statuses[u->n] = xstrdup(status);
+    u->last_seq[u->n++] = last_seq;
+    return 0;
+}
+
+/* Ends a job a restart found unfinished with pipeline_error, keeping what
+ * it stored (PROSPECT_RECOVERY=fail, or a request that cannot be read). */
+static void end_interrupted(struct jobs *j, const struct store_job *sj, const char *why)
+{
+    struct event_head h = {sj->id, sj->user_id, clock_now_ms()};
+    char msg[400];
+    snprintf(msg, sizeof msg,
+             "The server stopped while this job ran (%s); the %lld lead%s found before are kept. "
+             "Start the job again to look for more.",
+             why, (long long)sj->leads, sj->leads == 1 ? "" : "s");
+    json_t *ev = event_pipeline_error(&h, msg, "interrupted", "recovery");
+    json_t *summary = json_pack("{s:I, s:b}", "leads_kept", (json_int_t)sj->leads, "recovered", 1);
+    json_object_set(ev, "summary", summary);
+    char *data = event_dump(ev);
+    char *sum = json_dumps(summary, JSON_COMPACT);
+    enqueue(j, sj->id, sj->last_seq + 1, "pipeline_error", data);
+    enqueue(j, sj->id, 0, "failed", sum);
+    free(data);
+    free(sum);
+    json_decref(summary);
+    json_decref(ev);
+}
+
+/* Finds the jobs a crash or a stop left queued or running: queued ones are
+ * queued again; running ones resume from their stored events, or end
+ * (PROSPECT_RECOVERY). Before the writer and workers start. */
+static void recover(struct jobs *j)
+{
+    struct unfinished u = {0};
+    struct err e = {0};
+    if (store_jobs_unfinished(j->rst, add_unfinished, &u, &e))
+        log_error("could not look for unfinished jobs", LOG_S("error", e.msg));
+    bool resume = strcmp(j->cfg->recovery, "resume") == 0;
+    int64_t resumed = 0, ended = 0;
+    for (size_t i = 0; i < u.n; i++) {
+        struct store_job sj = {0};
+        if (store_job_get(j->rst, u.ids[i], &sj, &e) == 0) {
+            struct job *jb = xcalloc(1, sizeof *jb);
+            bool was_running = strcmp(u.statuses[i], "running") == 0;
+            if ((was_running && !resume) || parse_stored(sj.request, &jb->req)) {
+                end_interrupted(j, &sj,
+                                was_running && !resume ? "PROSPECT_RECOVERY=fail"
+                                                       : "its request could not be read");
+                request_release(&jb->req);
+                free(jb);
+                ended++;
+            } else {
+                jb->id = xstrdup(sj.id);
+                jb->resume = was_running;
+                queue_job(j, jb);
+                resumed++;
+            }
+        }
+        store_job_release(&sj);
+        free(u.ids[i]);
+        free(u.statuses[i]);
+    }
+    free(u.ids);
+    free(u.statuses);
+    free(u.last_seq);
+    if (resumed || ended)
+        log_info("unfinished jobs found at start", LOG_I("continued", resumed),
+                 LOG_I("ended", ended), LOG_S("recovery", j->cfg->recovery));
 }
 
 int jobs_submit(struct jobs *j, const struct request *req, struct err *e)
@@ -351,16 +507,33 @@ int jobs_submit(struct jobs *j, const struct request *req, struct err *e)
     struct job *jb = xcalloc(1, sizeof *jb);
     jb->id = xstrdup(req->job_id);
     copy_request(&jb->req, req);
-    pthread_mutex_lock(&j->lock);
-    struct job **tail = &j->pending;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = jb;
-    j->stats.submitted++;
-    j->stats.queued++;
-    pthread_cond_signal(&j->jcond);
-    pthread_mutex_unlock(&j->lock);
+    queue_job(j, jb);
     return 0;
+}
+
+static bool live_locked(struct jobs *j, const char *id)
+{
+    struct job *lists[] = {j->active, j->pending};
+    for (int l = 0; l < 2; l++)
+        for (struct job *jb = lists[l]; jb; jb = jb->next)
+            if (strcmp(jb->id, id) == 0)
+                return true;
+    return false;
+}
+
+int jobs_delete(struct jobs *j, const char *id, struct err *e)
+{
+    pthread_mutex_lock(&j->lock);
+    bool live = live_locked(j, id);
+    pthread_mutex_unlock(&j->lock);
+    if (live)
+        return err_set(e, CORE_EBUSY, "job %s is still running: cancel it first", id);
+    pthread_mutex_lock(&j->rlock);
+    int rc = store_job_delete(j->rst, id, e);
+    pthread_mutex_unlock(&j->rlock);
+    if (!rc)
+        log_info("job deleted on request", LOG_S("job_id", id));
+    return rc;
 }
 
 int jobs_cancel(struct jobs *j, const char *id)
@@ -398,6 +571,15 @@ int jobs_status(struct jobs *j, const char *id, json_t **out, struct err *e)
     char events[300];
     snprintf(events, sizeof events, "/api/v2/jobs/%s/events", sj.id);
     json_object_set_new(*out, "events", json_string(events));
+    struct store_outbox_counts oc;
+    pthread_mutex_lock(&j->rlock);
+    int orc = store_outbox_counts(j->rst, id, &oc, e);
+    pthread_mutex_unlock(&j->rlock);
+    if (!orc && (oc.pending || oc.delivered || oc.dead || oc.disabled))
+        json_object_set_new(*out, "webhooks",
+                            json_pack("{s:I, s:I, s:I, s:I}", "pending", (json_int_t)oc.pending,
+                                      "delivered", (json_int_t)oc.delivered, "dead_letters",
+                                      (json_int_t)oc.dead, "disabled", (json_int_t)oc.disabled));
     store_job_release(&sj);
     return 0;
 }
@@ -478,12 +660,7 @@ int jobs_subscribe(struct jobs *j, const char *id, int64_t after, size_t max_buf
         rc = store_events_after(j->rst, id, s->sent, replay_one, s, e);
     pthread_mutex_unlock(&j->rlock);
     if (!rc && !s->ended) {
-        bool live = false;
-        struct job *lists[] = {j->active, j->pending};
-        for (int l = 0; l < 2 && !live; l++)
-            for (struct job *jb = lists[l]; jb && !live; jb = jb->next)
-                live = strcmp(jb->id, id) == 0;
-        if (!live) { /* finished elsewhere, or left unfinished by a crash */
+        if (!live_locked(j, id)) { /* finished elsewhere, or left unfinished by a crash */
             if (event_sse_comment(&s->out, "this job is not running on this server"))
                 log_warn("could not add a comment");
             s->ended = true;
@@ -569,6 +746,21 @@ void jobs_stats(struct jobs *j, struct jobs_stats *out)
     pthread_mutex_lock(&j->lock);
     *out = j->stats;
     pthread_mutex_unlock(&j->lock);
+    out->webhooks = j->webhooks != NULL;
+    struct webhook_stats ws;
+    webhook_sender_stats(j->webhooks, &ws);
+    out->webhooks_delivered = ws.delivered;
+    out->webhooks_failed_attempts = ws.failed_attempts;
+    out->webhooks_dead = ws.dead;
+    out->webhooks_disabled = ws.disabled;
+    struct store_outbox_counts oc = {0};
+    struct err e;
+    pthread_mutex_lock(&j->rlock);
+    if (j->webhooks && store_outbox_counts(j->rst, NULL, &oc, &e))
+        log_warn("could not count webhook deliveries", LOG_S("error", e.msg));
+    pthread_mutex_unlock(&j->rlock);
+    out->webhooks_pending = oc.pending;
+    out->webhooks_dead_total = oc.dead;
 }
 
 int jobs_bench_open(struct jobs *j, const char *id, struct err *e)

@@ -21,7 +21,11 @@
 struct jobs;
 
 /* jobs_new(cfg, workers, out, e): opens the store (cfg->db, borrowed for the
- * manager's life) and starts the writer and the workers. */
+ * manager's life), starts the webhook sender when webhooks are on, finds
+ * the jobs a crash or stop left unfinished (queued ones are queued again;
+ * running ones resume from their stored events, or end in pipeline_error
+ * keeping their leads: PROSPECT_RECOVERY), and starts the writer and the
+ * workers. The writer purges jobs past PROSPECT_RETENTION_DAYS hourly. */
 int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct err *e)
     __attribute__((warn_unused_result));
 
@@ -34,6 +38,10 @@ void jobs_free(struct jobs *j);
  * CORE_EEXIST when the job id is taken. req is copied. */
 int jobs_submit(struct jobs *j, const struct request *req, struct err *e)
     __attribute__((warn_unused_result));
+
+/* jobs_delete(j, id, e): deletes a finished job and all its data (events,
+ * leads, deliveries). CORE_EBUSY while it runs here; CORE_ENOTFOUND. */
+int jobs_delete(struct jobs *j, const char *id, struct err *e) __attribute__((warn_unused_result));
 
 /* jobs_cancel(j, id): asks a running or queued job to stop. 0, or
  * CORE_ENOTFOUND when this process runs no such job. */
@@ -96,6 +104,9 @@ int jobs_bench_publish(struct jobs *j, const char *id, const char *message);
 struct jobs_stats {
     int64_t submitted, running, queued, succeeded, failed, cancelled;
     int64_t streams, events_stored;
+    bool webhooks; /* on */
+    int64_t webhooks_delivered, webhooks_failed_attempts, webhooks_dead, webhooks_disabled;
+    int64_t webhooks_pending, webhooks_dead_total; /* in the outbox now */
 };
 
 void jobs_stats(struct jobs *j, struct jobs_stats *out);

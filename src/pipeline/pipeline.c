@@ -93,6 +93,11 @@ struct job {
     json_t *degradations;
     json_t *queries;
     const char *stopped_by;
+    /* A resumed job: what it stored before the restart. */
+    json_t *stored_queries;
+    char **resumed_ids; /* lead ids */
+    int *resumed_stage; /* events stored of each: 1 generated, 2 started, 3 ended */
+    size_t nresumed;
 };
 
 /* ---- events ---- */
@@ -526,12 +531,131 @@ static void lead_id_of(const struct site *s, char *out, size_t n)
     out[k] = '\0';
 }
 
-/* lead_generated and lead_enrichment_start; with j->lock held, so that the
- * count of leads and the events agree. */
+/* ---- resuming ---- */
+
+/* The stored stage of a resumed lead: 0 (none), 1 generated, 2 started, 3
+ * ended; *slot indexes it. */
+static int resumed_stage(const struct job *j, const char *lead_id, size_t *slot)
+{
+    for (size_t i = 0; i < j->nresumed; i++)
+        if (strcmp(j->resumed_ids[i], lead_id) == 0) {
+            if (slot)
+                *slot = i;
+            return j->resumed_stage[i];
+        }
+    return 0;
+}
+
+static int site_stage(struct job *j, const struct site *s)
+{
+    if (!j->nresumed)
+        return 0;
+    char lead_id[160];
+    lead_id_of(s, lead_id, sizeof lead_id);
+    pthread_mutex_lock(&j->lock);
+    int stage = resumed_stage(j, lead_id, NULL);
+    pthread_mutex_unlock(&j->lock);
+    return stage;
+}
+
+static int load_event(void *ctx, int64_t seq, const char *type, const char *data)
+{
+    struct job *j = ctx;
+    j->seq = seq;
+    json_t *ev = json_loads(data, 0, NULL);
+    const char *lead_id = json_string_value(json_object_get(ev, "lead_id"));
+    const char *stage = json_string_value(json_object_get(ev, "stage"));
+    json_t *queries = json_object_get(ev, "queries");
+    size_t slot = 0;
+    if (strcmp(type, "status_update") == 0 && stage && strcmp(stage, "queries") == 0 &&
+        json_is_array(queries) && !j->stored_queries) {
+        j->stored_queries = json_incref(queries);
+    } else if (lead_id && strcmp(type, "lead_generated") == 0 && !resumed_stage(j, lead_id, NULL)) {
+        j->resumed_ids = xrealloc(j->resumed_ids, (j->nresumed + 1) * sizeof *j->resumed_ids);
+        j->resumed_stage = xrealloc(j->resumed_stage, (j->nresumed + 1) * sizeof(int));
+        j->resumed_ids[j->nresumed] = xstrdup(lead_id);
+        j->resumed_stage[j->nresumed++] = 1;
+        j->leads++;
+    } else if (lead_id && strcmp(type, "lead_enrichment_start") == 0 &&
+               resumed_stage(j, lead_id, &slot) == 1) {
+        j->resumed_stage[slot] = 2;
+    } else if (lead_id && strcmp(type, "lead_enrichment_end") == 0 &&
+               resumed_stage(j, lead_id, &slot) == 2) {
+        j->resumed_stage[slot] = 3;
+        if (json_is_true(json_object_get(ev, "success"))) {
+            j->enriched++;
+            json_t *intel = json_object_get(
+                json_object_get(json_object_get(ev, "final_package"), "analyzed_lead"),
+                "ai_intelligence");
+            double score = json_number_value(json_object_get(intel, "prospect_score"));
+            j->qualified += score >= (double)j->opt->cfg->qualify_threshold / 100.0;
+            const char *analyst = json_string_value(json_object_get(intel, "analyst"));
+            if (analyst && strcmp(analyst, "heuristic") != 0)
+                j->leads_llm++;
+            else
+                j->leads_heuristic++;
+        } else {
+            j->failed++;
+        }
+    }
+    json_decref(ev);
+    return 0;
+}
+
+/* Reads what a resumed job stored; false when it stored nothing (it starts
+ * afresh). */
+static bool load_resumed(struct job *j)
+{
+    struct err e = {0};
+    if (store_events_after(j->opt->store, j->req->job_id, 0, load_event, j, &e)) {
+        log_error("could not read a resumed job's events", LOG_S("job_id", j->req->job_id),
+                  LOG_S("error", e.msg));
+        return false;
+    }
+    return j->seq > 0;
+}
+
+/* A resumed lead whose site gave nothing this time: its missing events,
+ * ending in lead_enrichment_end with success false. */
+static void end_resumed_lead(struct job *j, size_t slot, const char *why)
+{
+    const char *lead_id = j->resumed_ids[slot];
+    struct event_head h = head(j);
+    if (j->resumed_stage[slot] < 2) {
+        json_t *start = event_lead_enrichment_start(&h, lead_id);
+        json_object_set_new(start, "agent_name", json_string("ProspectIntelligenceAgent"));
+        emit(j, EVENT_LEAD_ENRICHMENT_START, start);
+    }
+    struct event_scores sc = {0};
+    json_t *end = event_lead_enrichment_end(&h, lead_id, false, "", &sc, NULL, NULL);
+    json_object_set_new(end, "agent_name", json_string("ProspectIntelligenceAgent"));
+    json_object_set_new(end, "error_message", json_string(why));
+    pthread_mutex_lock(&j->lock);
+    j->resumed_stage[slot] = 3;
+    j->failed++;
+    pthread_mutex_unlock(&j->lock);
+    emit(j, EVENT_LEAD_ENRICHMENT_END, end);
+}
+
+/* lead_generated and lead_enrichment_start (those a resumed lead has not
+ * stored yet); with j->lock held, so that the count of leads and the events
+ * agree. */
 static void emit_generated(struct job *j, const struct site *s, const struct extract_lead *l)
 {
     char lead_id[160];
     lead_id_of(s, lead_id, sizeof lead_id);
+    size_t slot = 0;
+    int stored = resumed_stage(j, lead_id, &slot);
+    if (stored) {
+        if (stored < 2) {
+            struct event_head h = head(j);
+            json_t *start = event_lead_enrichment_start(&h, lead_id);
+            json_object_set_new(start, "agent_name", json_string("ProspectIntelligenceAgent"));
+            emit(j, EVENT_LEAD_ENRICHMENT_START, start);
+        }
+        j->resumed_stage[slot] = 3; /* its end follows */
+        return;
+    }
     const char **emails = xcalloc(l->emails.n + 1, sizeof *emails);
     const char **phones = xcalloc(l->phones.n + 1, sizeof *phones);
     for (size_t i = 0; i < l->emails.n; i++)
@@ -748,7 +872,17 @@ static void process_site(struct job *j, struct site *s)
     j->stage_ms[ST_EXTRACT] += extract_ms;
     j->stage_ms[ST_FETCH] += clock_mono_ms() - t0 - extract_ms;
     pthread_mutex_unlock(&j->lock);
+    int stored = site_stage(j, s);
     if (reject || (pages == 0 && !from_snippet)) {
+        if (stored) {
+            size_t slot = 0;
+            char lead_id[160];
+            lead_id_of(s, lead_id, sizeof lead_id);
+            resumed_stage(j, lead_id, &slot);
+            end_resumed_lead(j, slot, "its site could not be read again after the restart");
+            extract_lead_release(&lead);
+            goto out;
+        }
         __atomic_fetch_add(&j->skipped, 1, __ATOMIC_RELAXED);
         if (!cancelled(j))
             status(j, "extract", progress(j), json_pack("{s:s}", "site", s->site), "Skipped %s: %s",
@@ -775,8 +909,9 @@ static void process_site(struct job *j, struct site *s)
     }
     pthread_mutex_lock(&j->lock);
     bool emitted = false;
-    if (r.qualified && j->leads < j->req->ctx.max_leads_to_generate && !stop_locked(j)) {
-        emit_generated(j, s, &lead);
+    if (stored ||
+        (r.qualified && j->leads < j->req->ctx.max_leads_to_generate && !stop_locked(j))) {
+        emit_generated(j, s, &lead); /* a resumed lead is finished whatever its score now */
         emitted = true;
     } else if (!r.qualified) {
         j->reserves = xrealloc(j->reserves, (j->nreserves + 1) * sizeof *j->reserves);
@@ -860,7 +995,9 @@ static void *worker(void *arg)
         j->in_flight++;
         pthread_mutex_unlock(&j->lock);
         char why[256];
-        if (excluded(j, s->site, why, sizeof why)) {
+        if (site_stage(j, s) == 3) {
+            /* finished before the restart */
+        } else if (excluded(j, s->site, why, sizeof why)) {
             __atomic_fetch_add(&j->skipped, 1, __ATOMIC_RELAXED);
             status(j, "search", progress(j), json_pack("{s:s}", "site", s->site), "Skipped %s",
                    why);
@@ -972,15 +1109,40 @@ static int open_search(struct job *j)
 static const struct {
     const char *name;
     enum query_strategy s;
-} strategies[] = {{"industry", QUERY_INDUSTRY},
-                  {"pain", QUERY_PAIN},
-                  {"signal", QUERY_SIGNAL},
-                  {"location", QUERY_LOCATION}};
+} strategies[] = {{"industry", QUERY_INDUSTRY}, {"pain", QUERY_PAIN}, {"signal", QUERY_SIGNAL},
+                  {"location", QUERY_LOCATION}, {"user", QUERY_USER}, {"combined", QUERY_COMBINED}};
+
+/* Appends the {query, strategy} objects of a (an LLM's or a stored list). */
+static void add_queries(struct query_list *q, json_t *a)
+{
+    q->v = xrealloc(q->v, (q->n + json_array_size(a) + 1) * sizeof *q->v);
+    size_t i;
+    json_t *x;
+    json_array_foreach (a, i, x) {
+        const char *text = json_string_value(json_object_get(x, "query"));
+        const char *st = json_string_value(json_object_get(x, "strategy"));
+        if (!text || !*text)
+            continue;
+        enum query_strategy s = QUERY_INDUSTRY;
+        for (size_t k = 0; k < sizeof strategies / sizeof *strategies; k++)
+            if (st && strcmp(st, strategies[k].name) == 0)
+                s = strategies[k].s;
+        q->v[q->n++] = (struct query){xstrdup(text), s};
+    }
+}
 
 /* The queries: the LLM's with the user's own first, else keywords. */
 static void make_queries(struct job *j, struct query_list *q)
 {
     int64_t t0 = clock_mono_ms();
+    if (j->stored_queries) {
+        *q = (struct query_list){0};
+        add_queries(q, j->stored_queries);
+        j->queries = query_list_to_json(q);
+        status(j, "queries", 0.05, json_pack("{s:s}", "method", "resumed"),
+               "Reusing the %zu search queries made before the restart", q->n);
+        return;
+    }
     query_generate(j->req, 0, q);
     const char *method = "keywords";
     json_t *lq = NULL;
@@ -996,20 +1158,7 @@ static void make_queries(struct job *j, struct query_list *q)
                     free(q->v[i].text);
             }
             q->n = keep;
-            q->v = xrealloc(q->v, (keep + json_array_size(lq) + 1) * sizeof *q->v);
-            size_t i;
-            json_t *x;
-            json_array_foreach (lq, i, x) {
-                const char *text = json_string_value(json_object_get(x, "query"));
-                const char *st = json_string_value(json_object_get(x, "strategy"));
-                if (!text || !*text)
-                    continue;
-                enum query_strategy s = QUERY_INDUSTRY;
-                for (size_t k = 0; k < sizeof strategies / sizeof *strategies; k++)
-                    if (st && strcmp(st, strategies[k].name) == 0)
-                        s = strategies[k].s;
-                q->v[q->n++] = (struct query){xstrdup(text), s};
-            }
+            add_queries(q, lq);
             json_decref(lq);
             method = "llm";
         } else {
@@ -1079,8 +1228,14 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
     const char *initial = *req->user_search_query     ? req->user_search_query
                           : *bc->business_description ? bc->business_description
                                                       : bc->ideal_customer;
-    emit(&j, EVENT_PIPELINE_START, event_pipeline_start(&h, initial, want));
-    status(&j, "intake", 0.02, NULL, "Request accepted: up to %d leads", want);
+    if (opt->resume && load_resumed(&j)) {
+        status(&j, "intake", 0.02, json_pack("{s:b, s:i}", "resumed", 1, "leads_kept", j.leads),
+               "Resumed after a restart: %d lead%s kept, continuing after event %lld", j.leads,
+               j.leads == 1 ? "" : "s", (long long)j.seq);
+    } else {
+        emit(&j, EVENT_PIPELINE_START, event_pipeline_start(&h, initial, want));
+        status(&j, "intake", 0.02, NULL, "Request accepted: up to %d leads", want);
+    }
 
     struct err e = {0};
     if (llm_open(opt->cfg, &j.llm, &e))
@@ -1136,6 +1291,9 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
     }
     if (j.leads < want && j.nreserves && !cancelled(&j))
         add_reserves(&j);
+    for (size_t i = 0; i < j.nresumed; i++) /* resumed leads this run did not reach */
+        if (j.resumed_stage[i] < 3)
+            end_resumed_lead(&j, i, "its site was not found again after the restart");
     if (j.leads == 0 && !j.stopped_by) {
         error_type = "no_results";
         error_stage = "search";
@@ -1190,6 +1348,11 @@ end:;
     free(j.reserves);
     json_decref(j.degradations);
     json_decref(j.queries);
+    json_decref(j.stored_queries);
+    for (size_t i = 0; i < j.nresumed; i++)
+        free(j.resumed_ids[i]);
+    free(j.resumed_ids);
+    free(j.resumed_stage);
     pthread_mutex_destroy(&j.lock);
     pthread_mutex_destroy(&j.ev_lock);
     pthread_mutex_destroy(&j.store_lock);

@@ -48,12 +48,18 @@ struct pipeline_options {
     volatile sig_atomic_t *cancel; /* non-zero: stop at the next step (may be NULL) */
     struct pipeline_budget budget;
     int64_t now_ms; /* 0: the clock; tests fix it for recency */
+    bool resume;    /* continue the job stored in store (after a restart) */
 };
 
 /* pipeline_budget_from_config(cfg, out): the configured budgets. */
 void pipeline_budget_from_config(const struct config *cfg, struct pipeline_budget *out);
 
-/* pipeline_run(req, opt): runs the job to its end. Returns 0 when the job
+/* pipeline_run(req, opt): runs the job to its end. With opt->resume, the
+ * job's stored events are read first: numbering continues after the last
+ * one, pipeline_start is not sent again, the stored queries are reused, and
+ * sites whose lead was finished are not read again; a lead cut off between
+ * its events is completed (or ended with success false when its site can
+ * no longer be read), so each lead still has its three events. Returns 0 when the job
  * ended with pipeline_end (even with fewer leads than asked), CORE_ECANCELED
  * when it was cancelled (it still ended with pipeline_end), or the error
  * that ended it in pipeline_error (CORE_ENOTFOUND: nothing found; ...). */

@@ -112,9 +112,9 @@ int store_job_get(struct store *s, const char *id, struct store_job *out, struct
 }
 
 int store_event_append(struct store *s, const char *job_id, int64_t seq, const char *type,
-                       const char *data, struct err *e)
+                       const char *data, const char *webhook_url, struct err *e)
 {
-    return s->ops->event_append(s, job_id, seq, type, data, e);
+    return s->ops->event_append(s, job_id, seq, type, data, webhook_url, e);
 }
 
 int store_events_after(struct store *s, const char *job_id, int64_t after, store_event_fn fn,
@@ -131,6 +131,50 @@ int store_leads(struct store *s, const char *job_id, store_event_fn fn, void *ct
 int store_jobs_unfinished(struct store *s, store_event_fn fn, void *ctx, struct err *e)
 {
     return s->ops->jobs_unfinished(s, fn, ctx, e);
+}
+
+int store_job_delete(struct store *s, const char *id, struct err *e)
+{
+    return s->ops->job_delete(s, id, e);
+}
+
+int store_jobs_purge(struct store *s, int64_t before_ms, int64_t *purged, struct err *e)
+{
+    return s->ops->jobs_purge(s, before_ms, purged, e);
+}
+
+int store_outbox_due(struct store *s, int64_t now_ms, size_t max, store_delivery_fn fn, void *ctx,
+                     int64_t *next_ms, struct err *e)
+{
+    return s->ops->outbox_due(s, now_ms, max, fn, ctx, next_ms, e);
+}
+
+int store_outbox_mark(struct store *s, const char *job_id, int64_t seq, enum store_outcome outcome,
+                      int64_t attempts, int64_t next_ms, const char *error, struct err *e)
+{
+    return s->ops->outbox_mark(s, job_id, seq, outcome, attempts, next_ms, error, e);
+}
+
+int store_outbox_disable(struct store *s, const char *url, const char *reason, struct err *e)
+{
+    return s->ops->outbox_disable(s, url, reason, e);
+}
+
+int store_outbox_enable(struct store *s, const char *url, bool redeliver_dead, int64_t *requeued,
+                        struct err *e)
+{
+    return s->ops->outbox_enable(s, url, redeliver_dead, requeued, e);
+}
+
+int store_outbox_disabled(struct store *s, const char *url, char *reason, size_t n, struct err *e)
+{
+    return s->ops->outbox_disabled(s, url, reason, n, e);
+}
+
+int store_outbox_counts(struct store *s, const char *job_id, struct store_outbox_counts *out,
+                        struct err *e)
+{
+    return s->ops->outbox_counts(s, job_id, out, e);
 }
 
 int store_cache_get(struct store *s, const char *key, int64_t now_ms, char **value, size_t *len,

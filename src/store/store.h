@@ -8,6 +8,7 @@
 #ifndef PROSPECT_STORE_H
 #define PROSPECT_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -128,11 +129,13 @@ int store_job_status(struct store *s, const char *id, const char *status, const 
 int store_job_get(struct store *s, const char *id, struct store_job *out, struct err *e)
     __attribute__((warn_unused_result));
 
-/* store_event_append(s, job_id, seq, type, data, e): one event (and, for
- * lead events, the lead row) in one transaction; data is the event's JSON
- * on one line. */
+/* store_event_append(s, job_id, seq, type, data, webhook_url, e): one event
+ * (with, for lead events, the lead row, and when webhook_url is not NULL its
+ * delivery in the outbox) in one transaction; data is the event's JSON on
+ * one line. */
 int store_event_append(struct store *s, const char *job_id, int64_t seq, const char *type,
-                       const char *data, struct err *e) __attribute__((warn_unused_result));
+                       const char *data, const char *webhook_url, struct err *e)
+    __attribute__((warn_unused_result));
 
 /* Called per stored event with its seq and JSON (borrowed for the call);
  * a non-zero return stops the iteration. */
@@ -152,6 +155,67 @@ int store_leads(struct store *s, const char *job_id, store_event_fn fn, void *ct
  * (after a crash), as data with seq 0. */
 int store_jobs_unfinished(struct store *s, store_event_fn fn, void *ctx, struct err *e)
     __attribute__((warn_unused_result));
+
+/* store_job_delete(s, id, e): the job and everything stored of it (events,
+ * leads, deliveries). CORE_ENOTFOUND when there is no such job. */
+int store_job_delete(struct store *s, const char *id, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* store_jobs_purge(s, before_ms, purged, e): deletes the jobs that finished
+ * before before_ms, as store_job_delete; *purged says how many. */
+int store_jobs_purge(struct store *s, int64_t before_ms, int64_t *purged, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* ---- outbox: webhook deliveries ---- */
+
+struct store_delivery {
+    const char *job_id, *url, *type, *data; /* borrowed for the callback */
+    int64_t seq, attempts;
+};
+
+typedef int (*store_delivery_fn)(void *ctx, const struct store_delivery *d);
+
+/* store_outbox_due(s, now_ms, max, fn, ctx, next_ms, e): the first pending
+ * delivery of each job (deliveries go in seq order), those due by now_ms,
+ * oldest first, at most max; *next_ms is when the earliest pending one is
+ * due (0 when none is pending). */
+int store_outbox_due(struct store *s, int64_t now_ms, size_t max, store_delivery_fn fn, void *ctx,
+                     int64_t *next_ms, struct err *e) __attribute__((warn_unused_result));
+
+enum store_outcome { STORE_DELIVERED, STORE_RETRY, STORE_DEAD };
+
+/* store_outbox_mark(s, job_id, seq, outcome, attempts, next_ms, error, e):
+ * the result of an attempt: delivered, retried at next_ms, or dead (a dead
+ * letter: no attempt is left). error may be NULL. */
+int store_outbox_mark(struct store *s, const char *job_id, int64_t seq, enum store_outcome outcome,
+                      int64_t attempts, int64_t next_ms, const char *error, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* store_outbox_disable(s, url, reason, e): nothing more goes to url (it
+ * answered 410 Gone): its pending deliveries, and later ones, are kept as
+ * "disabled". */
+int store_outbox_disable(struct store *s, const char *url, const char *reason, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* store_outbox_enable(s, url, redeliver_dead, requeued, e): sends to url
+ * again: its disabled deliveries (and dead letters, when redeliver_dead) go
+ * back to pending, due now; *requeued says how many. */
+int store_outbox_enable(struct store *s, const char *url, bool redeliver_dead, int64_t *requeued,
+                        struct err *e) __attribute__((warn_unused_result));
+
+/* store_outbox_disabled(s, url, reason, n, e): CORE_ENOTFOUND when url is
+ * enabled, else 0 with the reason it was disabled copied into reason. */
+int store_outbox_disabled(struct store *s, const char *url, char *reason, size_t n, struct err *e)
+    __attribute__((warn_unused_result));
+
+struct store_outbox_counts {
+    int64_t pending, delivered, dead, disabled;
+};
+
+/* store_outbox_counts(s, job_id, out, e): deliveries by state, of one job,
+ * or of all when job_id is NULL. */
+int store_outbox_counts(struct store *s, const char *job_id, struct store_outbox_counts *out,
+                        struct err *e) __attribute__((warn_unused_result));
 
 /* ---- cache: providers' answers ---- */
 

@@ -27,11 +27,23 @@ struct store_ops {
                       struct err *e);
     int (*job_get)(struct store *s, const char *id, struct store_job *out, struct err *e);
     int (*event_append)(struct store *s, const char *job_id, int64_t seq, const char *type,
-                        const char *data, struct err *e);
+                        const char *data, const char *webhook_url, struct err *e);
     int (*events_after)(struct store *s, const char *job_id, int64_t after, store_event_fn fn,
                         void *ctx, struct err *e);
     int (*leads)(struct store *s, const char *job_id, store_event_fn fn, void *ctx, struct err *e);
     int (*jobs_unfinished)(struct store *s, store_event_fn fn, void *ctx, struct err *e);
+    int (*job_delete)(struct store *s, const char *id, struct err *e);
+    int (*jobs_purge)(struct store *s, int64_t before_ms, int64_t *purged, struct err *e);
+    int (*outbox_due)(struct store *s, int64_t now_ms, size_t max, store_delivery_fn fn, void *ctx,
+                      int64_t *next_ms, struct err *e);
+    int (*outbox_mark)(struct store *s, const char *job_id, int64_t seq, enum store_outcome outcome,
+                       int64_t attempts, int64_t next_ms, const char *error, struct err *e);
+    int (*outbox_disable)(struct store *s, const char *url, const char *reason, struct err *e);
+    int (*outbox_enable)(struct store *s, const char *url, bool redeliver_dead, int64_t *requeued,
+                         struct err *e);
+    int (*outbox_disabled)(struct store *s, const char *url, char *reason, size_t n, struct err *e);
+    int (*outbox_counts)(struct store *s, const char *job_id, struct store_outbox_counts *out,
+                         struct err *e);
     int (*cache_get)(struct store *s, const char *key, int64_t now_ms, char **value, size_t *len,
                      struct err *e);
     int (*cache_put)(struct store *s, const char *key, const char *kind, const char *value,

@@ -620,7 +620,7 @@ static int step_done(struct sqlite_store *s, sqlite3_stmt *st)
 }
 
 static int sq_event_append(struct store *base, const char *job_id, int64_t seq, const char *type,
-                           const char *data, struct err *e)
+                           const char *data, const char *webhook_url, struct err *e)
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
     int rc = exec(s->db, "BEGIN IMMEDIATE", e);
@@ -663,6 +663,18 @@ static int sq_event_append(struct store *base, const char *job_id, int64_t seq, 
         if (st) {
             sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 2, data, -1, SQLITE_STATIC);
+        }
+        bad |= step_done(s, st);
+    }
+    if (!bad && webhook_url) {
+        st = prep(s, "INSERT INTO outbox (job_id, seq, url, state, next_at) VALUES (?1, ?2, ?3,"
+                     " CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints WHERE url = ?3)"
+                     " THEN 'disabled' ELSE 'pending' END, ?4)");
+        if (st) {
+            sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, seq);
+            sqlite3_bind_text(st, 3, webhook_url, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 4, clock_now_ms());
         }
         bad |= step_done(s, st);
     }
@@ -719,6 +731,205 @@ static int sq_jobs_unfinished(struct store *base, store_event_fn fn, void *ctx, 
     if (!st)
         return db_err(s->db, e, "reading jobs");
     return iterate(s, st, fn, ctx, e, "reading jobs");
+}
+
+/* Runs one bound statement to its end; what names it in an error. */
+static int run(struct sqlite_store *s, sqlite3_stmt *st, struct err *e, const char *what)
+{
+    return step_done(s, st) ? db_err(s->db, e, what) : 0;
+}
+
+static int sq_job_delete(struct store *base, const char *id, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "DELETE FROM jobs WHERE id = ?1");
+    if (st)
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int rc = run(s, st, e, "deleting a job");
+    if (!rc && sqlite3_changes(s->db) == 0)
+        rc = err_set(e, CORE_ENOTFOUND, "no job %s", id);
+    return rc;
+}
+
+static int sq_jobs_purge(struct store *base, int64_t before_ms, int64_t *purged, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st =
+        prep(s, "DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?1");
+    if (st)
+        sqlite3_bind_int64(st, 1, before_ms);
+    int rc = run(s, st, e, "purging old jobs");
+    *purged = rc ? 0 : sqlite3_changes(s->db);
+    return rc;
+}
+
+static int sq_outbox_due(struct store *base, int64_t now_ms, size_t max, store_delivery_fn fn,
+                         void *ctx, int64_t *next_ms, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    *next_ms = 0;
+    sqlite3_stmt *st =
+        prep(s, "SELECT o.job_id, o.seq, o.url, o.attempts, e.type, e.data"
+                " FROM (SELECT job_id, min(seq) AS seq FROM outbox WHERE state = 'pending'"
+                "       GROUP BY job_id) h"
+                " JOIN outbox o ON o.job_id = h.job_id AND o.seq = h.seq"
+                " JOIN events e ON e.job_id = h.job_id AND e.seq = h.seq"
+                " WHERE o.next_at <= ?1 ORDER BY o.next_at LIMIT ?2");
+    if (!st)
+        return db_err(s->db, e, "reading the outbox");
+    sqlite3_bind_int64(st, 1, now_ms);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_delivery d = {
+            .job_id = col_text(st, 0),
+            .seq = sqlite3_column_int64(st, 1),
+            .url = col_text(st, 2),
+            .attempts = sqlite3_column_int64(st, 3),
+            .type = col_text(st, 4),
+            .data = col_text(st, 5),
+        };
+        if (fn(ctx, &d))
+            break;
+    }
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_err(s->db, e, "reading the outbox");
+    done(s, st);
+    if (rc)
+        return rc;
+    st = prep(s, "SELECT coalesce(min(next_at), 0) FROM outbox WHERE state = 'pending'");
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        *next_ms = sqlite3_column_int64(st, 0);
+    done(s, st);
+    return 0;
+}
+
+static int sq_outbox_mark(struct store *base, const char *job_id, int64_t seq,
+                          enum store_outcome outcome, int64_t attempts, int64_t next_ms,
+                          const char *error, struct err *e)
+{
+    static const char *const states[] = {"delivered", "pending", "dead"};
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "UPDATE outbox SET state = ?3, attempts = ?4, next_at = ?5,"
+                               " last_error = ?6, done_at = CASE WHEN ?3 = 'pending' THEN NULL"
+                               " ELSE ?7 END WHERE job_id = ?1 AND seq = ?2");
+    if (st) {
+        sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, seq);
+        sqlite3_bind_text(st, 3, states[outcome], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, attempts);
+        sqlite3_bind_int64(st, 5, next_ms);
+        if (error)
+            sqlite3_bind_text(st, 6, error, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 6);
+        sqlite3_bind_int64(st, 7, clock_now_ms());
+    }
+    return run(s, st, e, "recording a delivery");
+}
+
+static int sq_outbox_disable(struct store *base, const char *url, const char *reason, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    int rc = exec(s->db, "BEGIN IMMEDIATE", e);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = prep(s, "INSERT OR REPLACE INTO webhook_endpoints (url, disabled_at, reason)"
+                               " VALUES (?1, ?2, ?3)");
+    if (st) {
+        sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, clock_now_ms());
+        sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    }
+    int bad = step_done(s, st);
+    st = prep(s, "UPDATE outbox SET state = 'disabled', last_error = ?2"
+                 " WHERE url = ?1 AND state = 'pending'");
+    if (st) {
+        sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
+    }
+    bad |= step_done(s, st);
+    if (bad) {
+        rc = db_err(s->db, e, "disabling a webhook receiver");
+        exec(s->db, "ROLLBACK", NULL);
+        return rc;
+    }
+    return exec(s->db, "COMMIT", e);
+}
+
+static int sq_outbox_enable(struct store *base, const char *url, bool redeliver_dead,
+                            int64_t *requeued, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    *requeued = 0;
+    int rc = exec(s->db, "BEGIN IMMEDIATE", e);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = prep(s, "DELETE FROM webhook_endpoints WHERE url = ?1");
+    if (st)
+        sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    int bad = step_done(s, st);
+    st = prep(s, "UPDATE outbox SET state = 'pending', attempts = 0, next_at = ?2, done_at = NULL"
+                 " WHERE url = ?1 AND (state = 'disabled' OR (?3 AND state = 'dead'))");
+    if (st) {
+        sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, clock_now_ms());
+        sqlite3_bind_int(st, 3, redeliver_dead);
+    }
+    bad |= step_done(s, st);
+    if (bad) {
+        rc = db_err(s->db, e, "enabling a webhook receiver");
+        exec(s->db, "ROLLBACK", NULL);
+        return rc;
+    }
+    *requeued = sqlite3_changes(s->db);
+    return exec(s->db, "COMMIT", e);
+}
+
+static int sq_outbox_disabled(struct store *base, const char *url, char *reason, size_t n,
+                              struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "SELECT reason FROM webhook_endpoints WHERE url = ?1");
+    if (!st)
+        return db_err(s->db, e, "reading webhook receivers");
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    int rc = CORE_ENOTFOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(reason, n, "%s", col_text(st, 0));
+        rc = 0;
+    }
+    done(s, st);
+    return rc;
+}
+
+static int sq_outbox_counts(struct store *base, const char *job_id, struct store_outbox_counts *out,
+                            struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = prep(s, job_id ? "SELECT state, count(*) FROM outbox WHERE job_id = ?1"
+                                        " GROUP BY state"
+                                      : "SELECT state, count(*) FROM outbox GROUP BY state");
+    if (!st)
+        return db_err(s->db, e, "counting deliveries");
+    if (job_id)
+        sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *state = col_text(st, 0);
+        int64_t n = sqlite3_column_int64(st, 1);
+        if (strcmp(state, "pending") == 0)
+            out->pending = n;
+        else if (strcmp(state, "delivered") == 0)
+            out->delivered = n;
+        else if (strcmp(state, "dead") == 0)
+            out->dead = n;
+        else
+            out->disabled = n;
+    }
+    int rc = step == SQLITE_DONE ? 0 : db_err(s->db, e, "counting deliveries");
+    done(s, st);
+    return rc;
 }
 
 static int sq_cache_get(struct store *base, const char *key, int64_t now_ms, char **value,
@@ -790,6 +1001,14 @@ const struct store_ops store__sqlite_ops = {
     .events_after = sq_events_after,
     .leads = sq_leads,
     .jobs_unfinished = sq_jobs_unfinished,
+    .job_delete = sq_job_delete,
+    .jobs_purge = sq_jobs_purge,
+    .outbox_due = sq_outbox_due,
+    .outbox_mark = sq_outbox_mark,
+    .outbox_disable = sq_outbox_disable,
+    .outbox_enable = sq_outbox_enable,
+    .outbox_disabled = sq_outbox_disabled,
+    .outbox_counts = sq_outbox_counts,
     .cache_get = sq_cache_get,
     .cache_put = sq_cache_put,
 };
