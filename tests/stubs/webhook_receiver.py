@@ -78,6 +78,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except ValueError:
             event = None
         rec = {"id": h.get("webhook-id"), "timestamp": h.get("webhook-timestamp"),
+               "seq": int(h.get("Prospect-Event-Id", "0")), "type": h.get("Prospect-Event-Type"),
                "signed": h.get("webhook-signature") is not None, "signature_ok": ok,
                "status": a, "event": event, "at": time.time()}
         with lock, open(args.logfile, "a") as f:
