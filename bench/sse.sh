@@ -25,6 +25,7 @@ run() { # run SIDE N -> "rss_per_stream_kb cpu_ms_per_broadcast p50 p99"
   port=$(free_port)
   if [ "$side" = prospect ]; then
     PROSPECT_BENCH_ROUTES=1 PROSPECT_LOG_LEVEL=error MCP_SERVER_PORT=$port \
+      PROSPECT_MAX_CONNECTIONS_PER_IP=0 PROSPECT_RATE_REQUESTS=0 \
       build/prospect serve --db "$work/b-$n.db" 2>/dev/null &
     pid=$!
     path=/api/v2/jobs/bench/events

@@ -43,6 +43,15 @@ enum config_key {
     CONFIG_WEBHOOK_TIMEOUT_MS,
     CONFIG_RECOVERY,
     CONFIG_RETENTION_DAYS,
+    CONFIG_API_KEYS,
+    CONFIG_METRICS_AUTH,
+    CONFIG_RATE_REQUESTS,
+    CONFIG_RATE_JOBS,
+    CONFIG_MAX_JOBS_PER_KEY,
+    CONFIG_CORS_ORIGINS,
+    CONFIG_AUDIT_LOG,
+    CONFIG_CONNECTION_TIMEOUT_S,
+    CONFIG_MAX_CONNECTIONS_PER_IP,
     CONFIG_MAX_BODY_BYTES,
     CONFIG_MAX_STRING_CHARS,
     CONFIG_MAX_LIST_ITEMS,
@@ -114,8 +123,17 @@ struct config {
     const char *webhook_secret;
     const char *webhook_schedule; /* retry delays, e.g. "5s,30s,2m" (config_durations) */
     int64_t webhook_timeout_ms;
-    const char *recovery;   /* resume | fail: jobs a restart finds unfinished */
-    int64_t retention_days; /* 0: keep jobs forever */
+    const char *recovery;           /* resume | fail: jobs a restart finds unfinished */
+    int64_t retention_days;         /* 0: keep jobs forever */
+    const char *api_keys;           /* "name:secret,..." or "@FILE" of "name:sha256hex" lines */
+    bool metrics_auth;              /* /metrics needs a key too */
+    int64_t rate_requests;          /* per minute per key and per address; 0: off */
+    int64_t rate_jobs;              /* job creations per minute per key and per address; 0: off */
+    int64_t max_jobs_per_key;       /* queued + running at once; 0: no cap */
+    const char *cors_origins;       /* "", "*", or origins separated by commas */
+    const char *audit_log;          /* file of one JSON line per job; "": stderr */
+    int64_t connection_timeout_s;   /* idle HTTP connections are closed after it */
+    int64_t max_connections_per_ip; /* 0: no cap */
     int64_t max_body_bytes;
     int64_t max_string_chars;
     int64_t max_list_items;

@@ -27,6 +27,7 @@
 #include "core/embed.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "http/access.h"
 #include "http/server.h"
 #include "jobs/jobs.h"
 #include "upstream/upstream.h"
@@ -97,6 +98,7 @@ static void observe(enum route r, unsigned status, double seconds)
 struct server {
     const struct config *cfg;
     struct jobs *jobs;
+    struct access *access;
     struct request_limits lim;
     bool bench; /* PROSPECT_BENCH_ROUTES=1: the benchmark's publish routes */
 };
@@ -107,6 +109,9 @@ struct conn {
     int64_t started;
     enum route route;
     unsigned status;
+    char key[ACCESS_NAME_MAX]; /* the API key's name; "" without keys */
+    char addr[64];             /* the client's address */
+    char *origin;              /* an allowed CORS origin that asked, or NULL */
 };
 
 struct stream {
@@ -114,19 +119,64 @@ struct stream {
     struct jobs_sub *sub;
 };
 
-static enum MHD_Result respond(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                               const char *type, const char *body, size_t len)
+/* The CORS headers of an answer to an allowed origin. */
+static void decorate(struct MHD_Response *r, const struct conn *cx)
+{
+    if (!cx->origin)
+        return;
+    MHD_add_response_header(r, "Access-Control-Allow-Origin", cx->origin);
+    MHD_add_response_header(r, "Access-Control-Expose-Headers", "Location, Retry-After");
+    MHD_add_response_header(r, "Vary", "Origin");
+}
+
+/* An answer with one optional extra header (name NULL: none). */
+static enum MHD_Result respond_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                                    const char *type, const char *body, size_t len,
+                                    const char *name, const char *value)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     MHD_add_response_header(r, "Content-Type", type);
     MHD_add_response_header(r, "Cache-Control", "no-store");
     if (status == 405)
-        MHD_add_response_header(r, "Allow", "GET, POST, DELETE");
+        MHD_add_response_header(r, "Allow", "GET, POST, DELETE, OPTIONS");
+    if (name)
+        MHD_add_response_header(r, name, value);
+    decorate(r, cx);
     cx->status = status;
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                               const char *type, const char *body, size_t len)
+{
+    return respond_with(c, cx, status, type, body, len, NULL, NULL);
+}
+
+/* A JSON error {error, message} with one extra header. */
+static enum MHD_Result error_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                                  const char *code, const char *message, const char *name,
+                                  const char *value)
+{
+    json_t *j = json_pack("{s:s, s:s}", "error", code, "message", message);
+    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    enum MHD_Result ret =
+        respond_with(c, cx, status, "application/json", s, strlen(s), name, value);
+    free(s);
+    return ret;
+}
+
+/* 429 with Retry-After. */
+static enum MHD_Result too_many(struct MHD_Connection *c, struct conn *cx, int64_t retry_s,
+                                const char *code, const char *what)
+{
+    char msg[200], after[24];
+    snprintf(msg, sizeof msg, "%s; retry in %lld s", what, (long long)retry_s);
+    snprintf(after, sizeof after, "%lld", (long long)retry_s);
+    return error_with(c, cx, 429, code, msg, "Retry-After", after);
 }
 
 static enum MHD_Result respond_json(struct MHD_Connection *c, struct conn *cx, unsigned status,
@@ -212,6 +262,7 @@ static enum MHD_Result stream(struct server *sv, struct MHD_Connection *c, struc
     MHD_add_response_header(r, "Content-Type", "text/event-stream; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-cache");
     MHD_add_response_header(r, "X-Accel-Buffering", "no");
+    decorate(r, cx);
     cx->status = 200;
     enum MHD_Result ret = MHD_queue_response(c, 200, r);
     MHD_destroy_response(r);
@@ -226,9 +277,34 @@ static bool json_content(struct MHD_Connection *c)
     return ct && strncasecmp(ct, "application/json", 16) == 0;
 }
 
+/* Takes a token of kind from the caller's key and address buckets. */
+static bool take(struct server *sv, struct conn *cx, enum access_kind kind, int64_t *retry_s)
+{
+    char who[ACCESS_NAME_MAX + 80];
+    if (*cx->key) {
+        snprintf(who, sizeof who, "key:%s", cx->key);
+        if (!access_take(sv->access, kind, who, retry_s))
+            return false;
+    }
+    snprintf(who, sizeof who, "ip:%s", cx->addr);
+    return access_take(sv->access, kind, who, retry_s);
+}
+
 static enum MHD_Result start_job(struct server *sv, struct MHD_Connection *c, struct conn *cx,
                                  bool streaming)
 {
+    int64_t retry_s = 0;
+    if (!take(sv, cx, ACCESS_JOB, &retry_s))
+        return too_many(c, cx, retry_s, "rate_limited",
+                        "too many jobs started (PROSPECT_RATE_JOBS)");
+    if (*cx->key && sv->cfg->max_jobs_per_key &&
+        jobs_active(sv->jobs, cx->key) >= sv->cfg->max_jobs_per_key) {
+        char what[160];
+        snprintf(what, sizeof what,
+                 "key %s has %lld jobs queued or running, its limit (PROSPECT_MAX_JOBS_PER_KEY)",
+                 cx->key, (long long)sv->cfg->max_jobs_per_key);
+        return too_many(c, cx, 10, "too_many_jobs", what);
+    }
     struct request req;
     struct problems probs = {0};
     if (request_parse(buf_cstr(&cx->body), cx->body.len, &sv->lim, 0, &req, &probs)) {
@@ -237,7 +313,7 @@ static enum MHD_Result start_job(struct server *sv, struct MHD_Connection *c, st
         return ret;
     }
     struct err e = {0};
-    int rc = jobs_submit(sv->jobs, &req, &e);
+    int rc = jobs_submit(sv->jobs, &req, cx->key, &e);
     enum MHD_Result ret;
     if (rc == CORE_EEXIST) {
         char msg[300];
@@ -261,6 +337,7 @@ static enum MHD_Result start_job(struct server *sv, struct MHD_Connection *c, st
         r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
         MHD_add_response_header(r, "Content-Type", "application/json");
         MHD_add_response_header(r, "Location", status);
+        decorate(r, cx);
         cx->status = 202;
         ret = MHD_queue_response(c, 202, r);
         MHD_destroy_response(r);
@@ -528,8 +605,8 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
     if (strncmp(url, "/api/v2/jobs/", 13) == 0) {
         char id[REQUEST_MAX_ID_CHARS + 1];
         const char *rest = job_path(url, id, sizeof id);
-        if (!rest) {
-            cx->route = R_OTHER;
+        if (!rest || (access_keys(sv->access) && jobs_visible(sv->jobs, id, cx->key))) {
+            cx->route = R_OTHER; /* another key's job is answered as no job */
             return error(c, cx, 404, "not_found", "no such job");
         }
         if (strcmp(rest, "/events") == 0) {
@@ -590,6 +667,82 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
     return error(c, cx, 404, "not_found", "no such resource");
 }
 
+static void client_address(struct MHD_Connection *c, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, n, "unknown");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)n);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)n);
+}
+
+/* A CORS preflight: 204 with what the API accepts, for an allowed origin. */
+static enum MHD_Result preflight(struct MHD_Connection *c, struct conn *cx, const char *origin)
+{
+    if (origin && !cx->origin) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "origin %.200s is not allowed (PROSPECT_CORS_ORIGINS)", origin);
+        return error(c, cx, 403, "origin_not_allowed", msg);
+    }
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(r, "Allow", "GET, POST, DELETE, OPTIONS");
+    if (cx->origin) {
+        MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+        MHD_add_response_header(r, "Access-Control-Allow-Headers",
+                                "Authorization, Content-Type, Last-Event-ID, Mcp-Session-Id, "
+                                "MCP-Protocol-Version");
+        MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+    }
+    decorate(r, cx);
+    cx->status = 204;
+    enum MHD_Result ret = MHD_queue_response(c, 204, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+/* What is checked once the headers are in: CORS, the API key, the request
+ * rate. Sets cx->rejected when it answered. */
+static enum MHD_Result admit(struct server *sv, struct MHD_Connection *c, struct conn *cx,
+                             const char *url, const char *method)
+{
+    client_address(c, cx->addr, sizeof cx->addr);
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (access_origin_allowed(sv->access, origin))
+        cx->origin = xstrdup(origin);
+    if (strcmp(method, "OPTIONS") == 0) {
+        cx->rejected = true;
+        return preflight(c, cx, origin);
+    }
+    bool open = strcmp(url, "/health") == 0 || strcmp(url, "/ready") == 0;
+    bool keyed =
+        strncmp(url, "/api/", 5) == 0 || (sv->cfg->metrics_auth && strcmp(url, "/metrics") == 0);
+    if (keyed && access_keys(sv->access)) {
+        const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+        int rc = access_check(sv->access, auth, cx->key);
+        if (rc) {
+            cx->rejected = true;
+            return error_with(c, cx, 401, "unauthorized",
+                              rc == CORE_EINVAL ? "send the API key as Authorization: Bearer KEY"
+                                                : "the API key is not valid",
+                              "WWW-Authenticate", "Bearer realm=\"prospect\"");
+        }
+    }
+    int64_t retry_s = 0;
+    if (!open && !take(sv, cx, ACCESS_REQUEST, &retry_s)) {
+        cx->rejected = true;
+        return too_many(c, cx, retry_s, "rate_limited",
+                        "too many requests (PROSPECT_RATE_REQUESTS)");
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -603,6 +756,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         cx->route = R_OTHER;
         buf_init(&cx->body, sv->lim.max_body_bytes);
         *con_cls = cx;
+        enum MHD_Result admitted = admit(sv, c, cx, url, method);
+        if (cx->rejected)
+            return admitted; /* answered already */
         if (strcmp(method, "POST") == 0 &&
             (strcmp(url, "/api/v2/jobs") == 0 ||
              strcmp(url, "/api/v2/execute_streaming_prospect") == 0)) {
@@ -652,6 +808,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     observe(cx->route, cx->status ? cx->status : 500,
             (double)(clock_mono_ms() - cx->started) / 1000.0);
     buf_release(&cx->body);
+    free(cx->origin);
     free(cx);
     *con_cls = NULL;
 }
@@ -688,9 +845,24 @@ int http_serve(const struct config *cfg, struct err *e)
         .max_depth = (int)cfg->max_json_depth,
         .max_leads = (int)cfg->max_leads,
     };
-    int rc = jobs_new(cfg, (int)cfg->job_concurrency, &sv.jobs, e);
+    int rc = access_new(cfg, &sv.access, e);
     if (rc)
         return rc;
+    if ((rc = jobs_new(cfg, (int)cfg->job_concurrency, &sv.jobs, e))) {
+        access_free(sv.access);
+        return rc;
+    }
+    bool loopback = strncmp(cfg->bind, "127.", 4) == 0 || strcmp(cfg->bind, "::1") == 0;
+    if (access_keys(sv.access))
+        log_info("API keys required on /api", LOG_I("keys", access_keys(sv.access)),
+                 LOG_S("metrics", cfg->metrics_auth ? "key required" : "open"));
+    else if (loopback)
+        log_info(
+            "no API keys (PROSPECT_API_KEYS): the API is open, so it listens on loopback only");
+    else
+        log_warn("no API keys (PROSPECT_API_KEYS) and not on loopback: anyone who reaches this "
+                 "address can use the API",
+                 LOG_S("bind", cfg->bind));
 
     struct sockaddr_storage addr;
     memset(&addr, 0, sizeof addr);
@@ -706,16 +878,19 @@ int http_serve(const struct config *cfg, struct err *e)
         flags |= MHD_USE_IPv6;
     } else {
         jobs_free(sv.jobs);
+        access_free(sv.access);
         return err_set(e, CORE_EINVAL, "PROSPECT_BIND: '%s' is not an IP address", cfg->bind);
     }
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, &addr,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)cfg->conn_memory, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
     if (!d) {
         jobs_free(sv.jobs);
+        access_free(sv.access);
         return err_set(e, CORE_EIO, "cannot listen on %s:%lld: %s", cfg->bind, (long long)cfg->port,
                        strerror(errno));
     }
@@ -746,5 +921,6 @@ int http_serve(const struct config *cfg, struct err *e)
     }
     MHD_stop_daemon(d);
     jobs_free(sv.jobs);
+    access_free(sv.access);
     return 0;
 }

@@ -9,8 +9,13 @@
  * subscriptions; the read connection (replays, status) has its own. Lock
  * order: lock, then rlock; the wake and suspend callbacks run under lock.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +41,7 @@ struct item {
 };
 
 struct job {
-    char *id;
+    char *id, *owner;
     struct request req;
     volatile sig_atomic_t cancel;
     bool running;
@@ -70,12 +75,14 @@ struct jobs {
     bool stopping;
     struct jobs_stats stats;
     struct webhook_sender *webhooks; /* NULL: webhooks off */
+    int audit_fd;                    /* PROSPECT_AUDIT_LOG, or stderr */
     int64_t next_purge_mono;
 };
 
 static void job_free(struct job *jb)
 {
     free(jb->id);
+    free(jb->owner);
     request_release(&jb->req);
     free(jb);
 }
@@ -214,7 +221,37 @@ static void *writer_main(void *arg)
 struct run_ctx {
     struct jobs *j;
     const char *id;
+    int64_t leads;
+    const char *outcome; /* of the last event; NULL: none (stopped by a shutdown) */
 };
+
+/* One audit line for a job that ran here. */
+static void audit(struct jobs *j, const struct job *jb, const struct run_ctx *rc, int64_t ms)
+{
+    json_t *ctx = request_to_json(&jb->req);
+    char *s = json_dumps(json_object_get(ctx, "business_context"), JSON_COMPACT);
+    unsigned char d[32];
+    unsigned int dlen = sizeof d;
+    EVP_Digest(s ? s : "", s ? strlen(s) : 0, d, &dlen, EVP_sha256(), NULL);
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    free(s);
+    json_decref(ctx);
+    char when[CLOCK_ISO_LEN];
+    clock_format_iso(clock_now_ms(), when);
+    json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "time", when, "key",
+                             jb->owner, "user_id", jb->req.user_id, "job_id", jb->id,
+                             "context_sha256", hex, "leads", (json_int_t)rc->leads, "duration_ms",
+                             (json_int_t)ms, "outcome", rc->outcome ? rc->outcome : "interrupted");
+    char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(line);
+    size_t n = strlen(text);
+    text[n] = '\n'; /* one write of the whole line: lines never interleave */
+    if (write(j->audit_fd, text, n + 1) != (ssize_t)(n + 1))
+        log_error("could not write the audit line", LOG_S("job_id", jb->id));
+    free(text);
+}
 
 static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
 {
@@ -227,16 +264,16 @@ static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
     char *s = event_dump(ev);
     enqueue(rc->j, rc->id, seq, event_type_name(type), s);
     free(s);
+    rc->leads += type == EVENT_LEAD_GENERATED;
     if (type == EVENT_PIPELINE_END || type == EVENT_PIPELINE_ERROR) {
         json_t *summary = json_object_get(ev, "summary");
         char *sum = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
         bool cancelled =
             type == EVENT_PIPELINE_END && !json_is_true(json_object_get(ev, "success"));
-        enqueue(rc->j, rc->id, 0,
-                type == EVENT_PIPELINE_ERROR ? "failed"
-                : cancelled                  ? "cancelled"
-                                             : "succeeded",
-                sum);
+        rc->outcome = type == EVENT_PIPELINE_ERROR ? "failed"
+                      : cancelled                  ? "cancelled"
+                                                   : "succeeded";
+        enqueue(rc->j, rc->id, 0, rc->outcome, sum);
         free(sum);
     }
 }
@@ -266,7 +303,8 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&j->lock);
 
         enqueue(j, jb->id, 0, "running", NULL);
-        struct run_ctx rc = {j, jb->id};
+        struct run_ctx rc = {j, jb->id, 0, NULL};
+        int64_t t0 = clock_mono_ms();
         struct pipeline_options opt = {.cfg = j->cfg,
                                        .store = st,
                                        .emit = on_event,
@@ -276,6 +314,7 @@ static void *worker_main(void *arg)
         pipeline_budget_from_config(j->cfg, &opt.budget);
         int r = pipeline_run(&jb->req, &opt);
         log_info("job finished", LOG_S("job_id", jb->id), LOG_I("rc", r));
+        audit(j, jb, &rc, clock_mono_ms() - t0);
 
         pthread_mutex_lock(&j->lock);
         j->stats.running--;
@@ -313,7 +352,16 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
         free(j);
         return rc;
     }
-    if (cfg->webhook_enabled && (rc = webhook_sender_start(cfg, &j->webhooks, e))) {
+    j->audit_fd = STDERR_FILENO;
+    if (*cfg->audit_log &&
+        (j->audit_fd = open(cfg->audit_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
+        rc = err_set(e, CORE_EIO, "PROSPECT_AUDIT_LOG: cannot open %s: %s", cfg->audit_log,
+                     strerror(errno));
+    if (!rc && cfg->webhook_enabled)
+        rc = webhook_sender_start(cfg, &j->webhooks, e);
+    if (rc) {
+        if (j->audit_fd > STDERR_FILENO)
+            close(j->audit_fd);
         store_close(j->wst);
         store_close(j->rst);
         free(j);
@@ -349,6 +397,8 @@ void jobs_free(struct jobs *j)
     pthread_mutex_unlock(&j->lock);
     pthread_join(j->writer, NULL); /* drains the queue first */
     webhook_sender_stop(j->webhooks);
+    if (j->audit_fd > STDERR_FILENO)
+        close(j->audit_fd);
     while (j->pending) {
         struct job *jb = j->pending;
         j->pending = jb->next;
@@ -474,6 +524,7 @@ static void recover(struct jobs *j)
                 ended++;
             } else {
                 jb->id = xstrdup(sj.id);
+                jb->owner = xstrdup(sj.owner);
                 jb->resume = was_running;
                 queue_job(j, jb);
                 resumed++;
@@ -491,7 +542,7 @@ static void recover(struct jobs *j)
                  LOG_I("ended", ended), LOG_S("recovery", j->cfg->recovery));
 }
 
-int jobs_submit(struct jobs *j, const struct request *req, struct err *e)
+int jobs_submit(struct jobs *j, const struct request *req, const char *owner, struct err *e)
 {
     json_t *jr = request_to_json(req);
     char *s = json_dumps(jr, JSON_COMPACT);
@@ -499,16 +550,42 @@ int jobs_submit(struct jobs *j, const struct request *req, struct err *e)
     /* The job row is written here, synchronously, so that a duplicate id is
      * answered at once; the writer thread owns every later write. */
     pthread_mutex_lock(&j->rlock);
-    int rc = store_job_create(j->rst, req->job_id, req->user_id, s, e);
+    int rc = store_job_create(j->rst, req->job_id, req->user_id, owner, s, e);
     pthread_mutex_unlock(&j->rlock);
     free(s);
     if (rc)
         return rc;
     struct job *jb = xcalloc(1, sizeof *jb);
     jb->id = xstrdup(req->job_id);
+    jb->owner = xstrdup(owner);
     copy_request(&jb->req, req);
     queue_job(j, jb);
     return 0;
+}
+
+int jobs_visible(struct jobs *j, const char *id, const char *owner)
+{
+    struct store_job sj = {0};
+    struct err e = {0};
+    pthread_mutex_lock(&j->rlock);
+    int rc = store_job_get(j->rst, id, &sj, &e);
+    pthread_mutex_unlock(&j->rlock);
+    if (!rc && strcmp(sj.owner, owner) != 0)
+        rc = CORE_ENOTFOUND;
+    store_job_release(&sj);
+    return rc;
+}
+
+int jobs_active(struct jobs *j, const char *owner)
+{
+    int n = 0;
+    pthread_mutex_lock(&j->lock);
+    struct job *lists[] = {j->active, j->pending};
+    for (int l = 0; l < 2; l++)
+        for (struct job *jb = lists[l]; jb; jb = jb->next)
+            n += jb->owner && strcmp(jb->owner, owner) == 0;
+    pthread_mutex_unlock(&j->lock);
+    return n;
 }
 
 static bool live_locked(struct jobs *j, const char *id)
@@ -766,7 +843,7 @@ void jobs_stats(struct jobs *j, struct jobs_stats *out)
 int jobs_bench_open(struct jobs *j, const char *id, struct err *e)
 {
     pthread_mutex_lock(&j->rlock);
-    int rc = store_job_create(j->rst, id, "bench", "{}", e);
+    int rc = store_job_create(j->rst, id, "bench", "", "{}", e);
     pthread_mutex_unlock(&j->rlock);
     if (rc)
         return rc;

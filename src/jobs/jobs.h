@@ -20,7 +20,9 @@
 
 struct jobs;
 
-/* jobs_new(cfg, workers, out, e): opens the store (cfg->db, borrowed for the
+/* jobs_new(cfg, workers, out, e): opens the audit log (PROSPECT_AUDIT_LOG:
+ * one JSON line per finished job: time, key, user_id, job_id, SHA-256 of
+ * the business context, leads, duration, outcome), opens the store (cfg->db, borrowed for the
  * manager's life), starts the webhook sender when webhooks are on, finds
  * the jobs a crash or stop left unfinished (queued ones are queued again;
  * running ones resume from their stored events, or end in pipeline_error
@@ -34,10 +36,18 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
  * queued. Frees the manager once its threads are done. NULL is fine. */
 void jobs_free(struct jobs *j);
 
-/* jobs_submit(j, req, e): stores the job (queued) and queues it.
- * CORE_EEXIST when the job id is taken. req is copied. */
-int jobs_submit(struct jobs *j, const struct request *req, struct err *e)
+/* jobs_submit(j, req, owner, e): stores the job (queued) and queues it;
+ * owner names the API key that started it ("" without keys). CORE_EEXIST
+ * when the job id is taken. req is copied. */
+int jobs_submit(struct jobs *j, const struct request *req, const char *owner, struct err *e)
     __attribute__((warn_unused_result));
+
+/* jobs_visible(j, id, owner): 0 when job id exists and owner started it,
+ * else CORE_ENOTFOUND (another key's job is as good as none). */
+int jobs_visible(struct jobs *j, const char *id, const char *owner);
+
+/* jobs_active(j, owner): jobs of owner queued or running here. */
+int jobs_active(struct jobs *j, const char *owner);
 
 /* jobs_delete(j, id, e): deletes a finished job and all its data (events,
  * leads, deliveries). CORE_EBUSY while it runs here; CORE_ENOTFOUND. */

@@ -88,16 +88,17 @@ void store_job_release(struct store_job *j)
 {
     free(j->id);
     free(j->user_id);
+    free(j->owner);
     free(j->status);
     free(j->request);
     free(j->summary);
     memset(j, 0, sizeof *j);
 }
 
-int store_job_create(struct store *s, const char *id, const char *user_id, const char *request_json,
-                     struct err *e)
+int store_job_create(struct store *s, const char *id, const char *user_id, const char *owner,
+                     const char *request_json, struct err *e)
 {
-    return s->ops->job_create(s, id, user_id, request_json, e);
+    return s->ops->job_create(s, id, user_id, owner, request_json, e);
 }
 
 int store_job_status(struct store *s, const char *id, const char *status, const char *summary_json,

@@ -108,16 +108,17 @@ int store_corpus_page(struct store *s, const char *url, char **html, size_t *len
 /* ---- jobs, events, leads ---- */
 
 struct store_job {
-    char *id, *user_id, *status, *request, *summary; /* owned; summary may be NULL */
+    char *id, *user_id, *owner, *status, *request, *summary; /* owned; summary may be NULL */
     int64_t created_at, started_at, finished_at, leads, last_seq;
 };
 
 void store_job_release(struct store_job *j);
 
-/* store_job_create(s, id, user_id, request_json, e): a queued job.
+/* store_job_create(s, id, user_id, owner, request_json, e): a queued job;
+ * owner names the API key that started it ("" when keys are off).
  * CORE_EEXIST when the id is taken. */
-int store_job_create(struct store *s, const char *id, const char *user_id, const char *request_json,
-                     struct err *e) __attribute__((warn_unused_result));
+int store_job_create(struct store *s, const char *id, const char *user_id, const char *owner,
+                     const char *request_json, struct err *e) __attribute__((warn_unused_result));
 
 /* store_job_status(s, id, status, summary_json, e): moves a job on
  * ("running" sets started_at; "succeeded", "failed", "cancelled" set

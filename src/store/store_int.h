@@ -21,8 +21,8 @@ struct store_ops {
                           char **out, struct err *e);
     int (*corpus_page)(struct store *s, const char *url, char **html, size_t *len, char charset[64],
                        struct err *e);
-    int (*job_create)(struct store *s, const char *id, const char *user_id, const char *request,
-                      struct err *e);
+    int (*job_create)(struct store *s, const char *id, const char *user_id, const char *owner,
+                      const char *request, struct err *e);
     int (*job_status)(struct store *s, const char *id, const char *status, const char *summary,
                       struct err *e);
     int (*job_get)(struct store *s, const char *id, struct store_job *out, struct err *e);

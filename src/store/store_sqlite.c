@@ -537,17 +537,18 @@ out:
 /* ---- jobs, events, leads ---- */
 
 static int sq_job_create(struct store *base, const char *id, const char *user_id,
-                         const char *request, struct err *e)
+                         const char *owner, const char *request, struct err *e)
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
-    sqlite3_stmt *st = prep(s, "INSERT INTO jobs (id, user_id, status, request, created_at)"
-                               " VALUES (?1, ?2, 'queued', ?3, ?4)");
+    sqlite3_stmt *st = prep(s, "INSERT INTO jobs (id, user_id, owner, status, request, created_at)"
+                               " VALUES (?1, ?2, ?5, 'queued', ?3, ?4)");
     if (!st)
         return db_err(s->db, e, "creating a job");
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, user_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, request, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, clock_now_ms());
+    sqlite3_bind_text(st, 5, owner, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     int ext = sqlite3_extended_errcode(s->db);
     done(s, st);
@@ -588,7 +589,7 @@ static int sq_job_get(struct store *base, const char *id, struct store_job *out,
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
     sqlite3_stmt *st = prep(s, "SELECT id, user_id, status, request, summary, created_at,"
-                               " coalesce(started_at, 0), coalesce(finished_at, 0), leads, last_seq"
+                               " coalesce(started_at, 0), coalesce(finished_at, 0), leads, last_seq, owner"
                                " FROM jobs WHERE id = ?1");
     if (!st)
         return db_err(s->db, e, "reading a job");
@@ -605,6 +606,7 @@ static int sq_job_get(struct store *base, const char *id, struct store_job *out,
         out->finished_at = sqlite3_column_int64(st, 7);
         out->leads = sqlite3_column_int64(st, 8);
         out->last_seq = sqlite3_column_int64(st, 9);
+        out->owner = xstrdup(col_text(st, 10));
     } else {
         rc = err_set(e, CORE_ENOTFOUND, "no job %s", id);
     }

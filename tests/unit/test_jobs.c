@@ -77,8 +77,8 @@ static void slow_subscriber_is_cut_and_resumes(void **state)
     struct request req;
     struct problems p = {0};
     assert_int_equal(request_parse(body, strlen(body), &lim, 0, &req, &p), 0);
-    assert_int_equal(jobs_submit(j, &req, &e), 0);
-    assert_int_equal(jobs_submit(j, &req, &e), CORE_EEXIST);
+    assert_int_equal(jobs_submit(j, &req, "", &e), 0);
+    assert_int_equal(jobs_submit(j, &req, "", &e), CORE_EEXIST);
     request_release(&req);
 
     /* A subscriber with room for 2 KiB that reads nothing until the job ends. */

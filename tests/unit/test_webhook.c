@@ -133,12 +133,12 @@ static void outbox_orders_retries_and_dead_letters(void **state)
     const char *url = "http://127.0.0.1:9/hook";
     for (int j = 0; j < 2; j++) {
         const char *id = j ? "b" : "a";
-        assert_int_equal(store_job_create(st, id, "u", "{}", &e), 0);
+        assert_int_equal(store_job_create(st, id, "u", "", "{}", &e), 0);
         for (int seq = 1; seq <= 3; seq++)
             assert_int_equal(store_event_append(st, id, seq, "status_update", "{}", url, &e), 0);
     }
     /* An event stored without a URL has no delivery. */
-    assert_int_equal(store_job_create(st, "c", "u", "{}", &e), 0);
+    assert_int_equal(store_job_create(st, "c", "u", "", "{}", &e), 0);
     assert_int_equal(store_event_append(st, "c", 1, "status_update", "{}", NULL, &e), 0);
 
     int64_t now = clock_now_ms() + 1000, next = 0;
