@@ -268,6 +268,14 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
+/* One step of a lookup: 1 for a row, 0 for none, or the error (a failing
+ * store must not pass for a missing row). */
+static int step_row(struct sqlite3 *db, sqlite3_stmt *st, struct err *e, const char *what)
+{
+    int rc = sqlite3_step(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_err(db, e, what);
+}
+
 static const char SQL_FTS_DELETE[] =
     "INSERT INTO corpus_fts (corpus_fts, rowid, title, headings, body)"
     " VALUES ('delete', ?1, ?2, ?3, ?4)";
@@ -382,10 +390,11 @@ static int sq_corpus_hash(struct store *base, const char *url, char hash[65], st
         return db_err(s->db, e, "reading the corpus");
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
     hash[0] = '\0';
-    if (sqlite3_step(st) == SQLITE_ROW)
+    int row = step_row(s->db, st, e, "reading the corpus");
+    if (row > 0)
         snprintf(hash, 65, "%s", col_text(st, 0));
     done(s, st);
-    return 0;
+    return row < 0 ? row : 0;
 }
 
 static int sq_corpus_stats(struct store *base, int64_t *docs, int64_t *sites, struct err *e)
@@ -536,8 +545,8 @@ out:
 
 /* ---- jobs, events, leads ---- */
 
-static int sq_job_create(struct store *base, const char *id, const char *user_id,
-                         const char *owner, const char *request, struct err *e)
+static int sq_job_create(struct store *base, const char *id, const char *user_id, const char *owner,
+                         const char *request, struct err *e)
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
     sqlite3_stmt *st = prep(s, "INSERT INTO jobs (id, user_id, owner, status, request, created_at)"
@@ -588,14 +597,16 @@ static char *opt_text(sqlite3_stmt *st, int i)
 static int sq_job_get(struct store *base, const char *id, struct store_job *out, struct err *e)
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
-    sqlite3_stmt *st = prep(s, "SELECT id, user_id, status, request, summary, created_at,"
-                               " coalesce(started_at, 0), coalesce(finished_at, 0), leads, last_seq, owner"
-                               " FROM jobs WHERE id = ?1");
+    sqlite3_stmt *st =
+        prep(s, "SELECT id, user_id, status, request, summary, created_at,"
+                " coalesce(started_at, 0), coalesce(finished_at, 0), leads, last_seq, owner"
+                " FROM jobs WHERE id = ?1");
     if (!st)
         return db_err(s->db, e, "reading a job");
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    int rc = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int rc = step_row(s->db, st, e, "reading a job");
+    if (rc > 0) {
+        rc = 0;
         out->id = xstrdup(col_text(st, 0));
         out->user_id = xstrdup(col_text(st, 1));
         out->status = xstrdup(col_text(st, 2));
@@ -607,7 +618,7 @@ static int sq_job_get(struct store *base, const char *id, struct store_job *out,
         out->leads = sqlite3_column_int64(st, 8);
         out->last_seq = sqlite3_column_int64(st, 9);
         out->owner = xstrdup(col_text(st, 10));
-    } else {
+    } else if (rc == 0) {
         rc = err_set(e, CORE_ENOTFOUND, "no job %s", id);
     }
     done(s, st);
@@ -895,11 +906,10 @@ static int sq_outbox_disabled(struct store *base, const char *url, char *reason,
     if (!st)
         return db_err(s->db, e, "reading webhook receivers");
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
-    int rc = CORE_ENOTFOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int rc = step_row(s->db, st, e, "reading webhook receivers");
+    if (rc > 0)
         snprintf(reason, n, "%s", col_text(st, 0));
-        rc = 0;
-    }
+    rc = rc > 0 ? 0 : rc == 0 ? CORE_ENOTFOUND : rc;
     done(s, st);
     return rc;
 }
@@ -943,8 +953,8 @@ static int sq_cache_get(struct store *base, const char *key, int64_t now_ms, cha
         return db_err(s->db, e, "reading the cache");
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now_ms);
-    int rc = CORE_ENOTFOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int rc = step_row(s->db, st, e, "reading the cache");
+    if (rc > 0) {
         size_t n = (size_t)sqlite3_column_bytes(st, 0);
         *value = xmalloc(n + 1);
         if (n)
@@ -952,6 +962,8 @@ static int sq_cache_get(struct store *base, const char *key, int64_t now_ms, cha
         (*value)[n] = '\0';
         *len = n;
         rc = 0;
+    } else if (rc == 0) {
+        rc = CORE_ENOTFOUND;
     }
     done(s, st);
     return rc;

@@ -11,68 +11,31 @@ the real server on loopback and a Standard Webhooks receiver
   410 Gone and `prospect webhooks enable`, a receiver down at first,
   deletion on request, and retention at start.
 """
-import atexit
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lib  # noqa: E402
+from lib import TMP, fail, free_port, try_connect, wait_for  # noqa: E402
+
 BIN, SRC, CORPUS = sys.argv[1], sys.argv[2], sys.argv[3]
-TMP = tempfile.mkdtemp()
 SECRET = "whsec_bGVhZGdlbi10ZXN0LXNlY3JldC0wMTIzNDU2Nzg5YWI="
-procs = []
-atexit.register(lambda: [p.kill() for p in procs])
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL", msg, flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_for(what, pred, timeout=60):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    fail("timed out waiting for " + what)
-    return None
 
 
 def receiver(name, port=None, secret=SECRET):
     port = port or free_port()
     log = os.path.join(TMP, name + ".recv")
     open(log, "a").close()
-    p = subprocess.Popen([sys.executable, os.path.join(SRC, "tests/stubs/webhook_receiver.py"),
-                          str(port), log, "--secret", secret])
-    procs.append(p)
+    p = lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/webhook_receiver.py"), str(port),
+                  log, "--secret", secret)
     wait_for("receiver " + name, lambda: try_connect(port))
     return {"port": port, "log": log, "url": "http://127.0.0.1:%d/hook" % port, "proc": p}
-
-
-def try_connect(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), 0.2).close()
-        return True
-    except OSError:
-        return False
 
 
 def answers(recv, codes):
@@ -87,51 +50,20 @@ def records(recv):
 
 
 def env_for(url, **extra):
-    e = {k: v for k, v in os.environ.items()
-         if not k.startswith(("PROSPECT_", "TAVILY", "GEMINI", "OPENAI", "SEARXNG", "GOOGLE",
-                              "WEBAPP_", "WEBHOOK_"))}
-    e.update({"PROSPECT_SAMPLE_CORPUS": CORPUS, "PROSPECT_LOG_LEVEL": "info",
-              "WEBAPP_WEBHOOK_ENABLED": "true", "WEBAPP_WEBHOOK_URL": url,
-              "WEBHOOK_SECRET": SECRET, "PROSPECT_LLM": "heuristic"})
-    e.update(extra)
-    return e
+    settings = {"PROSPECT_SAMPLE_CORPUS": CORPUS, "WEBAPP_WEBHOOK_ENABLED": "true",
+                "WEBAPP_WEBHOOK_URL": url, "WEBHOOK_SECRET": SECRET, "PROSPECT_LLM": "heuristic"}
+    settings.update(extra)
+    return lib.clean_env(**settings)
 
 
-class Server:
+class Server(lib.Server):
     def __init__(self, name, db, env):
-        self.port = free_port()
-        self.base = "http://127.0.0.1:%d" % self.port
-        self.errlog = open(os.path.join(TMP, name + ".log"), "a")
-        self.p = subprocess.Popen([BIN, "serve", "--db", db, "--port", str(self.port)], env=env,
-                                  stderr=self.errlog, stdout=subprocess.DEVNULL)
-        procs.append(self.p)
-        wait_for("server " + name, lambda: try_connect(self.port))
-
-    def call(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                raw = r.read()
-                return r.status, json.loads(raw) if raw else None
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"null")
-
-    def job(self, jid):
-        return self.call("GET", "/api/v2/jobs/" + jid)[1]
+        super().__init__(BIN, name, db, env)
 
     def start(self, jid, leads):
-        req = json.load(open(os.path.join(SRC, "examples/seed-request.json")))
-        req["job_id"] = jid
-        req["business_context"]["max_leads_to_generate"] = leads
-        code, body = self.call("POST", "/api/v2/jobs", req)
+        code, body = self.call("POST", "/api/v2/jobs", lib.seed_request(SRC, jid, leads))
         if code != 202:
             fail("%s: job not accepted: %s %s" % (jid, code, body))
-
-    def finished(self, jid):
-        j = self.job(jid)
-        return j if j and j.get("status") in ("succeeded", "failed", "cancelled") else None
 
     def delivered(self, jid):
         """The job once finished with nothing left pending in the outbox."""
@@ -148,13 +80,8 @@ class Server:
             if line.startswith("id: "):
                 seq = int(line[4:])
             elif line.startswith("data: "):
-                e = json.loads(line[6:])
-                out.append((seq, e))
+                out.append((seq, json.loads(line[6:])))
         return out
-
-    def stop(self):
-        self.p.send_signal(signal.SIGTERM)
-        self.p.wait(timeout=30)
 
 
 def cli(env, *args):
@@ -190,9 +117,8 @@ def check_delivery(name, recv, events, jid):
 
 def slow_mock():
     port_file, log = os.path.join(TMP, "mock.port"), os.path.join(TMP, "mock.log")
-    p = subprocess.Popen([sys.executable, os.path.join(SRC, "tests/stubs/providers.py"), port_file,
-                          log, "--page-latency", "0.25"])
-    procs.append(p)
+    lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/providers.py"), port_file, log,
+              "--page-latency", "0.25")
     wait_for("mock", lambda: os.path.exists(port_file) and open(port_file).read().strip())
     base = "http://127.0.0.1:%s" % open(port_file).read().strip()
     return {"TAVILY_API_KEY": "tvly-test-0123456789", "TAVILY_BASE_URL": base,
@@ -390,10 +316,4 @@ if s.call("GET", "/api/v2/jobs/wh-recent")[0] != 200:
     fail("retention purged a recent job")
 s.stop()
 
-if failures:
-    print("%d failure(s)" % len(failures))
-    for name in os.listdir(TMP):
-        if name.endswith(".log") and not name.startswith("mock"):
-            print("--- %s\n%s" % (name, open(os.path.join(TMP, name)).read()[-3000:]))
-    sys.exit(1)
-print("webhooks: ok")
+lib.finish("webhooks")

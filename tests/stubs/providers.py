@@ -31,6 +31,8 @@ ap.add_argument("portfile")
 ap.add_argument("logfile")
 ap.add_argument("--sites", type=int, default=40)
 ap.add_argument("--site-port", type=int, default=0, help="port the result URLs name (default: own)")
+ap.add_argument("--url-style", choices=["localhost", "hostile"], default="localhost",
+                help="hostile: result URLs name loopback in every spelling (address-guard tests)")
 ap.add_argument("--search-latency", type=float, default=0)
 ap.add_argument("--page-latency", type=float, default=0)
 ap.add_argument("--llm-latency", type=float, default=0)
@@ -55,6 +57,13 @@ def company(i):
 
 
 COMPANIES = [company(i) for i in range(args.sites)]
+# Loopback in the spellings an address guard must see through.
+HOSTILE = ["http://127.0.0.1:%(port)d/%(slug)s/", "http://localhost:%(port)d/%(slug)s/",
+           "http://%(slug)s.localhost:%(port)d/", "http://[::1]:%(port)d/%(slug)s/",
+           "http://127.1:%(port)d/%(slug)s/", "http://2130706433:%(port)d/%(slug)s/",
+           "http://0x7f000001:%(port)d/%(slug)s/", "http://0.0.0.0:%(port)d/%(slug)s/",
+           "http://[::ffff:127.0.0.1]:%(port)d/%(slug)s/", "http://127.0.0.2:%(port)d/%(slug)s/",
+           "http://LOCALHOST.:%(port)d/%(slug)s/"]
 BY_SLUG = {c["slug"]: c for c in COMPANIES}
 
 
@@ -234,6 +243,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         results = []
         for c in pick(body["query"], int(body.get("max_results", 5))):
             url = "http://%s.localhost:%d/" % (c["slug"], port)
+            if args.url_style == "hostile":
+                url = HOSTILE[c["i"] % len(HOSTILE)] % {"port": port, "slug": c["slug"]}
             raw = None
             if body.get("include_raw_content") and c["i"] % 2 == 1:
                 raw = "# %s\n\n%s\n\n[Contact](%scontact)" % (c["name"], home_text(c), url)
@@ -442,6 +453,10 @@ embed_handlers()
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # a client gone is no error of ours
     request_queue_size = 1024
     allow_reuse_address = True
 
