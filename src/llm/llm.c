@@ -301,13 +301,11 @@ static char *openai_body(const struct llm *l, const char *task, const char *syst
     return s;
 }
 
-/* The answer's text from a provider's reply; NULL with why when there is
- * none or it was cut off. Counts tokens into u. */
-static char *answer_text(const struct llm *l, json_t *reply, struct llm_usage *u, bool *truncated,
-                         char *why, size_t n)
+char *llm__answer_text(bool gemini, json_t *reply, struct llm_usage *u, bool *truncated, char *why,
+                       size_t n)
 {
     *truncated = false;
-    if (l->kind == GEMINI) {
+    if (gemini) {
         json_t *um = json_object_get(reply, "usageMetadata");
         __atomic_fetch_add(&u->tokens_in,
                            json_integer_value(json_object_get(um, "promptTokenCount")),
@@ -404,7 +402,9 @@ int llm_json(struct llm *l, const struct upstream_cache *cache, const char *task
         json_t *reply = json_loadb(buf_cstr(&r.body), r.body.len, 0, NULL);
         upstream_response_release(&r);
         bool truncated = false;
-        char *text = reply ? answer_text(l, reply, u, &truncated, why, sizeof why) : NULL;
+        char *text =
+            reply ? llm__answer_text(l->kind == GEMINI, reply, u, &truncated, why, sizeof why)
+                  : NULL;
         if (!reply)
             snprintf(why, sizeof why, "the reply is not JSON");
         json_decref(reply);
@@ -489,22 +489,30 @@ static int embed_batch(struct llm *l, const struct upstream_cache *cache, const 
     upstream_response_release(&r);
     if (rc)
         return rc;
-    json_t *list = json_object_get(j, l->kind == GEMINI ? "embeddings" : "data");
-    rc = json_array_size(list) == n ? 0
-                                    : err_set(e, CORE_EPARSE, "%s: %zu embeddings for %zu texts",
-                                              llm_name(l), json_array_size(list), n);
+    rc = llm__embeddings(l->kind == GEMINI, j, n, out, dim, e);
+    json_decref(j);
+    return rc;
+}
+
+int llm__embeddings(bool gemini, json_t *j, size_t n, float *out, size_t *dim, struct err *e)
+{
+    const char *name = gemini ? "gemini" : "openai";
+    json_t *list = json_object_get(j, gemini ? "embeddings" : "data");
+    int rc = json_array_size(list) == n
+                 ? 0
+                 : err_set(e, CORE_EPARSE, "%s: %zu embeddings for %zu texts", name,
+                           json_array_size(list), n);
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *item = json_array_get(list, i);
-        json_t *v = l->kind == GEMINI ? json_object_get(item, "values")
-                                      : json_object_get(item, "embedding");
+        json_t *v = gemini ? json_object_get(item, "values") : json_object_get(item, "embedding");
         /* OpenAI-compatible servers say which input each vector is for. */
         size_t at = i;
-        if (l->kind == OPENAI && json_is_integer(json_object_get(item, "index")))
+        if (!gemini && json_is_integer(json_object_get(item, "index")))
             at = (size_t)json_integer_value(json_object_get(item, "index"));
         if (!*dim)
             *dim = json_array_size(v);
-        if (!*dim || json_array_size(v) != *dim || at >= n) {
-            rc = err_set(e, CORE_EPARSE, "%s: malformed embedding", llm_name(l));
+        if (!*dim || *dim > LLM_MAX_DIM || json_array_size(v) != *dim || at >= n) {
+            rc = err_set(e, CORE_EPARSE, "%s: malformed embedding", name);
             break;
         }
         double norm = 0;
@@ -517,7 +525,6 @@ static int embed_batch(struct llm *l, const struct upstream_cache *cache, const 
         for (size_t k = 0; k < *dim; k++)
             out[at * *dim + k] = (float)(out[at * *dim + k] * norm);
     }
-    json_decref(j);
     return rc;
 }
 
@@ -536,11 +543,9 @@ int llm_embed(struct llm *l, const struct upstream_cache *cache, const char *con
     for (size_t at = 0; at < n && !rc; at += EMBED_BATCH) {
         size_t k = n - at < EMBED_BATCH ? n - at : EMBED_BATCH;
         size_t d = *dim;
-        float *part = xcalloc(k * (d ? d : 4096), sizeof *part);
+        float *part = xcalloc(k * (d ? d : LLM_MAX_DIM), sizeof *part);
         __atomic_fetch_add(&u->embed_calls, 1, __ATOMIC_RELAXED);
         rc = embed_batch(l, cache, texts + at, k, query, part, &d, e);
-        if (!rc && d > 4096 && !*dim)
-            rc = err_set(e, CORE_ETOOBIG, "%s: embeddings of %zu dimensions", llm_name(l), d);
         if (!rc) {
             if (!all)
                 all = xcalloc(n * d, sizeof *all);

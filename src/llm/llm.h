@@ -45,6 +45,9 @@ struct llm_usage {
     int64_t calls, tokens_in, tokens_out, cache_hits, repairs, failures, embed_calls;
 };
 
+/* The most dimensions an embedding may have. */
+#define LLM_MAX_DIM 4096
+
 /* llm_embeds(l): whether an embedding model is configured
  * (PROSPECT_EMBED_MODEL) for the provider. */
 bool llm_embeds(const struct llm *l);
@@ -64,6 +67,21 @@ int llm_embed(struct llm *l, const struct upstream_cache *cache, const char *con
 int llm_json(struct llm *l, const struct upstream_cache *cache, const char *task,
              const char *system, const char *prompt, json_t *schema, json_t **out,
              struct llm_usage *u, struct err *e) __attribute__((warn_unused_result));
+
+/* ---- the readers of providers' replies, exposed for the fuzz target ---- */
+
+/* llm__answer_text(gemini, reply, u, truncated, why, n): the answer's text
+ * of a Gemini generateContent or OpenAI chat/completions reply (the caller
+ * frees it); NULL with why when there is none, it was refused, blocked or
+ * cut off (*truncated). Counts tokens into u. */
+char *llm__answer_text(bool gemini, json_t *reply, struct llm_usage *u, bool *truncated, char *why,
+                       size_t n);
+
+/* llm__embeddings(gemini, reply, n, out, dim, e): the n vectors of an
+ * embeddings reply into out (room for n * LLM_MAX_DIM floats), each
+ * L2-normalised; *dim is fixed by the first vector when 0. CORE_EPARSE for a
+ * reply of another shape, count or size (over LLM_MAX_DIM included). */
+int llm__embeddings(bool gemini, json_t *reply, size_t n, float *out, size_t *dim, struct err *e);
 
 /* llm_schema_check(schema, v, why, n): 0 when v satisfies schema (the
  * subset the tasks use: type (with "null"), properties, required,

@@ -2,6 +2,8 @@
 #ifndef PROSPECT_SEARCH_INT_H
 #define PROSPECT_SEARCH_INT_H
 
+#include <jansson.h>
+
 #include "search/search.h"
 
 struct search_ops {
@@ -13,6 +15,17 @@ struct search_ops {
     void (*usage)(const struct search_provider *p, double *credits, int64_t *cache_hits);
     bool web;
 };
+
+/* search__web_results(answer, limit, raw, out): the results of a Tavily or
+ * SearXNG search answer ({"results":[{url, title, content, score,
+ * raw_content}]}; raw_content only when raw), filed with search__add.
+ * Any JSON is safe to pass (the fuzz target does). */
+void search__web_results(json_t *answer, size_t limit, bool raw, struct search_results *out);
+
+/* search__tavily_extracted(answer, text, e): the page text of a Tavily
+ * /extract answer (the caller frees it), or CORE_EUPSTREAM with the reason
+ * failed_results gives. */
+int search__tavily_extracted(json_t *answer, char **text, struct err *e);
 
 /* search__add(out, cap, url, title, snippet, content, score): files one
  * page under its site (a new result, or a further page of a site already

@@ -177,20 +177,40 @@ static int tavily_run(struct search_provider *p, const char *query, size_t limit
     if (!j)
         return e && e->code ? e->code : CORE_EUPSTREAM;
     add_credits(w, j, 2);
+    search__web_results(j, limit, true, out);
+    json_decref(j);
+    return 0;
+}
+
+void search__web_results(json_t *answer, size_t limit, bool raw, struct search_results *out)
+{
     size_t i;
     json_t *r;
-    json_array_foreach (json_object_get(j, "results"), i, r) {
+    json_array_foreach (json_object_get(answer, "results"), i, r) {
         const char *u = json_string_value(json_object_get(r, "url"));
         if (!u)
             continue;
         json_t *sc = json_object_get(r, "score");
         search__add(out, limit, u, json_string_value(json_object_get(r, "title")),
                     json_string_value(json_object_get(r, "content")),
-                    json_string_value(json_object_get(r, "raw_content")),
+                    raw ? json_string_value(json_object_get(r, "raw_content")) : NULL,
                     json_is_number(sc) ? json_number_value(sc) : 0);
     }
-    json_decref(j);
-    return 0;
+}
+
+int search__tavily_extracted(json_t *answer, char **text, struct err *e)
+{
+    /* A 200 may hold no result: the reason is in failed_results. */
+    const char *raw = json_string_value(
+        json_object_get(json_array_get(json_object_get(answer, "results"), 0), "raw_content"));
+    if (raw && *raw) {
+        *text = xstrdup(raw);
+        return 0;
+    }
+    const char *why = json_string_value(
+        json_object_get(json_array_get(json_object_get(answer, "failed_results"), 0), "error"));
+    return err_set(e, CORE_EUPSTREAM, "tavily could not read the page: %s",
+                   why ? why : "no content");
 }
 
 static int tavily_extract(struct search_provider *p, const char *page, char **text, struct err *e)
@@ -207,18 +227,7 @@ static int tavily_extract(struct search_provider *p, const char *page, char **te
     if (!j)
         return e && e->code ? e->code : CORE_EUPSTREAM;
     add_credits(w, j, 0.2);
-    /* A 200 may hold no result: the reason is in failed_results. */
-    const char *raw = json_string_value(
-        json_object_get(json_array_get(json_object_get(j, "results"), 0), "raw_content"));
-    int rc = 0;
-    if (raw && *raw) {
-        *text = xstrdup(raw);
-    } else {
-        const char *why = json_string_value(
-            json_object_get(json_array_get(json_object_get(j, "failed_results"), 0), "error"));
-        rc = err_set(e, CORE_EUPSTREAM, "tavily could not read the page: %s",
-                     why ? why : "no content");
-    }
+    int rc = search__tavily_extracted(j, text, e);
     json_decref(j);
     return rc;
 }
@@ -285,17 +294,8 @@ static int searxng_run(struct search_provider *p, const char *query, size_t limi
                      LOG_S("engine", json_string_value(json_array_get(r, 0))),
                      LOG_S("reason", json_string_value(json_array_get(r, 1))));
         size_t before = out->n;
-        json_t *results = json_object_get(j, "results");
-        json_array_foreach (results, i, r) {
-            const char *u = json_string_value(json_object_get(r, "url"));
-            if (!u)
-                continue;
-            json_t *sc = json_object_get(r, "score");
-            search__add(out, limit, u, json_string_value(json_object_get(r, "title")),
-                        json_string_value(json_object_get(r, "content")), NULL,
-                        json_is_number(sc) ? json_number_value(sc) : 0);
-        }
-        bool empty = json_array_size(results) == 0 || out->n == before;
+        search__web_results(j, limit, false, out);
+        bool empty = json_array_size(json_object_get(j, "results")) == 0 || out->n == before;
         json_decref(j);
         if (empty)
             break;
