@@ -52,6 +52,7 @@ enum route {
     R_READY,
     R_METRICS,
     R_OPENAPI,
+    R_PAGE,
     R_OTHER,
     R_N
 };
@@ -67,6 +68,7 @@ static const char *const route_names[R_N] = {"/api/v2/execute_streaming_prospect
                                              "/ready",
                                              "/metrics",
                                              "/openapi.json",
+                                             "/ (web page)",
                                              "other"};
 
 static const double buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
@@ -554,6 +556,31 @@ static const char *job_path(const char *url, char *id, size_t n)
     return p + k;
 }
 
+/* A file shipped in the binary; the page's files may only load each other. */
+static enum MHD_Result asset(struct MHD_Connection *c, struct conn *cx, const char *name,
+                             const char *type)
+{
+    const struct embed_file *f = http__assets;
+    while (f->name && strcmp(f->name, name) != 0)
+        f++;
+    if (!f->name)
+        return error(c, cx, 404, "not_found", "not in this build");
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(f->len, (void *)f->data, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(r, "Content-Type", type);
+    MHD_add_response_header(r, "Cache-Control", "no-cache");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    decorate(r, cx);
+    cx->status = 200;
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct conn *cx,
                              const char *url, const char *method)
 {
@@ -576,10 +603,19 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
     }
     if (strcmp(url, "/openapi.json") == 0) {
         cx->route = R_OPENAPI;
-        for (const struct embed_file *f = http__assets; f->name; f++)
-            if (strcmp(f->name, "openapi.json") == 0)
-                return respond(c, cx, 200, "application/json", (const char *)f->data, f->len);
-        return error(c, cx, 404, "not_found", "no OpenAPI description in this build");
+        return asset(c, cx, "openapi.json", "application/json");
+    }
+    if (get && (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0)) {
+        cx->route = R_PAGE;
+        return asset(c, cx, "index.html", "text/html; charset=utf-8");
+    }
+    if (get && strcmp(url, "/app.js") == 0) {
+        cx->route = R_PAGE;
+        return asset(c, cx, "app.js", "text/javascript; charset=utf-8");
+    }
+    if (get && strcmp(url, "/app.css") == 0) {
+        cx->route = R_PAGE;
+        return asset(c, cx, "app.css", "text/css; charset=utf-8");
     }
     if (sv->bench && post && strncmp(url, "/bench/", 7) == 0) {
         /* /bench/open/ID and /bench/publish/ID, for bench/sse.sh only */
@@ -599,8 +635,21 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
     }
     if (strcmp(url, "/api/v2/jobs") == 0) {
         cx->route = R_JOBS_CREATE;
-        return post ? start_job(sv, c, cx, false)
-                    : error(c, cx, 405, "method_not_allowed", "use POST");
+        if (post)
+            return start_job(sv, c, cx, false);
+        if (!get)
+            return error(c, cx, 405, "method_not_allowed", "use GET or POST");
+        const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+        int64_t n = 50;
+        if (lim && (str_to_i64(lim, &n) || n < 1 || n > 500))
+            return error(c, cx, 400, "bad_limit", "limit must be an integer from 1 to 500");
+        json_t *list;
+        struct err e = {0};
+        int rc =
+            jobs_list(sv->jobs, access_keys(sv->access) ? cx->key : NULL, (size_t)n, &list, &e);
+        if (rc)
+            return internal(c, cx, e.msg);
+        return respond_json(c, cx, 200, json_pack("{s:o}", "jobs", list));
     }
     if (strncmp(url, "/api/v2/jobs/", 13) == 0) {
         char id[REQUEST_MAX_ID_CHARS + 1];

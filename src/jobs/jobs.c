@@ -661,6 +661,36 @@ int jobs_status(struct jobs *j, const char *id, json_t **out, struct err *e)
     return 0;
 }
 
+static int add_job(void *ctx, const struct store_job *sj)
+{
+    json_t *req = json_loads(sj->request, 0, NULL);
+    const char *q = json_string_value(json_object_get(req, "user_search_query"));
+    const char *d = json_string_value(
+        json_object_get(json_object_get(req, "business_context"), "business_description"));
+    const char *title = q && *q ? q : d ? d : "";
+    json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "job_id", sj->id,
+                                         "user_id", sj->user_id, "status", sj->status, "created_at",
+                                         (json_int_t)sj->created_at, "finished_at",
+                                         (json_int_t)sj->finished_at, "leads",
+                                         (json_int_t)sj->leads, "title", title));
+    json_decref(req);
+    return 0;
+}
+
+int jobs_list(struct jobs *j, const char *owner, size_t limit, json_t **out, struct err *e)
+{
+    json_t *arr = json_array();
+    pthread_mutex_lock(&j->rlock);
+    int rc = store_jobs_list(j->rst, owner, limit, add_job, arr, e);
+    pthread_mutex_unlock(&j->rlock);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return 0;
+}
+
 static int add_lead(void *ctx, int64_t seq, const char *id, const char *data)
 {
     (void)seq;

@@ -62,6 +62,12 @@ int jobs_cancel(struct jobs *j, const char *id);
 int jobs_status(struct jobs *j, const char *id, json_t **out, struct err *e)
     __attribute__((warn_unused_result));
 
+/* jobs_list(j, owner, limit, out, e): the newest jobs (of owner; NULL:
+ * everyone's) as a JSON array of {job_id, user_id, status, created_at,
+ * finished_at, leads, title}; new reference. */
+int jobs_list(struct jobs *j, const char *owner, size_t limit, json_t **out, struct err *e)
+    __attribute__((warn_unused_result));
+
 /* jobs_leads(j, id, out, e): the job's leads as a JSON array; new reference. */
 int jobs_leads(struct jobs *j, const char *id, json_t **out, struct err *e)
     __attribute__((warn_unused_result));

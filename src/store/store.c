@@ -134,6 +134,12 @@ int store_jobs_unfinished(struct store *s, store_event_fn fn, void *ctx, struct 
     return s->ops->jobs_unfinished(s, fn, ctx, e);
 }
 
+int store_jobs_list(struct store *s, const char *owner, size_t limit, store_job_fn fn, void *ctx,
+                    struct err *e)
+{
+    return s->ops->jobs_list(s, owner, limit, fn, ctx, e);
+}
+
 int store_job_delete(struct store *s, const char *id, struct err *e)
 {
     return s->ops->job_delete(s, id, e);

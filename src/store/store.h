@@ -157,6 +157,14 @@ int store_leads(struct store *s, const char *job_id, store_event_fn fn, void *ct
 int store_jobs_unfinished(struct store *s, store_event_fn fn, void *ctx, struct err *e)
     __attribute__((warn_unused_result));
 
+typedef int (*store_job_fn)(void *ctx, const struct store_job *j);
+
+/* store_jobs_list(s, owner, limit, fn, ctx, e): the newest jobs first, at
+ * most limit, those of owner only (NULL: everyone's); j is borrowed for
+ * the call; a non-zero return stops. */
+int store_jobs_list(struct store *s, const char *owner, size_t limit, store_job_fn fn, void *ctx,
+                    struct err *e) __attribute__((warn_unused_result));
+
 /* store_job_delete(s, id, e): the job and everything stored of it (events,
  * leads, deliveries). CORE_ENOTFOUND when there is no such job. */
 int store_job_delete(struct store *s, const char *id, struct err *e)

@@ -32,6 +32,8 @@ struct store_ops {
                         void *ctx, struct err *e);
     int (*leads)(struct store *s, const char *job_id, store_event_fn fn, void *ctx, struct err *e);
     int (*jobs_unfinished)(struct store *s, store_event_fn fn, void *ctx, struct err *e);
+    int (*jobs_list)(struct store *s, const char *owner, size_t limit, store_job_fn fn, void *ctx,
+                     struct err *e);
     int (*job_delete)(struct store *s, const char *id, struct err *e);
     int (*jobs_purge)(struct store *s, int64_t before_ms, int64_t *purged, struct err *e);
     int (*outbox_due)(struct store *s, int64_t now_ms, size_t max, store_delivery_fn fn, void *ctx,

@@ -594,30 +594,61 @@ static char *opt_text(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : xstrdup(col_text(st, i));
 }
 
+#define SQL_JOB_COLUMNS                                                                            \
+    "SELECT id, user_id, status, request, summary, created_at, coalesce(started_at, 0),"           \
+    " coalesce(finished_at, 0), leads, last_seq, owner FROM jobs"
+
+static void read_job(sqlite3_stmt *st, struct store_job *out)
+{
+    out->id = xstrdup(col_text(st, 0));
+    out->user_id = xstrdup(col_text(st, 1));
+    out->status = xstrdup(col_text(st, 2));
+    out->request = xstrdup(col_text(st, 3));
+    out->summary = opt_text(st, 4);
+    out->created_at = sqlite3_column_int64(st, 5);
+    out->started_at = sqlite3_column_int64(st, 6);
+    out->finished_at = sqlite3_column_int64(st, 7);
+    out->leads = sqlite3_column_int64(st, 8);
+    out->last_seq = sqlite3_column_int64(st, 9);
+    out->owner = xstrdup(col_text(st, 10));
+}
+
+static int sq_jobs_list(struct store *base, const char *owner, size_t limit, store_job_fn fn,
+                        void *ctx, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, SQL_JOB_COLUMNS " WHERE ?1 IS NULL OR owner = ?1"
+                                               " ORDER BY created_at DESC, id LIMIT ?2");
+    if (!st)
+        return db_err(s->db, e, "listing jobs");
+    if (owner)
+        sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_job j = {0};
+        read_job(st, &j);
+        int stop = fn(ctx, &j);
+        store_job_release(&j);
+        if (stop)
+            break;
+    }
+    int rc = step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_err(s->db, e, "listing jobs");
+    done(s, st);
+    return rc;
+}
+
 static int sq_job_get(struct store *base, const char *id, struct store_job *out, struct err *e)
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
-    sqlite3_stmt *st =
-        prep(s, "SELECT id, user_id, status, request, summary, created_at,"
-                " coalesce(started_at, 0), coalesce(finished_at, 0), leads, last_seq, owner"
-                " FROM jobs WHERE id = ?1");
+    sqlite3_stmt *st = prep(s, SQL_JOB_COLUMNS " WHERE id = ?1");
     if (!st)
         return db_err(s->db, e, "reading a job");
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     int rc = step_row(s->db, st, e, "reading a job");
     if (rc > 0) {
         rc = 0;
-        out->id = xstrdup(col_text(st, 0));
-        out->user_id = xstrdup(col_text(st, 1));
-        out->status = xstrdup(col_text(st, 2));
-        out->request = xstrdup(col_text(st, 3));
-        out->summary = opt_text(st, 4);
-        out->created_at = sqlite3_column_int64(st, 5);
-        out->started_at = sqlite3_column_int64(st, 6);
-        out->finished_at = sqlite3_column_int64(st, 7);
-        out->leads = sqlite3_column_int64(st, 8);
-        out->last_seq = sqlite3_column_int64(st, 9);
-        out->owner = xstrdup(col_text(st, 10));
+        read_job(st, out);
     } else if (rc == 0) {
         rc = err_set(e, CORE_ENOTFOUND, "no job %s", id);
     }
@@ -1015,6 +1046,7 @@ const struct store_ops store__sqlite_ops = {
     .events_after = sq_events_after,
     .leads = sq_leads,
     .jobs_unfinished = sq_jobs_unfinished,
+    .jobs_list = sq_jobs_list,
     .job_delete = sq_job_delete,
     .jobs_purge = sq_jobs_purge,
     .outbox_due = sq_outbox_due,

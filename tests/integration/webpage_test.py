@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""webpage_test.py BIN SRCDIR ARTIFACTS: the web page end to end in Debian's
+chromium (tests/node/webpage.mjs, playwright-core) against the real server
+on loopback, with API keys on and a mock Tavily whose company sites answer
+slowly, so that the job is still running while the page is checked.
+Screenshots go to ARTIFACTS."""
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lib  # noqa: E402
+from lib import TMP, fail, wait_for  # noqa: E402
+
+BIN, SRC, ARTIFACTS = sys.argv[1], sys.argv[2], sys.argv[3]
+KEY = "web-secret-0123456789"
+chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+if not os.path.exists(os.path.join(SRC, "tests/node/node_modules/playwright-core")) or \
+        not shutil.which(chromium):
+    fail("playwright-core or chromium is missing: run scripts/setup")
+    lib.finish("webpage")
+
+port_file = os.path.join(TMP, "mock.port")
+lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/providers.py"), port_file,
+          os.path.join(TMP, "mock.log"), "--page-latency", "0.35")
+wait_for("mock", lambda: os.path.exists(port_file) and open(port_file).read().strip())
+env = lib.clean_env(TAVILY_API_KEY="tvly-test-0123456789",
+                    TAVILY_BASE_URL="http://127.0.0.1:%s" % open(port_file).read().strip(),
+                    PROSPECT_FETCH_ALLOW_PRIVATE="1", PROSPECT_SITE_CONCURRENCY="2",
+                    PROSPECT_CACHE_TTL_S="0", PROSPECT_LLM="heuristic",
+                    PROSPECT_API_KEYS="web:" + KEY)
+s = lib.Server(BIN, "webpage", os.path.join(TMP, "web.db"), env)
+shutil.rmtree(ARTIFACTS, ignore_errors=True)
+r = subprocess.run(["node", os.path.join(SRC, "tests/node/webpage.mjs"), s.base, KEY, ARTIFACTS],
+                   capture_output=True, text=True, timeout=300)
+print(r.stdout + r.stderr, end="", flush=True)
+if r.returncode:
+    fail("the page test failed")
+shots = sorted(os.listdir(ARTIFACTS)) if os.path.isdir(ARTIFACTS) else []
+if len(shots) < 8:
+    fail("screenshots: %s" % shots)
+lib.finish("webpage")
