@@ -95,6 +95,7 @@ struct job {
     const char *stopped_by;
     /* A resumed job: what it stored before the restart. */
     json_t *stored_queries;
+    bool single;        /* pipeline_enrich: one given site, its lead whatever its score */
     char **resumed_ids; /* lead ids */
     int *resumed_stage; /* events stored of each: 1 generated, 2 started, 3 ended */
     size_t nresumed;
@@ -438,6 +439,12 @@ static void fetched(void *ctx, const char *url, struct fetch_result *r)
 
 /* Reads pages urls[from, to) into res: from the web with the site's own
  * fetcher, or from the corpus. */
+/* Whether the job searches the web (else the corpus, or no provider at all). */
+static bool web(const struct job *j)
+{
+    return j->search && search_is_web(j->search);
+}
+
 static void read_pages(struct job *j, struct fetcher **f, char **urls, size_t from, size_t to,
                        struct fetch_result *res)
 {
@@ -446,7 +453,7 @@ static void read_pages(struct job *j, struct fetcher **f, char **urls, size_t fr
         res[k].status = FETCH_ERROR;
         snprintf(res[k].detail, sizeof res[k].detail, "not fetched (the job stopped)");
     }
-    if (!search_is_web(j->search)) {
+    if (!web(j)) { /* the corpus; a single site also from the web when the corpus lacks it */
         for (size_t k = from; k < to; k++) {
             struct err e = {0};
             pthread_mutex_lock(&j->store_lock);
@@ -455,12 +462,14 @@ static void read_pages(struct job *j, struct fetcher **f, char **urls, size_t fr
             pthread_mutex_unlock(&j->store_lock);
             res[k].status = rc == 0 ? FETCH_OK : FETCH_ERROR;
         }
-        return;
+        if (!j->single)
+            return;
     }
     if (!*f)
         *f = fetch_new(&j->fo);
     for (size_t k = from; k < to; k++)
-        fetch_add(*f, urls[k], fetched, &res[k]);
+        if (res[k].status != FETCH_OK)
+            fetch_add(*f, urls[k], fetched, &res[k]);
     while (fetch_perform(*f, 100) > 0 && !cancelled(j))
         ;
 }
@@ -816,7 +825,7 @@ static void process_site(struct job *j, struct site *s)
             size_t len = res[k].body_len;
             const char *charset = res[k].charset;
             res[k].body = NULL;
-            if (!html && k == 0 && search_is_web(j->search)) {
+            if (!html && k == 0 && web(j)) {
                 /* The page the search found failed: the provider's reading. */
                 char *text = s->content ? xstrdup(s->content) : NULL;
                 struct err e = {0};
@@ -865,7 +874,7 @@ static void process_site(struct job *j, struct site *s)
     }
     fetch_free(f);
     bool from_snippet = false;
-    if (!reject && pages == 0 && search_is_web(j->search) && !should_stop(j))
+    if (!reject && pages == 0 && web(j) && !should_stop(j))
         from_snippet = snippet_lead(s, &lead);
 
     pthread_mutex_lock(&j->lock);
@@ -909,7 +918,7 @@ static void process_site(struct job *j, struct site *s)
     }
     pthread_mutex_lock(&j->lock);
     bool emitted = false;
-    if (stored ||
+    if (stored || j->single ||
         (r.qualified && j->leads < j->req->ctx.max_leads_to_generate && !stop_locked(j))) {
         emit_generated(j, s, &lead); /* a resumed lead is finished whatever its score now */
         emitted = true;
@@ -1204,22 +1213,98 @@ static void add_reserves(struct job *j)
     }
 }
 
+/* What every job starts with; job_end undoes it. */
+static void job_start(struct job *j, const struct request *req, const struct pipeline_options *opt)
+{
+    *j = (struct job){.req = req, .opt = opt};
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_mutex_init(&j->ev_lock, NULL);
+    pthread_mutex_init(&j->store_lock, NULL);
+    pthread_cond_init(&j->site_done, NULL);
+    if (opt->cfg->cache_ttl_s > 0)
+        j->cache = (struct upstream_cache){opt->store, &j->store_lock};
+    j->started_mono = clock_mono_ms();
+    j->degradations = json_array();
+    j->now_ms = opt->now_ms ? opt->now_ms : clock_now_ms();
+    j->policy_all = strcmp(opt->cfg->llm_policy, "all") == 0;
+    j->policy_none = strcmp(opt->cfg->llm_policy, "none") == 0;
+    fetch_options_from_config(opt->cfg, &j->fo);
+    extract_init(); /* before the workers parse at once */
+}
+
+/* The analyst of a job: the LLM's (else the heuristic's), and the scoring
+ * context. */
+static void job_analyst(struct job *j)
+{
+    struct err e = {0};
+    if (llm_open(j->opt->cfg, &j->llm, &e))
+        degrade(j, "intake", e.msg, "using the heuristic analyst");
+    const struct config *cfg = j->opt->cfg;
+    struct enrich_weights w = {(double)cfg->weight_pain, (double)cfg->weight_intent,
+                               (double)cfg->weight_urgency, (double)cfg->weight_icp,
+                               (double)cfg->qualify_threshold / 100.0};
+    j->ec = enrich_context_new(&j->req->ctx, &w, j->now_ms);
+    if (llm_embeds(j->llm) && !j->policy_none)
+        enrich_context_set_dense(j->ec, dense, j);
+}
+
+static void job_end(struct job *j)
+{
+    enrich_context_free(j->ec);
+    search_provider_free(j->search);
+    llm_free(j->llm);
+    for (size_t i = 0; i < j->nsites; i++) {
+        struct site *s = &j->sites[i];
+        free(s->site);
+        free(s->url);
+        free(s->title);
+        free(s->snippet);
+        free(s->content);
+        for (size_t m = 0; m < s->nmore; m++)
+            free(s->more[m]);
+        free(s->more);
+    }
+    free(j->sites);
+    for (size_t i = 0; i < j->nreserves; i++) {
+        extract_lead_release(&j->reserves[i].lead);
+        enrich_result_release(&j->reserves[i].r);
+    }
+    free(j->reserves);
+    json_decref(j->degradations);
+    json_decref(j->queries);
+    json_decref(j->stored_queries);
+    for (size_t i = 0; i < j->nresumed; i++)
+        free(j->resumed_ids[i]);
+    free(j->resumed_ids);
+    free(j->resumed_stage);
+    pthread_mutex_destroy(&j->lock);
+    pthread_mutex_destroy(&j->ev_lock);
+    pthread_mutex_destroy(&j->store_lock);
+    pthread_cond_destroy(&j->site_done);
+}
+
+int pipeline_enrich(const struct request *req, const char *url, const struct pipeline_options *opt)
+{
+    char *site = url_site(url);
+    if (!site)
+        return CORE_EINVAL;
+    struct job j;
+    job_start(&j, req, opt);
+    j.single = true;
+    job_analyst(&j);
+    j.sites = xcalloc(1, sizeof *j.sites);
+    j.sites[0] = (struct site){.site = site, .url = xstrdup(url), .best_rank = 1};
+    j.nsites = j.cap = j.next = 1;
+    process_site(&j, &j.sites[0]);
+    int rc = j.leads ? 0 : CORE_ENOTFOUND;
+    job_end(&j);
+    return rc;
+}
+
 int pipeline_run(const struct request *req, const struct pipeline_options *opt)
 {
-    struct job j = {.req = req, .opt = opt};
-    pthread_mutex_init(&j.lock, NULL);
-    pthread_mutex_init(&j.ev_lock, NULL);
-    pthread_mutex_init(&j.store_lock, NULL);
-    pthread_cond_init(&j.site_done, NULL);
-    if (opt->cfg->cache_ttl_s > 0)
-        j.cache = (struct upstream_cache){opt->store, &j.store_lock};
-    j.started_mono = clock_mono_ms();
-    j.degradations = json_array();
-    j.now_ms = opt->now_ms ? opt->now_ms : clock_now_ms();
-    j.policy_all = strcmp(opt->cfg->llm_policy, "all") == 0;
-    j.policy_none = strcmp(opt->cfg->llm_policy, "none") == 0;
-    fetch_options_from_config(opt->cfg, &j.fo);
-    extract_init(); /* before the workers parse at once */
+    struct job j;
+    job_start(&j, req, opt);
     const struct business_context *bc = &req->ctx;
     int want = bc->max_leads_to_generate;
     int rc = 0;
@@ -1237,19 +1322,9 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
         status(&j, "intake", 0.02, NULL, "Request accepted: up to %d leads", want);
     }
 
-    struct err e = {0};
-    if (llm_open(opt->cfg, &j.llm, &e))
-        degrade(&j, "intake", e.msg, "using the heuristic analyst");
-
+    job_analyst(&j);
     struct query_list q;
     make_queries(&j, &q);
-
-    struct enrich_weights w = {(double)opt->cfg->weight_pain, (double)opt->cfg->weight_intent,
-                               (double)opt->cfg->weight_urgency, (double)opt->cfg->weight_icp,
-                               (double)opt->cfg->qualify_threshold / 100.0};
-    j.ec = enrich_context_new(bc, &w, j.now_ms);
-    if (llm_embeds(j.llm) && !j.policy_none)
-        enrich_context_set_dense(j.ec, dense, &j);
 
     const char *error_type = NULL, *error_stage = NULL;
     char error_msg[512] = "";
@@ -1326,36 +1401,6 @@ end:;
             rc = CORE_ECANCELED;
     }
     query_list_release(&q);
-    enrich_context_free(j.ec);
-    search_provider_free(j.search);
-    llm_free(j.llm);
-    for (size_t i = 0; i < j.nsites; i++) {
-        struct site *s = &j.sites[i];
-        free(s->site);
-        free(s->url);
-        free(s->title);
-        free(s->snippet);
-        free(s->content);
-        for (size_t m = 0; m < s->nmore; m++)
-            free(s->more[m]);
-        free(s->more);
-    }
-    free(j.sites);
-    for (size_t i = 0; i < j.nreserves; i++) {
-        extract_lead_release(&j.reserves[i].lead);
-        enrich_result_release(&j.reserves[i].r);
-    }
-    free(j.reserves);
-    json_decref(j.degradations);
-    json_decref(j.queries);
-    json_decref(j.stored_queries);
-    for (size_t i = 0; i < j.nresumed; i++)
-        free(j.resumed_ids[i]);
-    free(j.resumed_ids);
-    free(j.resumed_stage);
-    pthread_mutex_destroy(&j.lock);
-    pthread_mutex_destroy(&j.ev_lock);
-    pthread_mutex_destroy(&j.store_lock);
-    pthread_cond_destroy(&j.site_done);
+    job_end(&j);
     return rc;
 }

@@ -65,5 +65,14 @@ void pipeline_budget_from_config(const struct config *cfg, struct pipeline_budge
  * that ended it in pipeline_error (CORE_ENOTFOUND: nothing found; ...). */
 int pipeline_run(const struct request *req, const struct pipeline_options *opt);
 
+/* pipeline_enrich(req, url, opt): one company, the one at url: its pages
+ * (from the corpus when it has them, else the web, with the fetcher's
+ * limits and address guard), its lead and its scores against req's
+ * business context, emitted as lead_generated, lead_enrichment_start and
+ * lead_enrichment_end whatever the score (a status_update says why when
+ * there is no lead). 0, CORE_EINVAL for a URL with no site, or
+ * CORE_ENOTFOUND when the site gave no lead. */
+int pipeline_enrich(const struct request *req, const char *url, const struct pipeline_options *opt);
+
 #include "core/banned.h"
 #endif
