@@ -81,6 +81,14 @@ static const struct command commands[] = {
      "provenance. One object per line when there are several inputs. --url gives\n"
      "the address of a single input file. --all-text puts every visible word in\n"
      "main_text (the floor that main-text extraction is measured against).\n"},
+    {"mcp", cli__cmd_mcp, "serve the MCP tools on stdio, for AI agents",
+     "usage: prospect mcp\n"
+     "\n"
+     "Speaks the Model Context Protocol on standard input and output (one JSON\n"
+     "message per line; logs on stderr) until end of input: the prospect_* tools\n"
+     "find leads, follow jobs, explain scores, enrich one company, generate\n"
+     "queries, search and extract pages, with the configured providers and store.\n"
+     "The same tools are served over HTTP at /mcp by `prospect serve`.\n"},
     {"webhooks", cli__cmd_webhooks, "show the webhook outbox; send to a disabled receiver again",
      "usage: prospect webhooks [status]\n"
      "       prospect webhooks enable [URL] [--redeliver-dead]\n"

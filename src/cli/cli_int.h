@@ -31,6 +31,7 @@ int cli__cmd_extract(struct cli *cli);
 int cli__cmd_run(struct cli *cli);
 int cli__cmd_serve(struct cli *cli);
 int cli__cmd_webhooks(struct cli *cli);
+int cli__cmd_mcp(struct cli *cli);
 
 struct request;
 struct problems;

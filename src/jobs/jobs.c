@@ -677,6 +677,15 @@ static int add_job(void *ctx, const struct store_job *sj)
     return 0;
 }
 
+int jobs_events(struct jobs *j, const char *id, int64_t after, store_event_fn fn, void *ctx,
+                struct err *e)
+{
+    pthread_mutex_lock(&j->rlock);
+    int rc = store_events_after(j->rst, id, after, fn, ctx, e);
+    pthread_mutex_unlock(&j->rlock);
+    return rc;
+}
+
 int jobs_list(struct jobs *j, const char *owner, size_t limit, json_t **out, struct err *e)
 {
     json_t *arr = json_array();

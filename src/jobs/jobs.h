@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "core/err.h"
 #include "model/request.h"
+#include "store/store.h"
 
 struct jobs;
 
@@ -61,6 +62,11 @@ int jobs_cancel(struct jobs *j, const char *id);
  * leads, last event id, summary), new reference; CORE_ENOTFOUND. */
 int jobs_status(struct jobs *j, const char *id, json_t **out, struct err *e)
     __attribute__((warn_unused_result));
+
+/* jobs_events(j, id, after, fn, ctx, e): the stored events of job id with
+ * seq > after, in order (store_events_after on the manager's reader). */
+int jobs_events(struct jobs *j, const char *id, int64_t after, store_event_fn fn, void *ctx,
+                struct err *e) __attribute__((warn_unused_result));
 
 /* jobs_list(j, owner, limit, out, e): the newest jobs (of owner; NULL:
  * everyone's) as a JSON array of {job_id, user_id, status, created_at,
