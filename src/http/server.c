@@ -28,6 +28,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "http/access.h"
+#include "http/http_int.h"
 #include "http/server.h"
 #include "jobs/jobs.h"
 #include "upstream/upstream.h"
@@ -40,23 +41,6 @@ extern const struct embed_file http__assets[];
 
 /* ---- metrics ---- */
 
-enum route {
-    R_EXECUTE,
-    R_JOBS_CREATE,
-    R_JOB,
-    R_JOB_EVENTS,
-    R_JOB_LEADS,
-    R_JOB_CANCEL,
-    R_JOB_DATA,
-    R_HEALTH,
-    R_READY,
-    R_METRICS,
-    R_OPENAPI,
-    R_PAGE,
-    R_OTHER,
-    R_N
-};
-
 static const char *const route_names[R_N] = {"/api/v2/execute_streaming_prospect",
                                              "/api/v2/jobs",
                                              "/api/v2/jobs/{id}",
@@ -64,6 +48,7 @@ static const char *const route_names[R_N] = {"/api/v2/execute_streaming_prospect
                                              "/api/v2/jobs/{id}/leads",
                                              "/api/v2/jobs/{id} DELETE",
                                              "/api/v2/jobs/{id}/data DELETE",
+                                             "/mcp",
                                              "/health",
                                              "/ready",
                                              "/metrics",
@@ -97,44 +82,26 @@ static void observe(enum route r, unsigned status, double seconds)
 
 /* ---- per connection ---- */
 
-struct server {
-    const struct config *cfg;
-    struct jobs *jobs;
-    struct access *access;
-    struct request_limits lim;
-    bool bench; /* PROSPECT_BENCH_ROUTES=1: the benchmark's publish routes */
-};
-
-struct conn {
-    struct buf body;
-    bool too_large, rejected;
-    int64_t started;
-    enum route route;
-    unsigned status;
-    char key[ACCESS_NAME_MAX]; /* the API key's name; "" without keys */
-    char addr[64];             /* the client's address */
-    char *origin;              /* an allowed CORS origin that asked, or NULL */
-};
-
 struct stream {
     struct MHD_Connection *c;
     struct jobs_sub *sub;
 };
 
 /* The CORS headers of an answer to an allowed origin. */
-static void decorate(struct MHD_Response *r, const struct conn *cx)
+void http__decorate(struct MHD_Response *r, const struct conn *cx)
 {
     if (!cx->origin)
         return;
     MHD_add_response_header(r, "Access-Control-Allow-Origin", cx->origin);
-    MHD_add_response_header(r, "Access-Control-Expose-Headers", "Location, Retry-After");
+    MHD_add_response_header(r, "Access-Control-Expose-Headers",
+                            "Location, Retry-After, Mcp-Session-Id");
     MHD_add_response_header(r, "Vary", "Origin");
 }
 
 /* An answer with one optional extra header (name NULL: none). */
-static enum MHD_Result respond_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                                    const char *type, const char *body, size_t len,
-                                    const char *name, const char *value)
+enum MHD_Result http__respond_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                                   const char *type, const char *body, size_t len, const char *name,
+                                   const char *value)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -144,7 +111,7 @@ static enum MHD_Result respond_with(struct MHD_Connection *c, struct conn *cx, u
         MHD_add_response_header(r, "Allow", "GET, POST, DELETE, OPTIONS");
     if (name)
         MHD_add_response_header(r, name, value);
-    decorate(r, cx);
+    http__decorate(r, cx);
     cx->status = status;
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
@@ -154,19 +121,19 @@ static enum MHD_Result respond_with(struct MHD_Connection *c, struct conn *cx, u
 static enum MHD_Result respond(struct MHD_Connection *c, struct conn *cx, unsigned status,
                                const char *type, const char *body, size_t len)
 {
-    return respond_with(c, cx, status, type, body, len, NULL, NULL);
+    return http__respond_with(c, cx, status, type, body, len, NULL, NULL);
 }
 
 /* A JSON error {error, message} with one extra header. */
-static enum MHD_Result error_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                                  const char *code, const char *message, const char *name,
-                                  const char *value)
+enum MHD_Result http__error_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                                 const char *code, const char *message, const char *name,
+                                 const char *value)
 {
     json_t *j = json_pack("{s:s, s:s}", "error", code, "message", message);
     char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(j);
     enum MHD_Result ret =
-        respond_with(c, cx, status, "application/json", s, strlen(s), name, value);
+        http__respond_with(c, cx, status, "application/json", s, strlen(s), name, value);
     free(s);
     return ret;
 }
@@ -178,11 +145,11 @@ static enum MHD_Result too_many(struct MHD_Connection *c, struct conn *cx, int64
     char msg[200], after[24];
     snprintf(msg, sizeof msg, "%s; retry in %lld s", what, (long long)retry_s);
     snprintf(after, sizeof after, "%lld", (long long)retry_s);
-    return error_with(c, cx, 429, code, msg, "Retry-After", after);
+    return http__error_with(c, cx, 429, code, msg, "Retry-After", after);
 }
 
-static enum MHD_Result respond_json(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                                    json_t *j)
+enum MHD_Result http__respond_json(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                                   json_t *j)
 {
     char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(j);
@@ -191,10 +158,11 @@ static enum MHD_Result respond_json(struct MHD_Connection *c, struct conn *cx, u
     return ret;
 }
 
-static enum MHD_Result error(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                             const char *code, const char *message)
+enum MHD_Result http__error(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                            const char *code, const char *message)
 {
-    return respond_json(c, cx, status, json_pack("{s:s, s:s}", "error", code, "message", message));
+    return http__respond_json(c, cx, status,
+                              json_pack("{s:s, s:s}", "error", code, "message", message));
 }
 
 /* A 5xx: the detail goes to the log under an id, the client gets the id. */
@@ -203,8 +171,8 @@ static enum MHD_Result internal(struct MHD_Connection *c, struct conn *cx, const
     char id[17];
     str_random_hex(id, 8);
     log_error("internal error", LOG_S("error_id", id), LOG_S("detail", detail));
-    return respond_json(c, cx, 500,
-                        json_pack("{s:s, s:s}", "error", "internal_error", "error_id", id));
+    return http__respond_json(c, cx, 500,
+                              json_pack("{s:s, s:s}", "error", "internal_error", "error_id", id));
 }
 
 /* A failed job lookup: 404 for an unknown job, else a masked 5xx. */
@@ -212,8 +180,8 @@ static enum MHD_Result job_failed(struct MHD_Connection *c, struct conn *cx, int
                                   const struct err *e)
 {
     if (rc == CORE_EBUSY)
-        return error(c, cx, 409, "job_running", e->msg);
-    return rc == CORE_ENOTFOUND ? error(c, cx, 404, "not_found", "no such job")
+        return http__error(c, cx, 409, "job_running", e->msg);
+    return rc == CORE_ENOTFOUND ? http__error(c, cx, 404, "not_found", "no such job")
                                 : internal(c, cx, e->msg);
 }
 
@@ -264,7 +232,7 @@ static enum MHD_Result stream(struct server *sv, struct MHD_Connection *c, struc
     MHD_add_response_header(r, "Content-Type", "text/event-stream; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-cache");
     MHD_add_response_header(r, "X-Accel-Buffering", "no");
-    decorate(r, cx);
+    http__decorate(r, cx);
     cx->status = 200;
     enum MHD_Result ret = MHD_queue_response(c, 200, r);
     MHD_destroy_response(r);
@@ -310,7 +278,7 @@ static enum MHD_Result start_job(struct server *sv, struct MHD_Connection *c, st
     struct request req;
     struct problems probs = {0};
     if (request_parse(buf_cstr(&cx->body), cx->body.len, &sv->lim, 0, &req, &probs)) {
-        enum MHD_Result ret = respond_json(c, cx, 400, problems_to_json(&probs));
+        enum MHD_Result ret = http__respond_json(c, cx, 400, problems_to_json(&probs));
         problems_release(&probs);
         return ret;
     }
@@ -322,7 +290,7 @@ static enum MHD_Result start_job(struct server *sv, struct MHD_Connection *c, st
         snprintf(msg, sizeof msg,
                  "job %s exists; watch it at /api/v2/jobs/%s/events, or send a new job_id",
                  req.job_id, req.job_id);
-        ret = error(c, cx, 409, "job_exists", msg);
+        ret = http__error(c, cx, 409, "job_exists", msg);
     } else if (rc) {
         ret = internal(c, cx, e.msg);
     } else if (streaming) {
@@ -339,7 +307,7 @@ static enum MHD_Result start_job(struct server *sv, struct MHD_Connection *c, st
         r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
         MHD_add_response_header(r, "Content-Type", "application/json");
         MHD_add_response_header(r, "Location", status);
-        decorate(r, cx);
+        http__decorate(r, cx);
         cx->status = 202;
         ret = MHD_queue_response(c, 202, r);
         MHD_destroy_response(r);
@@ -377,14 +345,14 @@ static enum MHD_Result leads(struct server *sv, struct MHD_Connection *c, struct
     const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     bool csv = format && strcmp(format, "csv") == 0;
     if (format && !csv && strcmp(format, "json") != 0)
-        return error(c, cx, 400, "bad_format", "format must be json or csv");
+        return http__error(c, cx, 400, "bad_format", "format must be json or csv");
     json_t *arr;
     struct err e = {0};
     int rc = jobs_leads(sv->jobs, id, &arr, &e);
     if (rc)
         return job_failed(c, cx, rc, &e);
     if (!csv)
-        return respond_json(c, cx, 200, json_pack("{s:s, s:o}", "job_id", id, "leads", arr));
+        return http__respond_json(c, cx, 200, json_pack("{s:s, s:o}", "job_id", id, "leads", arr));
     struct buf b;
     buf_init(&b, 0);
     static const char *const cols[] = {
@@ -564,7 +532,7 @@ static enum MHD_Result asset(struct MHD_Connection *c, struct conn *cx, const ch
     while (f->name && strcmp(f->name, name) != 0)
         f++;
     if (!f->name)
-        return error(c, cx, 404, "not_found", "not in this build");
+        return http__error(c, cx, 404, "not_found", "not in this build");
     struct MHD_Response *r =
         MHD_create_response_from_buffer(f->len, (void *)f->data, MHD_RESPMEM_PERSISTENT);
     MHD_add_response_header(r, "Content-Type", type);
@@ -574,7 +542,7 @@ static enum MHD_Result asset(struct MHD_Connection *c, struct conn *cx, const ch
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; img-src 'self' data:; object-src 'none'; "
                             "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
-    decorate(r, cx);
+    http__decorate(r, cx);
     cx->status = 200;
     enum MHD_Result ret = MHD_queue_response(c, 200, r);
     MHD_destroy_response(r);
@@ -588,18 +556,22 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
     bool post = strcmp(method, "POST") == 0, del = strcmp(method, "DELETE") == 0;
     if (strcmp(url, "/health") == 0) {
         cx->route = R_HEALTH;
-        return respond_json(c, cx, 200, json_pack("{s:s}", "status", "ok"));
+        return http__respond_json(c, cx, 200, json_pack("{s:s}", "status", "ok"));
     }
     if (strcmp(url, "/ready") == 0) {
         cx->route = R_READY;
         bool ok = jobs_ready(sv->jobs);
-        return respond_json(
+        return http__respond_json(
             c, cx, ok ? 200 : 503,
             json_pack("{s:s, s:b}", "status", ok ? "ready" : "unavailable", "store", ok));
     }
     if (strcmp(url, "/metrics") == 0) {
         cx->route = R_METRICS;
         return prometheus(sv, c, cx);
+    }
+    if (strcmp(url, "/mcp") == 0) {
+        cx->route = R_MCP;
+        return http__mcp(sv, c, cx, method);
     }
     if (strcmp(url, "/openapi.json") == 0) {
         cx->route = R_OPENAPI;
@@ -625,69 +597,71 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
         int rc = id == url ? CORE_ENOTFOUND
                  : open    ? jobs_bench_open(sv->jobs, id, &e)
                            : jobs_bench_publish(sv->jobs, id, buf_cstr(&cx->body));
-        return rc ? error(c, cx, rc == CORE_ENOTFOUND ? 404 : 409, "bench", "no")
-                  : respond_json(c, cx, 200, json_pack("{s:s}", "status", "ok"));
+        return rc ? http__error(c, cx, rc == CORE_ENOTFOUND ? 404 : 409, "bench", "no")
+                  : http__respond_json(c, cx, 200, json_pack("{s:s}", "status", "ok"));
     }
     if (strcmp(url, "/api/v2/execute_streaming_prospect") == 0) {
         cx->route = R_EXECUTE;
         return post ? start_job(sv, c, cx, true)
-                    : error(c, cx, 405, "method_not_allowed", "use POST");
+                    : http__error(c, cx, 405, "method_not_allowed", "use POST");
     }
     if (strcmp(url, "/api/v2/jobs") == 0) {
         cx->route = R_JOBS_CREATE;
         if (post)
             return start_job(sv, c, cx, false);
         if (!get)
-            return error(c, cx, 405, "method_not_allowed", "use GET or POST");
+            return http__error(c, cx, 405, "method_not_allowed", "use GET or POST");
         const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
         int64_t n = 50;
         if (lim && (str_to_i64(lim, &n) || n < 1 || n > 500))
-            return error(c, cx, 400, "bad_limit", "limit must be an integer from 1 to 500");
+            return http__error(c, cx, 400, "bad_limit", "limit must be an integer from 1 to 500");
         json_t *list;
         struct err e = {0};
         int rc =
             jobs_list(sv->jobs, access_keys(sv->access) ? cx->key : NULL, (size_t)n, &list, &e);
         if (rc)
             return internal(c, cx, e.msg);
-        return respond_json(c, cx, 200, json_pack("{s:o}", "jobs", list));
+        return http__respond_json(c, cx, 200, json_pack("{s:o}", "jobs", list));
     }
     if (strncmp(url, "/api/v2/jobs/", 13) == 0) {
         char id[REQUEST_MAX_ID_CHARS + 1];
         const char *rest = job_path(url, id, sizeof id);
         if (!rest || (access_keys(sv->access) && jobs_visible(sv->jobs, id, cx->key))) {
             cx->route = R_OTHER; /* another key's job is answered as no job */
-            return error(c, cx, 404, "not_found", "no such job");
+            return http__error(c, cx, 404, "not_found", "no such job");
         }
         if (strcmp(rest, "/events") == 0) {
             cx->route = R_JOB_EVENTS;
             if (!get)
-                return error(c, cx, 405, "method_not_allowed", "use GET");
+                return http__error(c, cx, 405, "method_not_allowed", "use GET");
             const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
             const char *after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
             int64_t n = 0;
             const char *v = last ? last : after;
             if (v && (str_to_i64(v, &n) || n < 0))
-                return error(c, cx, 400, "bad_event_id",
-                             "Last-Event-ID and after must be a non-negative integer");
+                return http__error(c, cx, 400, "bad_event_id",
+                                   "Last-Event-ID and after must be a non-negative integer");
             return stream(sv, c, cx, id, n);
         }
         if (strcmp(rest, "/leads") == 0) {
             cx->route = R_JOB_LEADS;
-            return get ? leads(sv, c, cx, id) : error(c, cx, 405, "method_not_allowed", "use GET");
+            return get ? leads(sv, c, cx, id)
+                       : http__error(c, cx, 405, "method_not_allowed", "use GET");
         }
         if (strcmp(rest, "/data") == 0) {
             cx->route = R_JOB_DATA;
             if (!del)
-                return error(c, cx, 405, "method_not_allowed", "use DELETE");
+                return http__error(c, cx, 405, "method_not_allowed", "use DELETE");
             struct err e = {0};
             int rc = jobs_delete(sv->jobs, id, &e);
             if (rc)
                 return job_failed(c, cx, rc, &e);
-            return respond_json(c, cx, 200, json_pack("{s:s, s:b}", "job_id", id, "deleted", 1));
+            return http__respond_json(c, cx, 200,
+                                      json_pack("{s:s, s:b}", "job_id", id, "deleted", 1));
         }
         if (*rest) {
             cx->route = R_OTHER;
-            return error(c, cx, 404, "not_found", "no such resource");
+            return http__error(c, cx, 404, "not_found", "no such resource");
         }
         if (del) {
             cx->route = R_JOB_CANCEL;
@@ -698,22 +672,23 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
                 return job_failed(c, cx, rc, &e);
             json_decref(status);
             if (jobs_cancel(sv->jobs, id))
-                return error(c, cx, 409, "not_running", "the job is not running on this server");
-            return respond_json(c, cx, 202,
-                                json_pack("{s:s, s:s}", "job_id", id, "status", "cancelling"));
+                return http__error(c, cx, 409, "not_running",
+                                   "the job is not running on this server");
+            return http__respond_json(
+                c, cx, 202, json_pack("{s:s, s:s}", "job_id", id, "status", "cancelling"));
         }
         cx->route = R_JOB;
         if (!get)
-            return error(c, cx, 405, "method_not_allowed", "use GET or DELETE");
+            return http__error(c, cx, 405, "method_not_allowed", "use GET or DELETE");
         json_t *status;
         struct err e = {0};
         int rc = jobs_status(sv->jobs, id, &status, &e);
         if (rc)
             return job_failed(c, cx, rc, &e);
-        return respond_json(c, cx, 200, status);
+        return http__respond_json(c, cx, 200, status);
     }
     cx->route = R_OTHER;
-    return error(c, cx, 404, "not_found", "no such resource");
+    return http__error(c, cx, 404, "not_found", "no such resource");
 }
 
 static void client_address(struct MHD_Connection *c, char *out, size_t n)
@@ -738,7 +713,7 @@ static enum MHD_Result preflight(struct MHD_Connection *c, struct conn *cx, cons
     if (origin && !cx->origin) {
         char msg[300];
         snprintf(msg, sizeof msg, "origin %.200s is not allowed (PROSPECT_CORS_ORIGINS)", origin);
-        return error(c, cx, 403, "origin_not_allowed", msg);
+        return http__error(c, cx, 403, "origin_not_allowed", msg);
     }
     struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     MHD_add_response_header(r, "Allow", "GET, POST, DELETE, OPTIONS");
@@ -749,7 +724,7 @@ static enum MHD_Result preflight(struct MHD_Connection *c, struct conn *cx, cons
                                 "MCP-Protocol-Version");
         MHD_add_response_header(r, "Access-Control-Max-Age", "600");
     }
-    decorate(r, cx);
+    http__decorate(r, cx);
     cx->status = 204;
     enum MHD_Result ret = MHD_queue_response(c, 204, r);
     MHD_destroy_response(r);
@@ -770,17 +745,18 @@ static enum MHD_Result admit(struct server *sv, struct MHD_Connection *c, struct
         return preflight(c, cx, origin);
     }
     bool open = strcmp(url, "/health") == 0 || strcmp(url, "/ready") == 0;
-    bool keyed =
-        strncmp(url, "/api/", 5) == 0 || (sv->cfg->metrics_auth && strcmp(url, "/metrics") == 0);
+    bool keyed = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/mcp") == 0 ||
+                 (sv->cfg->metrics_auth && strcmp(url, "/metrics") == 0);
     if (keyed && access_keys(sv->access)) {
         const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
         int rc = access_check(sv->access, auth, cx->key);
         if (rc) {
             cx->rejected = true;
-            return error_with(c, cx, 401, "unauthorized",
-                              rc == CORE_EINVAL ? "send the API key as Authorization: Bearer KEY"
-                                                : "the API key is not valid",
-                              "WWW-Authenticate", "Bearer realm=\"prospect\"");
+            return http__error_with(c, cx, 401, "unauthorized",
+                                    rc == CORE_EINVAL
+                                        ? "send the API key as Authorization: Bearer KEY"
+                                        : "the API key is not valid",
+                                    "WWW-Authenticate", "Bearer realm=\"prospect\"");
         }
     }
     int64_t retry_s = 0;
@@ -816,15 +792,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             int64_t n = 0;
             if (!json_content(c)) {
                 cx->rejected = true;
-                return error(c, cx, 415, "unsupported_media_type",
-                             "send the request as Content-Type: application/json");
+                return http__error(c, cx, 415, "unsupported_media_type",
+                                   "send the request as Content-Type: application/json");
             }
             if (len && str_to_i64(len, &n) == 0 && (uint64_t)n > sv->lim.max_body_bytes) {
                 cx->rejected = true;
                 char msg[160];
                 snprintf(msg, sizeof msg, "the body is %lld bytes; the limit is %zu bytes",
                          (long long)n, sv->lim.max_body_bytes);
-                return error(c, cx, 413, "payload_too_large", msg);
+                return http__error(c, cx, 413, "payload_too_large", msg);
             }
         }
         return MHD_YES;
@@ -840,7 +816,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (cx->too_large) {
         char msg[160];
         snprintf(msg, sizeof msg, "the body is larger than %zu bytes", sv->lim.max_body_bytes);
-        return error(c, cx, 413, "payload_too_large", msg);
+        return http__error(c, cx, 413, "payload_too_large", msg);
     }
     return route(sv, c, cx, url, method);
 }
@@ -901,6 +877,11 @@ int http_serve(const struct config *cfg, struct err *e)
         access_free(sv.access);
         return rc;
     }
+    if ((rc = http__mcp_new(&sv, e))) {
+        jobs_free(sv.jobs);
+        access_free(sv.access);
+        return rc;
+    }
     bool loopback = strncmp(cfg->bind, "127.", 4) == 0 || strcmp(cfg->bind, "::1") == 0;
     if (access_keys(sv.access))
         log_info("API keys required on /api", LOG_I("keys", access_keys(sv.access)),
@@ -926,6 +907,7 @@ int http_serve(const struct config *cfg, struct err *e)
         in6->sin6_port = htons((uint16_t)cfg->port);
         flags |= MHD_USE_IPv6;
     } else {
+        http__mcp_free(&sv);
         jobs_free(sv.jobs);
         access_free(sv.access);
         return err_set(e, CORE_EINVAL, "PROSPECT_BIND: '%s' is not an IP address", cfg->bind);
@@ -938,6 +920,7 @@ int http_serve(const struct config *cfg, struct err *e)
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_ip,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
     if (!d) {
+        http__mcp_free(&sv);
         jobs_free(sv.jobs);
         access_free(sv.access);
         return err_set(e, CORE_EIO, "cannot listen on %s:%lld: %s", cfg->bind, (long long)cfg->port,
@@ -969,6 +952,7 @@ int http_serve(const struct config *cfg, struct err *e)
         nanosleep(&nap, NULL);
     }
     MHD_stop_daemon(d);
+    http__mcp_free(&sv); /* cancels MCP calls and waits for them */
     jobs_free(sv.jobs);
     access_free(sv.access);
     return 0;

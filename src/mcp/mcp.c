@@ -9,8 +9,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/alloc.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "mcp/mcp_int.h"
 
@@ -22,6 +24,8 @@ static const char *const levels[] = {"debug", "info",     "notice", "warning",
                                      "error", "critical", "alert",  "emergency"};
 
 #define MAX_CALLS 64 /* tool calls under way in one process */
+
+static int active_calls; /* atomic */
 
 struct call_link {
     struct mcp_call *c;
@@ -61,6 +65,19 @@ int mcp_new(const struct config *cfg, struct jobs *jobs, struct mcp **out, struc
     pthread_mutex_init(&m->lock, NULL);
     *out = m;
     return 0;
+}
+
+bool mcp_wait_idle(struct mcp *m, int64_t timeout_ms)
+{
+    (void)m;
+    int64_t until = clock_mono_ms() + timeout_ms;
+    while (__atomic_load_n(&active_calls, __ATOMIC_RELAXED) > 0) {
+        if (clock_mono_ms() >= until)
+            return false;
+        struct timespec t = {0, 20 * 1000000L};
+        nanosleep(&t, NULL);
+    }
+    return true;
 }
 
 void mcp_free(struct mcp *m)
@@ -172,8 +189,6 @@ void mcp__log(struct mcp_call *c, int level, json_t *data)
                   false);
     json_decref(data);
 }
-
-static int active_calls; /* atomic */
 
 static void *call_main(void *arg)
 {

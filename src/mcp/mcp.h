@@ -39,7 +39,11 @@ struct mcp_out {
 int mcp_new(const struct config *cfg, struct jobs *jobs, struct mcp **out, struct err *e)
     __attribute__((warn_unused_result));
 
-/* mcp_free(m): after every session is freed. NULL is fine. */
+/* mcp_wait_idle(m, timeout_ms): waits until no tool call runs; false when
+ * some still did after timeout_ms. */
+bool mcp_wait_idle(struct mcp *m, int64_t timeout_ms);
+
+/* mcp_free(m): after every session is closed and mcp_wait_idle. NULL is fine. */
 void mcp_free(struct mcp *m);
 
 /* mcp_session_new(m, owner): a client's session; owner names its API key

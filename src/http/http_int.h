@@ -1,0 +1,92 @@
+/* http_int.h: what the files of src/http share: the server, a request's
+ * state, and the answer helpers (JSON, errors, CORS headers). */
+#ifndef PROSPECT_HTTP_INT_H
+#define PROSPECT_HTTP_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <microhttpd.h>
+#include <jansson.h>
+
+#include "config/config.h"
+#include "core/buf.h"
+#include "http/access.h"
+#include "jobs/jobs.h"
+#include "model/request.h"
+
+struct mcp;
+struct mcp_http;
+
+enum route {
+    R_EXECUTE,
+    R_JOBS_CREATE,
+    R_JOB,
+    R_JOB_EVENTS,
+    R_JOB_LEADS,
+    R_JOB_CANCEL,
+    R_JOB_DATA,
+    R_MCP,
+    R_HEALTH,
+    R_READY,
+    R_METRICS,
+    R_OPENAPI,
+    R_PAGE,
+    R_OTHER,
+    R_N
+};
+
+struct server {
+    const struct config *cfg;
+    struct jobs *jobs;
+    struct access *access;
+    struct request_limits lim;
+    bool bench; /* PROSPECT_BENCH_ROUTES=1: the benchmark's publish routes */
+    struct mcp *mcp;
+    struct mcp_http *mcp_sessions;
+};
+
+struct conn {
+    struct buf body;
+    bool too_large, rejected;
+    int64_t started;
+    enum route route;
+    unsigned status;
+    char key[ACCESS_NAME_MAX]; /* the API key's name; "" without keys */
+    char addr[64];             /* the client's address */
+    char *origin;              /* an allowed CORS origin that asked, or NULL */
+};
+
+/* An answer with one optional extra header (name NULL: none). */
+enum MHD_Result http__respond_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                                   const char *type, const char *body, size_t len, const char *name,
+                                   const char *value);
+
+/* A JSON answer (j stolen). */
+enum MHD_Result http__respond_json(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                                   json_t *j);
+
+/* {"error": code, "message": message}. */
+enum MHD_Result http__error(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                            const char *code, const char *message);
+
+/* The same with one extra header. */
+enum MHD_Result http__error_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                                 const char *code, const char *message, const char *name,
+                                 const char *value);
+
+/* The CORS headers of an answer to an allowed origin. */
+void http__decorate(struct MHD_Response *r, const struct conn *cx);
+
+/* ---- mcp_http.c: MCP over Streamable HTTP at /mcp ---- */
+
+/* http__mcp_new(sv, e): the MCP engine and its session table. */
+int http__mcp_new(struct server *sv, struct err *e) __attribute__((warn_unused_result));
+void http__mcp_free(struct server *sv);
+
+/* http__mcp(sv, c, cx, method): answers a request to /mcp (its body in cx). */
+enum MHD_Result http__mcp(struct server *sv, struct MHD_Connection *c, struct conn *cx,
+                          const char *method);
+
+#include "core/banned.h"
+#endif
