@@ -675,6 +675,44 @@ static json_t *test_logging(struct mcp_call *c)
                      "Logging tool completed");
 }
 
+/* A 1x1 red PNG and a silent WAV: the smallest valid files of their kinds. */
+#define TEST_PNG                                                                                   \
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJg" \
+    "gg=="
+#define TEST_WAV "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA="
+
+static json_t *test_image(struct mcp_call *c)
+{
+    (void)c;
+    return json_pack("{s:[{s:s, s:s, s:s}]}", "content", "type", "image", "data", TEST_PNG,
+                     "mimeType", "image/png");
+}
+
+static json_t *test_audio(struct mcp_call *c)
+{
+    (void)c;
+    return json_pack("{s:[{s:s, s:s, s:s}]}", "content", "type", "audio", "data", TEST_WAV,
+                     "mimeType", "audio/wav");
+}
+
+static json_t *test_resource(struct mcp_call *c)
+{
+    (void)c;
+    return json_pack("{s:[{s:s, s:{s:s, s:s, s:s}}]}", "content", "type", "resource", "resource",
+                     "uri", "test://embedded-resource", "mimeType", "text/plain", "text",
+                     "This is an embedded resource content.");
+}
+
+static json_t *test_mixed(struct mcp_call *c)
+{
+    (void)c;
+    return json_pack("{s:[{s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:{s:s, s:s, s:s}}]}", "content",
+                     "type", "text", "text", "Multiple content types test:", "type", "image",
+                     "data", TEST_PNG, "mimeType", "image/png", "type", "resource", "resource",
+                     "uri", "test://mixed-content-resource", "mimeType", "application/json", "text",
+                     "{\"test\":\"data\",\"value\":123}");
+}
+
 /* ---- the table ---- */
 
 #define NO_ARGS "{\"type\":\"object\",\"additionalProperties\":false}"
@@ -802,6 +840,16 @@ static const struct tool tools[] = {
     {"test_tool_with_logging", "Test: logging",
      "Conformance test tool: sends three log notifications.", NO_ARGS, NULL, true, false, true,
      false, test_logging, true},
+    {"test_image_content", "Test: image", "Conformance test tool: returns an image.", NO_ARGS, NULL,
+     true, false, true, false, test_image, true},
+    {"test_audio_content", "Test: audio", "Conformance test tool: returns audio.", NO_ARGS, NULL,
+     true, false, true, false, test_audio, true},
+    {"test_embedded_resource", "Test: resource",
+     "Conformance test tool: returns an embedded resource.", NO_ARGS, NULL, true, false, true,
+     false, test_resource, true},
+    {"test_multiple_content_types", "Test: mixed content",
+     "Conformance test tool: returns text, an image and a resource.", NO_ARGS, NULL, true, false,
+     true, false, test_mixed, true},
 };
 
 #define NTOOLS (sizeof tools / sizeof *tools)
