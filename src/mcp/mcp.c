@@ -203,8 +203,7 @@ static void *call_main(void *arg)
         send_json(&c->out, rpc_error(c->id, code, msg ? msg : "error"), true);
         json_decref(result);
     } else {
-        send_json(&c->out, response(c->id, result), true);
-        json_decref(result);
+        send_json(&c->out, response(c->id, result), true); /* response() takes result */
     }
     struct mcp_session *s = c->s;
     pthread_mutex_lock(&s->lock);
