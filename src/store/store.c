@@ -8,7 +8,7 @@
 int store_open(const char *target, struct store **out, struct err *e)
 {
     if (str_has_prefix(target, "postgres://") || str_has_prefix(target, "postgresql://"))
-        return err_set(e, CORE_EUNSUP, "the PostgreSQL store is not built yet; use a SQLite file");
+        return store__pg_ops.open(target, out, e);
     return store__sqlite_ops.open(target, out, e);
 }
 

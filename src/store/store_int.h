@@ -58,5 +58,6 @@ struct store {
 };
 
 extern const struct store_ops store__sqlite_ops;
+extern const struct store_ops store__pg_ops;
 
 #endif

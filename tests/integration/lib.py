@@ -151,3 +151,44 @@ def finish(name):
             print("--- %s\n%s" % (s.name, open(s.log, errors="replace").read()[-3000:]))
         sys.exit(1)
     print("%s: ok" % name)
+
+
+class Postgres:
+    """A throwaway PostgreSQL cluster on loopback (initdb as an unprivileged
+    user: postgres when the tests run as root), for the scale-out tests."""
+
+    def __init__(self, name="pg"):
+        import glob
+        import pwd
+        import shutil
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+        if not bins:
+            raise RuntimeError("PostgreSQL is not installed: run scripts/setup")
+        self.bin = bins[-1]
+        self.dir = os.path.join(TMP, name)
+        self.port = free_port()
+        self.run_as = []
+        if os.geteuid() == 0:
+            self.run_as = ["runuser", "-u", "postgres", "--"]
+            os.makedirs(self.dir)
+            shutil.chown(self.dir, "postgres", "postgres")
+            os.chmod(TMP, 0o755)
+        subprocess.run(self.run_as + [os.path.join(self.bin, "initdb"), "-D", self.dir, "-U",
+                                      "prospect", "--auth=trust", "-E", "UTF8", "--no-sync"],
+                       check=True, capture_output=True)
+        self.log = os.path.join(self.dir, "server.log")
+        subprocess.run(self.run_as + [os.path.join(self.bin, "pg_ctl"), "-D", self.dir, "-l",
+                                      self.log, "-w", "-o",
+                                      "-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off "
+                                      "-c max_connections=300" % (self.port, self.dir),
+                                      "start"], check=True, capture_output=True)
+        self.url = "postgres://prospect@127.0.0.1:%d/postgres" % self.port
+        atexit.register(self.stop)
+
+    def sql(self, query):
+        r = subprocess.run(["psql", self.url, "-At", "-c", query], capture_output=True, text=True)
+        return r.stdout.strip()
+
+    def stop(self):
+        subprocess.run(self.run_as + [os.path.join(self.bin, "pg_ctl"), "-D", self.dir, "-m",
+                                      "immediate", "stop"], capture_output=True)
