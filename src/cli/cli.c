@@ -34,13 +34,15 @@ static const struct command commands[] = {
      "was found. With no search provider configured and an empty store, the\n"
      "bundled sample corpus is indexed first.\n"},
     {"serve", cli__cmd_serve, "serve the HTTP API (REST + SSE) on MCP_SERVER_PORT",
-     "usage: prospect serve [--port N] [--bind ADDRESS] [--db FILE]\n"
+     "usage: prospect serve [--port N] [--bind ADDRESS] [--db FILE|URL] [--no-worker]\n"
      "\n"
      "Serves POST /api/v2/execute_streaming_prospect (the seed's streaming\n"
      "endpoint), the job API (/api/v2/jobs...), /health, /ready, /metrics and\n"
      "/openapi.json on PROSPECT_BIND:MCP_SERVER_PORT (127.0.0.1:5001). Jobs run on\n"
      "worker threads and outlive their connections; every event is stored before\n"
-     "it is sent, so a client resumes with Last-Event-ID. SIGTERM stops cleanly.\n"},
+     "it is sent, so a client resumes with Last-Event-ID. SIGTERM stops cleanly.\n"
+     "On a shared PostgreSQL store, --no-worker makes an API-only node: `prospect\n"
+     "worker` nodes run the jobs.\n"},
     {"validate", cli__cmd_validate,
      "check a request (or a bare business context) and list its problems",
      "usage: prospect validate [--format text|json] REQUEST.json\n"
@@ -81,6 +83,14 @@ static const struct command commands[] = {
      "provenance. One object per line when there are several inputs. --url gives\n"
      "the address of a single input file. --all-text puts every visible word in\n"
      "main_text (the floor that main-text extraction is measured against).\n"},
+    {"worker", cli__cmd_worker, "run jobs from a shared PostgreSQL store (scale-out)",
+     "usage: prospect worker --db postgres://...\n"
+     "\n"
+     "A node that runs jobs and delivers webhooks, with no HTTP API: it claims\n"
+     "queued jobs from the shared store (FOR UPDATE SKIP LOCKED) up to\n"
+     "PROSPECT_JOB_CONCURRENCY at once, renews a lease on each (PROSPECT_LEASE_MS),\n"
+     "and takes over jobs whose worker died, resuming them from their stored\n"
+     "events. API nodes run `prospect serve --no-worker`. SIGTERM stops cleanly.\n"},
     {"mcp", cli__cmd_mcp, "serve the MCP tools on stdio, for AI agents",
      "usage: prospect mcp\n"
      "\n"

@@ -32,6 +32,7 @@ int cli__cmd_run(struct cli *cli);
 int cli__cmd_serve(struct cli *cli);
 int cli__cmd_webhooks(struct cli *cli);
 int cli__cmd_mcp(struct cli *cli);
+int cli__cmd_worker(struct cli *cli);
 
 struct request;
 struct problems;

@@ -116,6 +116,10 @@ static const struct key keys[CONFIG_NKEYS] = {
     [CONFIG_MAX_CONNECTIONS_PER_IP] = {"PROSPECT_MAX_CONNECTIONS_PER_IP", T_INT,
                                        F(max_connections_per_ip), "1000", 0, 1000000, NULL, NULL,
                                        "HTTP connections at once from one address (0: no cap)"},
+    [CONFIG_LEASE_MS] = {"PROSPECT_LEASE_MS", T_INT, F(lease_ms), "15000", 1000, 3600000, NULL,
+                         NULL,
+                         "scale-out: how long a worker holds a job without renewing (renewed "
+                         "every third of it); past it another worker takes the job over"},
     [CONFIG_RETENTION_DAYS] = {"PROSPECT_RETENTION_DAYS", T_INT, F(retention_days), "0", 0, 36500,
                                NULL, NULL, "days a finished job's data is kept (0: forever)"},
     [CONFIG_MAX_BODY_BYTES] = {"PROSPECT_MAX_BODY_BYTES", T_INT, F(max_body_bytes), "65536", 1024,

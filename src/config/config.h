@@ -52,6 +52,7 @@ enum config_key {
     CONFIG_AUDIT_LOG,
     CONFIG_CONNECTION_TIMEOUT_S,
     CONFIG_MAX_CONNECTIONS_PER_IP,
+    CONFIG_LEASE_MS,
     CONFIG_MAX_BODY_BYTES,
     CONFIG_MAX_STRING_CHARS,
     CONFIG_MAX_LIST_ITEMS,
@@ -134,6 +135,7 @@ struct config {
     const char *audit_log;          /* file of one JSON line per job; "": stderr */
     int64_t connection_timeout_s;   /* idle HTTP connections are closed after it */
     int64_t max_connections_per_ip; /* 0: no cap */
+    int64_t lease_ms; /* scale-out: a worker's hold on a job, renewed every third of it */
     int64_t max_body_bytes;
     int64_t max_string_chars;
     int64_t max_list_items;

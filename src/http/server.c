@@ -465,6 +465,28 @@ static enum MHD_Result prometheus(struct server *sv, struct MHD_Connection *c, s
                      (long long)st.streams, (long long)st.queued, (long long)st.running,
                      (long long)st.succeeded, (long long)st.failed, (long long)st.cancelled,
                      (long long)st.events_stored);
+    if (st.distributed)
+        rc |= buf_printf(
+            &b,
+            "# HELP prospect_node_jobs_claimed_total Jobs this node claimed from the queue.\n"
+            "# TYPE prospect_node_jobs_claimed_total counter\n"
+            "prospect_node_jobs_claimed_total %lld\n"
+            "# HELP prospect_node_jobs_reclaimed_total Claimed jobs whose worker had died.\n"
+            "# TYPE prospect_node_jobs_reclaimed_total counter\n"
+            "prospect_node_jobs_reclaimed_total %lld\n"
+            "# HELP prospect_node_lease_renewals_total Leases this node renewed.\n"
+            "# TYPE prospect_node_lease_renewals_total counter\n"
+            "prospect_node_lease_renewals_total %lld\n"
+            "# HELP prospect_node_notifications_total Event announcements received.\n"
+            "# TYPE prospect_node_notifications_total counter\n"
+            "prospect_node_notifications_total %lld\n"
+            "# HELP prospect_node_notify_lag_seconds Time from an event to its delivery here "
+            "through an announcement.\n# TYPE prospect_node_notify_lag_seconds summary\n"
+            "prospect_node_notify_lag_seconds_sum %.3f\n"
+            "prospect_node_notify_lag_seconds_count %lld\n",
+            (long long)st.claimed, (long long)st.reclaimed, (long long)st.renewals,
+            (long long)st.notifications, (double)st.tail_lag_ms / 1000.0,
+            (long long)st.tail_events);
     if (st.webhooks)
         rc |= buf_printf(
             &b,
@@ -849,8 +871,12 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     log_debug("libmicrohttpd", LOG_S("message", msg));
 }
 
-int http_serve(const struct config *cfg, struct err *e)
+int http_serve(const struct config *cfg, bool no_worker, struct err *e)
 {
+    if (no_worker && strncmp(cfg->db, "postgres", 8) != 0)
+        return err_set(e, CORE_EINVAL,
+                       "--no-worker needs a store shared with worker nodes: "
+                       "PROSPECT_DB=postgres://...");
     /* Signals go to this thread's sigtimedwait, not to a random thread. */
     sigset_t set;
     sigemptyset(&set);
@@ -873,7 +899,7 @@ int http_serve(const struct config *cfg, struct err *e)
     int rc = access_new(cfg, &sv.access, e);
     if (rc)
         return rc;
-    if ((rc = jobs_new(cfg, (int)cfg->job_concurrency, &sv.jobs, e))) {
+    if ((rc = jobs_new(cfg, no_worker ? 0 : (int)cfg->job_concurrency, &sv.jobs, e))) {
         access_free(sv.access);
         return rc;
     }

@@ -8,13 +8,18 @@
 #ifndef PROSPECT_HTTP_SERVER_H
 #define PROSPECT_HTTP_SERVER_H
 
+#include <stdbool.h>
+
 #include "config/config.h"
 #include "core/err.h"
 
-/* http_serve(cfg, e): serves until SIGTERM or SIGINT, then stops accepting,
- * ends the streams with a comment (clients resume by id) and returns 0.
- * Errors: CORE_EIO (cannot listen, cannot open the store). */
-int http_serve(const struct config *cfg, struct err *e) __attribute__((warn_unused_result));
+/* http_serve(cfg, no_worker, e): serves until SIGTERM or SIGINT, then stops
+ * accepting, ends the streams with a comment (clients resume by id) and
+ * returns 0. With no_worker (a PostgreSQL store only) the node runs no job
+ * itself: `prospect worker` nodes claim them. Errors: CORE_EIO (cannot
+ * listen, cannot open the store), CORE_EINVAL (no_worker on SQLite). */
+int http_serve(const struct config *cfg, bool no_worker, struct err *e)
+    __attribute__((warn_unused_result));
 
 #include "core/banned.h"
 #endif

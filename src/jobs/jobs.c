@@ -13,6 +13,8 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -23,6 +25,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "jobs/jobs.h"
 #include "model/event.h"
 #include "pipeline/pipeline.h"
@@ -46,6 +49,7 @@ struct job {
     volatile sig_atomic_t cancel;
     bool running;
     bool resume;       /* left unfinished by a restart: continue from the store */
+    bool lost;         /* scale-out: another worker took it over; store nothing more */
     int64_t bench_seq; /* a benchmark job's last seq */
     struct job *next;
 };
@@ -66,7 +70,7 @@ struct jobs {
     const struct config *cfg;
     struct store *wst, *rst;
     pthread_mutex_t lock, rlock;
-    pthread_cond_t wcond, jcond;
+    pthread_cond_t wcond, jcond, hcond;
     struct item *q_head, *q_tail;
     struct job *pending, *active;
     struct jobs_sub *subs;
@@ -76,6 +80,14 @@ struct jobs {
     struct jobs_stats stats;
     struct webhook_sender *webhooks; /* NULL: webhooks off */
     int audit_fd;                    /* PROSPECT_AUDIT_LOG, or stderr */
+    /* Scale-out (a PostgreSQL store): jobs are claimed from the database
+     * with a lease a heartbeat renews; a listener follows every job's
+     * events for the streams of this node. */
+    bool distributed;
+    char node[64];
+    struct store *lst, *hst; /* the listener's and the heartbeat's connections */
+    pthread_t listener, heartbeat;
+    bool has_listener, has_heartbeat;
     int64_t next_purge_mono;
 };
 
@@ -220,6 +232,7 @@ static void *writer_main(void *arg)
 
 struct run_ctx {
     struct jobs *j;
+    struct job *jb;
     const char *id;
     int64_t leads;
     const char *outcome; /* of the last event; NULL: none (stopped by a shutdown) */
@@ -257,10 +270,10 @@ static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
 {
     struct run_ctx *rc = ctx;
     pthread_mutex_lock(&rc->j->lock);
-    bool stopping = rc->j->stopping;
+    bool stopping = rc->j->stopping || rc->jb->lost;
     pthread_mutex_unlock(&rc->j->lock);
     if (stopping)
-        return; /* shutting down: the job stays "running" in the store, to resume */
+        return; /* shutting down (the job stays "running", to resume), or taken over */
     char *s = event_dump(ev);
     enqueue(rc->j, rc->id, seq, event_type_name(type), s);
     free(s);
@@ -278,6 +291,271 @@ static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
     }
 }
 
+static int parse_stored(const char *json, struct request *out);
+
+/* Scale-out: the oldest job no live worker holds, claimed for this node. */
+static struct job *claim(struct jobs *j, struct store *st)
+{
+    struct store_job sj = {0};
+    bool resumed = false, cancel = false;
+    struct err e = {0};
+    int rc = store_job_claim(st, j->node, j->cfg->lease_ms, &sj, &resumed, &cancel, &e);
+    if (rc) {
+        if (rc != CORE_ENOTFOUND)
+            log_error("could not claim a job", LOG_S("error", e.msg));
+        return NULL;
+    }
+    struct job *jb = xcalloc(1, sizeof *jb);
+    if (parse_stored(sj.request, &jb->req)) {
+        log_error("a claimed job's request cannot be read; it is ended", LOG_S("job_id", sj.id));
+        enqueue(j, sj.id, 0, "failed", NULL);
+        request_release(&jb->req);
+        free(jb);
+        store_job_release(&sj);
+        return NULL;
+    }
+    jb->id = xstrdup(sj.id);
+    jb->owner = xstrdup(sj.owner);
+    jb->resume = resumed;
+    jb->cancel = cancel;
+    log_info(resumed ? "job reclaimed from a worker whose lease expired" : "job claimed",
+             LOG_S("job_id", sj.id), LOG_S("node", j->node));
+    pthread_mutex_lock(&j->lock);
+    j->stats.claimed++;
+    j->stats.reclaimed += resumed;
+    pthread_mutex_unlock(&j->lock);
+    store_job_release(&sj);
+    return jb;
+}
+
+static void deadline_in(struct timespec *t, int64_t ms)
+{
+    clock_gettime(CLOCK_REALTIME, t);
+    t->tv_sec += ms / 1000;
+    t->tv_nsec += (ms % 1000) * 1000000L;
+    if (t->tv_nsec >= 1000000000L) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000L;
+    }
+}
+
+/* The next job for a worker (lock held; NULL when stopping): the local
+ * queue's, or with a shared store one claimed from it, polling while none
+ * is free (a job submitted here wakes this node's workers at once). */
+static struct job *next_job(struct jobs *j, struct store *st)
+{
+    while (!j->stopping) {
+        if (!j->distributed) {
+            if (j->pending) {
+                struct job *jb = j->pending;
+                j->pending = jb->next;
+                j->stats.queued--;
+                return jb;
+            }
+            pthread_cond_wait(&j->jcond, &j->lock);
+            continue;
+        }
+        pthread_mutex_unlock(&j->lock);
+        struct job *jb = claim(j, st);
+        pthread_mutex_lock(&j->lock);
+        if (jb)
+            return jb;
+        struct timespec until;
+        deadline_in(&until, 300);
+        pthread_cond_timedwait(&j->jcond, &j->lock, &until);
+    }
+    return NULL;
+}
+
+/* Scale-out: renews the leases of this node's jobs. A job another worker
+ * took over (this node stalled past its lease) stops and stores nothing
+ * more; a cancel asked on another node reaches the job here. */
+static void *heartbeat_main(void *arg)
+{
+    struct jobs *j = arg;
+    pthread_mutex_lock(&j->lock);
+    while (!j->stopping) {
+        struct timespec until;
+        deadline_in(&until, j->cfg->lease_ms / 3);
+        pthread_cond_timedwait(&j->hcond, &j->lock, &until);
+        if (j->stopping)
+            break;
+        size_t n = 0;
+        for (struct job *jb = j->active; jb; jb = jb->next)
+            n++;
+        char **ids = xcalloc(n + 1, sizeof *ids);
+        n = 0;
+        for (struct job *jb = j->active; jb; jb = jb->next)
+            ids[n++] = xstrdup(jb->id);
+        pthread_mutex_unlock(&j->lock);
+        for (size_t i = 0; i < n; i++) {
+            bool cancel = false;
+            struct err e = {0};
+            int rc = store_job_renew(j->hst, ids[i], j->node, j->cfg->lease_ms, &cancel, &e);
+            pthread_mutex_lock(&j->lock);
+            for (struct job *jb = j->active; jb; jb = jb->next) {
+                if (strcmp(jb->id, ids[i]) != 0)
+                    continue;
+                if (rc == CORE_ENOTFOUND) {
+                    jb->lost = true;
+                    jb->cancel = 1;
+                    log_warn("lost a job's lease to another worker; stopping it here",
+                             LOG_S("job_id", jb->id));
+                } else if (!rc && cancel) {
+                    jb->cancel = 1;
+                }
+            }
+            j->stats.renewals += rc == 0;
+            pthread_mutex_unlock(&j->lock);
+            free(ids[i]);
+        }
+        free(ids);
+        pthread_mutex_lock(&j->lock);
+    }
+    pthread_mutex_unlock(&j->lock);
+    return NULL;
+}
+
+/* Scale-out: the events of jobs other nodes run, for this node's streams.
+ * A job's announcement (pg_notify) makes the listener read what its
+ * subscribers have not had yet from the stored log, so replay and live
+ * tail are one mechanism; every 2 s it also looks without one, in case an
+ * announcement was missed. */
+struct tail_ev {
+    int64_t seq;
+    char *type;
+    struct buf frame;
+    int64_t lag_ms; /* from the event's timestamp to now */
+    struct tail_ev *next;
+};
+
+/* The epoch ms of an event's "timestamp" (ISO 8601 UTC, as event.c writes
+ * it), or 0. */
+static int64_t event_ms(const char *data)
+{
+    const char *t = strstr(data, "\"timestamp\":\"");
+    struct tm tm = {0};
+    int ms = 0;
+    if (!t || sscanf(t + 13, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) != 7)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (int64_t)timegm(&tm) * 1000 + ms;
+}
+
+static int collect_tail(void *ctx, int64_t seq, const char *type, const char *data)
+{
+    struct tail_ev **tail = ctx;
+    struct tail_ev *t = xcalloc(1, sizeof *t);
+    t->seq = seq;
+    t->type = xstrdup(type);
+    int64_t at = event_ms(data);
+    t->lag_ms = at ? clock_now_ms() - at : 0;
+    buf_init(&t->frame, 0);
+    if (event_sse_frame(&t->frame, seq, type, data))
+        log_warn("an event could not be framed");
+    *tail = t;
+    return 0;
+}
+
+static int append_tail(void *ctx, int64_t seq, const char *type, const char *data)
+{
+    struct tail_ev ***end = ctx;
+    collect_tail(*end, seq, type, data);
+    *end = &(**end)->next;
+    return 0;
+}
+
+static void tail_job(struct jobs *j, const char *job_id)
+{
+    int64_t from = -1;
+    pthread_mutex_lock(&j->lock);
+    for (struct jobs_sub *s = j->subs; s; s = s->next)
+        if (!s->ended && strcmp(s->job_id, job_id) == 0 && (from < 0 || s->sent < from))
+            from = s->sent;
+    pthread_mutex_unlock(&j->lock);
+    if (from < 0)
+        return; /* nobody here follows it */
+    struct tail_ev *head = NULL, **end = &head;
+    struct err e = {0};
+    if (store_events_after(j->lst, job_id, from, append_tail, &end, &e))
+        log_warn("could not read a job's new events", LOG_S("error", e.msg));
+    pthread_mutex_lock(&j->lock);
+    for (struct tail_ev *t = head; t; t = t->next) {
+        for (struct jobs_sub *s = j->subs; s; s = s->next)
+            if (strcmp(s->job_id, job_id) == 0) {
+                deliver(s, t->seq, t->type, &t->frame);
+                wake(s);
+            }
+        j->stats.tail_events++;
+        j->stats.tail_lag_ms += t->lag_ms;
+    }
+    pthread_mutex_unlock(&j->lock);
+    while (head) {
+        struct tail_ev *t = head;
+        head = t->next;
+        buf_release(&t->frame);
+        free(t->type);
+        free(t);
+    }
+}
+
+static void *listener_main(void *arg)
+{
+    struct jobs *j = arg;
+    int64_t next_sweep = clock_mono_ms() + 2000;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        bool stop = j->stopping;
+        pthread_mutex_unlock(&j->lock);
+        if (stop)
+            break;
+        char job_id[REQUEST_MAX_ID_CHARS + 1];
+        struct err e = {0};
+        if (!j->lst && store_open(j->cfg->db, &j->lst, &e)) {
+            struct timespec nap = {1, 0};
+            nanosleep(&nap, NULL);
+            continue;
+        }
+        int rc = store_wait_event(j->lst, 250, job_id, sizeof job_id, &e);
+        if (rc == 0) {
+            tail_job(j, job_id);
+            pthread_mutex_lock(&j->lock);
+            j->stats.notifications++;
+            pthread_mutex_unlock(&j->lock);
+        } else if (rc != CORE_ETIMEOUT) {
+            log_error("event announcements failed; reconnecting", LOG_S("error", e.msg));
+            store_close(j->lst);
+            j->lst = NULL;
+            continue;
+        }
+        if (clock_mono_ms() >= next_sweep && j->lst) { /* whatever an announcement missed */
+            next_sweep = clock_mono_ms() + 2000;
+            size_t n = 0;
+            char **ids = NULL;
+            pthread_mutex_lock(&j->lock);
+            for (struct jobs_sub *s = j->subs; s; s = s->next)
+                if (!s->ended) {
+                    ids = xrealloc(ids, (n + 1) * sizeof *ids);
+                    ids[n++] = xstrdup(s->job_id);
+                }
+            pthread_mutex_unlock(&j->lock);
+            for (size_t i = 0; i < n; i++) {
+                bool dup = false;
+                for (size_t k = 0; k < i && !dup; k++)
+                    dup = strcmp(ids[k], ids[i]) == 0;
+                if (!dup)
+                    tail_job(j, ids[i]);
+            }
+            for (size_t i = 0; i < n; i++)
+                free(ids[i]);
+            free(ids);
+        }
+    }
+    return NULL;
+}
+
 static void *worker_main(void *arg)
 {
     struct jobs *j = arg;
@@ -289,21 +567,18 @@ static void *worker_main(void *arg)
     }
     pthread_mutex_lock(&j->lock);
     for (;;) {
-        while (!j->pending && !j->stopping)
-            pthread_cond_wait(&j->jcond, &j->lock);
-        if (j->stopping)
+        struct job *jb = next_job(j, st);
+        if (!jb)
             break;
-        struct job *jb = j->pending;
-        j->pending = jb->next;
         jb->running = true;
         jb->next = j->active;
         j->active = jb;
-        j->stats.queued--;
         j->stats.running++;
         pthread_mutex_unlock(&j->lock);
 
-        enqueue(j, jb->id, 0, "running", NULL);
-        struct run_ctx rc = {j, jb->id, 0, NULL};
+        if (!j->distributed) /* a claim marks it running in the database */
+            enqueue(j, jb->id, 0, "running", NULL);
+        struct run_ctx rc = {j, jb, jb->id, 0, NULL};
         int64_t t0 = clock_mono_ms();
         struct pipeline_options opt = {.cfg = j->cfg,
                                        .store = st,
@@ -371,9 +646,29 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
     pthread_mutex_init(&j->rlock, NULL);
     pthread_cond_init(&j->wcond, NULL);
     pthread_cond_init(&j->jcond, NULL);
-    recover(j);
+    pthread_cond_init(&j->hcond, NULL);
+    j->distributed = strcmp(store_backend(j->rst), "postgres") == 0;
+    if (j->distributed) {
+        /* Workers on other nodes take over what a dead node left (leases):
+         * nothing to recover here. */
+        char host[64] = "node", hex[9];
+        gethostname(host, sizeof host - 1);
+        str_random_hex(hex, 4);
+        snprintf(j->node, sizeof j->node, "%.40s-%d-%s", host, (int)getpid(), hex);
+        if (store_open(cfg->db, &j->lst, e) == 0 && store_open(cfg->db, &j->hst, e) == 0) {
+            j->has_listener = pthread_create(&j->listener, NULL, listener_main, j) == 0;
+            if (workers > 0)
+                j->has_heartbeat = pthread_create(&j->heartbeat, NULL, heartbeat_main, j) == 0;
+        }
+        log_info("jobs are shared through the database", LOG_S("node", j->node),
+                 LOG_I("workers", workers));
+    } else {
+        recover(j);
+    }
     pthread_create(&j->writer, NULL, writer_main, j);
-    j->nworkers = workers < 1 ? 1 : workers > MAX_WORKERS ? MAX_WORKERS : workers;
+    j->nworkers = workers < 0 ? 0 : workers > MAX_WORKERS ? MAX_WORKERS : workers;
+    if (!j->nworkers && !j->distributed)
+        j->nworkers = 1; /* only a shared store has API-only nodes */
     for (int i = 0; i < j->nworkers; i++)
         pthread_create(&j->workers[i], NULL, worker_main, j);
     *out = j;
@@ -389,9 +684,16 @@ void jobs_free(struct jobs *j)
     for (struct job *jb = j->active; jb; jb = jb->next)
         jb->cancel = 1; /* ends at its next step; its last events are not stored */
     pthread_cond_broadcast(&j->jcond);
+    pthread_cond_broadcast(&j->hcond);
     pthread_mutex_unlock(&j->lock);
     for (int i = 0; i < j->nworkers; i++)
         pthread_join(j->workers[i], NULL);
+    if (j->has_heartbeat)
+        pthread_join(j->heartbeat, NULL);
+    if (j->has_listener)
+        pthread_join(j->listener, NULL);
+    store_close(j->lst);
+    store_close(j->hst);
     pthread_mutex_lock(&j->lock);
     pthread_cond_broadcast(&j->wcond);
     pthread_mutex_unlock(&j->lock);
@@ -415,6 +717,7 @@ void jobs_free(struct jobs *j)
     pthread_mutex_destroy(&j->rlock);
     pthread_cond_destroy(&j->wcond);
     pthread_cond_destroy(&j->jcond);
+    pthread_cond_destroy(&j->hcond);
     free(j);
 }
 
@@ -555,12 +858,48 @@ int jobs_submit(struct jobs *j, const struct request *req, const char *owner, st
     free(s);
     if (rc)
         return rc;
+    if (j->distributed) { /* the database is the queue: a worker of any node claims it */
+        pthread_mutex_lock(&j->lock);
+        j->stats.submitted++;
+        pthread_cond_signal(&j->jcond);
+        pthread_mutex_unlock(&j->lock);
+        return 0;
+    }
     struct job *jb = xcalloc(1, sizeof *jb);
     jb->id = xstrdup(req->job_id);
     jb->owner = xstrdup(owner);
     copy_request(&jb->req, req);
     queue_job(j, jb);
     return 0;
+}
+
+static bool live_locked(struct jobs *j, const char *id)
+{
+    struct job *lists[] = {j->active, j->pending};
+    for (int l = 0; l < 2; l++)
+        for (struct job *jb = lists[l]; jb; jb = jb->next)
+            if (strcmp(jb->id, id) == 0)
+                return true;
+    return false;
+}
+
+/* job_live with j->lock held. */
+static bool job_live_locked(struct jobs *j, const char *id, const struct store_job *sj)
+{
+    if (live_locked(j, id))
+        return true;
+    return j->distributed && sj &&
+           (strcmp(sj->status, "queued") == 0 || strcmp(sj->status, "running") == 0);
+}
+
+/* Whether job id is queued or running anywhere: here, or with a shared
+ * store on any node. */
+static bool job_live(struct jobs *j, const char *id, const struct store_job *sj)
+{
+    pthread_mutex_lock(&j->lock);
+    bool live = job_live_locked(j, id, sj);
+    pthread_mutex_unlock(&j->lock);
+    return live;
 }
 
 int jobs_visible(struct jobs *j, const char *id, const char *owner)
@@ -578,6 +917,15 @@ int jobs_visible(struct jobs *j, const char *id, const char *owner)
 
 int jobs_active(struct jobs *j, const char *owner)
 {
+    if (j->distributed) {
+        int64_t all = 0;
+        struct err e = {0};
+        pthread_mutex_lock(&j->rlock);
+        if (store_jobs_active(j->rst, owner, &all, &e))
+            log_warn("could not count a key's jobs", LOG_S("error", e.msg));
+        pthread_mutex_unlock(&j->rlock);
+        return (int)all;
+    }
     int n = 0;
     pthread_mutex_lock(&j->lock);
     struct job *lists[] = {j->active, j->pending};
@@ -588,21 +936,14 @@ int jobs_active(struct jobs *j, const char *owner)
     return n;
 }
 
-static bool live_locked(struct jobs *j, const char *id)
-{
-    struct job *lists[] = {j->active, j->pending};
-    for (int l = 0; l < 2; l++)
-        for (struct job *jb = lists[l]; jb; jb = jb->next)
-            if (strcmp(jb->id, id) == 0)
-                return true;
-    return false;
-}
-
 int jobs_delete(struct jobs *j, const char *id, struct err *e)
 {
-    pthread_mutex_lock(&j->lock);
-    bool live = live_locked(j, id);
-    pthread_mutex_unlock(&j->lock);
+    struct store_job sj = {0};
+    pthread_mutex_lock(&j->rlock);
+    int got = store_job_get(j->rst, id, &sj, e);
+    pthread_mutex_unlock(&j->rlock);
+    bool live = job_live(j, id, got ? NULL : &sj);
+    store_job_release(&sj);
     if (live)
         return err_set(e, CORE_EBUSY, "job %s is still running: cancel it first", id);
     pthread_mutex_lock(&j->rlock);
@@ -616,6 +957,13 @@ int jobs_delete(struct jobs *j, const char *id, struct err *e)
 int jobs_cancel(struct jobs *j, const char *id)
 {
     int rc = CORE_ENOTFOUND;
+    if (j->distributed) { /* whichever node runs it sees the flag at its next renewal */
+        struct err e = {0};
+        pthread_mutex_lock(&j->rlock);
+        if (store_job_request_cancel(j->rst, id, &e) == 0)
+            rc = 0;
+        pthread_mutex_unlock(&j->rlock);
+    }
     pthread_mutex_lock(&j->lock);
     struct job *lists[] = {j->active, j->pending};
     for (int l = 0; l < 2; l++)
@@ -776,7 +1124,7 @@ int jobs_subscribe(struct jobs *j, const char *id, int64_t after, size_t max_buf
         rc = store_events_after(j->rst, id, s->sent, replay_one, s, e);
     pthread_mutex_unlock(&j->rlock);
     if (!rc && !s->ended) {
-        if (!live_locked(j, id)) { /* finished elsewhere, or left unfinished by a crash */
+        if (!job_live_locked(j, id, &sj)) { /* finished elsewhere, or left unfinished by a crash */
             if (event_sse_comment(&s->out, "this job is not running on this server"))
                 log_warn("could not add a comment");
             s->ended = true;
@@ -863,6 +1211,7 @@ void jobs_stats(struct jobs *j, struct jobs_stats *out)
     *out = j->stats;
     pthread_mutex_unlock(&j->lock);
     out->webhooks = j->webhooks != NULL;
+    out->distributed = j->distributed;
     struct webhook_stats ws;
     webhook_sender_stats(j->webhooks, &ws);
     out->webhooks_delivered = ws.delivered;

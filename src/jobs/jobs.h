@@ -128,7 +128,10 @@ struct jobs_stats {
     int64_t streams, events_stored;
     bool webhooks; /* on */
     int64_t webhooks_delivered, webhooks_failed_attempts, webhooks_dead, webhooks_disabled;
-    int64_t webhooks_pending, webhooks_dead_total; /* in the outbox now */
+    int64_t webhooks_pending, webhooks_dead_total;       /* in the outbox now */
+    bool distributed;                                    /* jobs shared through PostgreSQL */
+    int64_t claimed, reclaimed, renewals, notifications; /* this node's, scale-out */
+    int64_t tail_events, tail_lag_ms; /* events read after an announcement; their total lag */
 };
 
 void jobs_stats(struct jobs *j, struct jobs_stats *out);

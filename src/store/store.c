@@ -150,6 +150,42 @@ int store_jobs_purge(struct store *s, int64_t before_ms, int64_t *purged, struct
     return s->ops->jobs_purge(s, before_ms, purged, e);
 }
 
+/* Scale-out needs a shared database: a backend without it says so. */
+static int unsupported(const struct store *s, struct err *e)
+{
+    return err_set(e, CORE_EUNSUP, "the %s store has no job queue: use PROSPECT_DB=postgres://...",
+                   s->ops->name);
+}
+
+int store_job_claim(struct store *s, const char *worker, int64_t lease_ms, struct store_job *out,
+                    bool *resumed, bool *cancel, struct err *e)
+{
+    return s->ops->job_claim ? s->ops->job_claim(s, worker, lease_ms, out, resumed, cancel, e)
+                             : unsupported(s, e);
+}
+
+int store_job_renew(struct store *s, const char *id, const char *worker, int64_t lease_ms,
+                    bool *cancel, struct err *e)
+{
+    return s->ops->job_renew ? s->ops->job_renew(s, id, worker, lease_ms, cancel, e)
+                             : unsupported(s, e);
+}
+
+int store_job_request_cancel(struct store *s, const char *id, struct err *e)
+{
+    return s->ops->job_request_cancel ? s->ops->job_request_cancel(s, id, e) : unsupported(s, e);
+}
+
+int store_jobs_active(struct store *s, const char *owner, int64_t *n, struct err *e)
+{
+    return s->ops->jobs_active ? s->ops->jobs_active(s, owner, n, e) : unsupported(s, e);
+}
+
+int store_wait_event(struct store *s, int timeout_ms, char *job_id, size_t n, struct err *e)
+{
+    return s->ops->wait_event ? s->ops->wait_event(s, timeout_ms, job_id, n, e) : unsupported(s, e);
+}
+
 int store_outbox_due(struct store *s, int64_t now_ms, size_t max, store_delivery_fn fn, void *ctx,
                      int64_t *next_ms, struct err *e)
 {

@@ -175,6 +175,38 @@ int store_job_delete(struct store *s, const char *id, struct err *e)
 int store_jobs_purge(struct store *s, int64_t before_ms, int64_t *purged, struct err *e)
     __attribute__((warn_unused_result));
 
+/* ---- the job queue of scale-out (PostgreSQL; CORE_EUNSUP on SQLite) ---- */
+
+/* store_job_claim(s, worker, lease_ms, out, resumed, cancel, e): takes the
+ * oldest job that is queued, or running under an expired lease (its worker
+ * died), for worker, leased until now + lease_ms (FOR UPDATE SKIP LOCKED:
+ * two workers never take the same job). *resumed when it had run before
+ * (continue from its events); *cancel when a cancel was asked.
+ * CORE_ENOTFOUND when there is none. */
+int store_job_claim(struct store *s, const char *worker, int64_t lease_ms, struct store_job *out,
+                    bool *resumed, bool *cancel, struct err *e) __attribute__((warn_unused_result));
+
+/* store_job_renew(s, id, worker, lease_ms, cancel, e): extends worker's
+ * lease on job id; CORE_ENOTFOUND when the job is no longer worker's. */
+int store_job_renew(struct store *s, const char *id, const char *worker, int64_t lease_ms,
+                    bool *cancel, struct err *e) __attribute__((warn_unused_result));
+
+/* store_job_request_cancel(s, id, e): asks whichever node runs job id to
+ * stop; CORE_ENOTFOUND when it is not queued or running. */
+int store_job_request_cancel(struct store *s, const char *id, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* store_jobs_active(s, owner, n, e): owner's jobs queued or running, on
+ * every node. */
+int store_jobs_active(struct store *s, const char *owner, int64_t *n, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* store_wait_event(s, timeout_ms, job_id, n, e): the next announcement
+ * that a job stored an event (LISTEN on the connection's first call): 0
+ * with the job's id, CORE_ETIMEOUT, or CORE_EIO when the connection failed. */
+int store_wait_event(struct store *s, int timeout_ms, char *job_id, size_t n, struct err *e)
+    __attribute__((warn_unused_result));
+
 /* ---- outbox: webhook deliveries ---- */
 
 struct store_delivery {

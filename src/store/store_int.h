@@ -46,6 +46,13 @@ struct store_ops {
     int (*outbox_disabled)(struct store *s, const char *url, char *reason, size_t n, struct err *e);
     int (*outbox_counts)(struct store *s, const char *job_id, struct store_outbox_counts *out,
                          struct err *e);
+    int (*job_claim)(struct store *s, const char *worker, int64_t lease_ms, struct store_job *out,
+                     bool *resumed, bool *cancel, struct err *e);
+    int (*job_renew)(struct store *s, const char *id, const char *worker, int64_t lease_ms,
+                     bool *cancel, struct err *e);
+    int (*job_request_cancel)(struct store *s, const char *id, struct err *e);
+    int (*jobs_active)(struct store *s, const char *owner, int64_t *n, struct err *e);
+    int (*wait_event)(struct store *s, int timeout_ms, char *job_id, size_t n, struct err *e);
     int (*cache_get)(struct store *s, const char *key, int64_t now_ms, char **value, size_t *len,
                      struct err *e);
     int (*cache_put)(struct store *s, const char *key, const char *kind, const char *value,

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <poll.h>
+
 #include <libpq-fe.h>
 #include <zlib.h>
 
@@ -27,6 +29,7 @@ extern const struct embed_file store__pg_migrations[];
 struct pg_store {
     struct store base;
     PGconn *db;
+    bool listening; /* LISTEN prospect_events was sent */
 };
 
 #define MAXP 12
@@ -165,6 +168,11 @@ static int pg_open(const char *target, struct store **out, struct err *e)
         return err_set(e, CORE_EIO, "cannot connect to PostgreSQL: %s", why);
     }
     PQclear(PQexec(s->db, "SET client_min_messages = warning"));
+    PQconninfoOption *opts = PQconninfoParse(target, NULL);
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+            log_add_secret(o->val); /* the URL is logged; its password never is */
+    PQconninfoFree(opts);
     int rc = migrate(s, e);
     if (rc) {
         PQfinish(s->db);
@@ -781,6 +789,119 @@ static int pg_outbox_counts(struct store *base, const char *job_id, struct store
     return 0;
 }
 
+/* ---- the job queue ---- */
+
+static int pg_job_claim(struct store *base, const char *worker, int64_t lease_ms,
+                        struct store_job *out, bool *resumed, bool *cancel, struct err *e)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    struct params p = {0};
+    int64_t now = clock_now_ms();
+    p_str(&p, worker);
+    p_int(&p, now);
+    p_int(&p, now + lease_ms);
+    PGresult *r = run(
+        s,
+        "WITH c AS (SELECT id, status AS was FROM jobs WHERE status = 'queued'"
+        "   OR (status = 'running' AND coalesce(lease_until, 0) < $2)"
+        "   ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)"
+        " UPDATE jobs j SET status = 'running', worker = $1, lease_until = $3,"
+        "   started_at = coalesce(j.started_at, $2) FROM c WHERE j.id = c.id"
+        " RETURNING j.id, j.user_id, j.status, j.request, j.summary, j.created_at,"
+        "   coalesce(j.started_at, 0), coalesce(j.finished_at, 0), j.leads, j.last_seq, j.owner,"
+        "   c.was, j.cancel",
+        &p, e, "claiming a job");
+    if (!r)
+        return CORE_EIO;
+    int rc = CORE_ENOTFOUND;
+    if (PQntuples(r)) {
+        read_job(r, 0, out);
+        *resumed = strcmp(get_str(r, 0, 11), "running") == 0;
+        *cancel = strcmp(get_str(r, 0, 12), "t") == 0;
+        rc = 0;
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int pg_job_renew(struct store *base, const char *id, const char *worker, int64_t lease_ms,
+                        bool *cancel, struct err *e)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    struct params p = {0};
+    p_str(&p, id);
+    p_str(&p, worker);
+    p_int(&p, clock_now_ms() + lease_ms);
+    PGresult *r = run(s,
+                      "UPDATE jobs SET lease_until = $3 WHERE id = $1 AND worker = $2"
+                      " AND status = 'running' RETURNING cancel",
+                      &p, e, "renewing a lease");
+    if (!r)
+        return CORE_EIO;
+    int rc = PQntuples(r) ? 0 : CORE_ENOTFOUND;
+    *cancel = rc == 0 && strcmp(get_str(r, 0, 0), "t") == 0;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_job_request_cancel(struct store *base, const char *id, struct err *e)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    struct params p = {0};
+    p_str(&p, id);
+    PGresult *r = run(s,
+                      "UPDATE jobs SET cancel = true WHERE id = $1 AND status IN ('queued',"
+                      " 'running')",
+                      &p, e, "cancelling a job");
+    if (!r)
+        return CORE_EIO;
+    int rc = strcmp(PQcmdTuples(r), "0") == 0 ? CORE_ENOTFOUND : 0;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_jobs_active(struct store *base, const char *owner, int64_t *n, struct err *e)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    struct params p = {0};
+    p_str(&p, owner);
+    PGresult *r = run(s,
+                      "SELECT count(*) FROM jobs WHERE owner = $1 AND status IN ('queued',"
+                      " 'running')",
+                      &p, e, "counting jobs");
+    if (!r)
+        return CORE_EIO;
+    *n = get_int(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_wait_event(struct store *base, int timeout_ms, char *job_id, size_t n, struct err *e)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    if (!s->listening) {
+        if (exec(s, "LISTEN prospect_events", NULL, e, "listening for events"))
+            return CORE_EIO;
+        s->listening = true;
+    }
+    for (;;) {
+        PGnotify *note = PQnotifies(s->db);
+        if (note) {
+            snprintf(job_id, n, "%s", note->extra);
+            PQfreemem(note);
+            return 0;
+        }
+        struct pollfd pfd = {PQsocket(s->db), POLLIN, 0};
+        int got = poll(&pfd, 1, timeout_ms);
+        if (got == 0)
+            return CORE_ETIMEOUT;
+        if (got < 0 || !PQconsumeInput(s->db))
+            return err_set(e, CORE_EIO, "the event announcements stopped: %s",
+                           PQerrorMessage(s->db));
+        timeout_ms = 0; /* what came is read; no further wait */
+    }
+}
+
 /* ---- cache ---- */
 
 static int pg_cache_get(struct store *base, const char *key, int64_t now_ms, char **value,
@@ -864,6 +985,11 @@ const struct store_ops store__pg_ops = {
     .outbox_enable = pg_outbox_enable,
     .outbox_disabled = pg_outbox_disabled,
     .outbox_counts = pg_outbox_counts,
+    .job_claim = pg_job_claim,
+    .job_renew = pg_job_renew,
+    .job_request_cancel = pg_job_request_cancel,
+    .jobs_active = pg_jobs_active,
+    .wait_event = pg_wait_event,
     .cache_get = pg_cache_get,
     .cache_put = pg_cache_put,
 };
