@@ -72,14 +72,14 @@ def clean_env(**extra):
 class Server:
     """`prospect serve` on a free loopback port, its stderr in TMP/NAME.log."""
 
-    def __init__(self, bin_path, name, db, env):
+    def __init__(self, bin_path, name, db, env, args=()):
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
         self.name = name
         self.log = os.path.join(TMP, name + ".log")
         self.errlog = open(self.log, "a")
-        self.p = subprocess.Popen([bin_path, "serve", "--db", db, "--port", str(self.port)],
-                                  env=env, stderr=self.errlog, stdout=subprocess.DEVNULL)
+        self.p = subprocess.Popen([bin_path, "serve", "--db", db, "--port", str(self.port),
+                                   *args], env=env, stderr=self.errlog, stdout=subprocess.DEVNULL)
         procs.append(self.p)
         servers.append(self)
         wait_for("server " + name, lambda: try_connect(self.port) or self.p.poll() is not None)

@@ -16,6 +16,7 @@ import hmac
 import http.server
 import json
 import socketserver
+import sys
 import threading
 import time
 
@@ -89,6 +90,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # a sender killed mid-request is no error here
 
 
 Server(("127.0.0.1", args.port), Handler).serve_forever()
