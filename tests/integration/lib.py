@@ -185,8 +185,9 @@ class Postgres:
         self.url = "postgres://prospect@127.0.0.1:%d/postgres" % self.port
         atexit.register(self.stop)
 
-    def sql(self, query):
-        r = subprocess.run(["psql", self.url, "-At", "-c", query], capture_output=True, text=True)
+    def sql(self, query, db=None):
+        url = self.url.rsplit("/", 1)[0] + "/" + db if db else self.url
+        r = subprocess.run(["psql", url, "-At", "-c", query], capture_output=True, text=True)
         return r.stdout.strip()
 
     def stop(self):
