@@ -10,7 +10,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j"$(n
 FROM debian:12-slim
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       libjansson4 libcurl4 libmicrohttpd12 libxml2 libpcre2-8-0 libsqlite3-0 libpsl5 publicsuffix \
-      libstemmer0d libutf8proc2 libxxhash0 zlib1g libphonenumber8 ca-certificates \
+      libstemmer0d libutf8proc2 libxxhash0 zlib1g libphonenumber8 libssl3 libpq5 ca-certificates \
     && rm -rf /var/lib/apt/lists/* && useradd --system --home /data prospect && mkdir -p /data \
     && chown prospect /data
 COPY --from=build /src/build/prospect /usr/local/bin/prospect
