@@ -78,6 +78,13 @@ static int pg_err(struct pg_store *s, PGresult *r, struct err *e, const char *wh
 static PGresult *run(struct pg_store *s, const char *sql, const struct params *p, struct err *e,
                      const char *what)
 {
+    if (PQstatus(s->db) == CONNECTION_BAD) { /* the server restarted: connect again */
+        PQreset(s->db);
+        if (PQstatus(s->db) == CONNECTION_OK) {
+            s->listening = false; /* the new session listens again at its next wait */
+            log_warn("reconnected to PostgreSQL");
+        }
+    }
     PGresult *r = PQexecParams(s->db, sql, p ? p->n : 0, NULL, p ? p->v : NULL, p ? p->len : NULL,
                                p ? p->fmt : NULL, 0);
     ExecStatusType st = PQresultStatus(r);
