@@ -568,6 +568,14 @@ static const char *shown_value(const struct config *c, int k)
 {
     if (keys[k].type == T_SECRET && c->raw[k][0])
         return "********";
+    /* A database URL's password: user:********@host. */
+    static __thread char masked[512];
+    const char *v = c->raw[k], *scheme = strstr(v, "://"), *at = strrchr(v, '@');
+    const char *colon = scheme && at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (colon && colon < at) {
+        snprintf(masked, sizeof masked, "%.*s:********%s", (int)(colon - v), v, at);
+        return masked;
+    }
     return c->raw[k];
 }
 

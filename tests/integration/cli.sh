@@ -55,6 +55,9 @@ check config-file 0 env -u MCP_SERVER_PORT -u PROSPECT_DB "$bin" --config "$tmp/
 has config-file "/from/file.db"
 has config-file "6001"
 lacks config-file "tvly-file-secret-1"
+check config-dburl 0 env PROSPECT_DB=postgres://bob:pg-secret-42@db:5432/x "$bin" config
+has config-dburl "postgres://bob:********@db:5432/x"
+lacks config-dburl "pg-secret-42"
 check config-env 0 env MCP_SERVER_PORT=7001 "$bin" --config "$tmp/p.env" config --format json
 has config-env '"value": "7001"'
 has config-env '"source": "env"'
