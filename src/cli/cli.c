@@ -33,14 +33,15 @@ static const struct command commands[] = {
      "--max-leads its max_leads_to_generate. Ctrl-C stops cleanly and prints what\n"
      "was found. With no search provider configured and an empty store, the\n"
      "bundled sample corpus is indexed first.\n"},
-    {"serve", cli__cmd_serve, "serve the HTTP API (REST + SSE) on MCP_SERVER_PORT",
+    {"serve", cli__cmd_serve, "serve the HTTP API, the web page and MCP on MCP_SERVER_PORT",
      "usage: prospect serve [--port N] [--bind ADDRESS] [--db FILE|URL] [--no-worker]\n"
      "\n"
      "Serves POST /api/v2/execute_streaming_prospect (the seed's streaming\n"
-     "endpoint), the job API (/api/v2/jobs...), /health, /ready, /metrics and\n"
-     "/openapi.json on PROSPECT_BIND:MCP_SERVER_PORT (127.0.0.1:5001). Jobs run on\n"
-     "worker threads and outlive their connections; every event is stored before\n"
-     "it is sent, so a client resumes with Last-Event-ID. SIGTERM stops cleanly.\n"
+     "endpoint), the job API (/api/v2/jobs...), the web page (/), MCP (/mcp),\n"
+     "/health, /ready, /metrics and /openapi.json on PROSPECT_BIND:MCP_SERVER_PORT\n"
+     "(127.0.0.1:5001). Jobs run on worker threads and outlive their connections;\n"
+     "every event is stored before it is sent, so a client resumes with\n"
+     "Last-Event-ID. SIGTERM stops cleanly.\n"
      "On a shared PostgreSQL store, --no-worker makes an API-only node: `prospect\n"
      "worker` nodes run the jobs.\n"},
     {"validate", cli__cmd_validate,
