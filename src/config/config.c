@@ -120,6 +120,9 @@ static const struct key keys[CONFIG_NKEYS] = {
                          NULL,
                          "scale-out: how long a worker holds a job without renewing (renewed "
                          "every third of it); past it another worker takes the job over"},
+    [CONFIG_HTTP_THREADS] = {"PROSPECT_HTTP_THREADS", T_INT, F(http_threads), "2", 1, 64, NULL,
+                             NULL,
+                             "HTTP event threads, each with its own epoll set of connections"},
     [CONFIG_RETENTION_DAYS] = {"PROSPECT_RETENTION_DAYS", T_INT, F(retention_days), "0", 0, 36500,
                                NULL, NULL, "days a finished job's data is kept (0: forever)"},
     [CONFIG_MAX_BODY_BYTES] = {"PROSPECT_MAX_BODY_BYTES", T_INT, F(max_body_bytes), "65536", 1024,

@@ -53,6 +53,7 @@ enum config_key {
     CONFIG_CONNECTION_TIMEOUT_S,
     CONFIG_MAX_CONNECTIONS_PER_IP,
     CONFIG_LEASE_MS,
+    CONFIG_HTTP_THREADS,
     CONFIG_MAX_BODY_BYTES,
     CONFIG_MAX_STRING_CHARS,
     CONFIG_MAX_LIST_ITEMS,
@@ -135,7 +136,8 @@ struct config {
     const char *audit_log;          /* file of one JSON line per job; "": stderr */
     int64_t connection_timeout_s;   /* idle HTTP connections are closed after it */
     int64_t max_connections_per_ip; /* 0: no cap */
-    int64_t lease_ms; /* scale-out: a worker's hold on a job, renewed every third of it */
+    int64_t lease_ms;     /* scale-out: a worker's hold on a job, renewed every third of it */
+    int64_t http_threads; /* libmicrohttpd's event threads (epoll each) */
     int64_t max_body_bytes;
     int64_t max_string_chars;
     int64_t max_list_items;
