@@ -193,8 +193,11 @@ static struct sess *session_new(struct server *sv, const char *owner)
     return x;
 }
 
-/* The session named id for owner, or NULL; with remove, taken out. */
-static struct sess *session_find(struct server *sv, const char *id, const char *owner, bool remove)
+/* The session named id for owner, or NULL; with remove, taken out of the
+ * table (the caller frees it), else its engine session held for the caller
+ * (release it): another HTTP thread may end it meanwhile. */
+static struct sess *session_find(struct server *sv, const char *id, const char *owner, bool remove,
+                                 struct mcp_session **held)
 {
     struct mcp_http *h = sv->mcp_sessions;
     pthread_mutex_lock(&h->lock);
@@ -206,6 +209,9 @@ static struct sess *session_find(struct server *sv, const char *id, const char *
             if (remove) {
                 *p = found->next;
                 h->n--;
+            } else {
+                mcp_session_hold(found->s);
+                *held = found->s;
             }
             break;
         }
@@ -274,7 +280,7 @@ enum MHD_Result http__mcp(struct server *sv, struct MHD_Connection *c, struct co
                            "this Origin may not use /mcp (PROSPECT_CORS_ORIGINS)");
     const char *sid = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
     if (strcmp(method, "DELETE") == 0) {
-        struct sess *x = sid ? session_find(sv, sid, cx->key, true) : NULL;
+        struct sess *x = sid ? session_find(sv, sid, cx->key, true, NULL) : NULL;
         if (!x)
             return http__error(c, cx, sid ? 404 : 400, sid ? "unknown_session" : "no_session",
                                sid ? "no such MCP session" : "send Mcp-Session-Id");
@@ -300,12 +306,16 @@ enum MHD_Result http__mcp(struct server *sv, struct MHD_Connection *c, struct co
     json_decref(msg);
     if (!msg)
         return rpc_error(c, cx, 400, -32700, "parse error: the body is not JSON");
-    struct sess *x = NULL;
+    struct mcp_session *session = NULL;
+    char new_id[33] = "";
     if (init) {
-        x = session_new(sv, cx->key);
+        struct sess *x = session_new(sv, cx->key);
+        snprintf(new_id, sizeof new_id, "%s", x->id);
+        session = x->s;
+        mcp_session_hold(session);
     } else if (!sid) {
         return rpc_error(c, cx, 400, -32600, "Mcp-Session-Id header missing: initialize first");
-    } else if (!(x = session_find(sv, sid, cx->key, false))) {
+    } else if (!session_find(sv, sid, cx->key, false, &session)) {
         return rpc_error(c, cx, 404, -32600, "unknown MCP session: initialize again");
     }
 
@@ -315,7 +325,8 @@ enum MHD_Result http__mcp(struct server *sv, struct MHD_Connection *c, struct co
     a->refs = 2;
     a->c = c;
     struct mcp_out out = {answer_send, a};
-    enum mcp_result r = mcp_handle(x->s, buf_cstr(&cx->body), cx->body.len, &out, NULL);
+    enum mcp_result r = mcp_handle(session, buf_cstr(&cx->body), cx->body.len, &out, NULL);
+    mcp_session_release(session);
     enum MHD_Result ret;
     if (r == MCP_NONE) {
         answer_unref(a); /* the engine's: it sends nothing */
@@ -324,7 +335,7 @@ enum MHD_Result http__mcp(struct server *sv, struct MHD_Connection *c, struct co
     } else if (r == MCP_ANSWERED) {
         const char *body = a->json ? a->json : "";
         ret = http__respond_with(c, cx, 200, "application/json", body, strlen(body),
-                                 init ? "Mcp-Session-Id" : NULL, init ? x->id : NULL);
+                                 init ? "Mcp-Session-Id" : NULL, init ? new_id : NULL);
         answer_unref(a);
     } else {
         struct MHD_Response *resp =

@@ -655,11 +655,20 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
         gethostname(host, sizeof host - 1);
         str_random_hex(hex, 4);
         snprintf(j->node, sizeof j->node, "%.40s-%d-%s", host, (int)getpid(), hex);
-        if (store_open(cfg->db, &j->lst, e) == 0 && store_open(cfg->db, &j->hst, e) == 0) {
-            j->has_listener = pthread_create(&j->listener, NULL, listener_main, j) == 0;
-            if (workers > 0)
-                j->has_heartbeat = pthread_create(&j->heartbeat, NULL, heartbeat_main, j) == 0;
+        if (store_open(cfg->db, &j->lst, e) || store_open(cfg->db, &j->hst, e)) {
+            /* without a heartbeat, leases would lapse under running jobs */
+            store_close(j->lst);
+            webhook_sender_stop(j->webhooks);
+            if (j->audit_fd > STDERR_FILENO)
+                close(j->audit_fd);
+            store_close(j->wst);
+            store_close(j->rst);
+            free(j);
+            return CORE_EIO;
         }
+        j->has_listener = pthread_create(&j->listener, NULL, listener_main, j) == 0;
+        if (workers > 0)
+            j->has_heartbeat = pthread_create(&j->heartbeat, NULL, heartbeat_main, j) == 0;
         log_info("jobs are shared through the database", LOG_S("node", j->node),
                  LOG_I("workers", workers));
     } else {

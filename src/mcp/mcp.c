@@ -111,6 +111,18 @@ static void unref(struct mcp_session *s)
     free(s);
 }
 
+void mcp_session_hold(struct mcp_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->refs++;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void mcp_session_release(struct mcp_session *s)
+{
+    unref(s);
+}
+
 void mcp_session_close(struct mcp_session *s)
 {
     if (!s)

@@ -54,6 +54,11 @@ struct mcp_session *mcp_session_new(struct mcp *m, const char *owner);
  * once they have ended (their final send still comes). NULL is fine. */
 void mcp_session_close(struct mcp_session *s);
 
+/* mcp_session_hold(s), mcp_session_release(s): keep a session alive while
+ * a message is handled on another thread than the one that may close it. */
+void mcp_session_hold(struct mcp_session *s);
+void mcp_session_release(struct mcp_session *s);
+
 /* mcp_session_version(s): the protocol version agreed at initialize ("" before). */
 const char *mcp_session_version(const struct mcp_session *s);
 
