@@ -222,7 +222,11 @@ rec.shutdown()
 
 # ---- hostile input ----
 s = server("hostile", PROSPECT_API_KEYS=KEYS, PROSPECT_RATE_REQUESTS="0", PROSPECT_RATE_JOBS="0",
-           PROSPECT_MAX_JOBS_PER_KEY="0")
+           PROSPECT_MAX_JOBS_PER_KEY="0", PROSPECT_CONNECTION_TIMEOUT_S="5")
+# A slow client (headers that never end) is cut after the connection timeout.
+slow = socket.create_connection(("127.0.0.1", s.port), 5)
+slow.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: 1")
+slow_started = time.time()
 good = lib.seed_request(SRC, "h0", 1)
 cases = []  # (name, method, path, headers, raw body)
 
@@ -319,6 +323,15 @@ for raw in [b"GARBAGE\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"GET " + b"/" * 7000
         c.close()
     cases.append(("raw", "", "", {}, raw))
 expect("the server is up after %d hostile requests" % len(cases), s.call("GET", "/health")[0], 200)
+slow.settimeout(15)
+try:
+    left = slow.recv(64)  # b"" once the server closes it
+except OSError:
+    left = b"error"
+waited = time.time() - slow_started
+if left.startswith(b"HTTP/1.1 2") or waited > 12:
+    fail("a slow client was not cut: %r after %.1f s" % (left[:40], waited))
+slow.close()
 if len(cases) < 100:
     fail("only %d hostile requests" % len(cases))
 print("hostile: %d requests, each a 4xx" % len(cases), flush=True)
