@@ -214,6 +214,18 @@ int store_outbox_disabled(struct store *s, const char *url, char *reason, size_t
     return s->ops->outbox_disabled(s, url, reason, n, e);
 }
 
+void store__count_state(struct store_outbox_counts *out, const char *state, int64_t n)
+{
+    if (strcmp(state, "pending") == 0)
+        out->pending = n;
+    else if (strcmp(state, "delivered") == 0)
+        out->delivered = n;
+    else if (strcmp(state, "dead") == 0)
+        out->dead = n;
+    else
+        out->disabled = n;
+}
+
 int store_outbox_counts(struct store *s, const char *job_id, struct store_outbox_counts *out,
                         struct err *e)
 {

@@ -59,6 +59,10 @@ struct store_ops {
                      size_t len, int64_t expires_ms, struct err *e);
 };
 
+/* store__count_state(out, state, n): files the count of deliveries in
+ * outbox state (pending, delivered, dead, disabled). */
+void store__count_state(struct store_outbox_counts *out, const char *state, int64_t n);
+
 /* Every backend's handle starts with this. */
 struct store {
     const struct store_ops *ops;

@@ -783,14 +783,7 @@ static int pg_outbox_counts(struct store *base, const char *job_id, struct store
     for (int i = 0; i < PQntuples(r); i++) {
         const char *state = get_str(r, i, 0);
         int64_t n = get_int(r, i, 1);
-        if (strcmp(state, "pending") == 0)
-            out->pending = n;
-        else if (strcmp(state, "delivered") == 0)
-            out->delivered = n;
-        else if (strcmp(state, "dead") == 0)
-            out->dead = n;
-        else
-            out->disabled = n;
+        store__count_state(out, state, n);
     }
     PQclear(r);
     return 0;

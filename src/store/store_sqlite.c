@@ -961,14 +961,7 @@ static int sq_outbox_counts(struct store *base, const char *job_id, struct store
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *state = col_text(st, 0);
         int64_t n = sqlite3_column_int64(st, 1);
-        if (strcmp(state, "pending") == 0)
-            out->pending = n;
-        else if (strcmp(state, "delivered") == 0)
-            out->delivered = n;
-        else if (strcmp(state, "dead") == 0)
-            out->dead = n;
-        else
-            out->disabled = n;
+        store__count_state(out, state, n);
     }
     int rc = step == SQLITE_DONE ? 0 : db_err(s->db, e, "counting deliveries");
     done(s, st);

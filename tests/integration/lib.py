@@ -109,6 +109,17 @@ class Server:
         j = self.job(jid, headers)
         return j if isinstance(j, dict) and j.get("status") in ("succeeded", "failed", "cancelled") else None
 
+    def replay(self, jid, headers=None):
+        """The job's stored events from its SSE route, as (id, event) pairs."""
+        code, _, text = self.request("GET", "/api/v2/jobs/%s/events" % jid, headers=headers)
+        out, seq = [], None
+        for line in (text if isinstance(text, str) else "").split("\n"):
+            if line.startswith("id: "):
+                seq = int(line[4:])
+            elif line.startswith("data: "):
+                out.append((seq, json.loads(line[6:])))
+        return out
+
     def stop(self):
         """SIGTERM; the exit must be clean, and the sanitizers silent."""
         if self.p.poll() is None:

@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lib  # noqa: E402
@@ -82,22 +81,10 @@ if any(s != "succeeded" for s in statuses.values()):
     fail("jobs that did not succeed: %s" % {j: s for j, s in statuses.items() if s != "succeeded"})
 
 
-def replay(api, jid):
-    with urllib.request.urlopen(api.base + "/api/v2/jobs/%s/events" % jid, timeout=60) as r:
-        text = r.read().decode()
-    out, seq = [], None
-    for line in text.split("\n"):
-        if line.startswith("id: "):
-            seq = int(line[4:])
-        elif line.startswith("data: "):
-            out.append((seq, json.loads(line[6:])))
-    return out
-
-
 resumed = 0
 all_events = {}
 for jid in ids:
-    a, b = replay(apis[0], jid), replay(apis[1], jid)
+    a, b = apis[0].replay(jid), apis[1].replay(jid)
     if a != b:
         fail("%s: the two API nodes replay different events" % jid)
     seqs = [s for s, _ in a]

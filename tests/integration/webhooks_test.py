@@ -71,18 +71,6 @@ class Server(lib.Server):
         w = (j or {}).get("webhooks") or {}
         return j if j and w.get("pending", 1) == 0 else None
 
-    def replay(self, jid):
-        """The job's stored events from its SSE route, each with its id as seq."""
-        with urllib.request.urlopen(self.base + "/api/v2/jobs/%s/events" % jid, timeout=30) as r:
-            text = r.read().decode()
-        out, seq = [], None
-        for line in text.split("\n"):
-            if line.startswith("id: "):
-                seq = int(line[4:])
-            elif line.startswith("data: "):
-                out.append((seq, json.loads(line[6:])))
-        return out
-
 
 def cli(env, *args):
     return subprocess.run([BIN, *args], env=env, capture_output=True, text=True, timeout=30)
