@@ -10,23 +10,21 @@
 #include <time.h>
 
 #include "jobs/jobs.h"
+#include "store/store.h"
 
 #include "cli/cli_int.h"
 #include "core/log.h"
+#include "core/sig.h"
 
 int cli__cmd_worker(struct cli *cli)
 {
     if (cli->argc > 1)
         return cli__usage_error("worker", "unexpected argument '%s'", cli->argv[1]);
-    if (strncmp(cli->cfg.db, "postgres", 8) != 0)
+    if (!store_is_shared(cli->cfg.db))
         return cli__usage_error("worker", "a worker needs the store it shares with the API nodes: "
                                           "PROSPECT_DB=postgres://...");
     sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    sig_block_stop(&set);
     struct jobs *j = NULL;
     struct err e = {0};
     if (jobs_new(&cli->cfg, (int)cli->cfg.job_concurrency, &j, &e)) {

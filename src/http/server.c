@@ -26,10 +26,12 @@
 #include "core/clock.h"
 #include "core/embed.h"
 #include "core/log.h"
+#include "core/sig.h"
 #include "core/str.h"
 #include "http/access.h"
 #include "http/http_int.h"
 #include "http/server.h"
+#include "store/store.h"
 #include "jobs/jobs.h"
 #include "upstream/upstream.h"
 #include "model/request.h"
@@ -873,17 +875,12 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 int http_serve(const struct config *cfg, bool no_worker, struct err *e)
 {
-    if (no_worker && strncmp(cfg->db, "postgres", 8) != 0)
+    if (no_worker && !store_is_shared(cfg->db))
         return err_set(e, CORE_EINVAL,
                        "--no-worker needs a store shared with worker nodes: "
                        "PROSPECT_DB=postgres://...");
-    /* Signals go to this thread's sigtimedwait, not to a random thread. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    sigset_t set; /* signals go to this thread's sigtimedwait, not to a random thread */
+    sig_block_stop(&set);
 
     const char *bench = getenv("PROSPECT_BENCH_ROUTES");
     struct server sv = {.cfg = cfg, .bench = bench && strcmp(bench, "1") == 0};

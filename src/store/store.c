@@ -5,9 +5,14 @@
 #include "core/str.h"
 #include "store/store_int.h"
 
+bool store_is_shared(const char *target)
+{
+    return str_has_prefix(target, "postgres://") || str_has_prefix(target, "postgresql://");
+}
+
 int store_open(const char *target, struct store **out, struct err *e)
 {
-    if (str_has_prefix(target, "postgres://") || str_has_prefix(target, "postgresql://"))
+    if (store_is_shared(target))
         return store__pg_ops.open(target, out, e);
     return store__sqlite_ops.open(target, out, e);
 }

@@ -22,6 +22,10 @@ struct store;
 int store_open(const char *target, struct store **out, struct err *e)
     __attribute__((warn_unused_result));
 
+/* store_is_shared(target): whether target names a store several nodes
+ * share (PostgreSQL), which scale-out (workers, API-only nodes) needs. */
+bool store_is_shared(const char *target);
+
 /* store_close(s): closes; NULL is fine. */
 void store_close(struct store *s);
 
