@@ -501,6 +501,11 @@ static void tail_job(struct jobs *j, const char *job_id)
     }
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void *listener_main(void *arg)
 {
     struct jobs *j = arg;
@@ -532,22 +537,22 @@ static void *listener_main(void *arg)
         }
         if (clock_mono_ms() >= next_sweep && j->lst) { /* whatever an announcement missed */
             next_sweep = clock_mono_ms() + 2000;
-            size_t n = 0;
+            size_t n = 0, cap = 0;
             char **ids = NULL;
             pthread_mutex_lock(&j->lock);
             for (struct jobs_sub *s = j->subs; s; s = s->next)
                 if (!s->ended) {
-                    ids = xrealloc(ids, (n + 1) * sizeof *ids);
+                    if (n == cap)
+                        ids = xrealloc(ids, (cap = cap ? 2 * cap : 64) * sizeof *ids);
                     ids[n++] = xstrdup(s->job_id);
                 }
             pthread_mutex_unlock(&j->lock);
-            for (size_t i = 0; i < n; i++) {
-                bool dup = false;
-                for (size_t k = 0; k < i && !dup; k++)
-                    dup = strcmp(ids[k], ids[i]) == 0;
-                if (!dup)
+            /* Thousands of streams may follow one job: each job once. */
+            if (n)
+                qsort(ids, n, sizeof *ids, cmp_str);
+            for (size_t i = 0; i < n; i++)
+                if (i == 0 || strcmp(ids[i - 1], ids[i]) != 0)
                     tail_job(j, ids[i]);
-            }
             for (size_t i = 0; i < n; i++)
                 free(ids[i]);
             free(ids);
