@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "industry/industry.h"
 
 #define EXTRACT_MAX_TEXT (2u * 1024 * 1024) /* visible text kept per page */
 
@@ -85,9 +86,10 @@ struct extract_link {
 };
 
 struct extract_page {
-    char *url;          /* the page's address (may be NULL for a file) */
-    char *title;        /* <title>, else og:title, else h1 */
-    char *company_name; /* JSON-LD/microdata name, og:site_name, or from the title */
+    char *url;   /* the page's address (may be NULL for a file) */
+    char *site;  /* its registrable domain: the URL's, else what the page names (may be NULL) */
+    char *title; /* <title>, else og:title, else h1 */
+    char *company_name; /* as the company writes it (name.c), or NULL */
     char *description;  /* meta description, og:description, JSON-LD description */
     char *main_text;    /* the page's content without boilerplate */
     struct extract_email *emails;
@@ -95,7 +97,9 @@ struct extract_page {
     struct extract_list phones;                     /* E.164 */
     struct extract_list social_network, social_url; /* parallel: "linkedin" -> URL */
     struct extract_address address;
-    char *industry;     /* a sector of the taxonomy, or NULL */
+    char *industry; /* the NAICS index phrase that names its trade, or NULL */
+    struct industry_code naics[INDUSTRY_MAX_CODES]; /* best first */
+    size_t nnaics;
     char *company_size; /* "45 employees", "50-100 employees", or NULL */
     int employees;      /* best single figure, 0 when unknown */
     int founded;        /* year, 0 when unknown */
@@ -141,13 +145,40 @@ struct extract_lead {
     struct extract_value address; /* one line: "street, postal_code locality, region, country" */
     struct extract_address address_parts;
     struct extract_values emails, phones, technologies;
-    struct extract_values social;   /* value "network URL" */
+    struct extract_values social;                   /* value "network URL" */
+    struct industry_code naics[INDUSTRY_MAX_CODES]; /* best first, over its pages */
+    size_t nnaics;
     struct extract_list pages;      /* every page merged */
     struct extract_list page_texts; /* their main text, parallel to pages */
     int employees;
     char country[3];
     bool has_role_email, has_personal_email;
 };
+
+/* extract_page_url(d): the address a page gives itself (its canonical
+ * link, og:url, a <base href> naming a page, its schema.org WebPage's url),
+ * normalised; NULL when it gives none. Caller frees. */
+char *extract_page_url(const struct extract_doc *d);
+
+/* extract_site_guess(d, text): the registrable domain a page without an
+ * address belongs to, from what it names as its own (see site.c); text is
+ * its visible text (may be NULL). NULL when it names none. Caller frees. */
+char *extract_site_guess(const struct extract_doc *d, const char *text);
+
+/* extract_address_parse(s, out): reads one postal address written as text
+ * ("18625 S 187th Pl Suite B104, Queen Creek, AZ 85142"; US, Canadian, UK,
+ * Australian and EU forms); 0 with out filled (owned strings; release with
+ * extract_address_release), or -1 when s holds no address it recognises. */
+int extract_address_parse(const char *s, struct extract_address *out);
+void extract_address_release(struct extract_address *a);
+
+/* extract_phones_text(text, region, fn, ctx): the phone numbers of a text
+ * as page extraction reads them (grouping, labels, no fax), national ones
+ * in region ("US"; NULL: only numbers with +CC, and North American ones);
+ * fn gets each number's E.164 form and its byte range. */
+void extract_phones_text(const char *text, const char *region,
+                         void (*fn)(void *ctx, const char *e164, size_t start, size_t end),
+                         void *ctx);
 
 /* extract_lead_init(l, site): an empty lead for a registrable domain. */
 void extract_lead_init(struct extract_lead *l, const char *site);

@@ -3,8 +3,13 @@
 #define PROSPECT_EXTRACT_INT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <libxml/HTMLparser.h>
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
 
 #include "core/buf.h"
 #include "extract/extract.h"
@@ -47,9 +52,11 @@ xmlNodePtr extract__next(xmlNodePtr n, xmlNodePtr root, bool skip_children);
 
 /* What the page's markup says about it (meta.c). Strings owned or NULL. */
 struct extract_meta {
-    char *name, *url, *description, *email, *telephone;
-    char *og_title, *og_description, *og_site_name, *og_type, *generator, *lang;
-    char *address_text; /* an address given as one string */
+    char *name, *url, *description, *email, *telephone; /* of an Organization */
+    char *og_title, *og_description, *og_site_name, *og_type, *og_url, *og_locale;
+    char *generator, *lang, *app_name, *base_href;
+    char *ld_page_url, *ld_site_url; /* a WebPage's url, a WebSite's */
+    char *address_text;              /* an address given as one string */
     struct extract_address address;
     struct extract_list same_as;
     struct extract_list schema_types; /* every @type / itemtype seen */
@@ -61,18 +68,48 @@ struct extract_meta {
 void extract__meta(const struct extract_doc *d, struct extract_meta *m);
 void extract__meta_release(struct extract_meta *m);
 
-/* The other extractors (contacts.c, classify.c, links.c). */
-void extract__contacts(const struct extract_doc *d, const struct extract_meta *m,
-                       const char *visible_text, const char *site, struct extract_page *pg);
+/* The extractors of page.c's fields, one file each. */
+void extract__emails(const struct extract_doc *d, const struct extract_meta *m,
+                     const char *visible_text, const char *site, struct extract_page *pg);
+void extract__add_email(struct extract_page *pg, const char *raw, const char *site);
+/* extract__phones(..., country, fallback, pg, found): country is where the
+ * page says its company is (NULL when it did not say); fallback a weaker
+ * clue (language, currency) used when no +CC number on the page names one;
+ * found gets the country the numbers themselves told ("" when none). */
+void extract__phones(const struct extract_doc *d, const struct extract_meta *m, const char *text,
+                     const char *country, const char *fallback, struct extract_page *pg,
+                     char found[3]);
+void extract__address(const struct extract_doc *d, const struct extract_meta *m, const char *text,
+                      struct extract_address *out);
+/* extract__company_name(...): the company's name, or NULL; caller frees. */
+char *extract__company_name(const struct extract_doc *d, const struct extract_meta *m,
+                            const char *title, const char *text, const char *site);
+void extract__social(const struct extract_doc *d, const struct extract_meta *m,
+                     struct extract_page *pg);
 void extract__size(const struct extract_meta *m, const char *text, struct extract_page *pg);
-void extract__industry(const struct extract_meta *m, const char *title, const char *headings,
-                       const char *text, struct extract_page *pg);
 void extract__technologies(const struct extract_doc *d, const struct extract_meta *m,
                            struct extract_page *pg);
 void extract__links(const struct extract_doc *d, const char *site, struct extract_page *pg);
 
-/* extract__country_code(s): the ISO code of a country name or code, or NULL. */
+/* Countries (country.c): ISO codes of a name or code ("Germany", "DE",
+ * "U.S."), of a host's country-code domain, of a language tag's region
+ * ("en-GB"), of the currency of prices in text; NULL when they say none. */
 const char *extract__country_code(const char *s);
+const char *extract__country_of_host(const char *host);
+const char *extract__country_of_lang(const char *lang);
+const char *extract__country_of_currency(const char *text);
+
+/* extract__naics_json(codes, n): {code, title, sector, score, alternatives}
+ * of the best code, or JSON null; new reference. */
+json_t *extract__naics_json(const struct industry_code *codes, size_t n);
+
+/* extract__percent_decode(s, n): s[0..n) with %XX decoded; caller frees. */
+char *extract__percent_decode(const char *s, size_t n);
+
+/* extract__compile(pattern, flags): a built-in PCRE2 pattern, UTF mode,
+ * JIT-compiled when possible; aborts on a bad pattern (a bug the tests
+ * catch). */
+pcre2_code *extract__compile(const char *pattern, uint32_t flags);
 
 /* The text of one element (whitespace collapsed, blocks as lines); caller frees. */
 char *extract__node_text(xmlNodePtr n, size_t max);

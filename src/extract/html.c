@@ -2,6 +2,7 @@
  * helpers the extractors share (walk, visibility, block elements). */
 #include <pthread.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -218,4 +219,18 @@ xmlNodePtr extract__next(xmlNodePtr n, xmlNodePtr root, bool skip_children)
         n = n->parent;
     }
     return NULL;
+}
+
+pcre2_code *extract__compile(const char *pattern, uint32_t flags)
+{
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, flags | PCRE2_UTF,
+                                   &code, &off, NULL);
+    if (!re) {
+        fprintf(stderr, "prospect: bad built-in pattern at %zu: %s\n", (size_t)off, pattern);
+        abort();
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* optional: falls back to the interpreter */
+    return re;
 }

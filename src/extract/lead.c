@@ -41,6 +41,53 @@ static void add_list(struct extract_list *l, const char *s)
     l->v[l->n++] = xstrdup(s ? s : "");
 }
 
+json_t *extract__naics_json(const struct industry_code *codes, size_t n)
+{
+    if (!n)
+        return json_null();
+    json_t *alt = json_array();
+    for (size_t i = 1; i < n; i++)
+        json_array_append_new(alt, json_string(codes[i].code));
+    return json_pack("{s:s, s:s, s:s, s:s, s:f, s:o}", "code", codes[0].code, "title",
+                     industry_title(codes[0].code), "matched",
+                     *codes[0].phrase ? codes[0].phrase : industry_title(codes[0].code), "sector",
+                     industry_sector(codes[0].code), "score",
+                     (double)(int)(codes[0].score * 1000 + 0.5) / 1000, "alternatives", alt);
+}
+
+/* Merges a page's codes into the lead's: a code keeps its best score over
+ * the pages. Returns whether the lead's best code changed. */
+static bool merge_naics(struct extract_lead *l, const struct extract_page *p)
+{
+    char before[7];
+    snprintf(before, sizeof before, "%s", l->nnaics ? l->naics[0].code : "");
+    struct industry_code all[2 * INDUSTRY_MAX_CODES];
+    size_t n = 0;
+    for (size_t i = 0; i < l->nnaics; i++)
+        all[n++] = l->naics[i];
+    for (size_t i = 0; i < p->nnaics; i++) {
+        size_t k = 0;
+        while (k < n && strcmp(all[k].code, p->naics[i].code) != 0)
+            k++;
+        if (k == n)
+            all[n++] = p->naics[i];
+        else if (p->naics[i].score > all[k].score)
+            all[k] = p->naics[i];
+    }
+    for (size_t a = 1; a < n; a++) /* best first, ties by code: stable */
+        for (size_t b = a; b > 0 && (all[b].score > all[b - 1].score ||
+                                     (all[b].score == all[b - 1].score &&
+                                      strcmp(all[b].code, all[b - 1].code) < 0));
+             b--) {
+            struct industry_code t = all[b];
+            all[b] = all[b - 1];
+            all[b - 1] = t;
+        }
+    l->nnaics = n < INDUSTRY_MAX_CODES ? n : INDUSTRY_MAX_CODES;
+    memcpy(l->naics, all, l->nnaics * sizeof *all);
+    return l->nnaics && strcmp(before, l->naics[0].code) != 0;
+}
+
 static bool is_home(const char *url)
 {
     char *path = url ? url_path(url) : NULL;
@@ -61,7 +108,8 @@ void extract_lead_add(struct extract_lead *l, const struct extract_page *p)
     add_list(&l->page_texts, p->main_text);
     set_value(&l->company_name, p->company_name, src, home);
     set_value(&l->description, p->description, src, home);
-    set_value(&l->industry, p->industry, src, false);
+    if (merge_naics(l, p)) /* the trade, from the page that told it best */
+        set_value(&l->industry, industry_title(l->naics[0].code), src, true);
     if (p->company_size && !l->company_size.value) {
         set_value(&l->company_size, p->company_size, src, false);
         l->employees = p->employees;
@@ -147,6 +195,7 @@ json_t *extract_lead_json(const struct extract_lead *l)
     json_object_set_new(o, "company_name", value_json(&l->company_name, prov, "company_name"));
     json_object_set_new(o, "description", value_json(&l->description, prov, "description"));
     json_object_set_new(o, "industry", value_json(&l->industry, prov, "industry"));
+    json_object_set_new(o, "naics", extract__naics_json(l->naics, l->nnaics));
     json_object_set_new(o, "company_size", value_json(&l->company_size, prov, "company_size"));
     json_object_set_new(o, "founded", value_json(&l->founded, prov, "founded"));
     json_object_set_new(o, "address", value_json(&l->address, prov, "address"));

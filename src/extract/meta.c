@@ -223,9 +223,18 @@ static void walk_jsonld(struct extract_meta *m, json_t *root)
         if (!json_is_object(v))
             continue;
         bool is_org = false;
-        note_types(m, json_object_get(v, "@type"), &is_org);
+        json_t *type = json_object_get(v, "@type");
+        note_types(m, type, &is_org);
         if (is_org)
             take_org(m, v);
+        /* the page's own address, and its site's */
+        const char *t = json_is_string(type) ? json_string_value(type) : "";
+        const char *u = json_string_value(json_object_get(v, "url"));
+        if (u && (!strcmp(t, "WebPage") || !strcmp(t, "AboutPage") || !strcmp(t, "ContactPage") ||
+                  !strcmp(t, "CollectionPage") || !strcmp(t, "ItemPage") || !strcmp(t, "FAQPage")))
+            dup_once(&m->ld_page_url, u);
+        else if (u && !strcmp(t, "WebSite"))
+            dup_once(&m->ld_site_url, u);
         const char *key;
         json_t *x;
         json_object_foreach (v, key, x)
@@ -341,8 +350,13 @@ void extract__meta(const struct extract_doc *d, struct extract_meta *m)
             set_once(&m->og_site_name, og(x, "og:site_name"));
             set_once(&m->og_type, og(x, "og:type"));
             set_once(&m->generator, og(x, "generator"));
+            set_once(&m->og_url, og(x, "og:url"));
+            set_once(&m->og_locale, og(x, "og:locale"));
+            set_once(&m->app_name, og(x, "application-name"));
         } else if (extract__name_is(x, "html")) {
             set_once(&m->lang, prop(x, "lang"));
+        } else if (extract__name_is(x, "base")) {
+            set_once(&m->base_href, prop(x, "href"));
         } else if (extract__name_is(x, "script")) {
             char *type = prop(x, "type");
             if (type && strcasecmp(type, "application/ld+json") == 0)
@@ -369,15 +383,13 @@ void extract__meta(const struct extract_doc *d, struct extract_meta *m)
 
 void extract__meta_release(struct extract_meta *m)
 {
-    char **strs[] = {&m->name,           &m->url,
-                     &m->description,    &m->og_description,
-                     &m->og_title,       &m->og_site_name,
-                     &m->og_type,        &m->generator,
-                     &m->lang,           &m->email,
-                     &m->telephone,      &m->address_text,
-                     &m->address.street, &m->address.locality,
-                     &m->address.region, &m->address.postal_code,
-                     &m->address.country};
+    char **strs[] = {
+        &m->ld_page_url,    &m->ld_site_url,         &m->og_url,         &m->og_locale,
+        &m->app_name,       &m->base_href,           &m->name,           &m->url,
+        &m->description,    &m->og_description,      &m->og_title,       &m->og_site_name,
+        &m->og_type,        &m->generator,           &m->lang,           &m->email,
+        &m->telephone,      &m->address_text,        &m->address.street, &m->address.locality,
+        &m->address.region, &m->address.postal_code, &m->address.country};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(*strs[i]);
     for (size_t i = 0; i < m->same_as.n; i++)

@@ -10,141 +10,85 @@
 #include "extract/extract_int.h"
 #include "net/url.h"
 
-/* Country-code top-level domains worth a guess ("co.uk" ends in "uk"). */
-static const char *country_of_tld(const char *host)
+static bool is_article(const struct extract_meta *m)
 {
-    static const char *const map[][2] = {
-        {"uk", "GB"}, {"de", "DE"}, {"fr", "FR"}, {"nl", "NL"}, {"ie", "IE"}, {"es", "ES"},
-        {"se", "SE"}, {"au", "AU"}, {"ca", "CA"}, {"us", "US"}, {"it", "IT"}, {"pt", "PT"},
-        {"be", "BE"}, {"ch", "CH"}, {"at", "AT"}, {"dk", "DK"}, {"no", "NO"}, {"fi", "FI"},
-        {"pl", "PL"}, {"nz", "NZ"}, {"in", "IN"}, {"sg", "SG"}, {"za", "ZA"}, {"mx", "MX"},
-        {"br", "BR"}, {"jp", "JP"},
-    };
-    const char *dot = host ? strrchr(host, '.') : NULL;
-    if (!dot)
-        return NULL;
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcasecmp(dot + 1, map[i][0]) == 0)
-            return map[i][1];
-    return NULL;
-}
-
-static bool generic_title_part(const char *s)
-{
-    static const char *const generic[] = {
-        "home",       "homepage", "home page", "about",    "about us", "contact",
-        "contact us", "welcome",  "careers",   "jobs",     "news",     "blog",
-        "impressum",  "imprint",  "team",      "our team", "privacy",  NULL};
-    for (const char *const *g = generic; *g; g++)
-        if (strcasecmp(s, *g) == 0)
+    if (m->og_type && strcasecmp(m->og_type, "article") == 0)
+        return true;
+    for (size_t i = 0; i < m->schema_types.n; i++) {
+        const char *t = m->schema_types.v[i];
+        if (!strcmp(t, "Article") || !strcmp(t, "BlogPosting") || !strcmp(t, "NewsArticle"))
             return true;
+    }
     return false;
 }
 
-/* Letters and digits only, lower case: "Aster Cloud" and "aster-cloud" agree. */
-static void squash(const char *s, char *out, size_t n)
+/* The page's country, as far as the page itself tells (the phones may tell
+ * more, below): its address, its domain, another page of its site. */
+static const char *country_told(const struct extract_meta *m, const struct extract_address *a,
+                                const char *host, const char *hint)
 {
-    size_t k = 0;
-    for (; *s && k + 1 < n; s++)
-        if (isalnum((unsigned char)*s))
-            out[k++] = (char)tolower((unsigned char)*s);
-    out[k] = '\0';
-}
-
-/* The company's name from the title: split at separators, drop generic
- * parts, prefer the part that matches the domain name. */
-static char *name_from_title(const char *title, const char *site)
-{
-    char *parts[8];
-    size_t n = 0;
-    char *copy = xstrdup(title);
-    char *p = copy;
-    static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", ": ", " · ", NULL};
-    while (*p && n < 8) {
-        char *cut = NULL;
-        size_t seplen = 0;
-        for (const char *const *s = seps; *s; s++) {
-            char *hit = strstr(p, *s);
-            if (hit && (!cut || hit < cut)) {
-                cut = hit;
-                seplen = strlen(*s);
-            }
-        }
-        if (cut)
-            *cut = '\0';
-        char *t = str_trim_dup(p);
-        if (*t && !generic_title_part(t))
-            parts[n++] = t;
-        else
-            free(t);
-        if (!cut)
-            break;
-        p = cut + seplen;
-    }
-    char label[128] = "";
-    if (site) {
-        char first[128];
-        snprintf(first, sizeof first, "%.*s", (int)strcspn(site, "."), site);
-        squash(first, label, sizeof label);
-    }
-    char *best = NULL;
-    for (size_t i = 0; i < n && !best; i++) {
-        char sq[256];
-        squash(parts[i], sq, sizeof sq);
-        if (*label && *sq && (strstr(sq, label) || strstr(label, sq)))
-            best = parts[i];
-    }
-    if (!best && n)
-        best = parts[0];
-    char *out = best && strlen(best) <= 80 ? xstrdup(best) : NULL;
-    for (size_t i = 0; i < n; i++)
-        free(parts[i]);
-    free(copy);
-    return out;
+    const char *c = m->address.country ? extract__country_code(m->address.country) : NULL;
+    if (!c && a->country)
+        c = extract__country_code(a->country);
+    if (!c)
+        c = extract__country_of_host(host);
+    if (!c && hint && strlen(hint) == 2)
+        c = hint;
+    return c;
 }
 
 void extract_page(const struct extract_doc *d, const char *country_hint, struct extract_page *pg)
 {
     memset(pg, 0, sizeof *pg);
     pg->url = d->url ? xstrdup(d->url) : NULL;
-    char *site = d->url ? url_site(d->url) : NULL;
     char *host = d->url ? url_host(d->url) : NULL;
 
     struct extract_meta m;
     extract__meta(d, &m);
     struct extract_text t;
     extract_text(d, &t);
+    pg->site = d->url ? url_site(d->url) : extract_site_guess(d, t.text);
 
     pg->title = *t.title ? xstrdup(t.title) : m.og_title ? xstrdup(m.og_title) : NULL;
-    if (m.name)
-        pg->company_name = xstrdup(m.name);
-    else if (m.og_site_name)
-        pg->company_name = xstrdup(m.og_site_name);
-    else if (pg->title)
-        pg->company_name = name_from_title(pg->title, site);
+    pg->company_name = extract__company_name(d, &m, pg->title, t.text, pg->site);
     pg->description = m.description ? xstrdup(m.description) : NULL;
     pg->main_text = extract_main_text(d);
 
-    /* The page's country: its own structured address, the caller's hint
-     * (another page of the site), the top-level domain, the language tag. */
-    const char *country = m.address.country ? extract__country_code(m.address.country) : NULL;
-    if (!country && country_hint && strlen(country_hint) == 2)
-        country = country_hint;
-    if (!country)
-        country = country_of_tld(host);
-    if (!country && m.lang && strlen(m.lang) == 5 && (m.lang[2] == '-' || m.lang[2] == '_')) {
-        char cc[3] = {(char)toupper((unsigned char)m.lang[3]),
-                      (char)toupper((unsigned char)m.lang[4]), 0};
-        country = extract__country_code(cc);
-    }
+    extract__emails(d, &m, t.text, pg->site, pg);
+    extract__address(d, &m, t.text, &pg->address);
+    /* The country: what the page says (address, domain, the site's other
+     * pages), else the numbers written with +CC, else its language tag or
+     * its prices' currency, else a North American number's own area. */
+    const char *told = country_told(&m, &pg->address, host, country_hint);
+    const char *weak = extract__country_of_lang(m.lang);
+    if (!weak && m.og_locale)
+        weak = extract__country_of_lang(m.og_locale);
+    if (!weak)
+        weak = extract__country_of_currency(t.text);
+    char found[3];
+    extract__phones(d, &m, t.text, told, weak, pg, found);
+    const char *country = told ? told : found[0] ? found : weak;
     if (country)
         snprintf(pg->country, sizeof pg->country, "%s", country);
 
-    extract__contacts(d, &m, t.text, site, pg);
+    extract__social(d, &m, pg);
     extract__size(&m, t.text, pg);
-    extract__industry(&m, pg->title, t.headings, pg->main_text, pg);
+    struct industry_doc id = {
+        .types = (const char *const *)m.schema_types.v,
+        .ntypes = m.schema_types.n,
+        .name = pg->company_name,
+        .title = pg->title,
+        .description = pg->description,
+        .headings = t.headings,
+        .text = pg->main_text,
+        .chrome = t.text,
+        .article = is_article(&m),
+    };
+    pg->nnaics = industry_classify(&id, pg->naics, INDUSTRY_MAX_CODES);
+    if (pg->nnaics && *industry_title(pg->naics[0].code)) /* one name per code */
+        pg->industry = xstrdup(industry_title(pg->naics[0].code));
     extract__technologies(d, &m, pg);
-    extract__links(d, site, pg);
+    extract__links(d, pg->site, pg);
     pg->page_types = m.schema_types;
     m.schema_types.v = NULL;
     m.schema_types.n = 0;
@@ -152,7 +96,6 @@ void extract_page(const struct extract_doc *d, const char *country_hint, struct 
 
     extract_text_release(&t);
     extract__meta_release(&m);
-    free(site);
     free(host);
 }
 
@@ -165,9 +108,20 @@ static void list_release(struct extract_list *l)
     l->n = 0;
 }
 
+void extract_address_release(struct extract_address *a)
+{
+    free(a->street);
+    free(a->locality);
+    free(a->region);
+    free(a->postal_code);
+    free(a->country);
+    memset(a, 0, sizeof *a);
+}
+
 void extract_page_release(struct extract_page *p)
 {
     free(p->url);
+    free(p->site);
     free(p->title);
     free(p->company_name);
     free(p->description);
@@ -178,11 +132,7 @@ void extract_page_release(struct extract_page *p)
     list_release(&p->phones);
     list_release(&p->social_network);
     list_release(&p->social_url);
-    free(p->address.street);
-    free(p->address.locality);
-    free(p->address.region);
-    free(p->address.postal_code);
-    free(p->address.country);
+    extract_address_release(&p->address);
     free(p->industry);
     free(p->company_size);
     list_release(&p->technologies);
@@ -213,6 +163,7 @@ json_t *extract_page_json(const struct extract_page *p)
         json_object_set_new(o, key, v_);                                                           \
     } while (0)
     json_object_set_new(o, "url", str_or_null(p->url));
+    json_object_set_new(o, "site", str_or_null(p->site));
     FIELD("title", str_or_null(p->title));
     FIELD("company_name", str_or_null(p->company_name));
     FIELD("description", str_or_null(p->description));
@@ -237,6 +188,8 @@ json_t *extract_page_json(const struct extract_page *p)
                          str_or_null(a->postal_code), "country", str_or_null(a->country));
     FIELD("address", addr);
     FIELD("industry", str_or_null(p->industry));
+    FIELD("naics", extract__naics_json(p->naics, p->nnaics));
+    FIELD("country", p->country[0] ? json_string(p->country) : json_null());
     FIELD("company_size", str_or_null(p->company_size));
     FIELD("founded", p->founded ? json_integer(p->founded) : json_null());
     json_t *tech = json_array();

@@ -101,6 +101,8 @@ char *url_site_of_host(const char *host)
     size_t n = strlen(h);
     if (n && h[n - 1] == '.')
         h[n - 1] = '\0';
+    if (strchr(h, ':') || strspn(h, "0123456789.") == strlen(h))
+        return h;                                          /* an IP address is its own site */
     if (h[0] == 'w' && strncmp(h, "www.", 4) == 0 && !psl) /* no list: strip www at least */
         memmove(h, h + 4, strlen(h + 4) + 1);
     const char *reg = psl ? psl_registrable_domain(psl, h) : NULL;
@@ -120,6 +122,25 @@ char *url_site(const char *url)
     char *site = url_site_of_host(host);
     free(host);
     return site;
+}
+
+bool url_is_tld(const char *label, size_t n)
+{
+    char t[64];
+    if (n < 2 || n >= sizeof t)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (!isalnum((unsigned char)label[i]) && label[i] != '-')
+            return false;
+        t[i] = (char)tolower((unsigned char)label[i]);
+    }
+    t[n] = '\0';
+    if (!strcmp(t, "example") || !strcmp(t, "test")) /* RFC 2606 */
+        return true;
+    pthread_once(&psl_once, psl_load);
+    if (!psl)
+        return true; /* no list to judge by */
+    return psl_is_public_suffix2(psl, t, PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE) != 0;
 }
 
 char *url_path(const char *url)

@@ -35,5 +35,10 @@ char *url_site(const char *url);
  * NULL when url does not parse. */
 char *url_path(const char *url);
 
+/* url_is_tld(label, n): whether label[0..n) is a top-level domain of the
+ * public suffix list ("com", "uk", "xn--p1ai"), or one reserved for
+ * examples and tests ("example", "test"); case-insensitive. */
+bool url_is_tld(const char *label, size_t n);
+
 #include "core/banned.h"
 #endif

@@ -1,0 +1,509 @@
+/* address.c: a company's postal address, from its structured data
+ * (schema.org PostalAddress, read by meta.c; hCard), its <address>
+ * element, or its text, in the formats real sites write:
+ *
+ *   US   "18625 S 187th Pl Suite B104, Queen Creek, AZ 85142"
+ *   CA   "100 King St W, Toronto, ON M5X 1A9"
+ *   UK   "10 Downing Street, London SW1A 2AA"
+ *   AU   "1 Martin Place, Sydney NSW 2000"
+ *   EU   "Hauptstraße 5, 10115 Berlin", "1012 AB Amsterdam"
+ *
+ * An address is found by its anchor, the part no other text looks like (a
+ * region and a postal code, or a postal code of a distinctive shape), and
+ * read outwards from it: the locality before the anchor, the street before
+ * the locality (the previous line when the address spans blocks). Where
+ * several addresses stand on a page, the one with a street, near a phone
+ * number, wins.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/tree.h>
+#include <pcre2.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/str.h"
+#include "extract/extract_int.h"
+
+#define US_STATES                                                                                  \
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"   \
+    "NJ|"                                                                                          \
+    "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|VI|GU"
+#define US_STATE_NAMES                                                                             \
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|District of "        \
+    "Columbia|Florida|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|" \
+    "Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New "  \
+    "Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|"   \
+    "Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|" \
+    "Washington|West Virginia|Wisconsin|Wyoming|Puerto Rico"
+#define CA_PROVINCES "AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT"
+#define CA_PROVINCE_NAMES                                                                          \
+    "Alberta|British Columbia|Manitoba|New Brunswick|Newfoundland and Labrador|Newfoundland|Nova " \
+    "Scotia|Northwest Territories|Nunavut|Ontario|Prince Edward Island|Quebec|Québec|"            \
+    "Saskatchewan|Yukon"
+#define AU_STATES                                                                                  \
+    "NSW|VIC|QLD|WA|SA|TAS|ACT|NT|New South Wales|Victoria|Queensland|Western Australia|South "    \
+    "Australia|Tasmania"
+
+enum kind { US, CA, AU, UK, IE, EU, NKINDS };
+
+/* Anchors, for text (region abbreviations in capitals, as printed) and for
+ * a string known to be an address (any case). Groups: 1 region, 2 code. */
+static pcre2_code *re_anchor[NKINDS], *re_anchor_any[2];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void compile_all(void)
+{
+    static const char *const pat[NKINDS] = {
+        [US] = "(?<![\\w-])(" US_STATES "|(?i:" US_STATE_NAMES "))\\.?,?[ \\t]+(\\d{5}(?:-\\d{4})?)"
+               "(?![\\w-])",
+        [CA] = "(?<![\\w-])(" CA_PROVINCES "|(?i:" CA_PROVINCE_NAMES "))\\.?,?[ \\t]+"
+               "([ABCEGHJ-NPRSTVXY]\\d[ABCEGHJ-NPRSTV-Z][ \\t]?\\d[ABCEGHJ-NPRSTV-Z]\\d)(?![\\w-])",
+        [AU] = "(?<![\\w-])(" AU_STATES ")\\.?,?[ \\t]+(\\d{4})(?![\\w-])",
+        /* the region group stays empty: UK postcodes name no county */
+        [UK] = "(?<![\\w-])()((?:[A-PR-UWYZ][A-HK-Y]?\\d[A-Z\\d]?)[ \\t]?\\d[ABD-HJLNP-UW-Z]{2})"
+               "(?![\\w-])",
+        /* Eircode "D02 X285": a letter in its last part keeps dates and
+         * model numbers out */
+        [IE] = "(?<![\\w-])()((?:[AC-FHKNPRTV-Y]\\d{2}|D6W)[ \\t]?(?=[0-9]{0,3}[AC-FHKNPRTV-Y])"
+               "[0-9AC-FHKNPRTV-Y]{4})(?![\\w-])",
+        /* "10115 Berlin", "1012 AB Amsterdam", after a comma or a line start */
+        [EU] = "(?:^|,[ \\t]*|\\n)()(\\d{5}|[1-9]\\d{3}(?:[ \\t]?[A-Z]{2})?)[ \\t]+"
+               "(?=\\p{Lu}[\\p{L}'\\-]+)",
+    };
+    for (int k = 0; k < NKINDS; k++)
+        re_anchor[k] = extract__compile(pat[k], PCRE2_MULTILINE);
+    re_anchor_any[US] = extract__compile("(?<![\\w-])(" US_STATES "|" US_STATE_NAMES
+                                         ")\\.?,?\\s+(\\d{5}(?:-\\d{4})?)(?![\\w-])",
+                                         PCRE2_CASELESS);
+    re_anchor_any[CA] = extract__compile("(?<![\\w-])(" CA_PROVINCES "|" CA_PROVINCE_NAMES
+                                         ")\\.?,?\\s+([a-z]\\d[a-z]\\s?\\d[a-z]\\d)"
+                                         "(?![\\w-])",
+                                         PCRE2_CASELESS);
+}
+
+/* ---- words of streets ---- */
+
+static bool word_in(const char *w, size_t n, const char *const *list)
+{
+    char t[32];
+    if (n == 0 || n >= sizeof t)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        t[i] = (char)tolower((unsigned char)w[i]);
+    t[n] = '\0';
+    while (n && (t[n - 1] == '.' || t[n - 1] == ','))
+        t[--n] = '\0';
+    for (; *list; list++)
+        if (strcmp(t, *list) == 0)
+            return true;
+    return false;
+}
+
+/* Street types, unit designators and directions (USPS, Canada Post, Royal
+ * Mail and Australia Post abbreviations): the words that end a street. */
+static bool street_word(const char *w, size_t n)
+{
+    static const char *const words[] = {
+        "st",        "street",    "ave",    "avenue",     "av",      "rd",       "road",
+        "blvd",      "boulevard", "dr",     "drive",      "ln",      "lane",     "way",
+        "ct",        "court",     "pl",     "place",      "pkwy",    "parkway",  "hwy",
+        "highway",   "cir",       "circle", "ter",        "terrace", "trl",      "trail",
+        "sq",        "square",    "loop",   "pike",       "row",     "path",     "plaza",
+        "plz",       "ctr",       "center", "centre",     "xing",    "crossing", "cres",
+        "crescent",  "close",     "grove",  "gardens",    "mews",    "walk",     "broadway",
+        "turnpike",  "tpke",      "expy",   "expressway", "fwy",     "freeway",  "suite",
+        "ste",       "unit",      "apt",    "floor",      "fl",      "bldg",     "building",
+        "room",      "rm",        "box",    "n",          "s",       "e",        "w",
+        "ne",        "nw",        "se",     "sw",         "north",   "south",    "east",
+        "west",      "hwy.",      "route",  "rte",        "level",   "lvl",      "shop",
+        "esplanade", "parade",    "pde",    "hill",       NULL};
+    return word_in(w, n, words);
+}
+
+static bool has_digit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (isdigit((unsigned char)s[i]))
+            return true;
+    return false;
+}
+
+/* A part of an address that belongs to the street rather than the
+ * locality: a number ("402", "#3", "B104") or a street word. */
+static bool streetish(const char *w, size_t n)
+{
+    return has_digit(w, n) || street_word(w, n) || (n == 1 && w[0] == '#');
+}
+
+static char *trim_dup(const char *s, size_t n)
+{
+    while (n && (isspace((unsigned char)*s) || strchr(",-|:", *s)))
+        s++, n--;
+    while (n && (isspace((unsigned char)s[n - 1]) || strchr(",-|:", s[n - 1])))
+        n--;
+    char *out = xstrndup(s, n);
+    for (char *p = out; *p; p++) /* blocks joined into one line */
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
+    return out;
+}
+
+/* Splits what precedes an anchor ("18625 S 187th Pl Suite B104, Queen
+ * Creek") into street and locality. */
+static void street_and_locality(const char *s, size_t n, struct extract_address *a)
+{
+    while (n && (isspace((unsigned char)s[n - 1]) || s[n - 1] == ','))
+        n--;
+    /* the locality is the last comma- or line-separated part, unless that
+     * part is a street: then it is the words after the street's last word */
+    size_t cut = n;
+    while (cut > 0 && s[cut - 1] != ',' && s[cut - 1] != '\n')
+        cut--;
+    size_t loc_start = cut;
+    bool part_is_street = false;
+    {
+        const char *p = s + cut, *end = s + n;
+        while (p < end) {
+            while (p < end && isspace((unsigned char)*p))
+                p++;
+            const char *w = p;
+            while (p < end && !isspace((unsigned char)*p))
+                p++;
+            if (p > w && streetish(w, (size_t)(p - w))) {
+                part_is_street = true;
+                loc_start = (size_t)(p - s);
+            }
+        }
+    }
+    if (!part_is_street || loc_start < n) {
+        char *loc = trim_dup(s + loc_start, n - loc_start);
+        if (*loc && strlen(loc) <= 40 && !has_digit(loc, strlen(loc)))
+            a->locality = loc;
+        else
+            free(loc);
+    }
+    size_t street_end = a->locality ? loc_start : n;
+    /* the street starts at its number ("Termio Pest Control, 18625 S ...") */
+    size_t st = street_end;
+    while (st > 0 && s[st - 1] != '\n')
+        st--;
+    const char *line = s + st;
+    size_t len = street_end - st;
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        bool word_start = i == 0 || isspace((unsigned char)line[i - 1]) || line[i - 1] == ',';
+        if (word_start &&
+            (isdigit((unsigned char)line[i]) || strncasecmp(line + i, "p.o.", 4) == 0 ||
+             strncasecmp(line + i, "po box", 6) == 0)) {
+            from = i;
+            break;
+        }
+        if (i + 1 == len)
+            from = len;
+    }
+    if (from == len) { /* no number on this line: the line before may hold it */
+        size_t prev_end = st ? st - 1 : 0, prev = prev_end;
+        while (prev > 0 && s[prev - 1] != '\n')
+            prev--;
+        if (st && has_digit(s + prev, prev_end - prev) && prev_end - prev < 80) {
+            line = s + prev;
+            len = street_end - prev;
+            from = 0;
+            while (from < len && !isdigit((unsigned char)line[from]))
+                from++;
+        }
+    }
+    if (from < len) {
+        char *street = trim_dup(line + from, len - from);
+        if (*street && strlen(street) <= 120)
+            a->street = street;
+        else
+            free(street);
+    }
+}
+
+static void set_country(struct extract_address *a, enum kind k)
+{
+    static const char *const codes[NKINDS] = {"US", "CA", "AU", "GB", "IE", NULL};
+    if (!a->country && codes[k])
+        a->country = xstrdup(codes[k]);
+}
+
+/* Reads an address around the anchor at [as, ae) of s (region group at
+ * [rs, re), code at [cs, ce)). */
+static void read_around(const char *s, size_t as, size_t rs, size_t re, size_t cs, size_t ce,
+                        enum kind k, struct extract_address *a)
+{
+    (void)as;
+    a->postal_code = xstrndup(s + cs, ce - cs);
+    for (char *p = a->postal_code; *p; p++)
+        *p = *p == '\t' ? ' ' : (char)toupper((unsigned char)*p);
+    if (re > rs)
+        a->region = xstrndup(s + rs, re - rs);
+    size_t before = k == EU || k == UK || k == IE ? cs : rs;
+    if (k == EU) { /* "10115 Berlin": the locality follows the code */
+        const char *p = s + ce;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strcspn(p, ",\n(");
+        while (n && isspace((unsigned char)p[n - 1]))
+            n--;
+        if (n && n <= 40)
+            a->locality = xstrndup(p, n);
+        street_and_locality(s, before, a);
+        return;
+    }
+    street_and_locality(s, before, a);
+    set_country(a, k);
+}
+
+static void address_clear(struct extract_address *a)
+{
+    free(a->street);
+    free(a->locality);
+    free(a->region);
+    free(a->postal_code);
+    free(a->country);
+    memset(a, 0, sizeof *a);
+}
+
+/* The country named right after the anchor ("..., 10115 Berlin, Germany"). */
+static const char *country_after(const char *s, size_t from)
+{
+    const char *p = s + from;
+    for (int part = 0; part < 2 && *p; part++) {
+        p += strspn(p, " ,\t\n");
+        size_t n = strcspn(p, ",\n");
+        if (n && n < 40) {
+            char *t = xstrndup(p, n);
+            const char *code = extract__country_code(t);
+            free(t);
+            if (code)
+                return code;
+        }
+        p += n;
+    }
+    return NULL;
+}
+
+int extract_address_parse(const char *s, struct extract_address *a)
+{
+    pthread_once(&once, compile_all);
+    memset(a, 0, sizeof *a);
+    size_t len = strlen(s);
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    int rc = -1;
+    /* the last anchor: a region and code end the address */
+    for (int k = 0; k < NKINDS && rc; k++) {
+        pcre2_code *re = k < 2 ? re_anchor_any[k] : re_anchor[k];
+        size_t off = 0, last_s = SIZE_MAX;
+        PCRE2_SIZE ov[6] = {0};
+        while (off <= len &&
+               pcre2_match(re, (PCRE2_SPTR)s, len, off, PCRE2_NO_UTF_CHECK, md, NULL) >= 0) {
+            memcpy(ov, pcre2_get_ovector_pointer(md), sizeof ov);
+            last_s = ov[0];
+            off = ov[1] > off ? ov[1] : off + 1;
+        }
+        if (last_s == SIZE_MAX)
+            continue;
+        if (k == EU && !country_after(s, ov[1]) && !strchr(s, ','))
+            continue; /* "2019 Annual": too weak alone */
+        read_around(s, ov[0], ov[2], ov[3], ov[4], ov[5], (enum kind)k, a);
+        const char *c = country_after(s, ov[5]);
+        if (c && !a->country)
+            a->country = xstrdup(c);
+        rc = 0;
+    }
+    pcre2_match_data_free(md);
+    if (rc)
+        address_clear(a);
+    return rc;
+}
+
+/* ---- finding the address of a page ---- */
+
+struct candidate {
+    struct extract_address a;
+    int score;
+};
+
+static bool phone_near(const char *text, size_t at)
+{
+    /* digits of a phone number within a few lines of the anchor */
+    size_t from = at > 300 ? at - 300 : 0;
+    int run = 0;
+    for (size_t i = from; text[i] && i < at + 300; i++) {
+        if (isdigit((unsigned char)text[i]))
+            run++;
+        else if (!strchr(" -.()+", text[i]))
+            run = 0;
+        if (run >= 10)
+            return true;
+    }
+    return false;
+}
+
+/* A line that reads like an address ending in its country ("357 Dame
+ * Street, Dublin, Ireland"), for formats without a known anchor. */
+static int address_line(const char *text, struct extract_address *a)
+{
+    for (const char *line = text; *line;) {
+        size_t len = strcspn(line, "\n");
+        const char *comma = len > 12 && len < 200 ? memchr(line, ',', len) : NULL;
+        if (comma && has_digit(line, len)) {
+            const char *last = line + len;
+            while (last > line && last[-1] != ',')
+                last--;
+            char *tail = xstrndup(last, (size_t)(line + len - last));
+            const char *code = extract__country_code(tail);
+            free(tail);
+            if (code) {
+                memset(a, 0, sizeof *a);
+                a->country = xstrdup(code);
+                street_and_locality(line, (size_t)(last - line), a);
+                return 0;
+            }
+        }
+        line += len + (line[len] == '\n');
+    }
+    return -1;
+}
+
+/* The best address in visible text (one line per block), or -1. */
+static int address_in_text(const char *text, struct extract_address *out)
+{
+    pthread_once(&once, compile_all);
+    size_t len = strlen(text);
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    struct candidate best = {.score = -1};
+    int found = 0;
+    for (int k = 0; k < NKINDS; k++) {
+        size_t off = 0;
+        while (off < len && found < 64 &&
+               pcre2_match(re_anchor[k], (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md,
+                           NULL) >= 0) {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            off = ov[1] > off ? ov[1] : off + 1;
+            found++;
+            /* the address: its anchor's line and up to two lines before */
+            size_t start = ov[0];
+            for (int lines = 0; start > 0 && lines < 3; start--)
+                if (text[start - 1] == '\n' && ++lines == 3)
+                    break;
+            size_t end = ov[1];
+            char *window = xstrndup(text + start, end - start);
+            struct candidate c = {.score = 0};
+            size_t shift = start;
+            read_around(window, ov[0] - shift, ov[2] - shift, ov[3] - shift, ov[4] - shift,
+                        ov[5] - shift, (enum kind)k, &c.a);
+            free(window);
+            const char *country = country_after(text, ov[1]);
+            if (k == EU && !country && !c.a.street) {
+                address_clear(&c.a);
+                continue;
+            }
+            if (country && !c.a.country)
+                c.a.country = xstrdup(country);
+            c.score = (c.a.street ? 4 : 0) + (c.a.locality ? 2 : 0) +
+                      (phone_near(text, ov[0]) ? 1 : 0) + (k == EU ? -2 : 0);
+            if (c.score > best.score) {
+                address_clear(&best.a);
+                best = c;
+            } else {
+                address_clear(&c.a);
+            }
+        }
+    }
+    pcre2_match_data_free(md);
+    if (best.score < 0)
+        return address_line(text, out);
+    *out = best.a;
+    return 0;
+}
+
+/* hCard: class="adr" with street-address, locality, region, postal-code,
+ * country-name inside. */
+static bool has_class(xmlNodePtr n, const char *cls)
+{
+    const char *c = extract__attr(n, "class");
+    size_t k = strlen(cls);
+    for (const char *p = c; p && (p = strstr(p, cls)) != NULL; p += k)
+        if ((p == c || isspace((unsigned char)p[-1])) && (!p[k] || isspace((unsigned char)p[k])))
+            return true;
+    return false;
+}
+
+static int address_hcard(xmlNodePtr root, struct extract_address *a)
+{
+    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
+        if (x->type != XML_ELEMENT_NODE || !x->properties || !has_class(x, "adr"))
+            continue;
+        static const char *const classes[] = {"street-address", "locality", "region", "postal-code",
+                                              "country-name"};
+        char **slots[] = {&a->street, &a->locality, &a->region, &a->postal_code, &a->country};
+        for (xmlNodePtr y = x->children; y; y = extract__next(y, x, false))
+            for (size_t i = 0; i < 5; i++)
+                if (y->type == XML_ELEMENT_NODE && y->properties && has_class(y, classes[i]) &&
+                    !*slots[i]) {
+                    char *t = extract__node_text(y, 256);
+                    if (*t)
+                        *slots[i] = t;
+                    else
+                        free(t);
+                }
+        if (a->postal_code || a->locality)
+            return 0;
+        address_clear(a);
+    }
+    return -1;
+}
+
+void extract__address(const struct extract_doc *d, const struct extract_meta *m, const char *text,
+                      struct extract_address *a)
+{
+    memset(a, 0, sizeof *a);
+    /* 1. schema.org PostalAddress */
+    if (m->address.street || m->address.locality || m->address.postal_code) {
+        a->street = m->address.street ? xstrdup(m->address.street) : NULL;
+        a->locality = m->address.locality ? xstrdup(m->address.locality) : NULL;
+        a->region = m->address.region ? xstrdup(m->address.region) : NULL;
+        a->postal_code = m->address.postal_code ? xstrdup(m->address.postal_code) : NULL;
+        const char *code = m->address.country ? extract__country_code(m->address.country) : NULL;
+        a->country = code ? xstrdup(code) : m->address.country ? xstrdup(m->address.country) : NULL;
+        if (!a->postal_code && m->address_text) { /* a partial object, a full string beside it */
+            struct extract_address b;
+            if (extract_address_parse(m->address_text, &b) == 0) {
+                address_clear(a);
+                *a = b;
+            }
+        }
+        return;
+    }
+    /* 2. an address given as one string in structured data */
+    if (m->address_text && extract_address_parse(m->address_text, a) == 0)
+        return;
+    xmlNodePtr root = xmlDocGetRootElement(d->doc);
+    /* 3. hCard */
+    if (address_hcard(root, a) == 0)
+        return;
+    /* 4. <address> elements that hold one */
+    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
+        if (!extract__name_is(x, "address"))
+            continue;
+        char *t = extract__node_text(x, 2048);
+        int rc = address_in_text(t, a);
+        free(t);
+        if (rc == 0)
+            return;
+    }
+    /* 5. the text */
+    if (address_in_text(text, a) != 0)
+        memset(a, 0, sizeof *a);
+}

@@ -1,0 +1,74 @@
+/* industry.h: what a company does, as NAICS 2012 codes, read from its own
+ * words with the official index.
+ *
+ * The US Census Bureau's NAICS index (19,278 activity phrases such as
+ * "238220 Plumbers") and the ONS's UK SIC 2007 index (British wording,
+ * "Estate agent", carried over to NAICS through the phrases both indexes
+ * share) are compiled into the binary from data/industry/. A page is
+ * classified by how well its words cover each phrase (IDF-weighted, words
+ * that stand together counting more), its title, description and headings
+ * weighing more than its body, and by its schema.org types. A user's
+ * phrase ("car washes", "Home services", "Technology") maps into the same
+ * codes, so fit is a distance in the code tree.
+ *
+ * The index is built once, on first use (about 50 ms), and is read-only
+ * after: every function is thread-safe.
+ */
+#ifndef PROSPECT_INDUSTRY_H
+#define PROSPECT_INDUSTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A NAICS code: 6 digits, or a prefix of 2 to 5 (a sector, subsector,
+ * industry group) when a user's phrase names a whole branch. */
+struct industry_code {
+    char code[7];
+    double score;       /* how sure, in [0, 1] */
+    const char *phrase; /* the index phrase that matched best, for a name
+                           ("Florists"); static, "" for a branch */
+};
+
+/* What a page says about its company, each field may be NULL. */
+struct industry_doc {
+    const char *const *types; /* schema.org types (LocalBusiness subtypes settle it) */
+    size_t ntypes;
+    const char *name;        /* the company's name */
+    const char *title;       /* <title> */
+    const char *description; /* meta description */
+    const char *headings;    /* h1..h6, one per line */
+    const char *text;        /* the main text (its start counts) */
+    const char *chrome;      /* all visible text: menus and footers list a site's trades */
+    bool article;            /* the page is an article: its title and headings are its topic */
+};
+
+#define INDUSTRY_MAX_CODES 4
+
+/* industry_classify(doc, out, max): the likeliest 6-digit codes of doc's
+ * company, best first (ties by code), with their scores; returns how many
+ * (0 when nothing in the page names an activity clearly enough). */
+size_t industry_classify(const struct industry_doc *doc, struct industry_code *out, size_t max);
+
+/* industry_codes_of(phrase, out, max): the codes a user's phrase names: a
+ * kind of business ("florists": 453110), a branch ("restaurants": the
+ * 7225 codes), a sector ("Construction": 23) or a common broad term ("SaaS",
+ * "Home services"); returns how many (0 when the phrase names none). */
+size_t industry_codes_of(const char *phrase, struct industry_code *out, size_t max);
+
+/* industry_similarity(code, target): closeness in the code tree, in [0, 1]:
+ * 1 when code lies under target (a prefix or the same code), then less for
+ * each level only the parents share (same industry group, subsector,
+ * sector), 0 for different sectors. */
+double industry_similarity(const char *code, const char *target);
+
+/* industry_title(code): a name for a 6-digit code (its most typical index
+ * phrase, "Plumbing contractors") or a prefix (the sector's official title
+ * for 2 digits); static string, "" for an unknown code. */
+const char *industry_title(const char *code);
+
+/* industry_sector(code): the official title of the code's sector
+ * ("Construction"); static string, "" when unknown. */
+const char *industry_sector(const char *code);
+
+#include "core/banned.h"
+#endif
