@@ -61,8 +61,8 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void compile_all(void)
 {
     static const char *const pat[NKINDS] = {
-        [US] = "(?<![\\w-])(" US_STATES "|(?i:" US_STATE_NAMES "))\\.?,?[ \\t]+(\\d{5}(?:-\\d{4})?)"
-               "(?![\\w-])",
+        [US] = "(?<![\\w-])(" US_STATES "|[A-Z]\\.[A-Z]\\.|(?i:" US_STATE_NAMES "))\\.?,?[ \\t]+"
+               "(\\d{5}(?:-\\d{4})?)(?![\\w-])",
         [CA] = "(?<![\\w-])(" CA_PROVINCES "|(?i:" CA_PROVINCE_NAMES "))\\.?,?[ \\t]+"
                "([ABCEGHJ-NPRSTVXY]\\d[ABCEGHJ-NPRSTV-Z][ \\t]?\\d[ABCEGHJ-NPRSTV-Z]\\d)(?![\\w-])",
         [AU] = "(?<![\\w-])(" AU_STATES ")\\.?,?[ \\t]+(\\d{4})(?![\\w-])",
@@ -79,9 +79,10 @@ static void compile_all(void)
     };
     for (int k = 0; k < NKINDS; k++)
         re_anchor[k] = extract__compile(pat[k], PCRE2_MULTILINE);
-    re_anchor_any[US] = extract__compile("(?<![\\w-])(" US_STATES "|" US_STATE_NAMES
-                                         ")\\.?,?\\s+(\\d{5}(?:-\\d{4})?)(?![\\w-])",
-                                         PCRE2_CASELESS);
+    re_anchor_any[US] =
+        extract__compile("(?<![\\w-])(" US_STATES "|[A-Z]\\.[A-Z]\\.|" US_STATE_NAMES
+                         ")\\.?,?\\s+(\\d{5}(?:-?\\d{4})?)(?![\\w-])",
+                         PCRE2_CASELESS);
     re_anchor_any[CA] = extract__compile("(?<![\\w-])(" CA_PROVINCES "|" CA_PROVINCE_NAMES
                                          ")\\.?,?\\s+([a-z]\\d[a-z]\\s?\\d[a-z]\\d)"
                                          "(?![\\w-])",
@@ -90,42 +91,39 @@ static void compile_all(void)
 
 /* ---- words of streets ---- */
 
-static bool word_in(const char *w, size_t n, const char *const *list)
+/* A token lower-cased without its dots and commas ("N.W." -> "nw"). */
+static void token_key(const char *w, size_t n, char *t, size_t cap)
 {
-    char t[32];
-    if (n == 0 || n >= sizeof t)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        t[i] = (char)tolower((unsigned char)w[i]);
-    t[n] = '\0';
-    while (n && (t[n - 1] == '.' || t[n - 1] == ','))
-        t[--n] = '\0';
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++)
+        if (w[i] != '.' && w[i] != ',')
+            t[k++] = (char)tolower((unsigned char)w[i]);
+    t[k] = '\0';
+}
+
+static bool key_in(const char *t, const char *const *list)
+{
     for (; *list; list++)
         if (strcmp(t, *list) == 0)
             return true;
     return false;
 }
 
-/* Street types, unit designators and directions (USPS, Canada Post, Royal
- * Mail and Australia Post abbreviations): the words that end a street. */
-static bool street_word(const char *w, size_t n)
-{
-    static const char *const words[] = {
-        "st",        "street",    "ave",    "avenue",     "av",      "rd",       "road",
-        "blvd",      "boulevard", "dr",     "drive",      "ln",      "lane",     "way",
-        "ct",        "court",     "pl",     "place",      "pkwy",    "parkway",  "hwy",
-        "highway",   "cir",       "circle", "ter",        "terrace", "trl",      "trail",
-        "sq",        "square",    "loop",   "pike",       "row",     "path",     "plaza",
-        "plz",       "ctr",       "center", "centre",     "xing",    "crossing", "cres",
-        "crescent",  "close",     "grove",  "gardens",    "mews",    "walk",     "broadway",
-        "turnpike",  "tpke",      "expy",   "expressway", "fwy",     "freeway",  "suite",
-        "ste",       "unit",      "apt",    "floor",      "fl",      "bldg",     "building",
-        "room",      "rm",        "box",    "n",          "s",       "e",        "w",
-        "ne",        "nw",        "se",     "sw",         "north",   "south",    "east",
-        "west",      "hwy.",      "route",  "rte",        "level",   "lvl",      "shop",
-        "esplanade", "parade",    "pde",    "hill",       NULL};
-    return word_in(w, n, words);
-}
+/* Street types (USPS, Canada Post, Royal Mail, Australia Post), which end
+ * a street's name, and unit designators, which the unit's id follows. */
+static const char *const street_types[] = {
+    "st",         "street", "ave",     "avenue",   "av",       "rd",        "road",    "blvd",
+    "boulevard",  "dr",     "drive",   "ln",       "lane",     "way",       "ct",      "court",
+    "pl",         "place",  "pkwy",    "parkway",  "pky",      "hwy",       "highway", "cir",
+    "circle",     "ter",    "terrace", "trl",      "trail",    "sq",        "square",  "plaza",
+    "plz",        "xing",   "cres",    "crescent", "broadway", "turnpike",  "tpke",    "expy",
+    "expressway", "fwy",    "freeway", "route",    "rte",      "esplanade", "pde",     "parade",
+    "ctr",        "pkway",  "run",     "loop",     NULL};
+static const char *const units[] = {
+    "suite", "ste", "unit", "apt",  "apartment", "floor", "fl",  "bldg", "building", "room",
+    "rm",    "box", "lot",  "trlr", "dept",      "level", "lvl", "shop", "#",        NULL};
+static const char *const directions[] = {"n", "s", "e", "w", "ne", "nw", "se", "sw", NULL};
+static const char *const spelled[] = {"north", "south", "east", "west", NULL};
 
 static bool has_digit(const char *s, size_t n)
 {
@@ -135,11 +133,74 @@ static bool has_digit(const char *s, size_t n)
     return false;
 }
 
-/* A part of an address that belongs to the street rather than the
- * locality: a number ("402", "#3", "B104") or a street word. */
-static bool streetish(const char *w, size_t n)
+/* Past what a part without a number may still hold of its street before
+ * the city: a unit and its id, a direction ("Ste B Alpharetta", "NW
+ * Atlanta"). */
+static size_t skip_unit(const char *s, size_t from, size_t to)
 {
-    return has_digit(w, n) || street_word(w, n) || (n == 1 && w[0] == '#');
+    const char *p = s + from, *end = s + to;
+    for (int tok = 0; tok < 2 && p < end; tok++) {
+        while (p < end && isspace((unsigned char)*p))
+            p++;
+        const char *w = p;
+        while (p < end && !isspace((unsigned char)*p))
+            p++;
+        char t[32];
+        token_key(w, (size_t)(p - w), t, sizeof t);
+        if (key_in(t, directions) && tok == 0)
+            return (size_t)(p - s);
+        if (!key_in(t, units))
+            return (size_t)(w - s);
+        while (p < end && isspace((unsigned char)*p)) /* the unit's id */
+            p++;
+        while (p < end && !isspace((unsigned char)*p))
+            p++;
+        return (size_t)(p - s);
+    }
+    return from;
+}
+
+/* Where the locality starts in s[from, to), a street line that runs into
+ * its city ("2751 S Dixie Hwy West Palm Beach"): after the last word that
+ * belongs to the street (a number, a street type, a unit and its id, a
+ * direction next to them). Returns to when the whole is street. */
+static size_t locality_start(const char *s, size_t from, size_t to)
+{
+    size_t loc = from;
+    enum { T_OTHER, T_STREET } prev = T_OTHER;
+    bool after_unit = false;
+    const char *p = s + from, *end = s + to;
+    while (p < end) {
+        while (p < end && isspace((unsigned char)*p))
+            p++;
+        const char *w = p;
+        while (p < end && !isspace((unsigned char)*p))
+            p++;
+        if (p == w)
+            break;
+        char t[32];
+        token_key(w, (size_t)(p - w), t, sizeof t);
+        const char *next = p;
+        while (next < end && isspace((unsigned char)*next))
+            next++;
+        const char *nw = next;
+        while (nw < end && !isspace((unsigned char)*nw))
+            nw++;
+        char nt[32];
+        token_key(next, (size_t)(nw - next), nt, sizeof nt);
+        bool street = has_digit(w, (size_t)(p - w)) || key_in(t, street_types) ||
+                      key_in(t, units) || after_unit ||
+                      (key_in(t, directions) && prev == T_STREET) ||
+                      (key_in(t, spelled) && (prev == T_STREET && *nt && key_in(nt, street_types)));
+        after_unit = key_in(t, units) && strcmp(t, "#") != 0;
+        if (street) {
+            loc = (size_t)(p - s);
+            prev = T_STREET;
+        } else {
+            prev = T_OTHER;
+        }
+    }
+    return loc;
 }
 
 static char *trim_dup(const char *s, size_t n)
@@ -161,28 +222,14 @@ static void street_and_locality(const char *s, size_t n, struct extract_address 
 {
     while (n && (isspace((unsigned char)s[n - 1]) || s[n - 1] == ','))
         n--;
-    /* the locality is the last comma- or line-separated part, unless that
-     * part is a street: then it is the words after the street's last word */
+    /* the locality is the last comma- or line-separated part; a part with a
+     * number is a street that runs into its city ("12 Main St Springfield") */
     size_t cut = n;
     while (cut > 0 && s[cut - 1] != ',' && s[cut - 1] != '\n')
         cut--;
-    size_t loc_start = cut;
-    bool part_is_street = false;
-    {
-        const char *p = s + cut, *end = s + n;
-        while (p < end) {
-            while (p < end && isspace((unsigned char)*p))
-                p++;
-            const char *w = p;
-            while (p < end && !isspace((unsigned char)*p))
-                p++;
-            if (p > w && streetish(w, (size_t)(p - w))) {
-                part_is_street = true;
-                loc_start = (size_t)(p - s);
-            }
-        }
-    }
-    if (!part_is_street || loc_start < n) {
+    size_t loc_start =
+        has_digit(s + cut, n - cut) ? locality_start(s, cut, n) : skip_unit(s, cut, n);
+    if (loc_start < n) {
         char *loc = trim_dup(s + loc_start, n - loc_start);
         if (*loc && strlen(loc) <= 40 && !has_digit(loc, strlen(loc)))
             a->locality = loc;
@@ -245,8 +292,19 @@ static void read_around(const char *s, size_t as, size_t rs, size_t re, size_t c
     a->postal_code = xstrndup(s + cs, ce - cs);
     for (char *p = a->postal_code; *p; p++)
         *p = *p == '\t' ? ' ' : (char)toupper((unsigned char)*p);
-    if (re > rs)
+    if (re > rs) {
         a->region = xstrndup(s + rs, re - rs);
+        if (re - rs == 4 && a->region[1] == '.' && a->region[3] == '.') { /* "N.Y." is "NY" */
+            a->region[1] = a->region[2];
+            a->region[2] = '\0';
+        }
+    }
+    size_t pl = strlen(a->postal_code);
+    if (pl == 9 && strspn(a->postal_code, "0123456789") == 9) { /* ZIP+4 written solid */
+        char *z = xasprintf("%.5s-%s", a->postal_code, a->postal_code + 5);
+        free(a->postal_code);
+        a->postal_code = z;
+    }
     size_t before = k == EU || k == UK || k == IE ? cs : rs;
     if (k == EU) { /* "10115 Berlin": the locality follows the code */
         const char *p = s + ce;
@@ -334,6 +392,43 @@ struct candidate {
     int score;
 };
 
+/* Whether text[from, to) reads like a street line: a house number and a
+ * few letters, short. */
+static bool street_line(const char *text, size_t from, size_t to)
+{
+    size_t letters = 0, digits = 0;
+    for (size_t i = from; i < to; i++) {
+        letters += isalpha((unsigned char)text[i]) != 0;
+        digits += isdigit((unsigned char)text[i]) != 0;
+    }
+    return digits >= 1 && digits <= 5 && letters >= 4 && to - from < 80;
+}
+
+/* An EU postal code follows its street: on the same line after a comma
+ * ("Hauptstraße 5, 10115 Berlin") or starting a line below it ("Helperpark
+ * 282A" / "9723ZA Groningen"); and it is no year ("© 2025 Acme"). */
+static bool eu_street_before(const char *text, size_t at, size_t cs, size_t ce)
+{
+    if (ce - cs == 4 && (!strncmp(text + cs, "19", 2) || !strncmp(text + cs, "20", 2)))
+        return false;
+    if (text[at] == '\n') /* the match began with the line break */
+        at++;
+    size_t line = at;
+    while (line > 0 && text[line - 1] != '\n')
+        line--;
+    if (text[at] == ',')
+        return street_line(text, line, at);
+    for (int up = 0; up < 2 && line > 0; up++) { /* the two lines above */
+        size_t end = line - 1, start = end;
+        while (start > 0 && text[start - 1] != '\n')
+            start--;
+        if (street_line(text, start, end))
+            return true;
+        line = start;
+    }
+    return false;
+}
+
 static bool phone_near(const char *text, size_t at)
 {
     /* digits of a phone number within a few lines of the anchor */
@@ -405,7 +500,7 @@ static int address_in_text(const char *text, struct extract_address *out)
                         ov[5] - shift, (enum kind)k, &c.a);
             free(window);
             const char *country = country_after(text, ov[1]);
-            if (k == EU && !country && !c.a.street) {
+            if (k == EU && !country && !eu_street_before(text, ov[0], ov[4], ov[5])) {
                 address_clear(&c.a);
                 continue;
             }
@@ -465,35 +560,22 @@ static int address_hcard(xmlNodePtr root, struct extract_address *a)
     return -1;
 }
 
-void extract__address(const struct extract_doc *d, const struct extract_meta *m, const char *text,
-                      struct extract_address *a)
+/* Fills a's missing parts from b. */
+static void fill_from(struct extract_address *a, const struct extract_address *b)
 {
-    memset(a, 0, sizeof *a);
-    /* 1. schema.org PostalAddress */
-    if (m->address.street || m->address.locality || m->address.postal_code) {
-        a->street = m->address.street ? xstrdup(m->address.street) : NULL;
-        a->locality = m->address.locality ? xstrdup(m->address.locality) : NULL;
-        a->region = m->address.region ? xstrdup(m->address.region) : NULL;
-        a->postal_code = m->address.postal_code ? xstrdup(m->address.postal_code) : NULL;
-        const char *code = m->address.country ? extract__country_code(m->address.country) : NULL;
-        a->country = code ? xstrdup(code) : m->address.country ? xstrdup(m->address.country) : NULL;
-        if (!a->postal_code && m->address_text) { /* a partial object, a full string beside it */
-            struct extract_address b;
-            if (extract_address_parse(m->address_text, &b) == 0) {
-                address_clear(a);
-                *a = b;
-            }
-        }
-        return;
-    }
-    /* 2. an address given as one string in structured data */
-    if (m->address_text && extract_address_parse(m->address_text, a) == 0)
-        return;
+    char **dst[] = {&a->street, &a->locality, &a->region, &a->postal_code, &a->country};
+    char *const src[] = {b->street, b->locality, b->region, b->postal_code, b->country};
+    for (size_t i = 0; i < 5; i++)
+        if (!*dst[i] && src[i])
+            *dst[i] = xstrdup(src[i]);
+}
+
+/* The address of the page's markup and text, without structured data. */
+static int address_of_page(const struct extract_doc *d, const char *text, struct extract_address *a)
+{
     xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    /* 3. hCard */
     if (address_hcard(root, a) == 0)
-        return;
-    /* 4. <address> elements that hold one */
+        return 0;
     for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
         if (!extract__name_is(x, "address"))
             continue;
@@ -501,9 +583,36 @@ void extract__address(const struct extract_doc *d, const struct extract_meta *m,
         int rc = address_in_text(t, a);
         free(t);
         if (rc == 0)
-            return;
+            return 0;
     }
-    /* 5. the text */
-    if (address_in_text(text, a) != 0)
-        memset(a, 0, sizeof *a);
+    if (address_in_text(text, a) == 0)
+        return 0;
+    memset(a, 0, sizeof *a);
+    return -1;
+}
+
+void extract__address(const struct extract_doc *d, const struct extract_meta *m, const char *text,
+                      struct extract_address *a)
+{
+    memset(a, 0, sizeof *a);
+    /* 1. schema.org PostalAddress, or an address given as one string there */
+    if (m->address.street || m->address.locality || m->address.postal_code) {
+        a->street = m->address.street ? xstrdup(m->address.street) : NULL;
+        a->locality = m->address.locality ? xstrdup(m->address.locality) : NULL;
+        a->region = m->address.region ? xstrdup(m->address.region) : NULL;
+        a->postal_code = m->address.postal_code ? xstrdup(m->address.postal_code) : NULL;
+        const char *code = m->address.country ? extract__country_code(m->address.country) : NULL;
+        a->country = code ? xstrdup(code) : m->address.country ? xstrdup(m->address.country) : NULL;
+    } else if (m->address_text) {
+        extract_address_parse(m->address_text, a);
+    }
+    if (a->postal_code)
+        return;
+    /* 2. hCard, <address>, the text; a partial structured address fills in */
+    struct extract_address b;
+    if (address_of_page(d, text, &b) == 0) {
+        fill_from(&b, a);
+        address_clear(a);
+        *a = b;
+    }
 }

@@ -36,10 +36,11 @@ static void compile_all(void)
                                 "[A-Za-z]{2,24}(?![A-Za-z0-9\\-])",
                                 0);
     /* "name [at] domain", "name(at)domain", "name AT domain" */
-    re_obf_at = extract__compile("\\s*[\\[\\(\\{<]\\s*(?:at|@)\\s*[\\]\\)\\}>]\\s*|\\s+AT\\s+",
-                                 PCRE2_CASELESS);
-    re_obf_dot = extract__compile("\\s*[\\[\\(\\{<]\\s*(?:dot|\\.)\\s*[\\]\\)\\}>]\\s*|\\s+DOT\\s+",
-                                  PCRE2_CASELESS);
+    /* bare words only in capitals: "book directly at acme.com" is a sentence */
+    re_obf_at = extract__compile(
+        "\\s*[\\[\\(\\{<]\\s*(?:at|@)\\s*[\\]\\)\\}>]\\s*|(?-i:\\s+AT\\s+)", PCRE2_CASELESS);
+    re_obf_dot = extract__compile(
+        "\\s*[\\[\\(\\{<]\\s*(?:dot|\\.)\\s*[\\]\\)\\}>]\\s*|(?-i:\\s+DOT\\s+)", PCRE2_CASELESS);
 }
 
 static bool atext(unsigned char c)
@@ -252,9 +253,17 @@ static void emails_in_text(struct extract_page *pg, const char *text, const char
     while (off < len &&
            pcre2_match(re_email, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, NULL) >= 0) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        size_t n = real_end(text + ov[0], ov[1] - ov[0]);
+        size_t from = ov[0], n = real_end(text + ov[0], ov[1] - ov[0]);
+        /* "(480) 470-1670info@acme.com": a phone number ran into it */
+        size_t k = 0, digits = 0;
+        while (from + k < ov[1] && strchr("0123456789-.()", text[from + k]))
+            digits += isdigit((unsigned char)text[from + (k++)]) != 0;
+        if (digits >= 4 && isalpha((unsigned char)text[from + k]) && k < n) {
+            from += k;
+            n -= k;
+        }
         if (n) {
-            char *e = xstrndup(text + ov[0], n);
+            char *e = xstrndup(text + from, n);
             extract__add_email(pg, e, site);
             free(e);
         }
@@ -332,8 +341,8 @@ void extract__emails(const struct extract_doc *d, const struct extract_meta *m,
             free(e);
         }
     }
-    if (m->email)
-        extract__add_email(pg, m->email, site);
+    for (size_t i = 0; i < m->emails.n; i++)
+        extract__add_email(pg, m->emails.v[i], site);
     emails_in_text(pg, visible_text, site);
     obfuscated_emails(pg, visible_text, site);
 }

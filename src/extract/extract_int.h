@@ -52,7 +52,8 @@ xmlNodePtr extract__next(xmlNodePtr n, xmlNodePtr root, bool skip_children);
 
 /* What the page's markup says about it (meta.c). Strings owned or NULL. */
 struct extract_meta {
-    char *name, *url, *description, *email, *telephone; /* of an Organization */
+    char *name, *url, *description;     /* of an Organization */
+    struct extract_list emails, phones; /* of it and its ContactPoints */
     char *og_title, *og_description, *og_site_name, *og_type, *og_url, *og_locale;
     char *generator, *lang, *app_name, *base_href;
     char *ld_page_url, *ld_site_url; /* a WebPage's url, a WebSite's */

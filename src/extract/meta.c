@@ -165,14 +165,30 @@ static void add_list(struct extract_list *l, const char *s)
     l->v[l->n++] = xstrdup(s);
 }
 
+/* Every e-mail and telephone of an object (strings or arrays of them). */
+static void take_contacts(struct extract_meta *m, json_t *o)
+{
+    static const char *const keys[] = {"email", "telephone"};
+    struct extract_list *lists[] = {&m->emails, &m->phones};
+    for (size_t k = 0; k < 2; k++) {
+        json_t *v = json_object_get(o, keys[k]);
+        if (json_is_string(v) && *json_string_value(v))
+            add_list(lists[k], json_string_value(v));
+        size_t i;
+        json_t *x;
+        json_array_foreach (v, i, x)
+            if (json_is_string(x) && *json_string_value(x))
+                add_list(lists[k], json_string_value(x));
+    }
+}
+
 static void take_org(struct extract_meta *m, json_t *o)
 {
     m->has_org = true;
     dup_once(&m->name, jstr(o, "name"));
     dup_once(&m->url, jstr(o, "url"));
     dup_once(&m->description, jstr(o, "description"));
-    dup_once(&m->email, jstr(o, "email"));
-    dup_once(&m->telephone, jstr(o, "telephone"));
+    take_contacts(m, o);
     take_address(m, json_object_get(o, "address"));
     json_t *same = json_object_get(o, "sameAs");
     if (json_is_string(same))
@@ -227,6 +243,8 @@ static void walk_jsonld(struct extract_meta *m, json_t *root)
         note_types(m, type, &is_org);
         if (is_org)
             take_org(m, v);
+        else if (json_is_string(type) && !strcmp(json_string_value(type), "ContactPoint"))
+            take_contacts(m, v); /* an Organization's contactPoint */
         /* the page's own address, and its site's */
         const char *t = json_is_string(type) ? json_string_value(type) : "";
         const char *u = json_string_value(json_object_get(v, "url"));
@@ -305,9 +323,9 @@ static void microdata_scope(struct extract_meta *m, xmlNodePtr scope, bool addre
             } else if (!strcmp(name, "name")) {
                 set_once(&m->name, v), v = NULL;
             } else if (!strcmp(name, "telephone")) {
-                set_once(&m->telephone, v), v = NULL;
+                add_list(&m->phones, v);
             } else if (!strcmp(name, "email")) {
-                set_once(&m->email, v), v = NULL;
+                add_list(&m->emails, v);
             } else if (!strcmp(name, "description")) {
                 set_once(&m->description, v), v = NULL;
             } else if (!strcmp(name, "url")) {
@@ -384,17 +402,20 @@ void extract__meta(const struct extract_doc *d, struct extract_meta *m)
 void extract__meta_release(struct extract_meta *m)
 {
     char **strs[] = {
-        &m->ld_page_url,    &m->ld_site_url,         &m->og_url,         &m->og_locale,
-        &m->app_name,       &m->base_href,           &m->name,           &m->url,
-        &m->description,    &m->og_description,      &m->og_title,       &m->og_site_name,
-        &m->og_type,        &m->generator,           &m->lang,           &m->email,
-        &m->telephone,      &m->address_text,        &m->address.street, &m->address.locality,
-        &m->address.region, &m->address.postal_code, &m->address.country};
+        &m->ld_page_url,    &m->ld_site_url,      &m->og_url,         &m->og_locale,
+        &m->app_name,       &m->base_href,        &m->name,           &m->url,
+        &m->description,    &m->og_description,   &m->og_title,       &m->og_site_name,
+        &m->og_type,        &m->generator,        &m->lang,           &m->address_text,
+        &m->address.street, &m->address.locality, &m->address.region, &m->address.postal_code,
+        &m->address.country};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
         free(*strs[i]);
-    for (size_t i = 0; i < m->same_as.n; i++)
-        free(m->same_as.v[i]);
-    free(m->same_as.v);
+    struct extract_list *lists[] = {&m->same_as, &m->emails, &m->phones};
+    for (size_t l = 0; l < 3; l++) {
+        for (size_t i = 0; i < lists[l]->n; i++)
+            free(lists[l]->v[i]);
+        free(lists[l]->v);
+    }
     for (size_t i = 0; i < m->schema_types.n; i++)
         free(m->schema_types.v[i]);
     free(m->schema_types.v);

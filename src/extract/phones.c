@@ -29,7 +29,7 @@
 #define MAX_PHONES 10
 #define LOOK_BACK 32 /* bytes before a number searched for its label */
 
-static pcre2_code *re_nanp, *re_label;
+static pcre2_code *re_nanp, *re_label, *re_date;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void compile_all(void)
@@ -40,10 +40,14 @@ static void compile_all(void)
                          "\\d{4}$",
                          0);
     /* the labels a number can carry; group 1 marks a fax */
-    re_label = extract__compile("(?<![a-z])(?:(fax|facsimile|telefax|f)|phone|telephone|tel|call|"
-                                "ph|mobile|cell|t|p|m|toll[- ]free|text|sms|whatsapp|office|main|"
-                                "hotline|direct|contact)\\s*(?:[.:#]|\\bno\\b\\.?)?\\s*$",
-                                PCRE2_CASELESS);
+    re_label =
+        extract__compile("(?<![a-z])(?:(fax|facsimile|telefax|f)|phone|telephone|tel|call|"
+                         "ph|mobile|cell|t|p|m|toll[- ]free|text|sms|whatsapp|office|main|"
+                         "hotline|direct|contact|dial|reach)(?:\\s+(?:us|me|number|line|no\\.?|#))?"
+                         "\\s*(?:[.:#]|\\bis\\b|\\bat\\b|\\bon\\b)?\\s*$",
+                         PCRE2_CASELESS);
+    /* 04/21/2020, 2025-10-31 20:19, 12.05.2026: dates and times, not numbers */
+    re_date = extract__compile("\\d{1,4}[-./]\\d{1,2}[-./]\\d{2,4}|\\d{1,2}:\\d{2}", 0);
 }
 
 enum label { LABEL_NONE, LABEL_PHONE, LABEL_FAX };
@@ -86,10 +90,10 @@ static void add_phone(struct extract_page *pg, const char *e164)
     pg->phones.v[pg->phones.n++] = xstrdup(e164);
 }
 
-static bool nanp_grouped(const char *raw, size_t n)
+static bool matches(pcre2_code *re, const char *s, size_t n)
 {
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    bool ok = pcre2_match(re_nanp, (PCRE2_SPTR)raw, n, 0, PCRE2_NO_UTF_CHECK, md, NULL) >= 0;
+    bool ok = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, md, NULL) >= 0;
     pcre2_match_data_free(md);
     return ok;
 }
@@ -100,10 +104,13 @@ struct scan {
     const char *text;   /* the window the matcher saw */
     size_t base;        /* its offset in the whole text */
     bool guessed;       /* the region is the North American guess */
+    bool nanp;          /* national numbers are North American */
     char regions[8][3]; /* of numbers written with +CC (the country pass) */
     int counts[8];
     size_t nregions;
     bool country_pass;
+    size_t emitted;  /* numbers given to emit */
+    size_t done_end; /* where the last one ended, in the whole text */
 };
 
 static bool identifier_before(const char *text, size_t start)
@@ -153,15 +160,27 @@ static void on_number(void *ctx, const char *e164, size_t start, size_t end)
     bool plain = raw[0] != '+' && strspn(raw, "0123456789") == n;
     if (plain && l != LABEL_PHONE)
         return; /* "4804701670" alone may be anything */
-    if (s->guessed && raw[0] != '+' && !nanp_grouped(raw, n))
-        return;
+    /* written with its country code, or dialled abroad from North America
+     * ("011 ...") or Europe ("00 ..."): the number's own plan decides */
+    bool international = raw[0] == '+' || (raw[0] == '(' && raw[1] == '+') ||
+                         !strncmp(raw, "011", 3) || !strncmp(raw, "00", 2);
+    if (!international && !plain) {
+        if (s->nanp && !matches(re_nanp, raw, n))
+            return; /* North American numbers have one grouping */
+        if (matches(re_date, raw, n))
+            return;
+    }
+    if (s->base + start < s->done_end)
+        return; /* seen already, in the window of the run before */
     s->emit(s->ctx, e164, s->base + start, s->base + end);
+    s->emitted++;
+    s->done_end = s->base + end;
 }
 
 /* libphonenumber is thorough and slow; it only sees the stretches of text
  * that could hold a number (7 to 20 digits among separators), with the
  * line's text before them for the label. */
-static void scan_text(struct scan *s, const char *text, const char *region, bool strict)
+static void scan_text(struct scan *s, const char *text, const char *region)
 {
     const char *p = text;
     while (*p) {
@@ -175,14 +194,26 @@ static void scan_text(struct scan *s, const char *text, const char *region, bool
             digits += isdigit((unsigned char)*p) != 0;
             p++;
         }
-        if (digits < 7 || digits > 20)
+        if (digits < 7 || p - start > 200)
             continue;
         const char *w = start - (start - text > LOOK_BACK ? LOOK_BACK : start - text);
         while (w < start && ((unsigned char)*w & 0xC0) == 0x80) /* a UTF-8 boundary */
             w++;
         s->text = w;
         s->base = (size_t)(w - text);
-        phone_find(w, (size_t)(p - w), region, strict, on_number, s);
+        /* A number the matcher refuses with what follows ("(914) 349-8600
+         * 04/21/2020" reads as a date) is tried again without the tail. */
+        const char *end = p;
+        for (int tries = 0; tries < 4 && end > start; tries++) {
+            size_t before = s->emitted;
+            phone_find(w, (size_t)(end - w), region, false, on_number, s);
+            if (s->emitted > before)
+                break;
+            while (end > start && end[-1] != ' ')
+                end--;
+            while (end > start && end[-1] == ' ')
+                end--;
+        }
     }
 }
 
@@ -204,9 +235,9 @@ void extract_phones_text(const char *text, const char *region,
 {
     pthread_once(&once, compile_all);
     bool guessed = !region || !*region;
-    struct scan s = {.emit = fn, .ctx = ctx, .guessed = guessed};
     const char *r = guessed ? "US" : region;
-    scan_text(&s, text, r, guessed || is_nanp(r));
+    struct scan s = {.emit = fn, .ctx = ctx, .guessed = guessed, .nanp = guessed || is_nanp(r)};
+    scan_text(&s, text, r);
 }
 
 void extract__phones(const struct extract_doc *d, const struct extract_meta *m, const char *text,
@@ -242,19 +273,24 @@ void extract__phones(const struct extract_doc *d, const struct extract_meta *m, 
         memcpy(region, country, 3);
     if (!region[0]) { /* numbers written with +CC name it */
         struct scan cs = {.country_pass = true};
-        scan_text(&cs, text, "ZZ", false);
+        scan_text(&cs, text, "ZZ");
         char e164[32];
         for (size_t i = 0; i < tels.n; i++)
             if (tels.v[i][0] == '+' && phone_parse(tels.v[i], "ZZ", e164) == 0) {
                 cs.text = e164;
                 on_number(&cs, e164, 0, strlen(e164));
             }
-        int best = 0;
-        for (size_t i = 0; i < cs.nregions; i++)
+        /* the country most of them share; offices abroad listed alike say none */
+        int best = 0, all = 0;
+        for (size_t i = 0; i < cs.nregions; i++) {
+            all += cs.counts[i];
             if (cs.counts[i] > best) {
                 best = cs.counts[i];
                 memcpy(region, cs.regions[i], 3);
             }
+        }
+        if (2 * best <= all)
+            region[0] = '\0';
         if (region[0])
             memcpy(found_country, region, 3);
     }
@@ -266,9 +302,11 @@ void extract__phones(const struct extract_doc *d, const struct extract_meta *m, 
     }
 
     char e164[32];
-    struct scan s = {.emit = page_emit, .ctx = pg, .guessed = guessed};
-    if (m->telephone && phone_parse(m->telephone, region, e164) == 0)
-        add_phone(pg, e164);
+    struct scan s = {
+        .emit = page_emit, .ctx = pg, .guessed = guessed, .nanp = guessed || is_nanp(region)};
+    for (size_t i = 0; i < m->phones.n; i++)
+        if (phone_parse(m->phones.v[i], region, e164) == 0)
+            add_phone(pg, e164);
     for (size_t i = 0; i < tels.n; i++) {
         const char *t = tels.v[i];
         size_t digits = 0;
@@ -282,7 +320,7 @@ void extract__phones(const struct extract_doc *d, const struct extract_meta *m, 
         free(tels.v[i]);
     }
     free(tels.v);
-    scan_text(&s, text, region, guessed || is_nanp(region));
+    scan_text(&s, text, region);
 
     /* North American numbers read by the guess tell the country too. */
     if (guessed && !found_country[0] && pg->phones.n) {
