@@ -101,6 +101,17 @@ size_t str_utf8_len(const char *s)
     return n;
 }
 
+size_t str_count_words(const char *s)
+{
+    size_t n = 0;
+    for (bool in = false; *s; s++) {
+        bool w = !isspace((unsigned char)*s);
+        n += w && !in;
+        in = w;
+    }
+    return n;
+}
+
 bool str_is_blank(const char *s)
 {
     if (!s)

@@ -33,6 +33,9 @@ size_t str_utf8_len(const char *s);
 /* str_is_blank(s): NULL, empty, or only ASCII white space. */
 bool str_is_blank(const char *s);
 
+/* str_count_words(s): the runs of non-space bytes in s. */
+size_t str_count_words(const char *s);
+
 /* str_trim_dup(s): a copy without leading/trailing ASCII white space; the
  * caller frees it. */
 char *str_trim_dup(const char *s);

@@ -43,6 +43,7 @@
     "Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|" \
     "Washington|West Virginia|Wisconsin|Wyoming|Puerto Rico"
 #define CA_PROVINCES "AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT"
+#define CA_CODE "[ABCEGHJ-NPRSTVXY]\\d[ABCEGHJ-NPRSTV-Z][ \\t]?\\d[ABCEGHJ-NPRSTV-Z]\\d"
 #define CA_PROVINCE_NAMES                                                                          \
     "Alberta|British Columbia|Manitoba|New Brunswick|Newfoundland and Labrador|Newfoundland|Nova " \
     "Scotia|Northwest Territories|Nunavut|Ontario|Prince Edward Island|Quebec|Québec|"            \
@@ -56,6 +57,12 @@ enum kind { US, CA, AU, UK, IE, EU, NKINDS };
 /* Anchors, for text (region abbreviations in capitals, as printed) and for
  * a string known to be an address (any case). Groups: 1 region, 2 code. */
 static pcre2_code *re_anchor[NKINDS], *re_anchor_any[2];
+/* The same anchors of US, CA and AU addresses read code first, for long
+ * texts: a region name may start at any word, a postal code is rare. The
+ * region is then looked for right before the code. */
+static pcre2_code *re_code[3], *re_region[3];
+#define REGION_BEFORE                                                                              \
+    48 /* bytes before a code a region may start ("Newfoundland and Labrador, ") */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void compile_all(void)
@@ -64,7 +71,7 @@ static void compile_all(void)
         [US] = "(?<![\\w-])(" US_STATES "|[A-Z]\\.[A-Z]\\.|(?i:" US_STATE_NAMES "))\\.?,?[ \\t]+"
                "(\\d{5}(?:-\\d{4})?)(?![\\w-])",
         [CA] = "(?<![\\w-])(" CA_PROVINCES "|(?i:" CA_PROVINCE_NAMES "))\\.?,?[ \\t]+"
-               "([ABCEGHJ-NPRSTVXY]\\d[ABCEGHJ-NPRSTV-Z][ \\t]?\\d[ABCEGHJ-NPRSTV-Z]\\d)(?![\\w-])",
+               "(" CA_CODE ")(?![\\w-])",
         [AU] = "(?<![\\w-])(" AU_STATES ")\\.?,?[ \\t]+(\\d{4})(?![\\w-])",
         /* the region group stays empty: UK postcodes name no county */
         [UK] = "(?<![\\w-])()((?:[A-PR-UWYZ][A-HK-Y]?\\d[A-Z\\d]?)[ \\t]?\\d[ABD-HJLNP-UW-Z]{2})"
@@ -79,6 +86,21 @@ static void compile_all(void)
     };
     for (int k = 0; k < NKINDS; k++)
         re_anchor[k] = extract__compile(pat[k], PCRE2_MULTILINE);
+    static const char *const code[3] = {
+        [US] = "(?<![\\w-])(\\d{5}(?:-\\d{4})?)(?![\\w-])",
+        [CA] = "(?<![\\w-])(" CA_CODE ")(?![\\w-])",
+        [AU] = "(?<![\\w-])(\\d{4})(?![\\w-])",
+    };
+    static const char *const region[3] = {
+        [US] =
+            "(?<![\\w-])(" US_STATES "|[A-Z]\\.[A-Z]\\.|(?i:" US_STATE_NAMES "))\\.?,?[ \\t]+\\z",
+        [CA] = "(?<![\\w-])(" CA_PROVINCES "|(?i:" CA_PROVINCE_NAMES "))\\.?,?[ \\t]+\\z",
+        [AU] = "(?<![\\w-])(" AU_STATES ")\\.?,?[ \\t]+\\z",
+    };
+    for (int k = 0; k < 3; k++) {
+        re_code[k] = extract__compile(code[k], 0);
+        re_region[k] = extract__compile(region[k], 0);
+    }
     re_anchor_any[US] =
         extract__compile("(?<![\\w-])(" US_STATES "|[A-Z]\\.[A-Z]\\.|" US_STATE_NAMES
                          ")\\.?,?\\s+(\\d{5}(?:-?\\d{4})?)(?![\\w-])",
@@ -276,6 +298,23 @@ static void street_and_locality(const char *s, size_t n, struct extract_address 
     }
 }
 
+/* The street of an EU address: the part right before its postal code, name
+ * then number ("Hauptstraße 5, 10115 Berlin"; "Am Markt 12\n80331 München"). */
+static void eu_street(const char *s, size_t n, struct extract_address *a)
+{
+    while (n && (isspace((unsigned char)s[n - 1]) || s[n - 1] == ','))
+        n--;
+    size_t cut = n;
+    while (cut > 0 && s[cut - 1] != ',' && s[cut - 1] != '\n')
+        cut--;
+    char *street = trim_dup(s + cut, n - cut);
+    size_t len = strlen(street);
+    if (len && len <= 80 && has_digit(street, len))
+        a->street = street;
+    else
+        free(street);
+}
+
 static void set_country(struct extract_address *a, enum kind k)
 {
     static const char *const codes[NKINDS] = {"US", "CA", "AU", "GB", "IE", NULL};
@@ -283,12 +322,11 @@ static void set_country(struct extract_address *a, enum kind k)
         a->country = xstrdup(codes[k]);
 }
 
-/* Reads an address around the anchor at [as, ae) of s (region group at
- * [rs, re), code at [cs, ce)). */
-static void read_around(const char *s, size_t as, size_t rs, size_t re, size_t cs, size_t ce,
-                        enum kind k, struct extract_address *a)
+/* Reads an address around its anchor in s: the region at [rs, re), the
+ * postal code at [cs, ce). */
+static void read_around(const char *s, size_t rs, size_t re, size_t cs, size_t ce, enum kind k,
+                        struct extract_address *a)
 {
-    (void)as;
     a->postal_code = xstrndup(s + cs, ce - cs);
     for (char *p = a->postal_code; *p; p++)
         *p = *p == '\t' ? ' ' : (char)toupper((unsigned char)*p);
@@ -315,21 +353,11 @@ static void read_around(const char *s, size_t as, size_t rs, size_t re, size_t c
             n--;
         if (n && n <= 40)
             a->locality = xstrndup(p, n);
-        street_and_locality(s, before, a);
+        eu_street(s, before, a);
         return;
     }
     street_and_locality(s, before, a);
     set_country(a, k);
-}
-
-static void address_clear(struct extract_address *a)
-{
-    free(a->street);
-    free(a->locality);
-    free(a->region);
-    free(a->postal_code);
-    free(a->country);
-    memset(a, 0, sizeof *a);
 }
 
 /* The country named right after the anchor ("..., 10115 Berlin, Germany"). */
@@ -341,7 +369,7 @@ static const char *country_after(const char *s, size_t from)
         size_t n = strcspn(p, ",\n");
         if (n && n < 40) {
             char *t = xstrndup(p, n);
-            const char *code = extract__country_code(t);
+            const char *code = extract_country_code(t);
             free(t);
             if (code)
                 return code;
@@ -373,7 +401,7 @@ int extract_address_parse(const char *s, struct extract_address *a)
             continue;
         if (k == EU && !country_after(s, ov[1]) && !strchr(s, ','))
             continue; /* "2019 Annual": too weak alone */
-        read_around(s, ov[0], ov[2], ov[3], ov[4], ov[5], (enum kind)k, a);
+        read_around(s, ov[2], ov[3], ov[4], ov[5], (enum kind)k, a);
         const char *c = country_after(s, ov[5]);
         if (c && !a->country)
             a->country = xstrdup(c);
@@ -381,7 +409,7 @@ int extract_address_parse(const char *s, struct extract_address *a)
     }
     pcre2_match_data_free(md);
     if (rc)
-        address_clear(a);
+        extract_address_release(a);
     return rc;
 }
 
@@ -404,20 +432,41 @@ static bool street_line(const char *text, size_t from, size_t to)
     return digits >= 1 && digits <= 5 && letters >= 4 && to - from < 80;
 }
 
+/* Whether text[from, to) ends in a month and a day ("Published on Oct 21"),
+ * as a date before its year does. */
+static bool month_day_before(const char *text, size_t from, size_t to)
+{
+    static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                         "jul", "aug", "sep", "oct", "nov", "dec"};
+    size_t e = to;
+    while (e > from && isdigit((unsigned char)text[e - 1]))
+        e--;
+    if (e == to || to - e > 2 || e == from || text[e - 1] != ' ')
+        return false;
+    size_t w = --e;
+    while (w > from && isalpha((unsigned char)text[w - 1]))
+        w--;
+    for (size_t i = 0; i < 12; i++)
+        if (e - w >= 3 && strncasecmp(text + w, months[i], 3) == 0)
+            return true;
+    return false;
+}
+
 /* An EU postal code follows its street: on the same line after a comma
  * ("Hauptstraße 5, 10115 Berlin") or starting a line below it ("Helperpark
- * 282A" / "9723ZA Groningen"); and it is no year ("© 2025 Acme"). */
+ * 282A" / "9723ZA Groningen"), where it is no year ("2025 Acme"). */
 static bool eu_street_before(const char *text, size_t at, size_t cs, size_t ce)
 {
-    if (ce - cs == 4 && (!strncmp(text + cs, "19", 2) || !strncmp(text + cs, "20", 2)))
-        return false;
     if (text[at] == '\n') /* the match began with the line break */
         at++;
     size_t line = at;
     while (line > 0 && text[line - 1] != '\n')
         line--;
-    if (text[at] == ',')
-        return street_line(text, line, at);
+    bool year = ce - cs == 4 && (!strncmp(text + cs, "19", 2) || !strncmp(text + cs, "20", 2));
+    if (text[at] == ',') /* "Meir 12, 2000 Antwerpen": a street, then the code */
+        return street_line(text, line, at) && !(year && month_day_before(text, line, at));
+    if (year)
+        return false; /* a line that starts with a year: "2025 Acme GmbH" */
     for (int up = 0; up < 2 && line > 0; up++) { /* the two lines above */
         size_t end = line - 1, start = end;
         while (start > 0 && text[start - 1] != '\n')
@@ -457,7 +506,7 @@ static int address_line(const char *text, struct extract_address *a)
             while (last > line && last[-1] != ',')
                 last--;
             char *tail = xstrndup(last, (size_t)(line + len - last));
-            const char *code = extract__country_code(tail);
+            const char *code = extract_country_code(tail);
             free(tail);
             if (code) {
                 memset(a, 0, sizeof *a);
@@ -471,6 +520,39 @@ static int address_line(const char *text, struct extract_address *a)
     return -1;
 }
 
+/* The next anchor of kind k in text at or after *off: its match, region
+ * and code ranges in ov (as re_anchor[k]'s groups); *off moves past it. */
+static bool next_anchor(enum kind k, const char *text, size_t len, size_t *off,
+                        pcre2_match_data *md, PCRE2_SIZE ov[6])
+{
+    if (k > AU) { /* anchored on their code already */
+        if (pcre2_match(re_anchor[k], (PCRE2_SPTR)text, len, *off, PCRE2_NO_UTF_CHECK, md, NULL) <
+            0)
+            return false;
+        memcpy(ov, pcre2_get_ovector_pointer(md), 6 * sizeof *ov);
+        *off = ov[1] > *off ? ov[1] : *off + 1;
+        return true;
+    }
+    while (*off < len && pcre2_match(re_code[k], (PCRE2_SPTR)text, len, *off, PCRE2_NO_UTF_CHECK,
+                                     md, NULL) >= 0) {
+        PCRE2_SIZE *c = pcre2_get_ovector_pointer(md);
+        size_t cs = c[2], ce = c[3];
+        *off = ce > *off ? ce : *off + 1;
+        size_t from = cs > REGION_BEFORE ? cs - REGION_BEFORE : 0;
+        if (pcre2_match(re_region[k], (PCRE2_SPTR)text, cs, from, PCRE2_NO_UTF_CHECK, md, NULL) < 0)
+            continue;
+        PCRE2_SIZE *r = pcre2_get_ovector_pointer(md);
+        ov[0] = r[0];
+        ov[1] = ce;
+        ov[2] = r[2];
+        ov[3] = r[3];
+        ov[4] = cs;
+        ov[5] = ce;
+        return true;
+    }
+    return false;
+}
+
 /* The best address in visible text (one line per block), or -1. */
 static int address_in_text(const char *text, struct extract_address *out)
 {
@@ -481,11 +563,8 @@ static int address_in_text(const char *text, struct extract_address *out)
     int found = 0;
     for (int k = 0; k < NKINDS; k++) {
         size_t off = 0;
-        while (off < len && found < 64 &&
-               pcre2_match(re_anchor[k], (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md,
-                           NULL) >= 0) {
-            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-            off = ov[1] > off ? ov[1] : off + 1;
+        PCRE2_SIZE ov[6];
+        while (off < len && found < 64 && next_anchor((enum kind)k, text, len, &off, md, ov)) {
             found++;
             /* the address: its anchor's line and up to two lines before */
             size_t start = ov[0];
@@ -493,15 +572,17 @@ static int address_in_text(const char *text, struct extract_address *out)
                 if (text[start - 1] == '\n' && ++lines == 3)
                     break;
             size_t end = ov[1];
+            if (k == EU) /* its locality follows the code */
+                end += strcspn(text + end, "\n");
             char *window = xstrndup(text + start, end - start);
             struct candidate c = {.score = 0};
             size_t shift = start;
-            read_around(window, ov[0] - shift, ov[2] - shift, ov[3] - shift, ov[4] - shift,
-                        ov[5] - shift, (enum kind)k, &c.a);
+            read_around(window, ov[2] - shift, ov[3] - shift, ov[4] - shift, ov[5] - shift,
+                        (enum kind)k, &c.a);
             free(window);
             const char *country = country_after(text, ov[1]);
             if (k == EU && !country && !eu_street_before(text, ov[0], ov[4], ov[5])) {
-                address_clear(&c.a);
+                extract_address_release(&c.a);
                 continue;
             }
             if (country && !c.a.country)
@@ -509,10 +590,10 @@ static int address_in_text(const char *text, struct extract_address *out)
             c.score = (c.a.street ? 4 : 0) + (c.a.locality ? 2 : 0) +
                       (phone_near(text, ov[0]) ? 1 : 0) + (k == EU ? -2 : 0);
             if (c.score > best.score) {
-                address_clear(&best.a);
+                extract_address_release(&best.a);
                 best = c;
             } else {
-                address_clear(&c.a);
+                extract_address_release(&c.a);
             }
         }
     }
@@ -555,7 +636,7 @@ static int address_hcard(xmlNodePtr root, struct extract_address *a)
                 }
         if (a->postal_code || a->locality)
             return 0;
-        address_clear(a);
+        extract_address_release(a);
     }
     return -1;
 }
@@ -573,6 +654,7 @@ static void fill_from(struct extract_address *a, const struct extract_address *b
 /* The address of the page's markup and text, without structured data. */
 static int address_of_page(const struct extract_doc *d, const char *text, struct extract_address *a)
 {
+    memset(a, 0, sizeof *a);
     xmlNodePtr root = xmlDocGetRootElement(d->doc);
     if (address_hcard(root, a) == 0)
         return 0;
@@ -601,7 +683,7 @@ void extract__address(const struct extract_doc *d, const struct extract_meta *m,
         a->locality = m->address.locality ? xstrdup(m->address.locality) : NULL;
         a->region = m->address.region ? xstrdup(m->address.region) : NULL;
         a->postal_code = m->address.postal_code ? xstrdup(m->address.postal_code) : NULL;
-        const char *code = m->address.country ? extract__country_code(m->address.country) : NULL;
+        const char *code = m->address.country ? extract_country_code(m->address.country) : NULL;
         a->country = code ? xstrdup(code) : m->address.country ? xstrdup(m->address.country) : NULL;
     } else if (m->address_text) {
         extract_address_parse(m->address_text, a);
@@ -612,7 +694,7 @@ void extract__address(const struct extract_doc *d, const struct extract_meta *m,
     struct extract_address b;
     if (address_of_page(d, text, &b) == 0) {
         fill_from(&b, a);
-        address_clear(a);
+        extract_address_release(a);
         *a = b;
     }
 }

@@ -19,23 +19,16 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "extract/extract_int.h"
-#include "text/text.h"
 
 /* ---- size and founding year ---- */
 
 static pcre2_code *re_size, *re_range, *re_founded;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+/* Every pattern here is matched without regard to case. */
 static pcre2_code *compile(const char *p)
 {
-    int code;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)p, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF,
-                                   &code, &off, NULL);
-    if (!re)
-        abort(); /* a built-in pattern; covered by the tests */
-    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-    return re;
+    return extract__compile(p, PCRE2_CASELESS);
 }
 
 static void compile_all(void)
@@ -115,6 +108,107 @@ void extract__size(const struct extract_meta *m, const char *text, struct extrac
         }
         pcre2_match_data_free(md);
     }
+}
+
+/* ---- intermediaries ---- */
+
+/* Directories, marketplaces and lead networks speak of the businesses they
+ * put customers in touch with. Each kind of such phrase counts once: one
+ * that connects or matches customers with others, or names its network,
+ * counts 1; "find a contractor" or "compare quotes", common on any site,
+ * counts half. Two make the page an intermediary's. */
+static const struct {
+    const char *pattern;
+    int weight; /* in halves */
+} middle[] = {
+    {"\\bconnects? (?:you|customers|homeowners|businesses|clients|patients) (?:with|to)\\b", 2},
+    {"\\b(?:match(?:es|ed)? you with|get matched)\\b", 2},
+    {"\\b(?:(?:our|a|the) network of(?: \\w+){0,3} (?:pros|professionals|contractors|movers|"
+     "providers|vendors|experts|agencies|companies|businesses|lawyers|attorneys|doctors|dentists|"
+     "therapists|counselors)|in our network)\\b",
+     2},
+    {"\\b(?:business|company|contractor|provider|vendor|supplier) directory\\b", 2},
+    {"\\bfind (?:a|an|local|top|the best|trusted|qualified|certified) (?:\\w+ )?(?:pros?|"
+     "professionals?|contractors?|providers?|compan(?:y|ies)|agenc(?:y|ies)|movers?|plumbers?|"
+     "electricians?|dentists?|lawyers?|attorneys?|cleaners?|installers?|therapists?)\\b",
+     1},
+    {"\\b(?:claim (?:this|your) (?:listing|business|profile)|(?:add|list) your business)\\b", 2},
+    {"\\bcompare (?:\\d+ )?(?:\\w+ )?(?:quotes|prices|rates|providers|companies|offers|pros)\\b",
+     1},
+    {"\\bbrowse (?:\\w+ ){0,2}(?:listings|directory|companies|businesses)\\b", 1},
+};
+
+#define NMIDDLE (sizeof middle / sizeof *middle)
+
+/* What a site sells, by the words of its menus and calls to action: a
+ * product has prices, plans, sign-ups and trials; a service firm shows its
+ * clients, its work and asks for a quote. Each cue counts once. */
+static const char *const product_cues[] = {"\\bpricing\\b",
+                                           "\\bfree trial\\b",
+                                           "\\bsign up\\b",
+                                           "\\blog ?in\\b",
+                                           "\\bget started\\b",
+                                           "\\b(?:start|try)(?: it)?(?: for)? free\\b",
+                                           "\\b(?:request|get|book) a demo\\b",
+                                           "\\bplans\\b"};
+static const char *const service_cues[] = {"\\bcase stud(?:y|ies)\\b",
+                                           "\\bportfolio\\b",
+                                           "\\bour (?:work|clients)\\b",
+                                           "\\bhire (?:us|our|dedicated)\\b",
+                                           "\\b(?:get|request) a (?:free )?quote\\b",
+                                           "\\bdedicated teams?\\b",
+                                           "\\bfree consultation\\b",
+                                           "\\bagency\\b"};
+#define NPRODUCT (sizeof product_cues / sizeof *product_cues)
+#define NSERVICE (sizeof service_cues / sizeof *service_cues)
+
+/* Each cue is a pattern of its own: PCRE2 finds a literal's first letter
+ * fast, and one pattern of many alternatives would try them all at every
+ * word. */
+static pcre2_code *re_middle[NMIDDLE], *re_product[NPRODUCT], *re_service[NSERVICE];
+static pthread_once_t cues_once = PTHREAD_ONCE_INIT;
+
+static void compile_cues(void)
+{
+    for (size_t i = 0; i < NMIDDLE; i++)
+        re_middle[i] = compile(middle[i].pattern);
+    for (size_t i = 0; i < NPRODUCT; i++)
+        re_product[i] = compile(product_cues[i]);
+    for (size_t i = 0; i < NSERVICE; i++)
+        re_service[i] = compile(service_cues[i]);
+}
+
+static bool cue_in(pcre2_code *re, const char *text, size_t len, pcre2_match_data *md)
+{
+    return pcre2_match(re, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, md, NULL) >= 0;
+}
+
+void extract__intermediary(const char *text, struct extract_page *pg)
+{
+    pthread_once(&cues_once, compile_cues);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    size_t len = strlen(text);
+    int halves = 0;
+    for (size_t i = 0; i < NMIDDLE; i++)
+        halves += cue_in(re_middle[i], text, len, md) ? middle[i].weight : 0;
+    pcre2_match_data_free(md);
+    pg->intermediary = halves >= 4;
+}
+
+/* ---- product or service ---- */
+
+int extract__offering(const char *text)
+{
+    pthread_once(&cues_once, compile_cues);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    size_t len = strlen(text);
+    int p = 0, s = 0;
+    for (size_t i = 0; i < NPRODUCT; i++)
+        p += cue_in(re_product[i], text, len, md);
+    for (size_t i = 0; i < NSERVICE; i++)
+        s += cue_in(re_service[i], text, len, md);
+    pcre2_match_data_free(md);
+    return p >= 3 && p > s + 1 ? 1 : s >= 2 && s > p ? -1 : 0;
 }
 
 /* ---- technologies ---- */

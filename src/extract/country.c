@@ -80,25 +80,25 @@ static const struct country countries[] = {
     {"PE", "peru|perú"},
 };
 
-const char *extract__country_code(const char *s)
+const char *extract_country_code(const char *s)
 {
     char *t = str_trim_dup(s);
     size_t n = strlen(t);
     while (n && (t[n - 1] == '.' || t[n - 1] == ','))
         t[--n] = '\0';
-    if (n == 3 && strcasecmp(t, "usa") != 0) { /* ISO alpha-3 in structured data */
+    if (n == 3 && strcmp(t, "USA") != 0) { /* ISO alpha-3 in structured data */
         static const char *const three[][2] = {{"GBR", "GB"}, {"CAN", "CA"}, {"AUS", "AU"},
                                                {"DEU", "DE"}, {"FRA", "FR"}, {"IRL", "IE"},
                                                {"NZL", "NZ"}, {"NLD", "NL"}, {"IND", "IN"}};
         for (size_t i = 0; i < sizeof three / sizeof *three; i++)
-            if (strcasecmp(t, three[i][0]) == 0) {
+            if (strcmp(t, three[i][0]) == 0) {
                 free(t);
                 return three[i][1];
             }
     }
     const char *found = NULL;
     for (size_t i = 0; i < sizeof countries / sizeof *countries && !found; i++) {
-        if (strcasecmp(t, countries[i].code) == 0)
+        if (strcmp(t, countries[i].code) == 0) /* "DE"; "de" and "no" are words */
             found = countries[i].code;
         for (const char *p = countries[i].names; *p && !found;) {
             size_t len = strcspn(p, "|");
@@ -139,7 +139,21 @@ const char *extract__country_of_lang(const char *lang)
     if (!lang || strlen(lang) != 5 || (lang[2] != '-' && lang[2] != '_'))
         return NULL;
     char cc[3] = {(char)toupper((unsigned char)lang[3]), (char)toupper((unsigned char)lang[4]), 0};
-    return extract__country_code(cc);
+    return extract_country_code(cc);
+}
+
+/* Whether the currency code at hit[0, n) of text is a word of its own next
+ * to an amount ("USD 49", "49.00 CAD", "CAD$49"). */
+static bool price_code(const char *text, const char *hit, size_t n)
+{
+    if ((hit > text && isalpha((unsigned char)hit[-1])) || isalpha((unsigned char)hit[n]))
+        return false;
+    const char *after = hit + n + strspn(hit + n, " $\xc2\xa0");
+    const char *before = hit;
+    while (before > text && (before[-1] == ' ' || (unsigned char)before[-1] == 0xa0 ||
+                             (unsigned char)before[-1] == 0xc2))
+        before--;
+    return isdigit((unsigned char)*after) || (before > text && isdigit((unsigned char)before[-1]));
 }
 
 /* Prices name a country where the currency has one home. Tried in order:
@@ -157,11 +171,11 @@ const char *extract__country_of_currency(const char *text)
         return NULL;
     for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
         const char *hit = strstr(text, marks[i].mark);
-        size_t n = strlen(marks[i].mark);
-        /* a currency code is a word of its own: "USD 49", not "USDA" */
-        while (hit && isupper((unsigned char)marks[i].mark[0]) &&
-               isupper((unsigned char)marks[i].mark[1]) &&
-               ((hit > text && isalpha((unsigned char)hit[-1])) || isalpha((unsigned char)hit[n])))
+        bool code =
+            isupper((unsigned char)marks[i].mark[0]) && isupper((unsigned char)marks[i].mark[1]);
+        /* a currency code is a price's: "USD 49", "49 CAD"; not "USDA",
+         * nor "CAD drawings" */
+        while (hit && code && !price_code(text, hit, strlen(marks[i].mark)))
             hit = strstr(hit + 1, marks[i].mark);
         if (hit)
             return marks[i].code;
@@ -171,4 +185,108 @@ const char *extract__country_of_currency(const char *text)
         if (isdigit((unsigned char)p[1]) && (p == text || !isalpha((unsigned char)p[-1])))
             return "US";
     return NULL;
+}
+
+/* First-level regions of the countries whose addresses name them: US
+ * states, Canadian provinces and territories, Australian states. */
+static const struct {
+    const char *code, *abbr, *name;
+} regions[] = {
+    {"US-AL", "AL", "Alabama"},
+    {"US-AK", "AK", "Alaska"},
+    {"US-AZ", "AZ", "Arizona"},
+    {"US-AR", "AR", "Arkansas"},
+    {"US-CA", "CA", "California"},
+    {"US-CO", "CO", "Colorado"},
+    {"US-CT", "CT", "Connecticut"},
+    {"US-DE", "DE", "Delaware"},
+    {"US-DC", "DC", "District of Columbia"},
+    {"US-FL", "FL", "Florida"},
+    {"US-GA", "GA", "Georgia"},
+    {"US-HI", "HI", "Hawaii"},
+    {"US-ID", "ID", "Idaho"},
+    {"US-IL", "IL", "Illinois"},
+    {"US-IN", "IN", "Indiana"},
+    {"US-IA", "IA", "Iowa"},
+    {"US-KS", "KS", "Kansas"},
+    {"US-KY", "KY", "Kentucky"},
+    {"US-LA", "LA", "Louisiana"},
+    {"US-ME", "ME", "Maine"},
+    {"US-MD", "MD", "Maryland"},
+    {"US-MA", "MA", "Massachusetts"},
+    {"US-MI", "MI", "Michigan"},
+    {"US-MN", "MN", "Minnesota"},
+    {"US-MS", "MS", "Mississippi"},
+    {"US-MO", "MO", "Missouri"},
+    {"US-MT", "MT", "Montana"},
+    {"US-NE", "NE", "Nebraska"},
+    {"US-NV", "NV", "Nevada"},
+    {"US-NH", "NH", "New Hampshire"},
+    {"US-NJ", "NJ", "New Jersey"},
+    {"US-NM", "NM", "New Mexico"},
+    {"US-NY", "NY", "New York"},
+    {"US-NC", "NC", "North Carolina"},
+    {"US-ND", "ND", "North Dakota"},
+    {"US-OH", "OH", "Ohio"},
+    {"US-OK", "OK", "Oklahoma"},
+    {"US-OR", "OR", "Oregon"},
+    {"US-PA", "PA", "Pennsylvania"},
+    {"US-RI", "RI", "Rhode Island"},
+    {"US-SC", "SC", "South Carolina"},
+    {"US-SD", "SD", "South Dakota"},
+    {"US-TN", "TN", "Tennessee"},
+    {"US-TX", "TX", "Texas"},
+    {"US-UT", "UT", "Utah"},
+    {"US-VT", "VT", "Vermont"},
+    {"US-VA", "VA", "Virginia"},
+    {"US-WA", "WA", "Washington"},
+    {"US-WV", "WV", "West Virginia"},
+    {"US-WI", "WI", "Wisconsin"},
+    {"US-WY", "WY", "Wyoming"},
+    {"US-PR", "PR", "Puerto Rico"},
+    {"CA-AB", "AB", "Alberta"},
+    {"CA-BC", "BC", "British Columbia"},
+    {"CA-MB", "MB", "Manitoba"},
+    {"CA-NB", "NB", "New Brunswick"},
+    {"CA-NL", "NL", "Newfoundland and Labrador"},
+    {"CA-NS", "NS", "Nova Scotia"},
+    {"CA-NT", "NT", "Northwest Territories"},
+    {"CA-NU", "NU", "Nunavut"},
+    {"CA-ON", "ON", "Ontario"},
+    {"CA-PE", "PE", "Prince Edward Island"},
+    {"CA-QC", "QC", "Quebec"},
+    {"CA-SK", "SK", "Saskatchewan"},
+    {"CA-YT", "YT", "Yukon"},
+    {"AU-NSW", "NSW", "New South Wales"},
+    {"AU-VIC", "VIC", "Victoria"},
+    {"AU-QLD", "QLD", "Queensland"},
+    {"AU-WA", "WA", "Western Australia"},
+    {"AU-SA", "SA", "South Australia"},
+    {"AU-TAS", "TAS", "Tasmania"},
+    {"AU-ACT", "ACT", "Australian Capital Territory"},
+    {"AU-NT", "NT", "Northern Territory"},
+};
+
+const char *extract_region_code(const char *s, const char *country)
+{
+    if (!s)
+        return NULL;
+    char *t = str_trim_dup(s);
+    size_t n = strlen(t);
+    while (n && (t[n - 1] == '.' || t[n - 1] == ','))
+        t[--n] = '\0';
+    if (n == 4 && t[1] == '.' && t[3] == '.') { /* "N.Y." */
+        t[1] = t[2];
+        t[2] = '\0';
+    }
+    const char *found = NULL;
+    for (size_t i = 0; i < sizeof regions / sizeof *regions && !found; i++) {
+        if (country && strncmp(regions[i].code, country, 2) != 0)
+            continue;
+        /* abbreviations in capitals only: "in", "or", "me" are words */
+        if (strcmp(t, regions[i].abbr) == 0 || strcasecmp(t, regions[i].name) == 0)
+            found = regions[i].code;
+    }
+    free(t);
+    return found;
 }

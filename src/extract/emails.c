@@ -91,6 +91,17 @@ bool extract_email_valid(const char *s)
 }
 
 /* Addresses that are placeholders or assets, not contacts. */
+/* Whether ext[0, n) is a file's extension ("logo@2x.png"), not a domain's. */
+static bool asset(const char *ext, size_t n)
+{
+    static const char *const assets[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "css",
+                                         "js",  "ico", "avif", "pdf", "mp4", NULL};
+    for (const char *const *a = assets; *a; a++)
+        if (strlen(*a) == n && strncasecmp(ext, *a, n) == 0)
+            return true;
+    return false;
+}
+
 static bool placeholder(const char *local, const char *domain)
 {
     static const char *const locals[] = {"you",      "your",     "yourname",           "name",
@@ -112,8 +123,6 @@ static bool placeholder(const char *local, const char *domain)
                                           "website.com",
                                           "address.com",
                                           NULL};
-    static const char *const assets[] = {"png", "jpg", "jpeg", "gif",  "svg", "webp",
-                                         "css", "js",  "ico",  "avif", NULL};
     for (const char *const *p = locals; *p; p++)
         if (strcasecmp(local, *p) == 0)
             return true;
@@ -121,22 +130,31 @@ static bool placeholder(const char *local, const char *domain)
         if (strcasecmp(domain, *p) == 0)
             return true;
     const char *tld = strrchr(domain, '.');
-    for (const char *const *p = assets; tld && *p; p++)
-        if (strcasecmp(tld + 1, *p) == 0)
-            return true;
-    return false;
+    return tld && asset(tld + 1, strlen(tld + 1));
 }
 
 static bool is_role(const char *local)
 {
-    static const char *const roles[] = {
-        "info",     "hello",     "contact",   "sales",     "support", "office",
-        "admin",    "team",      "enquiries", "inquiries", "enquiry", "mail",
-        "service",  "help",      "marketing", "hr",        "jobs",    "careers",
-        "press",    "media",     "billing",   "accounts",  "privacy", "legal",
-        "noreply",  "no-reply",  "webmaster", "kontakt",   "bonjour", "hola",
-        "post",     "reception", "bookings",  "booking",   "orders",  "customerservice",
-        "feedback", "partners",  "general",   "studio",    "welcome", NULL};
+    static const char *const roles[] = {"info",      "hello",
+                                        "contact",   "sales",
+                                        "support",   "office",
+                                        "admin",     "team",
+                                        "enquiries", "inquiries",
+                                        "enquiry",   "mail",
+                                        "service",   "help",
+                                        "marketing", "hr",
+                                        "jobs",      "careers",
+                                        "press",     "media",
+                                        "billing",   "accounts",
+                                        "privacy",   "legal",
+                                        "webmaster", "kontakt",
+                                        "bonjour",   "hola",
+                                        "post",      "reception",
+                                        "bookings",  "booking",
+                                        "orders",    "customerservice",
+                                        "feedback",  "partners",
+                                        "general",   "studio",
+                                        "welcome",   NULL};
     for (const char *const *p = roles; *p; p++)
         if (strcasecmp(local, *p) == 0)
             return true;
@@ -209,7 +227,7 @@ char *extract__percent_decode(const char *s, size_t n)
     char *out = xmalloc(n + 1);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n + 1 && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+        if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
             out[k++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
             i += 2;
         } else {
@@ -234,11 +252,8 @@ static size_t real_end(const char *m, size_t n)
     size_t len = n - dot;
     if (url_is_tld(tld, len))
         return n;
-    static const char *const assets[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "css",
-                                         "js",  "ico", "avif", "pdf", "mp4", NULL};
-    for (const char *const *a = assets; *a; a++)
-        if (strlen(*a) == len && strncasecmp(tld, *a, len) == 0)
-            return 0; /* "logo@2x.png" */
+    if (asset(tld, len))
+        return 0; /* "logo@2x.png" */
     /* the next word ran in: at least two letters of it after a real TLD */
     for (size_t k = len - 2; k >= 2; k--)
         if (url_is_tld(tld, k))
@@ -272,10 +287,26 @@ static void emails_in_text(struct extract_page *pg, const char *text, const char
     pcre2_match_data_free(md);
 }
 
+/* Whether text may hold an obfuscated address: "[at]", "(@)", " AT ". */
+static bool obfuscated_at(const char *text)
+{
+    if (strstr(text, " AT "))
+        return true;
+    for (const char *p = text; (p = strpbrk(p, "])}>")) != NULL; p++) {
+        const char *q = p;
+        while (q > text && q[-1] == ' ')
+            q--;
+        if ((q > text && q[-1] == '@') || (q - text >= 2 && tolower((unsigned char)q[-1]) == 't' &&
+                                           tolower((unsigned char)q[-2]) == 'a'))
+            return true;
+    }
+    return false;
+}
+
 /* "name [at] domain [dot] com" -> "name@domain.com", then the plain pattern. */
 static void obfuscated_emails(struct extract_page *pg, const char *text, const char *site)
 {
-    if (!strcasestr(text, "at") && !strchr(text, '@'))
+    if (!obfuscated_at(text))
         return;
     size_t len = strlen(text);
     char *cur = xstrdup(text);

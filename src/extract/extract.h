@@ -108,8 +108,11 @@ struct extract_page {
     struct extract_link *links; /* contact, about, imprint, team, careers pages */
     size_t nlinks;
     struct extract_list page_types; /* schema.org types declared (NewsArticle, ...) */
-    int outbound_hosts;             /* distinct other hosts linked to (directories link many) */
-    bool is_profile;                /* og:type profile: a social network's page */
+    int outbound_hosts; /* distinct other sites linked to, platforms aside (directories link many)
+                         */
+    bool is_profile;    /* og:type profile: a social network's page */
+    bool intermediary;  /* a directory's, marketplace's or lead network's page: it speaks of the
+                           businesses it puts customers in touch with */
 };
 
 /* extract_page(d, country_hint, out): every lead field of a parsed page.
@@ -165,16 +168,28 @@ char *extract_page_url(const struct extract_doc *d);
  * its visible text (may be NULL). NULL when it names none. Caller frees. */
 char *extract_site_guess(const struct extract_doc *d, const char *text);
 
+/* extract_country_code(s): the ISO 3166 alpha-2 code of a country written
+ * as its name ("Germany", "U.S.") or its code in capitals ("DE", "DEU");
+ * static string, NULL when s names none. */
+const char *extract_country_code(const char *s);
+
+/* extract_region_code(s, country): the ISO 3166-2 code of a US state,
+ * Canadian province or Australian state written as a name ("Illinois") or
+ * its postal abbreviation in capitals ("IL"): "US-IL"; country (ISO alpha-2,
+ * may be NULL) narrows the search ("WA" is Washington in the US, Western
+ * Australia in AU). Static string, NULL when s names none. */
+const char *extract_region_code(const char *s, const char *country);
+
 /* extract_address_parse(s, out): reads one postal address written as text
- * ("18625 S 187th Pl Suite B104, Queen Creek, AZ 85142"; US, Canadian, UK,
- * Australian and EU forms); 0 with out filled (owned strings; release with
+ * in valid UTF-8 ("18625 S 187th Pl Suite B104, Queen Creek, AZ 85142"; US,
+ * Canadian, UK, Australian and EU forms); 0 with out filled (owned strings; release with
  * extract_address_release), or -1 when s holds no address it recognises. */
 int extract_address_parse(const char *s, struct extract_address *out);
 void extract_address_release(struct extract_address *a);
 
 /* extract_phones_text(text, region, fn, ctx): the phone numbers of a text
- * as page extraction reads them (grouping, labels, no fax), national ones
- * in region ("US"; NULL: only numbers with +CC, and North American ones);
+ * in valid UTF-8 as page extraction reads them (grouping, labels, no fax),
+ * national ones in region ("US"; NULL: only numbers with +CC, and North American ones);
  * fn gets each number's E.164 form and its byte range. */
 void extract_phones_text(const char *text, const char *region,
                          void (*fn)(void *ctx, const char *e164, size_t start, size_t end),

@@ -88,14 +88,25 @@ char *extract__company_name(const struct extract_doc *d, const struct extract_me
 void extract__social(const struct extract_doc *d, const struct extract_meta *m,
                      struct extract_page *pg);
 void extract__size(const struct extract_meta *m, const char *text, struct extract_page *pg);
+void extract__intermediary(const char *text, struct extract_page *pg);
+/* extract__offering(text): 1 when the site sells a product, -1 a service,
+ * 0 when its words do not tell. */
+int extract__offering(const char *text);
 void extract__technologies(const struct extract_doc *d, const struct extract_meta *m,
                            struct extract_page *pg);
 void extract__links(const struct extract_doc *d, const char *site, struct extract_page *pg);
+/* extract__site_guess(d, m, text): extract_site_guess with the page's
+ * metadata read already. */
+char *extract__site_guess(const struct extract_doc *d, const struct extract_meta *m,
+                          const char *text);
+/* extract__platform(site): a registrable domain every kind of page links to
+ * (social networks, maps, review sites, site builders), never a page's own
+ * and never a company it lists. */
+bool extract__platform(const char *site);
 
-/* Countries (country.c): ISO codes of a name or code ("Germany", "DE",
- * "U.S."), of a host's country-code domain, of a language tag's region
- * ("en-GB"), of the currency of prices in text; NULL when they say none. */
-const char *extract__country_code(const char *s);
+/* Countries (country.c): ISO codes of a host's country-code domain, of a
+ * language tag's region ("en-GB"), of the currency of prices in text; NULL
+ * when they say none. */
 const char *extract__country_of_host(const char *host);
 const char *extract__country_of_lang(const char *lang);
 const char *extract__country_of_currency(const char *text);
@@ -111,6 +122,11 @@ char *extract__percent_decode(const char *s, size_t n);
  * JIT-compiled when possible; aborts on a bad pattern (a bug the tests
  * catch). */
 pcre2_code *extract__compile(const char *pattern, uint32_t flags);
+
+/* extract__chrome(visible, main): the lines of a page's visible text that
+ * are not its main text: menus, footers, sidebars, where a site lists its
+ * trades and its address; caller frees. */
+char *extract__chrome(const char *visible, const char *main);
 
 /* The text of one element (whitespace collapsed, blocks as lines); caller frees. */
 char *extract__node_text(xmlNodePtr n, size_t max);

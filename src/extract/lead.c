@@ -102,7 +102,12 @@ void extract_lead_add(struct extract_lead *l, const struct extract_page *p)
     bool home = is_home(p->url);
     if (!l->website || home) {
         free(l->website);
-        l->website = xstrdup(src);
+        /* a saved page's web address is its site's, when the page named
+         * one; else it has none (a file's path is no website) */
+        bool file = !strncmp(src, "file:", 5);
+        l->website = !file                  ? xstrdup(src)
+                     : strchr(l->site, '.') ? xasprintf("https://%s/", l->site)
+                                            : NULL;
     }
     add_list(&l->pages, src);
     add_list(&l->page_texts, p->main_text);

@@ -102,11 +102,10 @@ void extract__links(const struct extract_doc *d, const char *site, struct extrac
     pthread_once(&any_once, compile_any);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    const char *own = strstr(d->url, "://");
-    own = own ? own + 3 : d->url;
-    size_t own_len = strcspn(own, "/:?#");
-    char hosts[64][64]; /* distinct other hosts, by name; a cheap count */
+    char hosts[64][64]; /* distinct other sites (registrable domains) linked to */
     int nhosts = 0;
+    char seen[64][96]; /* hosts looked up already: a page links to a few, many times */
+    int nseen = 0;
     for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
         if (!extract__name_is(x, "a"))
             continue;
@@ -114,22 +113,23 @@ void extract__links(const struct extract_doc *d, const char *site, struct extrac
         if (!href || !*href)
             continue;
         if (strncasecmp(href, "http://", 7) == 0 || strncasecmp(href, "https://", 8) == 0) {
+            /* another registrable domain than the page's own, and not a
+             * platform every company links to */
             const char *h = strstr(href, "://") + 3;
-            size_t hl = strcspn(h, "/:?#");
-            bool same = hl == own_len && strncasecmp(h, own, hl) == 0;
-            /* social networks and platforms: every company links to them */
-            static const char *const common[] = {"linkedin.",  "twitter.", "x.com",   "facebook.",
-                                                 "instagram.", "youtube.", "github.", "google.",
-                                                 "apple.com",  "wa.me",    NULL};
-            bool platform = false;
-            for (const char *const *c = common; *c && !platform; c++)
-                platform = memmem(h, hl, *c, strlen(*c)) != NULL;
-            bool known = same || platform || hl >= 64;
-            for (int i = 0; i < nhosts && !known; i++)
-                known = strlen(hosts[i]) == hl && strncasecmp(hosts[i], h, hl) == 0;
-            if (!known && nhosts < 64) {
-                memcpy(hosts[nhosts], h, hl);
-                hosts[nhosts++][hl] = '\0';
+            size_t hl = strcspn(h, "/?#:");
+            bool looked = hl == 0 || hl >= sizeof seen[0] || memchr(h, '@', hl);
+            for (int i = 0; i < nseen && !looked; i++)
+                looked = strlen(seen[i]) == hl && strncasecmp(seen[i], h, hl) == 0;
+            if (!looked && nseen < 64) {
+                memcpy(seen[nseen], h, hl);
+                seen[nseen++][hl] = '\0';
+                char *other = url_site_of_host(seen[nseen - 1]);
+                bool known = !other || extract__platform(other) || strcmp(other, site) == 0;
+                for (int i = 0; i < nhosts && !known; i++)
+                    known = strcmp(hosts[i], other) == 0;
+                if (!known && nhosts < 64 && strlen(other) < sizeof hosts[0])
+                    memcpy(hosts[nhosts++], other, strlen(other) + 1);
+                free(other);
             }
         }
         if (pg->nlinks >= MAX_LINKS)

@@ -206,41 +206,53 @@ static void take_org(struct extract_meta *m, json_t *o)
     }
 }
 
-static void note_types(struct extract_meta *m, json_t *t, bool *is_org)
+/* Notes the types of a JSON-LD node: what the page is when the node is one
+ * of its top-level ones (not an event's location, a review's item, an
+ * article's publisher); whether it is an organisation, wherever it is. */
+static void note_types(struct extract_meta *m, json_t *t, bool top, bool *is_org)
 {
     if (json_is_string(t)) {
         const char *s = json_string_value(t);
-        add_list(&m->schema_types, s);
+        if (top)
+            add_list(&m->schema_types, s);
         *is_org = *is_org || org_type(s);
     }
     size_t i;
     json_t *v;
     json_array_foreach (t, i, v)
-        note_types(m, v, is_org);
+        note_types(m, v, top, is_org);
 }
 
 /* Walks a JSON-LD value (object, array, @graph) breadth first, without
- * recursion, looking at every object's @type. */
+ * recursion, looking at every object's @type. The root, the items of a
+ * root array, of @graph and of mainEntity are the page's top-level nodes. */
 static void walk_jsonld(struct extract_meta *m, json_t *root)
 {
-    json_t *queue[256];
+    struct {
+        json_t *v;
+        bool top;
+    } queue[256];
     size_t head = 0, tail = 0;
-    queue[tail++] = root;
+    queue[tail++].v = root;
+    queue[0].top = true;
     while (head < tail) {
-        json_t *v = queue[head++];
+        json_t *v = queue[head].v;
+        bool top = queue[head++].top;
         if (json_is_array(v)) {
             size_t i;
             json_t *x;
             json_array_foreach (v, i, x)
-                if (tail < 256)
-                    queue[tail++] = x;
+                if (tail < 256) {
+                    queue[tail].v = x;
+                    queue[tail++].top = top;
+                }
             continue;
         }
         if (!json_is_object(v))
             continue;
         bool is_org = false;
         json_t *type = json_object_get(v, "@type");
-        note_types(m, type, &is_org);
+        note_types(m, type, top, &is_org);
         if (is_org)
             take_org(m, v);
         else if (json_is_string(type) && !strcmp(json_string_value(type), "ContactPoint"))
@@ -256,8 +268,12 @@ static void walk_jsonld(struct extract_meta *m, json_t *root)
         const char *key;
         json_t *x;
         json_object_foreach (v, key, x)
-            if ((json_is_object(x) || json_is_array(x)) && tail < 256)
-                queue[tail++] = x; /* @graph, publisher, hiringOrganization, ... */
+            if ((json_is_object(x) || json_is_array(x)) && tail < 256) {
+                queue[tail].v = x; /* @graph, publisher, hiringOrganization, ... */
+                /* a page's mainEntity is what it is about, as its
+                 * top-level nodes are */
+                queue[tail++].top = top && (!strcmp(key, "@graph") || !strcmp(key, "mainEntity"));
+            }
     }
 }
 
@@ -384,7 +400,8 @@ void extract__meta(const struct extract_doc *d, struct extract_meta *m)
         if (xmlHasProp(x, (const xmlChar *)"itemscope")) {
             char *type = prop(x, "itemtype");
             if (type) {
-                add_list(&m->schema_types, strrchr(type, '/') ? strrchr(type, '/') + 1 : type);
+                if (!xmlHasProp(x, (const xmlChar *)"itemprop")) /* a top-level item */
+                    add_list(&m->schema_types, strrchr(type, '/') ? strrchr(type, '/') + 1 : type);
                 if (org_type(type)) {
                     m->has_org = true;
                     microdata_scope(m, x, false);
@@ -397,6 +414,11 @@ void extract__meta(const struct extract_doc *d, struct extract_meta *m)
         m->description = m->og_description;
         m->og_description = NULL;
     }
+    /* a code in structured data is a code, whatever its case ("us") */
+    char *c = m->address.country;
+    if (c && (strlen(c) == 2 || strlen(c) == 3))
+        for (; *c; c++)
+            *c = (char)toupper((unsigned char)*c);
 }
 
 void extract__meta_release(struct extract_meta *m)

@@ -71,7 +71,7 @@ static void decode_entities(char *s)
                     const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
                     cp = e ? e->value : 0;
                 }
-                if (cp > 0 && cp < 0x110000) {
+                if (cp > 0 && cp < 0x110000 && (cp < 0xD800 || cp > 0xDFFF)) { /* no halves */
                     /* UTF-8: never longer than the entity it replaces */
                     if (cp < 0x80) {
                         *w++ = (char)cp;
@@ -164,12 +164,42 @@ static int words(const char *s)
 
 static bool generic(const char *s)
 {
-    static const char *const g[] = {
-        "home",     "homepage", "home page", "about", "about us", "contact",   "contact us",
-        "welcome",  "careers",  "jobs",      "news",  "blog",     "impressum", "imprint",
-        "team",     "our team", "privacy",   "logo",  "menu",     "search",    "login",
-        "shop",     "store",    "services",  "site",  "website",  "main",      "index",
-        "untitled", "default",  NULL};
+    static const char *const g[] = {"home",
+                                    "homepage",
+                                    "home page",
+                                    "about",
+                                    "about us",
+                                    "contact",
+                                    "contact us",
+                                    "welcome",
+                                    "careers",
+                                    "jobs",
+                                    "news",
+                                    "blog",
+                                    "impressum",
+                                    "imprint",
+                                    "team",
+                                    "our team",
+                                    "privacy",
+                                    "logo",
+                                    "menu",
+                                    "search",
+                                    "login",
+                                    "shop",
+                                    "store",
+                                    "services",
+                                    "site",
+                                    "website",
+                                    "main",
+                                    "index",
+                                    "untitled",
+                                    "default",
+                                    "return to homepage",
+                                    "back to home",
+                                    "go to homepage",
+                                    "go to home page",
+                                    "return to home",
+                                    NULL};
     for (const char *const *p = g; *p; p++)
         if (strcasecmp(s, *p) == 0)
             return true;
@@ -294,9 +324,15 @@ static void logo_alt(struct candidate *c, size_t *n, xmlNodePtr root)
             continue;
         /* "Acme Plumbing logo", "Logo of Acme", "Acme - Logo" */
         char *t = xstrdup(alt);
-        char *hit;
-        while ((hit = strcasestr(t, "logo")) != NULL)
-            memmove(hit, hit + 4, strlen(hit + 4) + 1);
+        char *hit = t;
+        while ((hit = strcasestr(hit, "logo")) != NULL) { /* the word, not "Biologos" */
+            bool word =
+                (hit == t || !isalnum((unsigned char)hit[-1])) && !isalnum((unsigned char)hit[4]);
+            if (word)
+                memmove(hit, hit + 4, strlen(hit + 4) + 1);
+            else
+                hit += 4;
+        }
         char *trimmed = str_trim_dup(t);
         if (strncasecmp(trimmed, "of ", 3) == 0)
             memmove(trimmed, trimmed + 3, strlen(trimmed + 3) + 1);
@@ -326,12 +362,26 @@ static void copyright(struct candidate *c, size_t *n, const char *text)
     if (at == PCRE2_UNSET)
         return;
     char *holder = xstrndup(text + at, end - at);
-    /* "2024 Acme" (a second year), ", Inc" kept; "All Rights Reserved" cut */
-    char *all = strcasestr(holder, "all rights");
+    /* "2024 Acme" (a second year) is Acme, "3M" and "37signals" stay; ", Inc"
+     * kept; "All Rights Reserved" cut */
+    char *h = holder;
+    while (isdigit((unsigned char)h[0]) && isdigit((unsigned char)h[1]) &&
+           isdigit((unsigned char)h[2]) && isdigit((unsigned char)h[3]) &&
+           !isalnum((unsigned char)h[4]))
+        h += 4 + strspn(h + 4, " ,-\xe2\x80\x93");
+    char *all = strcasestr(h, "all rights");
     if (all)
         *all = '\0';
-    if (words(holder) <= 8 && !strpbrk(holder, "0123456789"))
-        add(c, n, holder, SRC_COPYRIGHT);
+    size_t hl = strlen(h); /* "Acme 2024": the year again, after the name */
+    while (hl && !isalnum((unsigned char)h[hl - 1]))
+        hl--;
+    if (hl > 5 && h[hl - 5] == ' ' && strspn(h + hl - 4, "0123456789") >= 4)
+        h[hl - 5] = '\0';
+    bool letters = false;
+    for (const char *p = h; *p && !letters; p++)
+        letters = isalpha((unsigned char)*p);
+    if (letters && words(h) <= 8)
+        add(c, n, h, SRC_COPYRIGHT);
     free(holder);
 }
 

@@ -27,14 +27,32 @@ static bool is_article(const struct extract_meta *m)
 static const char *country_told(const struct extract_meta *m, const struct extract_address *a,
                                 const char *host, const char *hint)
 {
-    const char *c = m->address.country ? extract__country_code(m->address.country) : NULL;
+    const char *c = m->address.country ? extract_country_code(m->address.country) : NULL;
     if (!c && a->country)
-        c = extract__country_code(a->country);
+        c = extract_country_code(a->country);
     if (!c)
         c = extract__country_of_host(host);
     if (!c && hint && strlen(hint) == 2)
         c = hint;
     return c;
+}
+
+#define CUE_HEAD 8192 /* bytes of the visible text's start read for cues */
+#define CUE_TAIL 4096 /* and of its end */
+
+/* The start and the end of a page's visible text (all of a short one),
+ * where it says what it is and sells. Caller frees. */
+static char *cue_window(const char *text)
+{
+    size_t n = strlen(text);
+    if (n <= CUE_HEAD + CUE_TAIL)
+        return xstrdup(text);
+    size_t head = CUE_HEAD, tail = n - CUE_TAIL;
+    while (head > 0 && ((unsigned char)text[head] & 0xC0) == 0x80) /* whole characters */
+        head--;
+    while (tail < n && ((unsigned char)text[tail] & 0xC0) == 0x80)
+        tail++;
+    return xasprintf("%.*s\n%s", (int)head, text, text + tail);
 }
 
 void extract_page(const struct extract_doc *d, const char *country_hint, struct extract_page *pg)
@@ -47,7 +65,9 @@ void extract_page(const struct extract_doc *d, const char *country_hint, struct 
     extract__meta(d, &m);
     struct extract_text t;
     extract_text(d, &t);
-    pg->site = d->url ? url_site(d->url) : extract_site_guess(d, t.text);
+    pg->site = d->url ? url_site(d->url) : NULL; /* a file: URL has no host */
+    if (!pg->site)
+        pg->site = extract__site_guess(d, &m, t.text);
 
     pg->title = *t.title ? xstrdup(t.title) : m.og_title ? xstrdup(m.og_title) : NULL;
     pg->company_name = extract__company_name(d, &m, pg->title, t.text, pg->site);
@@ -73,18 +93,27 @@ void extract_page(const struct extract_doc *d, const char *country_hint, struct 
 
     extract__social(d, &m, pg);
     extract__size(&m, t.text, pg);
+    /* what a page says of itself, in its hero, menus and footer: a long
+     * page's middle is its articles, listings and reviews */
+    char *said = cue_window(t.text);
+    extract__intermediary(said, pg);
+    char *chrome = extract__chrome(t.text, pg->main_text ? pg->main_text : "");
     struct industry_doc id = {
         .types = (const char *const *)m.schema_types.v,
         .ntypes = m.schema_types.n,
+        .site = pg->site,
         .name = pg->company_name,
         .title = pg->title,
         .description = pg->description,
         .headings = t.headings,
         .text = pg->main_text,
-        .chrome = t.text,
+        .chrome = chrome,
         .article = is_article(&m),
+        .offering = extract__offering(said),
     };
     pg->nnaics = industry_classify(&id, pg->naics, INDUSTRY_MAX_CODES);
+    free(chrome);
+    free(said);
     if (pg->nnaics && *industry_title(pg->naics[0].code)) /* one name per code */
         pg->industry = xstrdup(industry_title(pg->naics[0].code));
     extract__technologies(d, &m, pg);
@@ -190,6 +219,7 @@ json_t *extract_page_json(const struct extract_page *p)
     FIELD("industry", str_or_null(p->industry));
     FIELD("naics", extract__naics_json(p->naics, p->nnaics));
     FIELD("country", p->country[0] ? json_string(p->country) : json_null());
+    json_object_set_new(o, "intermediary", json_boolean(p->intermediary));
     FIELD("company_size", str_or_null(p->company_size));
     FIELD("founded", p->founded ? json_integer(p->founded) : json_null());
     json_t *tech = json_array();

@@ -29,14 +29,12 @@ static const PhoneNumberUtil &util()
     return *PhoneNumberUtil::GetInstance();
 }
 
-extern "C" void phone_find(const char *text, size_t len, const char *region, bool strict,
-                           phone_found_fn fn, void *ctx)
+extern "C" void phone_find(const char *text, size_t len, const char *region, phone_found_fn fn,
+                           void *ctx)
 {
     const PhoneNumberUtil &u = util();
     std::string s(text, len);
-    PhoneNumberMatcher m(u, s, region && *region ? region : "ZZ",
-                         strict ? PhoneNumberMatcher::STRICT_GROUPING : PhoneNumberMatcher::VALID,
-                         1000);
+    PhoneNumberMatcher m(u, s, region && *region ? region : "ZZ", PhoneNumberMatcher::VALID, 1000);
     while (m.HasNext()) {
         PhoneNumberMatch match;
         if (!m.Next(&match))

@@ -16,13 +16,12 @@ extern "C" {
 /* Called for each number found: its E.164 form and its byte range in text. */
 typedef void (*phone_found_fn)(void *ctx, const char *e164, size_t start, size_t end);
 
-/* phone_find(text, len, region, strict, fn, ctx): finds valid numbers in
- * UTF-8 text. region is the ISO 3166 code numbers without a country code
+/* phone_find(text, len, region, fn, ctx): finds valid numbers in UTF-8
+ * text (libphonenumber's VALID leniency: phones.c checks the grouping
+ * itself). region is the ISO 3166 code numbers without a country code
  * belong to ("US", "DE"); "ZZ" or NULL accepts only numbers written with
- * +CC. strict also asks that the digits be grouped the way the region
- * writes its numbers ("650 253 0000", not "2025-10-31 20"). */
-void phone_find(const char *text, size_t len, const char *region, bool strict, phone_found_fn fn,
-                void *ctx);
+ * +CC. */
+void phone_find(const char *text, size_t len, const char *region, phone_found_fn fn, void *ctx);
 
 /* phone_parse(s, region, out): parses one number (a tel: link's); 0 with the
  * E.164 form in out (32 bytes), or -1 when it is not a valid number. */

@@ -103,7 +103,6 @@ struct scan {
     void *ctx;
     const char *text;   /* the window the matcher saw */
     size_t base;        /* its offset in the whole text */
-    bool guessed;       /* the region is the North American guess */
     bool nanp;          /* national numbers are North American */
     char regions[8][3]; /* of numbers written with +CC (the country pass) */
     int counts[8];
@@ -152,11 +151,9 @@ static void on_number(void *ctx, const char *e164, size_t start, size_t end)
             s->counts[i]++;
         return;
     }
-    if (identifier_before(s->text, start))
-        return;
     enum label l = label_before(s->text, start);
-    if (l == LABEL_FAX)
-        return;
+    if (l == LABEL_FAX || (l == LABEL_NONE && identifier_before(s->text, start)))
+        return; /* "Phone No.: ..." is a phone, "Order No. ..." is not */
     bool plain = raw[0] != '+' && strspn(raw, "0123456789") == n;
     if (plain && l != LABEL_PHONE)
         return; /* "4804701670" alone may be anything */
@@ -196,6 +193,8 @@ static void scan_text(struct scan *s, const char *text, const char *region)
         }
         if (digits < 7 || p - start > 200)
             continue;
+        if (s->country_pass && !memchr(start, '+', (size_t)(p - start)))
+            continue; /* only numbers written with +CC name a country */
         const char *w = start - (start - text > LOOK_BACK ? LOOK_BACK : start - text);
         while (w < start && ((unsigned char)*w & 0xC0) == 0x80) /* a UTF-8 boundary */
             w++;
@@ -204,9 +203,10 @@ static void scan_text(struct scan *s, const char *text, const char *region)
         /* A number the matcher refuses with what follows ("(914) 349-8600
          * 04/21/2020" reads as a date) is tried again without the tail. */
         const char *end = p;
-        for (int tries = 0; tries < 4 && end > start; tries++) {
+        int tries_left = s->country_pass || digits <= 10 ? 1 : 4; /* a tail needs digits */
+        for (int tries = 0; tries < tries_left && end > start; tries++) {
             size_t before = s->emitted;
-            phone_find(w, (size_t)(end - w), region, false, on_number, s);
+            phone_find(w, (size_t)(end - w), region, on_number, s);
             if (s->emitted > before)
                 break;
             while (end > start && end[-1] != ' ')
@@ -236,7 +236,7 @@ void extract_phones_text(const char *text, const char *region,
     pthread_once(&once, compile_all);
     bool guessed = !region || !*region;
     const char *r = guessed ? "US" : region;
-    struct scan s = {.emit = fn, .ctx = ctx, .guessed = guessed, .nanp = guessed || is_nanp(r)};
+    struct scan s = {.emit = fn, .ctx = ctx, .nanp = guessed || is_nanp(r)};
     scan_text(&s, text, r);
 }
 
@@ -302,8 +302,7 @@ void extract__phones(const struct extract_doc *d, const struct extract_meta *m, 
     }
 
     char e164[32];
-    struct scan s = {
-        .emit = page_emit, .ctx = pg, .guessed = guessed, .nanp = guessed || is_nanp(region)};
+    struct scan s = {.emit = page_emit, .ctx = pg, .nanp = guessed || is_nanp(region)};
     for (size_t i = 0; i < m->phones.n; i++)
         if (phone_parse(m->phones.v[i], region, e164) == 0)
             add_phone(pg, e164);

@@ -29,39 +29,40 @@ static bool below_root(const char *url)
     return path && path[1];
 }
 
-char *extract_page_url(const struct extract_doc *d)
+static char *page_url_of(const struct extract_doc *d, const struct extract_meta *m)
 {
-    struct extract_meta m;
-    extract__meta(d, &m);
     char *canonical = extract_canonical(d);
     char *out = NULL;
-    if (canonical && m.base_href && strncasecmp(canonical, "http", 4) != 0)
-        out = url_resolve(m.base_href, canonical); /* a relative canonical link */
+    if (canonical && m->base_href && strncasecmp(canonical, "http", 4) != 0)
+        out = url_resolve(m->base_href, canonical); /* a relative canonical link */
     /* a <base href> that names a page (saved pages carry their address so) */
-    const char *base_page = m.base_href && below_root(m.base_href) ? m.base_href : NULL;
-    const char *tries[] = {canonical, m.og_url, base_page, m.ld_page_url};
+    const char *base_page = m->base_href && below_root(m->base_href) ? m->base_href : NULL;
+    const char *tries[] = {canonical, m->og_url, base_page, m->ld_page_url};
     for (size_t i = 0; i < sizeof tries / sizeof *tries && !out; i++)
         if (tries[i] && strncasecmp(tries[i], "http", 4) == 0)
             out = url_normalize(tries[i]);
     free(canonical);
+    return out;
+}
+
+char *extract_page_url(const struct extract_doc *d)
+{
+    struct extract_meta m;
+    extract__meta(d, &m);
+    char *out = page_url_of(d, &m);
     extract__meta_release(&m);
     return out;
 }
 
 /* The site a page names as its own in markup: its address's, else that of
  * <base href>, its Organization's or WebSite's url. */
-static char *site_of_markup(const struct extract_doc *d)
+static char *site_of_markup(const struct extract_doc *d, const struct extract_meta *m)
 {
-    char *url = extract_page_url(d);
-    if (!url) {
-        struct extract_meta m;
-        extract__meta(d, &m);
-        const char *tries[] = {m.base_href, m.url, m.ld_site_url};
-        for (size_t i = 0; i < sizeof tries / sizeof *tries && !url; i++)
-            if (tries[i] && strncasecmp(tries[i], "http", 4) == 0)
-                url = url_normalize(tries[i]);
-        extract__meta_release(&m);
-    }
+    char *url = page_url_of(d, m);
+    const char *tries[] = {m->base_href, m->url, m->ld_site_url};
+    for (size_t i = 0; i < sizeof tries / sizeof *tries && !url; i++)
+        if (tries[i] && strncasecmp(tries[i], "http", 4) == 0)
+            url = url_normalize(tries[i]);
     char *site = url ? url_site(url) : NULL;
     free(url);
     return site;
@@ -106,8 +107,7 @@ static bool free_mail(const char *domain)
     return false;
 }
 
-/* Hosts that every page links to and that are never the page's own. */
-static bool third_party(const char *site)
+bool extract__platform(const char *site)
 {
     static const char *const sites[] = {"facebook.com",
                                         "twitter.com",
@@ -206,9 +206,82 @@ static char *tally_take(struct tally *t, int min, double share)
     return out;
 }
 
+/* The site of a mail domain at dom[0, n) ("acme.com."), unless it is no
+ * domain or a free-mail provider's. */
+static char *mail_site(const char *dom, size_t n)
+{
+    while (n && dom[n - 1] == '.')
+        n--;
+    const char *dot = n ? memrchr(dom, '.', n) : NULL;
+    if (!dot || !url_is_tld(dot + 1, (size_t)(dom + n - dot - 1)))
+        return NULL;
+    char *host = xstrndup(dom, n);
+    char *site = url_site_of_host(host);
+    free(host);
+    if (site && free_mail(site)) {
+        free(site);
+        site = NULL;
+    }
+    return site;
+}
+
+/* The first domain written in p[0, n) ("acme.com" in "2024 acme.com. All
+ * rights reserved"), as a site. */
+static char *domain_in(const char *p, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        if (p[i] != '.' || !isalnum((unsigned char)p[i - 1]))
+            continue;
+        size_t s = i, e = i + 1;
+        while (s > 0 && (isalnum((unsigned char)p[s - 1]) || p[s - 1] == '-'))
+            s--;
+        while (e < n && (isalnum((unsigned char)p[e]) || p[e] == '.' || p[e] == '-'))
+            e++;
+        while (e > i && p[e - 1] == '.') /* the sentence's full stop */
+            e--;
+        size_t dot = e;
+        while (dot > i && p[dot - 1] != '.')
+            dot--;
+        if (e - dot >= 2 && isalpha((unsigned char)p[dot]) && url_is_tld(p + dot, e - dot)) {
+            char *host = xstrndup(p + s, e - s);
+            char *site = url_site_of_host(host);
+            free(host);
+            return site;
+        }
+        i = e;
+    }
+    return NULL;
+}
+
+/* The domain of a copyright line ("© 2024 acme.com", "Copyright (c) Acme.io"). */
+static char *copyright_site(const char *text)
+{
+    static const char *const marks[] = {"\xc2\xa9", "(c)", "copyright"};
+    char *site = NULL;
+    for (size_t m = 0; m < 3 && !site; m++) {
+        const char *c = text;
+        for (int tries = 0; !site && tries < 4 && (c = strcasestr(c, marks[m])); tries++) {
+            c += strlen(marks[m]);
+            size_t line = strcspn(c, "\n");
+            site = domain_in(c, line < 120 ? line : 120);
+        }
+    }
+    return site;
+}
+
 char *extract_site_guess(const struct extract_doc *d, const char *text)
 {
-    char *marked = site_of_markup(d);
+    struct extract_meta m;
+    extract__meta(d, &m);
+    char *site = extract__site_guess(d, &m, text);
+    extract__meta_release(&m);
+    return site;
+}
+
+char *extract__site_guess(const struct extract_doc *d, const struct extract_meta *m,
+                          const char *text)
+{
+    char *marked = site_of_markup(d, m);
     if (marked)
         return marked;
     xmlNodePtr root = xmlDocGetRootElement(d->doc);
@@ -223,20 +296,14 @@ char *extract_site_guess(const struct extract_doc *d, const char *text)
             continue;
         if (strncasecmp(h, "mailto:", 7) == 0) {
             const char *at = strchr(h, '@');
-            if (at) {
-                char *dom = xstrndup(at + 1, strcspn(at + 1, "?&,;> "));
-                char *site = url_site_of_host(dom);
-                free(dom);
-                if (free_mail(site))
-                    free(site);
-                else
-                    tally_add(&mail, site, 1);
-            }
+            char *site = at ? mail_site(at + 1, strcspn(at + 1, "?&,;> ")) : NULL;
+            if (site)
+                tally_add(&mail, site, 1);
         } else if (strncasecmp(h, "http://", 7) == 0 || strncasecmp(h, "https://", 8) == 0) {
             char *site = url_site(h);
             if (!site)
                 continue;
-            if (third_party(site)) {
+            if (extract__platform(site)) {
                 free(site);
                 continue;
             }
@@ -250,48 +317,15 @@ char *extract_site_guess(const struct extract_doc *d, const char *text)
         size_t n = 0;
         while (isalnum((unsigned char)at[1 + n]) || at[1 + n] == '.' || at[1 + n] == '-')
             n++;
-        while (n && at[n] == '.')
-            n--;
-        const char *dot = n ? memrchr(at + 1, '.', n) : NULL;
-        if (!dot || !url_is_tld(dot + 1, (size_t)(at + 1 + n - dot - 1)) || at == text ||
-            !isalnum((unsigned char)at[-1]))
-            continue;
-        char *dom = xstrndup(at + 1, n);
-        char *site = url_site_of_host(dom);
-        free(dom);
-        if (free_mail(site))
-            free(site);
-        else
+        char *site = at > text && isalnum((unsigned char)at[-1]) ? mail_site(at + 1, n) : NULL;
+        if (site)
             tally_add(&mail, site, 1);
     }
     char *site = tally_take(&mail, 1, 0.5);
     if (!site)
         site = tally_take(&links, 3, 0.4);
     tally_release(&links);
-    if (!site && text) { /* "© 2024 acme.com" */
-        const char *c = strstr(text, "©");
-        for (int tries = 0; c && !site && tries < 4; tries++, c = strstr(c + 2, "©")) {
-            const char *p = c + 2;
-            size_t line = strcspn(p, "\n");
-            for (size_t i = 0; i < line && i < 120 && !site; i++) {
-                if (p[i] != '.' || i == 0 || !isalnum((unsigned char)p[i - 1]))
-                    continue;
-                size_t s = i, e = i + 1;
-                while (s > 0 && (isalnum((unsigned char)p[s - 1]) || p[s - 1] == '-'))
-                    s--;
-                while (e < line && (isalnum((unsigned char)p[e]) || p[e] == '.' || p[e] == '-'))
-                    e++;
-                size_t dot = e;
-                while (dot > i && p[dot - 1] != '.')
-                    dot--;
-                if (url_is_tld(p + dot, e - dot) && e - dot >= 2 &&
-                    isalpha((unsigned char)p[dot])) {
-                    char *host = xstrndup(p + s, e - s);
-                    site = url_site_of_host(host);
-                    free(host);
-                }
-            }
-        }
-    }
+    if (!site && text)
+        site = copyright_site(text);
     return site;
 }

@@ -146,3 +146,50 @@ char *extract_canonical(const struct extract_doc *d)
     }
     return NULL;
 }
+
+static uint64_t line_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h | 1; /* never 0: 0 marks an empty slot */
+}
+
+char *extract__chrome(const char *visible, const char *main)
+{
+    /* the main text's lines, hashed */
+    size_t lines = 1;
+    for (const char *p = main; *p; p++)
+        lines += *p == '\n';
+    size_t cap = 16;
+    while (cap < 2 * lines)
+        cap *= 2;
+    uint64_t *set = xcalloc(cap, sizeof *set);
+    for (const char *p = main; *p;) {
+        size_t n = strcspn(p, "\n");
+        uint64_t h = line_hash(p, n);
+        size_t i = h & (cap - 1);
+        while (set[i] && set[i] != h)
+            i = (i + 1) & (cap - 1);
+        set[i] = h;
+        p += n + (p[n] == '\n');
+    }
+    struct extract_tw tw;
+    extract__tw_init(&tw, EXTRACT_MAX_TEXT);
+    for (const char *p = visible; *p;) {
+        size_t n = strcspn(p, "\n");
+        uint64_t h = line_hash(p, n);
+        size_t i = h & (cap - 1);
+        while (set[i] && set[i] != h)
+            i = (i + 1) & (cap - 1);
+        if (!set[i] && n) {
+            char *line = xstrndup(p, n);
+            extract__tw_break(&tw);
+            extract__tw_text(&tw, line);
+            free(line);
+        }
+        p += n + (p[n] == '\n');
+    }
+    free(set);
+    return extract__tw_finish(&tw);
+}

@@ -10,6 +10,10 @@
  * ("Organization", "LocalBusiness"). */
 const char *industry__schema_code(const char *type);
 
+/* industry__schema_type(i): the i-th schema.org type of the table, in
+ * strcmp's order; NULL past its end (for the tests). */
+const char *industry__schema_type(size_t i);
+
 /* industry__broad(phrase, out, max, whole): the code prefixes of the broad
  * terms ("SaaS", "Home services", "Healthcare") and sector titles found in
  * phrase (lower case); returns how many (0 when it names none). *whole (may

@@ -8,10 +8,10 @@
  * more than the body; repeats saturate). A phrase scores the IDF-weighted
  * share of its stems the page holds, times how many of its pairs stand
  * together on the page too; a code scores its best phrase plus a little of
- * its second. UK SIC phrases join the index under the NAICS code that the
- * NAICS phrases they most resemble share, so British wording ("estate
- * agent", "solicitor") is understood.
+ * its second. The project's supplement (data/industry/supplement.csv) adds
+ * phrases for trades the 2012 index predates ("SaaS platform").
  */
+#include <ctype.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -27,11 +27,12 @@
 extern const struct embed_file industry__data[]; /* data/industry/, embedded */
 
 #define NONE UINT32_MAX
-#define TEXT_PREFIX 6000 /* bytes of a page's main text read: the start says what it is */
-#define CHROME_PART 3000 /* bytes of the visible text's start and end (menus, footer) */
+#define TEXT_PREFIX 3000 /* bytes of a page's main text read: the start says what it is */
+#define CHROME_PART 1500 /* bytes of the visible text's start and end (menus, footer) */
 
 struct phrase {
     uint32_t code;       /* NAICS, as a number */
+    uint32_t ci;         /* its index in ix.codes */
     uint32_t first, n;   /* stems: terms[first .. first + n) */
     uint32_t pfirst, np; /* pairs: pairs[pfirst .. pfirst + np) */
     float norm;          /* sum of its stems' IDF */
@@ -357,6 +358,8 @@ static void code_titles(void)
         /* a long phrase is cut at its first qualifier for a title */
         const char *t = ix.phrases[title].text;
         size_t len = strlen(t), comma = strcspn(t, ",");
+        for (uint32_t k = i; k < j; k++)
+            ix.phrases[order[k]].ci = ix.ncodes;
         ix.codes[ix.ncodes] = code;
         ix.code_title[ix.ncodes++] = xstrndup(t, len > 40 && comma < len ? comma : len);
         i = j;
@@ -505,9 +508,20 @@ static uint32_t lookup(struct text_stemmer *st, const char *tok, size_t len)
     return id;
 }
 
+/* The words a page's reading met already, with their stems: a page says
+ * the same words many times, and stemming is the reading's main cost. */
+#define SEEN_SLOTS 2048
+struct seen {
+    uint32_t id; /* the word's stem, NONE when the index lacks it */
+    uint8_t len; /* 0: an empty slot */
+    bool skip;   /* a stop word or a word of the site's machinery */
+    char word[22];
+};
+
 struct reader {
     struct text_stemmer *st;
-    struct bag *bag; /* the field being read; read_field adds it to the page's */
+    struct seen *seen; /* SEEN_SLOTS, open addressing; NULL: none kept */
+    struct bag *bag;   /* the field being read; read_field adds it to the page's */
     const char *text;
     float w;
     uint32_t prev;   /* the stem before, for pairs */
@@ -530,12 +544,35 @@ static bool site_chrome(const char *tok, size_t len)
     return text_in_sorted(words, sizeof words / sizeof *words, tok, len);
 }
 
+/* What the reader knows of tok: its slot in r->seen, filled on first
+ * sight (NULL when tok is too long to keep). */
+static const struct seen *seen_word(struct reader *r, const char *tok, size_t len)
+{
+    if (!r->seen || len >= sizeof r->seen->word)
+        return NULL;
+    for (uint32_t i = hash(tok, len) & (SEEN_SLOTS - 1), probes = 0; probes < 16;
+         i = (i + 1) & (SEEN_SLOTS - 1), probes++) {
+        struct seen *s = &r->seen[i];
+        if (s->len == len && memcmp(s->word, tok, len) == 0)
+            return s;
+        if (!s->len) {
+            s->len = (uint8_t)len;
+            memcpy(s->word, tok, len);
+            s->skip = text_is_stopword(tok, len) || site_chrome(tok, len);
+            s->id = s->skip ? NONE : lookup(r->st, tok, len);
+            return s;
+        }
+    }
+    return NULL; /* a crowded neighbourhood: read it afresh */
+}
+
 static int page_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
 {
     struct reader *r = ctx;
-    if (text_is_stopword(tok, len) || site_chrome(tok, len))
+    const struct seen *known = seen_word(r, tok, len);
+    if (known ? known->skip : text_is_stopword(tok, len) || site_chrome(tok, len))
         return 0;
-    uint32_t id = lookup(r->st, tok, len);
+    uint32_t id = known ? known->id : lookup(r->st, tok, len);
     /* a line break or an unknown word between two stems parts them */
     bool joined = r->prev != NONE && !memchr(r->text + r->prev_end, '\n', start - r->prev_end);
     if (id != NONE) {
@@ -613,8 +650,11 @@ static double score_phrase(const struct phrase *p, const struct bag *b, double a
     if (kinds)
         uni *= 0.25 + 0.75 * kind / kinds;
     if (qnorm > 0) /* every word the user wrote must be there; then the most specific */
-        uni = pow(qacc / qnorm, 2) * sqrt(uni);
-    return uni * (0.5 + 0.5 * together(p, b));
+        return pow(qacc / qnorm, 2) * sqrt(uni) * (0.5 + 0.5 * together(p, b));
+    /* on a page, words of a phrase found apart ("saving" here, "banks"
+     * there) are another matter than the phrase ("savings banks"); a lone
+     * word is less sure than a phrase found whole */
+    return uni * (p->n == 1 ? 0.85 : 0.5 + 0.5 * together(p, b));
 }
 
 struct code_score {
@@ -633,19 +673,62 @@ static int cmp_codes(const void *a, const void *b)
 
 /* Scores every phrase that shares a stem with the bag; fills out with the
  * best codes. */
+/* rank's working arrays, as large as the index: one set per thread, made
+ * once and kept zeroed (a call clears only what it touched), as pages are
+ * classified by the thousand. */
+struct scratch {
+    double *acc, *qacc;
+    uint32_t *touched, *slot;
+};
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p)
+{
+    struct scratch *w = p;
+    free(w->acc);
+    free(w->qacc);
+    free(w->touched);
+    free(w->slot);
+    free(w);
+}
+
+static void scratch_key_make(void)
+{
+    if (pthread_key_create(&scratch_key, scratch_free))
+        abort();
+}
+
+static struct scratch *scratch_get(void)
+{
+    pthread_once(&scratch_once, scratch_key_make);
+    struct scratch *w = pthread_getspecific(scratch_key);
+    if (!w) {
+        size_t np = ix.nphrases ? ix.nphrases : 1, nc = ix.ncodes ? ix.ncodes : 1;
+        w = xcalloc(1, sizeof *w);
+        w->acc = xcalloc(np, sizeof *w->acc);
+        w->qacc = xcalloc(np, sizeof *w->qacc);
+        w->touched = xmalloc(np * sizeof *w->touched);
+        w->slot = xcalloc(nc, sizeof *w->slot);
+        if (pthread_setspecific(scratch_key, w))
+            abort();
+    }
+    return w;
+}
+
 static size_t rank(const struct bag *b, struct industry_code *out, size_t max, double floor,
                    double qnorm)
 {
-    double *acc = xcalloc(ix.nphrases ? ix.nphrases : 1, sizeof *acc);
-    double *qacc = qnorm > 0 ? xcalloc(ix.nphrases ? ix.nphrases : 1, sizeof *qacc) : NULL;
-    uint32_t *touched = xmalloc((ix.nphrases ? ix.nphrases : 1) * sizeof *touched);
+    struct scratch *w = scratch_get();
+    double *acc = w->acc, *qacc = qnorm > 0 ? w->qacc : NULL;
+    uint32_t *touched = w->touched, *slot = w->slot; /* slot: 1 + index in cs */
     uint32_t ntouched = 0;
     for (uint32_t i = 0; i < b->cap; i++) {
-        const struct weight *w = &b->v[i];
-        if (w->key == UINT64_MAX || (w->key & PAIR_BIT))
+        const struct weight *bw = &b->v[i];
+        if (bw->key == UINT64_MAX || (bw->key & PAIR_BIT))
             continue;
-        const struct stem *s = &ix.stems[w->key];
-        double add = s->idf * strength(w->w);
+        const struct stem *s = &ix.stems[bw->key];
+        double add = s->idf * strength(bw->w);
         for (uint32_t k = 0; k < s->np; k++) {
             uint32_t p = ix.postings[s->pfirst + k];
             if (acc[p] == 0)
@@ -659,21 +742,24 @@ static size_t rank(const struct bag *b, struct industry_code *out, size_t max, d
     size_t ncs = 0, cap = 0;
     for (uint32_t t = 0; t < ntouched; t++) {
         const struct phrase *p = &ix.phrases[touched[t]];
+        /* what score_phrase can give at most, cheaply: most phrases a page
+         * touches hold one of its common words and no more */
+        double share = p->norm > 0 ? acc[touched[t]] / p->norm : 0;
+        double bound = qacc ? pow(qacc[touched[t]] / qnorm, 2) * sqrt(share) : share;
+        if (bound < floor * 0.5)
+            continue;
         double sc = score_phrase(p, b, acc[touched[t]], qnorm, qacc ? qacc[touched[t]] : 0);
         if (sc < floor * 0.5)
             continue;
-        struct code_score *c = NULL;
-        for (size_t i = 0; i < ncs && !c; i++)
-            if (cs[i].code == p->code)
-                c = &cs[i];
-        if (!c) {
+        if (!slot[p->ci]) {
             if (ncs == cap) {
                 cap = cap ? cap * 2 : 64;
                 cs = xrealloc(cs, cap * sizeof *cs);
             }
-            c = &cs[ncs++];
-            *c = (struct code_score){p->code, 0, 0, 0, p->text};
+            cs[ncs++] = (struct code_score){p->code, 0, 0, 0, p->text};
+            slot[p->ci] = (uint32_t)ncs;
         }
+        struct code_score *c = &cs[slot[p->ci] - 1];
         if (sc > c->best) {
             c->third = c->second;
             c->second = c->best;
@@ -703,24 +789,66 @@ static size_t rank(const struct bag *b, struct industry_code *out, size_t max, d
         n = max;
     memcpy(out, all, n * sizeof *out);
     free(all);
+    for (uint32_t t = 0; t < ntouched; t++) { /* zeroed for the next call */
+        uint32_t p = touched[t];
+        acc[p] = 0;
+        if (qacc)
+            qacc[p] = 0;
+        slot[ix.phrases[p].ci] = 0;
+    }
     free(cs);
-    free(acc);
-    free(qacc);
-    free(touched);
     return n;
 }
 
 static size_t codes_of(const char *phrase, bool name, struct industry_code *out, size_t max);
 
+/* The code of an institution a registrable domain names: .edu (and
+ * .edu.au, .ac.uk...) a college, .gov and .mil a public body. */
+static const char *institution(const char *site)
+{
+    if (!site)
+        return NULL;
+    const char *p = site;
+    for (const char *dot = strchr(site, '.'); dot; dot = strchr(dot + 1, '.')) {
+        p = dot + 1;
+        if (!strncmp(p, "edu", 3) && (!p[3] || p[3] == '.'))
+            return "611310";
+        if (!strncmp(p, "ac.", 3) && strlen(p) == 5)
+            return "611310";
+        if ((!strncmp(p, "gov", 3) && (!p[3] || p[3] == '.')) || !strcmp(p, "mil"))
+            return "921190";
+    }
+    return NULL;
+}
+
+/* The trade a company's name names: its longest tail that names one
+ * ("Howell-Chase Heating and Air Conditioning": "Heating and Air
+ * Conditioning"), if it names few ("Ambient Air": "air" names too many). */
+static size_t name_codes(const char *name, struct industry_code *out, size_t max)
+{
+    if (!name)
+        return 0;
+    for (const char *p = name; *p;) {
+        size_t n = codes_of(p, true, out, max);
+        if (n)
+            return n <= 3 ? n : 0;
+        while (*p && isalnum((unsigned char)*p)) /* the next word */
+            p++;
+        while (*p && !isalnum((unsigned char)*p))
+            p++;
+    }
+    return 0;
+}
+
 size_t industry_classify(const struct industry_doc *d, struct industry_code *out, size_t max)
 {
     pthread_once(&ix_once, build);
     struct bag b = {0};
-    struct reader r = {.st = text_stemmer_new()};
-    /* an article's title and headings are its topic, not its publisher's trade */
-    float topic = d->article ? 0.5f : 1.0f;
+    struct reader r = {.st = text_stemmer_new(), .seen = xcalloc(SEEN_SLOTS, sizeof(struct seen))};
+    /* an article's title, headings and text are its topic, not its
+     * publisher's trade: its menus and footer say that */
+    float topic = d->article ? 0.3f : 1.0f;
     read_field(&r, &b, d->title, d->title ? strlen(d->title) : 0, 3 * topic, 1);
-    read_field(&r, &b, d->name, d->name ? strlen(d->name) : 0, 3, 1);
     read_field(&r, &b, d->description, d->description ? strlen(d->description) : 0, 3 * topic, 1);
     if (d->headings) {
         size_t n = strlen(d->headings);
@@ -732,21 +860,34 @@ size_t industry_classify(const struct industry_doc *d, struct industry_code *out
     }
     if (d->chrome) { /* the menus at the top, the footer at the bottom */
         size_t n = strlen(d->chrome), head = n > CHROME_PART ? CHROME_PART : n;
-        read_field(&r, &b, d->chrome, head, 0.4, 3);
+        float w = d->article ? 0.6f : 0.4f;
+        read_field(&r, &b, d->chrome, head, w, 3);
         if (n > 2 * CHROME_PART)
-            read_field(&r, &b, d->chrome + n - CHROME_PART, CHROME_PART, 0.4, 3);
+            read_field(&r, &b, d->chrome + n - CHROME_PART, CHROME_PART, w, 3);
     }
     text_stemmer_free(r.st);
+    free(r.seen);
     struct industry_code cand[12];
     size_t n = rank(&b, cand, 12, 0.3, 0);
     free(b.v);
+    /* What the site sells settles software publishers and hosts against
+     * the firms that build software, market or consult for clients. */
+    for (size_t i = 0; i < n && d->offering; i++) {
+        bool product = !strncmp(cand[i].code, "5112", 4) || !strncmp(cand[i].code, "5182", 4);
+        bool service = !strncmp(cand[i].code, "5415", 4) || !strncmp(cand[i].code, "5416", 4) ||
+                       !strncmp(cand[i].code, "5418", 4) || !strncmp(cand[i].code, "5419", 4);
+        if (product || service)
+            cand[i].score += (product == (d->offering > 0)) ? 0.2 : -0.2;
+        else if (d->offering > 0) /* plans and free trials: software about a trade, not the trade */
+            cand[i].score *= 0.8;
+        if (cand[i].score > 1)
+            cand[i].score = 1;
+    }
     /* A trade in the company's name ("Lakecrest Dental", "Howell-Chase
      * Heating and Air Conditioning") settles between the page's candidates;
      * it never adds one the page does not support ("Apple"). */
     struct industry_code named[8];
-    size_t nn = codes_of(d->name, true, named, 8);
-    if (nn > 3)
-        nn = 0; /* "Ambient Air Solutions": "air" names too many trades to settle one */
+    size_t nn = name_codes(d->name, named, 8);
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < nn; k++)
             if (industry_similarity(cand[i].code, named[k].code) == 1.0) {
@@ -759,9 +900,11 @@ size_t industry_classify(const struct industry_doc *d, struct industry_code *out
     if (n > max)
         n = max;
     memcpy(out, cand, n * sizeof *out);
-    /* A schema.org trade type is the page's own statement: it leads. */
-    for (size_t t = 0; t < d->ntypes && max; t++) {
-        const char *code = industry__schema_code(d->types[t]);
+    /* A schema.org trade type is the page's own statement, and so is a
+     * domain only schools or governments may hold: it leads. */
+    const char *by_site = institution(d->site);
+    for (size_t t = 0; t < d->ntypes + (by_site != NULL) && max; t++) {
+        const char *code = t < d->ntypes ? industry__schema_code(d->types[t]) : by_site;
         if (!code)
             continue;
         size_t at = n;
@@ -779,18 +922,22 @@ size_t industry_classify(const struct industry_doc *d, struct industry_code *out
     return n;
 }
 
-/* Words of a user's phrase that say how a business is run or how big it
- * is, not its trade ("dental practices", "marketing agencies"). Sorted. */
+/* Words of a user's phrase that say how big or how run a business is, not
+ * its trade. Sorted. */
 static const char *const filler[] = {
-    "agencies",      "agency",        "b2b",         "business",      "businesses",
-    "companies",     "company",       "enterprise",  "enterprises",   "experts",
-    "firm",          "firms",         "independent", "industries",    "industry",
-    "large",         "local",         "medium",      "mid",           "midsize",
-    "organisations", "organizations", "owned",       "owner",         "owner-operated",
-    "owners",        "practice",      "practices",   "professionals", "provider",
-    "providers",     "sector",        "size",        "sized",         "small",
-    "smb",           "smbs",          "sme",         "smes",          "specialists",
-    "startup",       "startups",      "studio",      "studios",
+    "b2b",         "business",    "businesses", "companies", "company",       "enterprise",
+    "enterprises", "independent", "industries", "industry",  "large",         "local",
+    "medium",      "mid",         "midsize",    "operated",  "organisations", "organizations",
+    "owned",       "owner",       "owners",     "provider",  "providers",     "sector",
+    "size",        "sized",       "small",      "smb",       "smbs",          "sme",
+    "smes",        "startup",     "startups",
+};
+
+/* Words that say what form a trade takes ("dental practices", "marketing
+ * agencies"): a broad term before them still covers the phrase. Sorted. */
+static const char *const neutral[] = {
+    "agencies",  "agency",        "experts",     "firm",   "firms",   "practice",
+    "practices", "professionals", "specialists", "studio", "studios",
 };
 
 struct query {
@@ -799,8 +946,9 @@ struct query {
     double norm;       /* sum of its stems' IDF */
     char content[512]; /* its content words, lower case, space-separated */
     size_t len;
-    uint32_t prev; /* the stem before, for pairs */
-    bool name;     /* a company's name: its proper nouns are not trades */
+    uint32_t prev;      /* the stem before, for pairs */
+    bool name;          /* a company's name: its proper nouns are not trades */
+    const char *phrase; /* as written */
 };
 
 /* Words of company names that name no trade. Sorted. */
@@ -815,10 +963,10 @@ static bool name_word(const char *tok, size_t len)
 
 static int query_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
 {
-    (void)start;
-    (void)end;
     struct query *q = ctx;
-    if (text_is_stopword(tok, len) ||
+    /* "IT" in capitals is information technology, not the pronoun */
+    bool it = end - start == 2 && !strncmp(q->phrase + start, "IT", 2);
+    if ((text_is_stopword(tok, len) && !it) ||
         text_in_sorted(filler, sizeof filler / sizeof *filler, tok, len))
         return 0;
     uint32_t id = lookup(q->st, tok, len);
@@ -830,7 +978,8 @@ static int query_token(void *ctx, const char *tok, size_t len, size_t start, siz
         if (!industry__broad(one, tmp, 4, NULL))
             return 0; /* "Lakecrest", "Inc": not a trade */
     }
-    if (q->len + len + 2 < sizeof q->content) {
+    bool form = text_in_sorted(neutral, sizeof neutral / sizeof *neutral, tok, len);
+    if (!form && q->len + len + 2 < sizeof q->content) {
         if (q->len)
             q->content[q->len++] = ' ';
         memcpy(q->content + q->len, tok, len);
@@ -853,7 +1002,8 @@ static size_t codes_of(const char *phrase, bool name, struct industry_code *out,
     if (!phrase || !*phrase || !max)
         return 0;
     struct bag b = {0};
-    struct query q = {.st = text_stemmer_new(), .bag = &b, .prev = NONE, .name = name};
+    struct query q = {
+        .st = text_stemmer_new(), .bag = &b, .prev = NONE, .name = name, .phrase = phrase};
     text_tokenize(phrase, strlen(phrase), query_token, &q);
     bool whole = false;
     size_t n = industry__broad(q.content, out, max, &whole);
@@ -867,8 +1017,11 @@ static size_t codes_of(const char *phrase, bool name, struct industry_code *out,
             if (got[i].score >= 0.85 * got[0].score)
                 out[n++] = got[i];
     }
-    if (!n) /* "healthcare startups in Ohio": what a broad word says */
+    if (!n) { /* "healthcare startups in Ohio": what a broad word says, less surely */
         n = industry__broad(q.content, out, max, NULL);
+        for (size_t i = 0; i < n; i++)
+            out[i].score = 0.6;
+    }
     text_stemmer_free(q.st);
     free(b.v);
     return n;
@@ -882,19 +1035,22 @@ size_t industry_codes_of(const char *phrase, struct industry_code *out, size_t m
 
 double industry_similarity(const char *code, const char *target)
 {
-    if (!code || !target || strlen(code) < 2 || strlen(target) < 2)
+    size_t cl = code ? strlen(code) : 0, tl = target ? strlen(target) : 0;
+    if (cl < 2 || cl > 6 || tl < 2 || tl > 6) /* NAICS codes have 2 to 6 digits */
         return 0;
     char a[3], b[3];
     industry__sector_of(code, a);
     industry__sector_of(target, b);
     if (strcmp(a, b) != 0)
         return 0;
-    size_t tl = strlen(target), common = 2;
+    size_t common = 2;
     while (common < tl && code[common] && code[common] == target[common])
         common++;
     if (common >= tl)
         return 1.0;
-    static const double by_common[] = {0, 0, 0.25, 0.5, 0.75, 0.9};
+    /* a sector (2 digits) or subsector (3) shared says little: law firms,
+     * accountants and designers share 541 */
+    static const double by_common[] = {0, 0, 0.1, 0.3, 0.75, 0.9};
     return by_common[common];
 }
 

@@ -4,6 +4,7 @@
  * crosswalk exists), and broad terms users write in an industry focus
  * ("SaaS", "Home services") that the 2012 index predates or lacks. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -119,6 +120,7 @@ static const struct {
     {"GolfCourse", "713910"},
     {"GovernmentOffice", "921190"},
     {"GroceryStore", "445110"},
+    {"HVACBusiness", "238220"},
     {"HairSalon", "812112"},
     {"HardwareStore", "444130"},
     {"HealthClub", "713940"},
@@ -129,7 +131,6 @@ static const struct {
     {"Hostel", "721199"},
     {"Hotel", "721110"},
     {"HousePainter", "238320"},
-    {"HVACBusiness", "238220"},
     {"IceCreamShop", "722515"},
     {"InsuranceAgency", "524210"},
     {"JewelryStore", "448310"},
@@ -149,7 +150,7 @@ static const struct {
     {"MusicStore", "451140"},
     {"NailSalon", "812113"},
     {"NightClub", "722410"},
-    {"Notary", "541120"},
+    {"Notary", "541199"}, /* the index files notaries here, not under 541120 */
     {"OfficeEquipmentStore", "453210"},
     {"Optician", "446130"},
     {"PawnShop", "522298"},
@@ -185,12 +186,17 @@ static const struct {
     {"Winery", "312130"},
 };
 
+const char *industry__schema_type(size_t i)
+{
+    return i < sizeof schema_types / sizeof *schema_types ? schema_types[i].type : NULL;
+}
+
 const char *industry__schema_code(const char *type)
 {
     const char *base = strrchr(type, '/'); /* "https://schema.org/Plumber" */
     base = base ? base + 1 : type;
     size_t lo = 0, hi = sizeof schema_types / sizeof *schema_types;
-    while (lo < hi) { /* the table is sorted by type */
+    while (lo < hi) { /* the table is sorted by type, in strcmp's order */
         size_t mid = (lo + hi) / 2;
         int c = strcmp(schema_types[mid].type, base);
         if (c == 0)
@@ -217,6 +223,9 @@ static const struct {
     {"cloud", "5182|5112"},
     {"cybersecurity", "5415|5112"},
     {"consulting", "5416|5415"},
+    {"it consulting", "5415"},
+    {"it services", "5415"},
+    {"management consulting", "5416"},
     {"consultancy", "5416|5415"},
     {"marketing", "5418|541613"},
     {"advertising", "5418"},
@@ -234,6 +243,9 @@ static const struct {
     {"restaurants", "7225"},
     {"food service", "7225"},
     {"legal", "5411"},
+    {"lawyers", "5411"},
+    {"attorneys", "5411"},
+    {"personal injury", "5411"},
     {"law", "5411"},
     {"accounting", "5412"},
     {"financial services", "52|5412"},
@@ -247,7 +259,7 @@ static const struct {
     {"freight", "484|4885"},
     {"retail", "44"},
     {"ecommerce", "4541|44"},
-    {"e-commerce", "4541|44"},
+    {"e commerce", "4541|44"}, /* "e-commerce", as tokens arrive */
     {"manufacturing", "31"},
     {"industrial", "31"},
     {"construction", "23"},
@@ -255,7 +267,7 @@ static const struct {
     {"edtech", "61|5112"},
     {"automotive", "441|8111|811192"},
     {"nonprofit", "813"},
-    {"non-profit", "813"},
+    {"non profit", "813"},
     {"charity", "813"},
     {"government", "92"},
     {"public sector", "92"},
@@ -289,7 +301,8 @@ static bool mark_words(const char *s, const char *words, bool *seen)
     for (const char *p = s; (p = strcasestr(p, words)) != NULL; p++) {
         bool left = p == s || !isalnum((unsigned char)p[-1]);
         bool right = !isalnum((unsigned char)p[n]);
-        if (left && right) {
+        bool taken = seen && seen[p - s] && seen[p - s + n - 1];
+        if (left && right && !taken) {
             any = true;
             if (seen)
                 memset(seen + (p - s), 1, n);
@@ -312,11 +325,32 @@ static size_t add(struct industry_code *out, size_t n, size_t max, const char *c
     return n + 1;
 }
 
+#define NBROAD (sizeof broad / sizeof *broad)
+static size_t order[NBROAD]; /* broad's indexes, longer terms first */
+static pthread_once_t order_once = PTHREAD_ONCE_INIT;
+
+static void order_broad(void)
+{
+    for (size_t i = 0; i < NBROAD; i++)
+        order[i] = i;
+    for (size_t a = 1; a < NBROAD; a++) /* insertion sort: stable, the table's order on ties */
+        for (size_t b = a;
+             b > 0 && strlen(broad[order[b]].words) > strlen(broad[order[b - 1]].words); b--) {
+            size_t t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+}
+
 size_t industry__broad(const char *phrase, struct industry_code *out, size_t max, bool *whole)
 {
     size_t n = 0, len = strlen(phrase);
     bool *seen = xcalloc(len + 1, 1);
-    for (size_t i = 0; i < sizeof broad / sizeof *broad; i++) {
+    /* longer terms first; a word a longer term took ("it consulting") is
+     * not taken again by a shorter one ("consulting") */
+    pthread_once(&order_once, order_broad);
+    for (size_t o = 0; o < NBROAD; o++) {
+        size_t i = order[o];
         if (!mark_words(phrase, broad[i].words, seen))
             continue;
         for (const char *c = broad[i].codes; *c;) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""show.py ID [--html]: a page of tests/realpages/pages for hand labelling,
+"""show.py ID [--html]: a page of tests/realpages/pages (or heldout/pages) for hand labelling,
 read with BeautifulSoup (independent of Prospect's own extractor): its URL
 (from the WCXB ground truth when known), <title>, meta and OpenGraph names,
 JSON-LD blocks, microdata scopes, <address> elements, tel: and mailto:
@@ -37,7 +37,10 @@ def visible_lines(soup):
 
 def main():
     pid = sys.argv[1]
-    raw = gzip.open(os.path.join(HERE, "pages", pid + ".html.gz")).read().decode("utf-8", "replace")
+    path = os.path.join(HERE, "pages", pid + ".html.gz")
+    if not os.path.exists(path):  # a held-out page
+        path = os.path.join(HERE, "heldout", "pages", pid + ".html.gz")
+    raw = gzip.open(path).read().decode("utf-8", "replace")
     if "--html" in sys.argv:
         print(raw)
         return

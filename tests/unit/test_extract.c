@@ -1,6 +1,7 @@
 /* test_extract.c: the e-mail validator against the is_email() test set
  * (tests/data/email-cases), the fetcher's address guard, the robots.txt
- * matcher, main-text extraction and lead assembly. */
+ * matcher, main-text extraction, lead assembly, and wordings of real pages
+ * that once misled a field's reader. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -247,6 +248,67 @@ static void lead_merges_pages_with_provenance(void **state)
     extract_page_release(&contact);
 }
 
+/* Wordings of real pages that once misled a reader of one field. */
+static void real_page_wordings(void **state)
+{
+    (void)state;
+    struct extract_page p;
+    /* a phone labelled "Phone No." is a phone; an order number is not */
+    p = page_of("<html><body><p>Acme Plumbing</p><p>Phone No.: 480-470-1670</p>"
+                "<p>Order No. 4155550142</p></body></html>",
+                "https://acme.example/");
+    assert_int_equal(p.phones.n, 1);
+    assert_string_equal(p.phones.v[0], "+14804701670");
+    extract_page_release(&p);
+    /* "no" and "CAD" are words, not Norway and Canada's dollar */
+    p = page_of("<html><body><p>Rated 5 stars by 200 customers, no</p>"
+                "<p>We turn sketches into CAD drawings.</p></body></html>",
+                "https://acme.example/");
+    assert_string_equal(p.country, "");
+    extract_page_release(&p);
+    /* a saved page: its site from its copyright line, a broken mailto: ignored */
+    p = page_of("<html><body><p><a href='mailto:foo@'>Mail us</a></p>"
+                "<p>\xc2\xa9 2024 acme.io. All rights reserved.</p></body></html>",
+                NULL);
+    assert_non_null(p.site);
+    assert_string_equal(p.site, "acme.io");
+    extract_page_release(&p);
+    /* "logo" as a word of a logo's alt text, not inside a name */
+    p = page_of("<html><body><a href='/'><img src='l.png' alt='Biologos Labs logo'></a>"
+                "<p>Research reagents.</p></body></html>",
+                "https://biologos.example/products");
+    assert_non_null(p.company_name);
+    assert_string_equal(p.company_name, "Biologos Labs");
+    extract_page_release(&p);
+    /* entities naming half a character are dropped, the name kept */
+    p = page_of("<html><head><title>Acme &#xD83D;Tools</title></head><body></body></html>",
+                "https://acme.example/");
+    assert_non_null(p.company_name);
+    extract_page_release(&p);
+    /* an hCard address: every part it has, nothing else */
+    p = page_of("<html><body><p>Acme Plumbing</p><div class='vcard'><div class='adr'>"
+                "<span class='street-address'>12 Main St</span>, <span class='locality'>"
+                "Springfield</span>, <span class='region'>IL</span> <span class='postal-code'>"
+                "62701</span></div></div></body></html>",
+                "https://acme.example/contact");
+    assert_string_equal(p.address.street, "12 Main St");
+    assert_string_equal(p.address.locality, "Springfield");
+    assert_string_equal(p.address.postal_code, "62701");
+    extract_page_release(&p);
+    /* a law firm whose page lists an event held at a restaurant */
+    p = page_of("<html><head><title>Rivera Law | Personal injury attorneys</title>"
+                "<script type='application/ld+json'>[{\"@type\":\"Attorney\",\"name\":"
+                "\"Rivera Law\"},{\"@type\":\"Event\",\"name\":\"Client dinner\","
+                "\"location\":{\"@type\":\"Restaurant\",\"name\":\"Luigi's\"}}]</script>"
+                "</head><body><h1>Personal injury lawyers</h1></body></html>",
+                "https://riveralaw.example/");
+    assert_true(p.nnaics > 0);
+    assert_string_equal(p.naics[0].code, "541110");
+    for (size_t i = 0; i < p.nnaics; i++)
+        assert_string_not_equal(p.naics[i].code, "722511");
+    extract_page_release(&p);
+}
+
 static void hostile_input(void **state)
 {
     (void)state;
@@ -283,6 +345,7 @@ int main(void)
         cmocka_unit_test(robots_rules),
         cmocka_unit_test(main_text_drops_boilerplate),
         cmocka_unit_test(lead_merges_pages_with_provenance),
+        cmocka_unit_test(real_page_wordings),
         cmocka_unit_test(hostile_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

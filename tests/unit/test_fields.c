@@ -166,7 +166,7 @@ static void address_cases(void **state)
     for (xmlNodePtr a = xmlDocGetRootElement(doc)->children; a; a = a->next) {
         if (a->type != XML_ELEMENT_NODE)
             continue;
-        char whole[1024] = "", zip[64] = "", st[64] = "", city[256] = "";
+        char whole[1024] = "", zip[256] = "", st[64] = "", city[256] = "";
         for (xmlNodePtr c = a->children; c; c = c->next) {
             xmlChar *t = xmlNodeGetContent(c);
             if (!t)
