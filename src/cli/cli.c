@@ -58,8 +58,11 @@ static const struct command commands[] = {
      "Indexes every PATH into the corpus of the store: a folder (searched for\n"
      "*.html, *.htm, *.warc, *.warc.gz), an HTML file, or a WARC file (plain or\n"
      "gzip). A folder's page URLs come from its manifest.tsv (PATH<TAB>URL), else\n"
-     "the page's <link rel=canonical>, else the path (host/dir/page.html). Pages\n"
-     "whose content is unchanged are skipped. Problems are reported per file and\n"
+     "the address the page gives itself (canonical link, og:url, <base>, its\n"
+     "schema.org url), else the path (host/dir/page.html), else a file: URL on\n"
+     "the site the page names as its own (its e-mail domain, its copyright\n"
+     "line) or on the file's name. Pages whose content is unchanged are skipped. Problems are "
+     "reported per file and\n"
      "do not stop the run; exit code 1 when nothing could be indexed.\n"},
     {"search", cli__cmd_search, "search the local corpus (BM25, grouped by site)",
      "usage: prospect search [--db FILE] [--limit N] [--format table|json] QUERY...\n"
@@ -69,19 +72,24 @@ static const struct command commands[] = {
      "snippet. The same code is the pipeline's local search provider. An empty\n"
      "corpus is filled with the bundled sample corpus first.\n"},
     {"queries", cli__cmd_queries, "print the search queries made from a business context",
-     "usage: prospect queries [--format text|json] [--max N] [--query Q] REQUEST.json\n"
+     "usage: prospect queries [--format text|json] [--max N] [--query Q] [--local] REQUEST.json\n"
      "\n"
      "Prints the queries the keyword strategy makes from the request's business\n"
-     "context (stop words removed, stemmed, weighted), one per line with its\n"
-     "strategy: user, combined, industry, pain, signal, location.\n"},
+     "context, one per line with its strategy: user (the user's own), combined\n"
+     "(it with the first kind of customer), industry and customer (one per kind\n"
+     "of customer named), pain, signal. A web search gets each kind \"in\" the\n"
+     "context's location; --local prints them as the local corpus gets them,\n"
+     "without it.\n"},
     {"extract", cli__cmd_extract, "extract lead fields (contacts, size, industry, ...) from pages",
      "usage: prospect extract [--format json|text] [--url URL] [--all-text] FILE.html|URL...\n"
      "\n"
      "Prints, for each input (a file, or an http(s) URL fetched with the page\n"
      "fetcher's limits, robots.txt and address guard), one JSON object: url,\n"
-     "title, company_name, description, main_text, emails, phones (E.164),\n"
-     "social, address, industry, company_size, founded, technologies and\n"
-     "provenance. One object per line when there are several inputs. --url gives\n"
+     "site, title, company_name, description, main_text, emails, phones (E.164),\n"
+     "social, address, industry and naics (the NAICS 2012 code, its title,\n"
+     "sector, score and alternatives), country, intermediary (a directory or\n"
+     "marketplace that lists other companies), company_size, founded,\n"
+     "technologies and provenance. One object per line when there are several inputs. --url gives\n"
      "the address of a single input file. --all-text puts every visible word in\n"
      "main_text (the floor that main-text extraction is measured against).\n"},
     {"worker", cli__cmd_worker, "run jobs from a shared PostgreSQL store (scale-out)",

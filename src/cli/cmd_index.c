@@ -65,6 +65,11 @@ int cli__cmd_index(struct cli *cli)
                s.seconds > 0 ? (double)s.bytes / 1e6 / s.seconds : 0.0, (long long)s.added,
                (long long)s.updated, (long long)s.unchanged, (long long)s.skipped,
                (long long)s.truncated, (long long)s.errors);
+        if (s.inferred)
+            printf("%lld URLs inferred (no manifest entry): %lld from the pages or their paths, "
+                   "%lld as file: URLs of pages that give no address\n",
+                   (long long)s.inferred, (long long)(s.inferred - s.file_urls),
+                   (long long)s.file_urls);
         printf("corpus %s: %lld pages from %lld sites\n", cli->cfg.db, (long long)docs,
                (long long)sites);
     }

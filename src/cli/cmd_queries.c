@@ -1,5 +1,7 @@
 /* cmd_queries.c: `prospect queries REQUEST.json`, the search queries the
- * keyword strategy makes from a business context, with their strategies. */
+ * keyword strategy makes from a business context, with their strategies:
+ * as a web provider gets them (in the context's location), or with
+ * --local as the local corpus does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +13,13 @@
 
 int cli__cmd_queries(struct cli *cli)
 {
-    const char *format = "text", *path = NULL, *max_s = "8", *query = NULL;
+    const char *format = "text", *path = NULL, *max_s = NULL, *query = NULL;
+    bool local = false;
     for (int i = 1; i < cli->argc; i++) {
+        if (strcmp(cli->argv[i], "--local") == 0) { /* as the local corpus gets them */
+            local = true;
+            continue;
+        }
         int m = cli__option(cli, &i, "format", &format);
         if (!m)
             m = cli__option(cli, &i, "max", &max_s);
@@ -28,10 +35,10 @@ int cli__cmd_queries(struct cli *cli)
             return cli__usage_error("queries", "expects one request file");
         path = cli->argv[i];
     }
-    char *end = NULL;
-    long max = strtol(max_s, &end, 10);
+    char *end = "";
+    long max = max_s ? strtol(max_s, &end, 10) : QUERY_DEFAULT_MAX;
     bool json = strcmp(format, "json") == 0;
-    if (!*max_s || *end || max < 1 || max > 32)
+    if ((max_s && !*max_s) || *end || max < 1 || max > 32)
         return cli__usage_error("queries", "--max must be an integer from 1 to 32");
     if (!json && strcmp(format, "text") != 0)
         return cli__usage_error("queries", "--format must be text or json, not '%s'", format);
@@ -51,7 +58,7 @@ int cli__cmd_queries(struct cli *cli)
         req.user_search_query = str_trim_dup(query);
     }
     struct query_list q;
-    query_generate(&req, (size_t)max, &q);
+    query_generate(&req, (size_t)max, !local, &q);
     if (json) {
         json_t *out = json_pack("{s:o}", "queries", query_list_to_json(&q));
         json_dumpf(out, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

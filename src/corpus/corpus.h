@@ -29,7 +29,9 @@ struct corpus_options {
 struct corpus_stats {
     int64_t files; /* inputs read (HTML files and WARC files) */
     int64_t added, updated, unchanged;
-    int64_t skipped;   /* not HTML, not 2xx, no usable URL */
+    int64_t skipped;   /* not HTML, not 2xx */
+    int64_t inferred;  /* files whose URL no manifest gave: read from the page or its path */
+    int64_t file_urls; /* of those, pages that name no address (a file: URL, their site guessed) */
     int64_t truncated; /* pages cut at the cap (still indexed) */
     int64_t errors;    /* unreadable files, damaged records */
     int64_t bytes;     /* HTML bytes read */
@@ -41,7 +43,11 @@ struct corpus_stats {
  * file; a .warc or .warc.gz file). Returns 0 when the run completed, even
  * with per-file problems (counted in stats); CORE_EIO when the store failed.
  * A folder's URLs come from its manifest.tsv ("relative/path<TAB>url"), else
- * the page's <link rel=canonical>, else the path (first component as host). */
+ * the address the page gives itself (canonical link, og:url, <base href>,
+ * schema.org WebPage url), else the path when its first folder is named
+ * after a host, else a file: URL of the file, with the site (registrable
+ * domain) the page names as its own (e-mail domain, home links, copyright
+ * line) or the file's name. A readable page is never skipped. */
 int corpus_index(struct store *st, const char *const *paths, size_t npaths,
                  const struct corpus_options *opt, struct corpus_stats *stats, struct err *e)
     __attribute__((warn_unused_result));

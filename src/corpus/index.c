@@ -5,9 +5,11 @@
  * the content hash is checked before parsing, so unchanged pages cost one
  * lookup. Every problem is one report line naming the file.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -116,13 +118,16 @@ static int64_t parse_warc_date(const char *s)
     return (int64_t)timegm(&tm) * 1000;
 }
 
-/* Indexes one page. Problems with the page are reported and counted;
- * only a store failure returns non-zero. */
-static int index_page(struct run *r, const char *where, const char *url_in, const char *html,
-                      size_t len, const char *charset, int64_t fetched_at)
+/* Indexes one page under url (http(s), or file: for a page that names no
+ * address) and site (NULL: the URL's). parsed (may be NULL) is the page
+ * already parsed, still the caller's. Problems with the page are reported
+ * and counted; only a store failure returns non-zero. */
+static int index_page(struct run *r, const char *where, const char *url_in, const char *site_in,
+                      struct extract_doc *parsed, const char *html, size_t len, const char *charset,
+                      int64_t fetched_at)
 {
     int rc = 0;
-    char *url = url_normalize(url_in);
+    char *url = str_has_prefix(url_in, "file:") ? xstrdup(url_in) : url_normalize(url_in);
     char *site = NULL;
     struct extract_doc *doc = NULL;
     struct extract_text text = {0};
@@ -149,13 +154,13 @@ static int index_page(struct run *r, const char *where, const char *url_in, cons
         goto out;
     }
     struct err pe = {0};
-    if (extract_parse(html, len, charset, url, &doc, &pe)) {
+    if (!parsed && extract_parse(html, len, charset, url, &doc, &pe)) {
         report(r, where, "%s; skipped", pe.msg);
         r->stats->skipped++;
         goto out;
     }
-    extract_text(doc, &text);
-    site = url_site(url);
+    extract_text(parsed ? parsed : doc, &text);
+    site = site_in ? xstrdup(site_in) : url_site(url);
     struct store_doc d = {
         .url = url,
         .site = site ? site : "",
@@ -165,7 +170,7 @@ static int index_page(struct run *r, const char *where, const char *url_in, cons
         .hash = hash,
         .html = html,
         .html_len = len,
-        .charset = extract_charset(doc),
+        .charset = extract_charset(parsed ? parsed : doc),
         .fetched_at = fetched_at,
     };
     enum store_put res;
@@ -290,14 +295,37 @@ static char *url_from_path(const char *rel)
     return xasprintf("https://%.*s%.*s", (int)hostlen, rel, (int)plen, path);
 }
 
-static char *canonical_of(const char *html, size_t len)
+/* A file: URL of a path, absolute, with what URLs cannot hold escaped. */
+static char *file_url(const char *path)
 {
-    struct extract_doc *doc = NULL;
-    if (extract_parse(html, len, NULL, NULL, &doc, NULL))
-        return NULL;
-    char *c = extract_canonical(doc);
-    extract_doc_free(doc);
-    return c;
+    char *abs = realpath(path, NULL);
+    const char *p = abs ? abs : path;
+    struct buf b;
+    buf_init(&b, 0);
+    int rc = buf_puts(&b, "file://");
+    for (; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (isalnum(c) || strchr("/._~-", c))
+            rc |= buf_putc(&b, (char)c);
+        else
+            rc |= buf_printf(&b, "%%%02X", c);
+    }
+    (void)rc;
+    free(abs);
+    return buf_detach(&b);
+}
+
+/* A name for the site of a page that names none: its file's name, without
+ * the extension, lower case ("Acme Plumbing.html": "acme-plumbing"). */
+static char *file_site(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strcspn(base, ".");
+    char *s = xstrndup(base, n ? n : strlen(base));
+    for (char *p = s; *p; p++)
+        *p = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '-';
+    return s;
 }
 
 static int index_html_file(struct run *r, const char *path, const char *rel,
@@ -316,26 +344,39 @@ static int index_html_file(struct run *r, const char *path, const char *rel,
         report(r, path, "larger than %zu bytes; indexed the first %zu", r->max_page, r->max_page);
         r->stats->truncated++;
     }
+    /* The page's address: the manifest's, else the one the page gives
+     * itself, else a folder named after a host, else a file: URL with the
+     * site the page names as its own (or the file's name). */
     const char *listed = rel ? manifest_url(m, rel) : NULL;
-    char *url = listed ? xstrdup(listed) : NULL;
-    if (!url && !looks_binary(html, len)) {
-        char *c = canonical_of(html, len);
-        if (c && str_has_prefix(c, "http"))
-            url = c;
-        else
-            free(c);
+    char *url = listed ? xstrdup(listed) : NULL, *site = NULL;
+    struct extract_doc *doc = NULL;
+    if (!url && !looks_binary(html, len) && extract_parse(html, len, NULL, NULL, &doc, NULL) == 0) {
+        url = extract_page_url(doc);
+        if (!url && rel)
+            url = url_from_path(rel);
+        if (!url) {
+            struct extract_text t;
+            extract_text(doc, &t);
+            site = extract_site_guess(doc, t.text);
+            extract_text_release(&t);
+            url = file_url(path);
+            if (!site)
+                site = file_site(path);
+            r->stats->file_urls++;
+        }
+        r->stats->inferred++;
     }
-    if (!url && rel)
-        url = url_from_path(rel);
     int rc = 0;
     if (!url) {
-        report(r, path, "no URL (add it to manifest.tsv, or a <link rel=canonical>); skipped");
+        report(r, path, "binary content or no HTML; skipped");
         r->stats->skipped++;
     } else {
         struct stat sb;
         int64_t mtime = stat(path, &sb) == 0 ? (int64_t)sb.st_mtime * 1000 : 0;
-        rc = index_page(r, path, url, html, len, NULL, mtime);
+        rc = index_page(r, path, url, site, doc, html, len, NULL, mtime);
     }
+    extract_doc_free(doc);
+    free(site);
     free(url);
     free(html);
     return rc;
@@ -380,13 +421,14 @@ static int index_warc_file(struct run *r, const char *path)
             } else if (!html_type(resp.content_type)) {
                 r->stats->skipped++;
             } else {
-                rc = index_page(r, where, rec.target_uri, resp.body, resp.body_len, resp.charset,
-                                when);
+                rc = index_page(r, where, rec.target_uri, NULL, NULL, resp.body, resp.body_len,
+                                resp.charset, when);
             }
             http_response_release(&resp);
         } else if (strcmp(rec.type, "resource") == 0 &&
                    str_has_prefix(rec.content_type, "text/html")) {
-            rc = index_page(r, where, rec.target_uri, rec.block, rec.block_len, NULL, when);
+            rc = index_page(r, where, rec.target_uri, NULL, NULL, rec.block, rec.block_len, NULL,
+                            when);
         }
         warc_record_release(&rec);
         draw_progress(r, false);

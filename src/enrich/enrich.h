@@ -54,6 +54,7 @@ struct enrich_evidence {
     char *url;    /* the page */
     char *signal; /* "pain:Manual data entry", "hiring", "competitor_technology:HubSpot", ... */
     char *detail; /* for a NULL quote: what was seen */
+    char *shows;  /* what it shows, in words ("its trade is ..."), or NULL: said by its signal */
 };
 
 struct enrich_score {

@@ -20,9 +20,20 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/str.h"
 #include "enrich/enrich_int.h"
 
-#define MAX_EVIDENCE 4 /* per score */
+#define MAX_EVIDENCE 4  /* per score */
+#define SURE_CODE 0.6   /* a lead's code scored this high is read surely */
+#define ALTERNATIVE 0.8 /* of the first code's score, for another to count */
+#define FIT_SAME 0.99   /* industry fit: the lead's trade is a kind named */
+#define FIT_CLOSE 0.5   /* industry fit: near enough to say so, with evidence */
+/* icp_fit_score: the weights of its parts, and the score of a part the
+ * pages do not tell */
+#define ICP_W_INDUSTRY 0.60
+#define ICP_W_LOCATION 0.25
+#define ICP_W_SIZE 0.15
+#define ICP_UNKNOWN 0.4
 
 /* ---- the business context, prepared once per job ---- */
 
@@ -39,11 +50,17 @@ struct enrich_context {
     struct enrich__terms product; /* what the user sells: relevance of hiring/evaluating */
     char **competitors;
     size_t ncompetitors;
-    char **focus; /* industry_focus, as given */
-    size_t nfocus;
+    struct industry_kind kinds[INDUSTRY_MAX_KINDS]; /* from industry_focus and the ideal customer */
+    size_t nkinds;                                  /* of them with codes */
+    struct enrich__terms
+        unknown[INDUSTRY_MAX_KINDS]; /* the stems of kinds the index does not know */
+    char unknown_name[INDUSTRY_MAX_KINDS][INDUSTRY_KIND_NAME];
+    size_t nunknown;
     int size_min, size_max; /* from the ideal customer, 0 when not said */
     char countries[32][3];  /* from location and target market */
     size_t ncountries;
+    char regions[16][8]; /* states, provinces: "US-IL" */
+    size_t nregions;
     bool any_location; /* a location was given at all */
     enrich_dense_fn dense;
     void *dense_data;
@@ -165,10 +182,94 @@ static void add_country(struct enrich_context *c, const char *code, size_t n)
     c->countries[c->ncountries++][2] = '\0';
 }
 
+/* Whether w[0, n) is written as an abbreviation: capitals and dots. */
+static bool abbreviation(const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (islower((unsigned char)w[i]))
+            return false;
+    return true;
+}
+
+/* Whether w follows a city: "Austin, TX" (a word with small letters and a
+ * comma before it), not a list of codes ("DE, AT, CH"; "US, CA"). */
+static bool after_city(const char *s, const char *w)
+{
+    const char *p = w;
+    while (p > s && p[-1] == ' ')
+        p--;
+    if (p == s || p[-1] != ',')
+        return false;
+    p--;
+    const char *e = p;
+    while (p > s && isalpha((unsigned char)p[-1]))
+        p--;
+    return e > p && !abbreviation(p, (size_t)(e - p));
+}
+
+/* US states, Canadian provinces, Australian states named in s ("Texas",
+ * "Austin, TX"), each a region of its country. An abbreviation counts only
+ * after a city or alone: "DE, AT, CH" are countries, "MS Dynamics" is no
+ * state. */
+static void regions_of(struct enrich_context *c, const char *s)
+{
+    for (const char *p = s; *p && c->nregions < 16;) {
+        while (*p && !isalpha((unsigned char)*p))
+            p++;
+        const char *w = p;
+        while (*p && (isalpha((unsigned char)*p) || *p == '.'))
+            p++;
+        if (p == w)
+            continue;
+        /* one word ("Texas", "TX") or two ("New York") */
+        const char *code = NULL;
+        const char *two = p;
+        if (*two == ' ' && isalpha((unsigned char)two[1])) {
+            const char *e = two + 1;
+            while (isalpha((unsigned char)*e))
+                e++;
+            char *pair = xstrndup(w, (size_t)(e - w));
+            code = extract_region_code(pair, NULL);
+            free(pair);
+            if (code)
+                p = e;
+        }
+        if (!code &&
+            (!abbreviation(w, (size_t)(p - w)) || after_city(s, w) || str_count_words(s) == 1)) {
+            char *one = xstrndup(w, (size_t)(p - w));
+            code = extract_region_code(one, NULL);
+            free(one);
+        }
+        if (!code)
+            continue;
+        bool dup = false;
+        for (size_t i = 0; i < c->nregions; i++)
+            dup = dup || strcmp(c->regions[i], code) == 0;
+        if (!dup) {
+            snprintf(c->regions[c->nregions++], sizeof c->regions[0], "%s", code);
+            add_country(c, code, 2);
+            c->any_location = true;
+        }
+    }
+}
+
 static void places(struct enrich_context *c, const char *s)
 {
     if (!s || !*s)
         return;
+    regions_of(c, s);
+    /* each part of a list that names a country ("Italy, DE, AT") */
+    for (const char *p = s; *p;) {
+        size_t n = strcspn(p, ",;/\n");
+        char *part = xstrndup(p, n);
+        const char *code = extract_country_code(part);
+        if (code && !after_city(s, p + strspn(p, " "))) {
+            add_country(c, code, strlen(code));
+            c->any_location = true;
+        }
+        free(part);
+        p += n + (p[n] != '\0');
+    }
     for (size_t i = 0; i < sizeof regions / sizeof *regions; i++) {
         /* "us" only as a capitalised country word, not the pronoun */
         if (strcmp(regions[i].name, "us") == 0 ? !strstr(s, "US") : !has_word(s, regions[i].name))
@@ -188,10 +289,11 @@ struct enrich_context *enrich_context_new(const struct business_context *bc,
     struct enrich_context *c = xcalloc(1, sizeof *c);
     double sum = w->pain + w->intent + w->urgency + w->icp;
     c->w = *w;
-    if (sum <= 0) {
-        c->w.pain = c->w.icp = 0.3;
-        c->w.intent = 0.25;
-        c->w.urgency = 0.15;
+    if (sum <= 0) { /* the defaults: fit first */
+        c->w.icp = 0.70;
+        c->w.pain = 0.15;
+        c->w.intent = 0.10;
+        c->w.urgency = 0.05;
     } else {
         c->w.pain /= sum, c->w.intent /= sum, c->w.urgency /= sum, c->w.icp /= sum;
     }
@@ -213,13 +315,33 @@ struct enrich_context *enrich_context_new(const struct business_context *bc,
                           bc->value_proposition};
     for (size_t i = 0; i < 3; i++)
         enrich__stems(st, prod[i], strlen(prod[i]), &c->product);
-    text_stemmer_free(st);
     c->competitors = xcalloc(bc->competitors.n + 1, sizeof *c->competitors);
     for (size_t i = 0; i < bc->competitors.n; i++)
         c->competitors[c->ncompetitors++] = xstrdup(bc->competitors.v[i]);
-    c->focus = xcalloc(bc->industry_focus.n + 1, sizeof *c->focus);
-    for (size_t i = 0; i < bc->industry_focus.n; i++)
-        c->focus[c->nfocus++] = xstrdup(bc->industry_focus.v[i]);
+    /* the kinds of customer, as codes: each industry focus, each kind the
+     * ideal customer lists (those the index knows) */
+    struct industry_kind k[INDUSTRY_MAX_KINDS];
+    bool focus[INDUSTRY_MAX_KINDS];
+    const char *fallbacks[] = {bc->target_market, bc->business_description,
+                               bc->product_service_description};
+    size_t nk =
+        industry_customer_kinds((const char *const *)bc->industry_focus.v, bc->industry_focus.n,
+                                bc->ideal_customer, fallbacks, 3, k, INDUSTRY_MAX_KINDS, focus);
+    for (size_t i = 0; i < nk; i++) {
+        if (k[i].ncodes) {
+            c->kinds[c->nkinds++] = k[i];
+        } else if (c->nunknown < INDUSTRY_MAX_KINDS &&
+                   str_count_words(k[i].name) <= INDUSTRY_KIND_MAX_WORDS) {
+            /* "underwater basket weaving": a kind known by its words alone */
+            struct enrich__terms *t = &c->unknown[c->nunknown];
+            enrich__stems(st, k[i].name, strlen(k[i].name), t);
+            if (t->n)
+                snprintf(c->unknown_name[c->nunknown++], INDUSTRY_KIND_NAME, "%s", k[i].name);
+            else
+                enrich__terms_release(t);
+        }
+    }
+    text_stemmer_free(st);
     size_range(bc->ideal_customer, &c->size_min, &c->size_max);
     if (!c->size_max)
         size_range(bc->target_market, &c->size_min, &c->size_max);
@@ -244,33 +366,67 @@ void enrich_context_free(struct enrich_context *c)
     }
     free(c->pains);
     enrich__terms_release(&c->product);
+    for (size_t i = 0; i < c->nunknown; i++)
+        enrich__terms_release(&c->unknown[i]);
     for (size_t i = 0; i < c->ncompetitors; i++)
         free(c->competitors[i]);
     free(c->competitors);
-    for (size_t i = 0; i < c->nfocus; i++)
-        free(c->focus[i]);
-    free(c->focus);
     free(c);
 }
 
 /* ---- evidence ---- */
 
-static void add_ev(struct enrich_score *s, const struct enrich_passage *p, const char *signal,
-                   const char *detail, const char *url)
+/* Adds evidence to s: the passage p (or, for a signal seen in markup, NULL
+ * with what was seen in detail, at url). Returns it, for the caller to say
+ * what it shows; NULL when s is full or quotes p already. */
+static struct enrich_evidence *add_ev(struct enrich_score *s, const struct enrich_passage *p,
+                                      const char *signal, const char *detail, const char *url)
 {
     for (size_t i = 0; i < s->nev; i++) /* one quote per score once */
         if (p && s->ev[i].quote && s->ev[i].url && strcmp(s->ev[i].url, p->url) == 0 &&
             strlen(s->ev[i].quote) == p->end - p->start &&
             strncmp(s->ev[i].quote, p->text + p->start, p->end - p->start) == 0)
-            return;
+            return NULL;
     if (s->nev >= MAX_EVIDENCE)
-        return;
+        return NULL;
     s->ev = xrealloc(s->ev, (s->nev + 1) * sizeof *s->ev);
     struct enrich_evidence *e = &s->ev[s->nev++];
     e->quote = p ? xstrndup(p->text + p->start, p->end - p->start) : NULL;
     e->url = xstrdup(p ? p->url : url ? url : "");
     e->signal = xstrdup(signal);
     e->detail = detail ? xstrdup(detail) : NULL;
+    e->shows = NULL;
+    return e;
+}
+
+/* What a signal shows, in words, for evidence that did not say it itself. */
+static char *shows_of(const char *signal)
+{
+    static const struct {
+        const char *signal, *shows;
+    } words[] = {
+        {"hiring_relevant_role", "it is hiring for a role close to what you sell"},
+        {"hiring", "it is hiring, so it is growing"},
+        {"evaluating_or_migrating", "it is evaluating, replacing or moving off a tool like yours"},
+        {"request_for_proposals", "it is asking vendors for proposals"},
+        {"growth_or_funding", "it is growing or newly funded"},
+        {"competitor_named", "it names a competitor of yours while it considers a change"},
+        {"deadline", "it names a deadline for the change"},
+        {"recent_signal", "its buying signal is recent"},
+        {"dated_signal", "its buying signal is dated, and not recent"},
+        {"pace_of_growth", "it is growing fast"},
+        {"pressing_problem", "it calls a problem urgent or costly"},
+    };
+    if (!strncmp(signal, "pain:", 5))
+        return xasprintf("it speaks about the pain \"%s\"", signal + 5);
+    if (!strncmp(signal, "competitor_technology:", 22))
+        return xasprintf("its site loads %s, a competitor's product", signal + 22);
+    if (!strncmp(signal, "llm:", 4))
+        return xasprintf("the LLM's reading (%s) of this passage", signal + 4);
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcmp(signal, words[i].signal))
+            return xstrdup(words[i].shows);
+    return xasprintf("a %s signal", signal);
 }
 
 void enrich_evidence_put(struct enrich_score *s, const char *quote, const char *url,
@@ -282,11 +438,12 @@ void enrich_evidence_put(struct enrich_score *s, const char *quote, const char *
         free(last->url);
         free(last->signal);
         free(last->detail);
+        free(last->shows);
     }
     s->ev = xrealloc(s->ev, (s->nev + 1) * sizeof *s->ev);
     memmove(s->ev + 1, s->ev, s->nev * sizeof *s->ev);
     s->nev++;
-    s->ev[0] = (struct enrich_evidence){xstrdup(quote), xstrdup(url), xstrdup(signal), NULL};
+    s->ev[0] = (struct enrich_evidence){xstrdup(quote), xstrdup(url), xstrdup(signal), NULL, NULL};
 }
 
 void enrich_rescore(const struct enrich_context *c, struct enrich_result *r)
@@ -389,7 +546,7 @@ static const char *const sig_patterns[SIG_N] = {
                          "several|major)|squeez)",
     [SIG_CHALLENGE] = "\\b(?:still (?:on|use|using|manage|track|plan)|struggl|challeng|problem|"
                       "too much time|by hand|manual(?:ly)?|slow(?:ing)?|costly|burden|outdated|"
-                      "ageing|aging|fall(?:s)? through|missed|late)",
+                      "ageing|aging|fall(?:s)? through|missed|late\\b)",
     [SIG_SERVICE] = "\\b(?:we (?:provide|offer|build|help|specialis|specializ|deliver|produce|"
                     "manufacture|install|distribute|advise|design|develop|run|manage|sell|"
                     "operate|focus on)|specialising in|specializing in)",
@@ -455,80 +612,135 @@ static int now_stamp(int64_t now_ms)
     return (tm.tm_year + 1900) * 12 + tm.tm_mon;
 }
 
-/* ---- industry fit ---- */
+/* ---- passages that are no sentences ---- */
 
-/* Words of industry_focus items and the extractor's sectors they cover. */
-static const struct {
-    const char *word;
-    const char *sectors; /* '|'-separated sector names */
-} focus_map[] = {
-    {"technology", "Software & SaaS|IT Services|Cybersecurity|Telecommunications"},
-    {"tech", "Software & SaaS|IT Services|Cybersecurity|Telecommunications"},
-    {"software", "Software & SaaS"},
-    {"saas", "Software & SaaS"},
-    {"it", "IT Services|Cybersecurity"},
-    {"cybersecurity", "Cybersecurity|IT Services"},
-    {"consulting", "Management Consulting"},
-    {"marketing", "Marketing & Advertising"},
-    {"agency", "Marketing & Advertising"},
-    {"healthcare", "Healthcare|Dental|Pharmaceuticals & Biotech"},
-    {"health", "Healthcare|Dental"},
-    {"medical", "Healthcare|Dental"},
-    {"clinic", "Healthcare|Dental"},
-    {"dental", "Dental"},
-    {"logistics", "Logistics & Transportation"},
-    {"transport", "Logistics & Transportation"},
-    {"transportation", "Logistics & Transportation"},
-    {"wholesale", "Wholesale & Distribution"},
-    {"distribution", "Wholesale & Distribution|Logistics & Transportation"},
-    {"food", "Food & Beverage"},
-    {"beverage", "Food & Beverage"},
-    {"manufacturing", "Manufacturing"},
-    {"industrial", "Manufacturing"},
-    {"construction", "Construction"},
-    {"real", "Real Estate"},
-    {"legal", "Legal Services"},
-    {"law", "Legal Services"},
-    {"accounting", "Accounting & Finance"},
-    {"finance", "Accounting & Finance|Banking & Insurance"},
-    {"financial", "Accounting & Finance|Banking & Insurance"},
-    {"retail", "Retail & E-commerce"},
-    {"ecommerce", "Retail & E-commerce"},
-    {"e-commerce", "Retail & E-commerce"},
-    {"education", "Education & Training"},
-    {"hospitality", "Hospitality & Travel"},
-    {"energy", "Energy & Utilities"},
-    {"automotive", "Automotive"},
+/* What a passage is, besides a sentence. Neither kind is ever evidence
+ * of pain or intent; a heading may still name a kind of customer. */
+enum passage_kind {
+    P_SENTENCE,
+    P_FURNITURE, /* a few words without a full stop, a menu or a heading, an
+                    address (words in capitals only) */
+    P_CONTACT,   /* a line with an e-mail address or a phone number */
 };
 
-static bool sector_in(const char *sectors, const char *sector)
+/* Whether s[0, n) (digits and the marks between them) is a date:
+ * "2026-10-02", "10/02/2026", "02.10.26". */
+static bool date_run(const char *s, size_t n)
 {
-    size_t n = strlen(sector);
-    for (const char *p = sectors; *p;) {
-        size_t k = strcspn(p, "|");
-        if (k == n && strncmp(p, sector, n) == 0)
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '.')) /* "... on 2026-10-02." */
+        n--;
+    while (n && *s == ' ')
+        s++, n--;
+    size_t len[3] = {0}, groups = 0;
+    char sep = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isdigit((unsigned char)s[i])) {
+            len[groups]++;
+        } else {
+            if ((sep && s[i] != sep) || !len[groups] || ++groups > 2)
+                return false;
+            sep = s[i];
+        }
+    }
+    if (groups != 2 || !strchr("-/.", sep) || !len[2])
+        return false;
+    bool year_first = len[0] == 4 && len[1] <= 2 && len[2] <= 2;
+    bool year_last = len[0] <= 2 && len[1] <= 2 && (len[2] == 4 || len[2] == 2);
+    return year_first || year_last;
+}
+
+/* A phone number: a run of digits, spaces and ()+.-/ with seven digits or
+ * more that is not a date. */
+static bool has_phone(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i, digits = 0;
+        while (j < n && (isdigit((unsigned char)s[j]) || strchr(" ()+.-/", s[j]))) {
+            digits += isdigit((unsigned char)s[j]) != 0;
+            j++;
+        }
+        if (digits >= 7 && !date_run(s + i, j - i))
             return true;
-        p += k + (p[k] == '|');
+        i = j + (j == i);
     }
     return false;
 }
 
-/* 1: the lead's sector is one the user focuses on; 0: it is not; -1: unknown. */
-static int industry_fit(const struct enrich_context *c, const char *industry)
+static enum passage_kind passage_kind(const struct enrich_passage *p)
 {
-    if (!c->nfocus)
-        return 1;
-    if (!industry)
-        return -1;
-    for (size_t f = 0; f < c->nfocus; f++) {
-        if (strcasestr(industry, c->focus[f]) || strcasestr(c->focus[f], industry))
-            return 1;
-        for (size_t i = 0; i < sizeof focus_map / sizeof *focus_map; i++)
-            if (has_word(c->focus[f], focus_map[i].word) &&
-                sector_in(focus_map[i].sectors, industry))
-                return 1;
+    const char *s = p->text + p->start;
+    size_t n = p->end - p->start;
+    if (memchr(s, '@', n) || has_phone(s, n))
+        return P_CONTACT;
+    int words = 0, capitals = 0;
+    bool in = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        bool w = isalpha(ch) != 0;
+        if (w && !in) {
+            words++;
+            capitals += isupper(ch) != 0;
+        }
+        in = w || (in && (ch == '\'' || ch == '-'));
     }
-    return 0;
+    char last = n ? s[n - 1] : 0;
+    bool sentence = last == '.' || last == '!' || last == '?' || last == ':';
+    if (words < 4 || (words < 6 && !sentence) || capitals * 10 >= words * 8)
+        return P_FURNITURE;
+    return P_SENTENCE;
+}
+
+/* ---- industry fit ---- */
+
+struct fit {
+    double value;                       /* in [0, 1]; -1 when the lead's trade is unknown */
+    size_t code;                        /* the lead's code that fits best (index in naics) */
+    size_t kind;                        /* the kind of customer it fits */
+    const struct enrich_passage *named; /* a kind the index does not know, named here */
+};
+
+/* How near a lead's trade is to the kinds of customer named: the best
+ * closeness in the NAICS tree of any of its codes to any of theirs, each of
+ * its codes weighed by how surely the pages name it. A kind the index does
+ * not know fits (0.9) a lead whose pages name it in a sentence or heading
+ * (ps, ix and kind may be NULL: not known then). */
+static struct fit industry_fit(const struct enrich_context *c, const struct extract_lead *l,
+                               const struct enrich_passages *ps, const struct enrich__index *ix,
+                               const unsigned char *kind)
+{
+    struct fit f = {0, 0, 0, NULL};
+    if (!c->nkinds && !c->nunknown) {
+        f.value = 1; /* no kind named: every trade is welcome */
+        return f;
+    }
+    for (size_t i = 0; i < l->nnaics; i++) {
+        /* an alternative counts only when the pages name it nearly as
+         * surely as their first: a dentist's article on new year's
+         * resolutions is not also a gym */
+        if (l->naics[i].score < ALTERNATIVE * l->naics[0].score)
+            break;
+        double sure = l->naics[i].score / SURE_CODE;
+        if (sure > 1)
+            sure = 1;
+        for (size_t k = 0; k < c->nkinds; k++)
+            for (size_t t = 0; t < c->kinds[k].ncodes; t++) {
+                double v = industry_similarity(l->naics[i].code, c->kinds[k].codes[t].code) * sure;
+                if (v > f.value)
+                    f = (struct fit){v, i, k, NULL};
+            }
+    }
+    for (size_t u = 0; ps && u < c->nunknown && f.value < 0.9; u++)
+        for (size_t k = 0; k < ps->n; k++)
+            if (kind[k] != P_CONTACT && enrich__coverage(&ix->terms[k], &c->unknown[u]) >= 0.99) {
+                f = (struct fit){0.9, 0, u, &ps->v[k]};
+                break;
+            }
+    /* a trade read weakly (or not at all) that fits nothing is not known
+     * to be outside; nor is any lead when the passages were not read */
+    bool sure = l->nnaics && l->naics[0].score >= SURE_CODE;
+    if (f.value < 0.3 && (!sure || (!ps && c->nunknown)))
+        f.value = -1;
+    return f;
 }
 
 /* The first passage holding needle (case-insensitive), for evidence. */
@@ -558,6 +770,7 @@ struct work {
     pcre2_match_data *md;
     double *scores;
     struct enrich_result *r;
+    unsigned char *kind; /* per passage: enum passage_kind */
     bool relevant_hiring, evaluating, rfp, growth, competitor, competitor_tech;
     const char *competitor_name;
     int newest_signal; /* month stamp of the newest dated intent passage */
@@ -588,15 +801,18 @@ static void score_pain(struct work *w)
             free(texts);
             free(sims);
         }
-        /* The best passages by score; a pain is met by a passage that holds
-         * at least half of its own words, or one of them with the concept's
-         * words around it. */
+        /* A pain is met by a sentence that speaks about it: all of its own
+         * words, or half of them in a sentence about a problem ("still",
+         * "struggle", "manual"...). Contact lines, addresses and menu items
+         * never count. */
         double best = 0;
         const struct enrich_passage *best_p = NULL;
         for (size_t k = 0; k < w->ps.n; k++) {
-            if (w->scores[k] <= 0)
+            if (w->scores[k] <= 0 || w->kind[k] != P_SENTENCE)
                 continue;
             double cov = enrich__coverage(&w->ix.terms[k], &p->terms);
+            if (cov < 0.5 || (cov < 0.99 && !sig_in(SIG_CHALLENGE, &w->ps.v[k], w->md)))
+                continue;
             double expansion = 0;
             for (size_t t = 0; t < p->terms.n; t++)
                 if (p->terms.v[t].weight < 1 &&
@@ -605,14 +821,12 @@ static void score_pain(struct work *w)
             double m = cov + (expansion > 0.5 ? 0.5 : expansion);
             if (m > 1)
                 m = 1;
-            if (m > best || (m == best && best_p && w->scores[k] > 0)) {
-                if (m > best) {
-                    best = m;
-                    best_p = &w->ps.v[k];
-                }
+            if (m > best) { /* the first on ties: pages come home page first */
+                best = m;
+                best_p = &w->ps.v[k];
             }
         }
-        if (best >= 0.5 && best_p) {
+        if (best_p) {
             char signal[256];
             snprintf(signal, sizeof signal, "pain:%s", p->text);
             add_ev(&w->r->pain, best_p, signal, NULL, NULL);
@@ -637,6 +851,8 @@ static void score_intent_urgency(struct work *w)
     for (size_t k = 0; k < w->ps.n; k++) {
         const struct enrich_passage *p = &w->ps.v[k];
         const struct enrich__terms *t = &w->ix.terms[k];
+        if (w->kind[k] != P_SENTENCE) /* a menu's "Careers" or "Request a quote" is no signal */
+            continue;
         bool mentions_product = false; /* the passage is about what the user sells */
         for (size_t i = 0; i < c->product.n && !mentions_product; i++)
             mentions_product = enrich__terms_has(t, c->product.v[i].stem);
@@ -672,7 +888,7 @@ static void score_intent_urgency(struct work *w)
             char *s = xstrndup(p->text + p->start, p->end - p->start);
             bool named = has_word(s, c->competitors[i]);
             free(s);
-            if (named) {
+            if (named && sig_in(SIG_EVALUATING, p, w->md)) { /* about changing, not a mention */
                 add_ev(&w->r->intent, p, "competitor_named", NULL, NULL);
                 intent = noisy_or(intent, 0.25);
                 w->competitor = true;
@@ -752,29 +968,68 @@ static void score_intent_urgency(struct work *w)
     w->r->urgency.value = urgency;
 }
 
+/* The passage that best names a trade: most of the words of its index
+ * phrase, for evidence of industry fit (a contact line never). */
+static const struct enrich_passage *trade_passage(struct work *w, const char *phrase)
+{
+    struct text_stemmer *st = text_stemmer_new();
+    struct enrich__terms q = {0};
+    enrich__stems(st, phrase, strlen(phrase), &q);
+    text_stemmer_free(st);
+    const struct enrich_passage *best = NULL;
+    double best_cov = 0;
+    for (size_t k = 0; k < w->ps.n && q.n; k++) {
+        if (w->kind[k] == P_CONTACT)
+            continue;
+        double cov = enrich__coverage(&w->ix.terms[k], &q);
+        if (cov > best_cov) { /* the first, on ties: pages come home page first */
+            best_cov = cov;
+            best = &w->ps.v[k];
+        }
+    }
+    enrich__terms_release(&q);
+    return best;
+}
+
 static void score_icp(struct work *w)
 {
     const struct enrich_context *c = w->c;
     const struct extract_lead *l = w->lead;
     double total = 0, weights = 0;
 
-    int ind = industry_fit(c, l->industry.value);
-    double ind_s = ind == 1 ? 1.0 : ind == 0 ? 0.0 : 0.4;
-    if (ind == 1 && c->nfocus) {
-        char signal[160];
-        snprintf(signal, sizeof signal, "industry:%s", l->industry.value);
-        const struct enrich_passage *p = find_passage(&w->ps, l->description.value);
-        if (p)
-            add_ev(&w->r->icp, p, signal, NULL, NULL);
-        else
-            add_ev(&w->r->icp, NULL, signal, "sector read from the site's pages",
-                   l->industry.source);
+    /* industry: the kind of customer named */
+    struct fit f = industry_fit(c, l, &w->ps, &w->ix, w->kind);
+    double ind_s = f.value < 0 ? ICP_UNKNOWN : f.value;
+    if (f.named) {
+        char shows[300];
+        snprintf(shows, sizeof shows, "its pages name the kind of customer you named: %s",
+                 c->unknown_name[f.kind]);
+        struct enrich_evidence *e = add_ev(&w->r->icp, f.named, "kind", NULL, NULL);
+        if (e)
+            e->shows = xstrdup(shows);
+    } else if (c->nkinds && f.value >= FIT_CLOSE) {
+        const struct industry_code *code = &l->naics[f.code];
+        const struct industry_kind *kind = &c->kinds[f.kind];
+        char signal[160], shows[400];
+        snprintf(signal, sizeof signal, "industry:%s", code->code);
+        snprintf(shows, sizeof shows,
+                 "its trade is %s (NAICS %s), %s the kind of customer you named: %s",
+                 industry_title(code->code), code->code,
+                 f.value >= FIT_SAME ? "which is" : "close to", kind->name);
+        /* the quote names the lead's trade, in the index's words */
+        const struct enrich_passage *p = trade_passage(w, code->phrase);
+        struct enrich_evidence *e =
+            p ? add_ev(&w->r->icp, p, signal, NULL, NULL)
+              : add_ev(&w->r->icp, NULL, signal, "trade read from the site's pages",
+                       l->industry.source);
+        if (e)
+            e->shows = xstrdup(shows);
     }
-    total += 0.45 * ind_s;
-    weights += 0.45;
+    total += ICP_W_INDUSTRY * ind_s;
+    weights += ICP_W_INDUSTRY;
 
     if (c->size_max) {
-        double s = 0.4; /* unknown size */
+        double s = ICP_UNKNOWN; /* unknown size */
         int n = l->employees;
         if (n) {
             if (n >= c->size_min && n <= c->size_max)
@@ -785,40 +1040,59 @@ static void score_icp(struct work *w)
                 s = 0.0;
         }
         if (n && s == 1.0) {
-            char num[24];
+            char num[24], shows[160];
             snprintf(num, sizeof num, "%d", n);
+            snprintf(shows, sizeof shows, "it has %s, within the size you named (%d to %d)",
+                     l->company_size.value, c->size_min, c->size_max);
             const struct enrich_passage *p = find_passage(&w->ps, num);
-            if (p)
-                add_ev(&w->r->icp, p, "company_size", NULL, NULL);
-            else
-                add_ev(&w->r->icp, NULL, "company_size", l->company_size.value,
-                       l->company_size.source);
+            struct enrich_evidence *e = p ? add_ev(&w->r->icp, p, "company_size", NULL, NULL)
+                                          : add_ev(&w->r->icp, NULL, "company_size",
+                                                   l->company_size.value, l->company_size.source);
+            if (e)
+                e->shows = xstrdup(shows);
         }
-        total += 0.3 * s;
-        weights += 0.3;
+        total += ICP_W_SIZE * s;
+        weights += ICP_W_SIZE;
     }
 
     if (c->ncountries) {
-        double s = 0.4;
+        double s = ICP_UNKNOWN;
+        const char *where = l->country;
         if (l->country[0]) {
             s = 0.0;
             for (size_t i = 0; i < c->ncountries; i++)
                 if (strcmp(c->countries[i], l->country) == 0)
                     s = 1.0;
+            /* a state or province named: in it, or elsewhere in the country */
+            const char *region = l->address_parts.region
+                                     ? extract_region_code(l->address_parts.region, l->country)
+                                     : NULL;
+            bool named_here = false, regions_here = false;
+            for (size_t i = 0; i < c->nregions; i++) {
+                regions_here = regions_here || !strncmp(c->regions[i], l->country, 2);
+                named_here = named_here || (region && !strcmp(c->regions[i], region));
+            }
+            if (s == 1.0 && regions_here && !named_here)
+                s = region ? 0.3 : ICP_UNKNOWN;
+            if (named_here)
+                where = l->address_parts.region;
         }
         if (s == 1.0) {
+            char shows[160];
+            snprintf(shows, sizeof shows, "it is in %s, where you sell", where);
             const struct enrich_passage *p =
                 l->address_parts.postal_code ? find_passage(&w->ps, l->address_parts.postal_code)
                                              : NULL;
-            if (p)
-                add_ev(&w->r->icp, p, "location", NULL, NULL);
-            else
-                add_ev(&w->r->icp, NULL, "location",
-                       l->address.value ? l->address.value : l->country,
-                       l->address.source ? l->address.source : l->website);
+            struct enrich_evidence *e =
+                p ? add_ev(&w->r->icp, p, "location", NULL, NULL)
+                  : add_ev(&w->r->icp, NULL, "location",
+                           l->address.value ? l->address.value : l->country,
+                           l->address.source ? l->address.source : l->website);
+            if (e)
+                e->shows = xstrdup(shows);
         }
-        total += 0.25 * s;
-        weights += 0.25;
+        total += ICP_W_LOCATION * s;
+        weights += ICP_W_LOCATION;
     }
     w->r->icp.value = weights > 0 ? total / weights : 0;
 }
@@ -931,8 +1205,8 @@ static json_t *analysis(struct work *w)
         json_array_append_new(challenges, json_string(w->r->pain.ev[i].quote));
     for (size_t k = 0; k < w->ps.n && json_array_size(challenges) < 3; k++) {
         const struct enrich_passage *p = &w->ps.v[k];
-        if (!sig_in(SIG_CHALLENGE, p, w->md))
-            continue;
+        if (w->kind[k] != P_SENTENCE || !sig_in(SIG_CHALLENGE, p, w->md))
+            continue; /* a menu's "Latest projects" is no challenge */
         json_t *q = json_stringn(p->text + p->start, p->end - p->start);
         bool dup = false;
         size_t i;
@@ -960,11 +1234,12 @@ char *enrich_summary(const struct enrich_context *c, const struct extract_lead *
         rc |= buf_printf(&b, ", %s", l->company_size.value);
     if (l->country[0])
         rc |= buf_printf(&b, ", %s", l->country);
-    int ind = industry_fit(c, l->industry.value);
-    rc |= buf_printf(&b, "; %s industry focus",
-                     ind == 1   ? "in the"
-                     : ind == 0 ? "outside the"
-                                : "unknown vs the");
+    struct fit f = industry_fit(c, l, NULL, NULL, NULL);
+    rc |= buf_printf(&b, "; %s the kinds of customer named",
+                     f.value >= FIT_SAME    ? "one of"
+                     : f.value >= FIT_CLOSE ? "close to"
+                     : f.value >= 0         ? "outside"
+                                            : "trade unknown against");
     rc |= buf_printf(&b, "; %zu email%s, %zu phone%s", l->emails.n, l->emails.n == 1 ? "" : "s",
                      l->phones.n, l->phones.n == 1 ? "" : "s");
     (void)rc;
@@ -983,6 +1258,9 @@ void enrich_lead(const struct enrich_context *c, const struct extract_lead *lead
     text_stemmer_free(st);
     w.md = pcre2_match_data_create(4, NULL);
     w.scores = xcalloc(w.ps.n ? w.ps.n : 1, sizeof *w.scores);
+    w.kind = xcalloc(w.ps.n ? w.ps.n : 1, sizeof *w.kind);
+    for (size_t k = 0; k < w.ps.n; k++)
+        w.kind[k] = (unsigned char)passage_kind(&w.ps.v[k]);
 
     score_pain(&w);
     score_intent_urgency(&w);
@@ -1013,6 +1291,7 @@ void enrich_lead(const struct enrich_context *c, const struct extract_lead *lead
     out->summary = buf_detach(&b);
 
     free(w.scores);
+    free(w.kind);
     pcre2_match_data_free(w.md);
     enrich__index_release(&w.ix);
     enrich_passages_release(&w.ps);
@@ -1025,6 +1304,7 @@ static void score_release(struct enrich_score *s)
         free(s->ev[i].url);
         free(s->ev[i].signal);
         free(s->ev[i].detail);
+        free(s->ev[i].shows);
     }
     free(s->ev);
 }
@@ -1047,9 +1327,11 @@ static json_t *evidence_json(const struct enrich_score *s)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < s->nev; i++) {
-        json_t *e = json_pack("{s:o, s:s, s:s}", "quote",
+        char *shows = s->ev[i].shows ? xstrdup(s->ev[i].shows) : shows_of(s->ev[i].signal);
+        json_t *e = json_pack("{s:o, s:s, s:s, s:s}", "quote",
                               s->ev[i].quote ? json_string(s->ev[i].quote) : json_null(), "url",
-                              s->ev[i].url, "signal", s->ev[i].signal);
+                              s->ev[i].url, "signal", s->ev[i].signal, "shows", shows);
+        free(shows);
         if (s->ev[i].detail)
             json_object_set_new(e, "detail", json_string(s->ev[i].detail));
         json_array_append_new(a, e);

@@ -219,6 +219,7 @@ struct follow {
     int64_t after;
     const char *status; /* static */
     char message[300];
+    char notice[512]; /* the sample corpus answered: its companies are fictional */
     bool done;
 };
 
@@ -249,6 +250,9 @@ static int on_job_event(void *ctx, int64_t seq, const char *type, const char *da
     } else if (strcmp(type, "status_update") == 0) {
         snprintf(f->message, sizeof f->message, "%s",
                  str_or(json_object_get(ev, "status_message"), ""));
+        if (json_is_true(json_object_get(ev, "sample_corpus")))
+            snprintf(f->notice, sizeof f->notice, "%s",
+                     str_or(json_object_get(ev, "status_message"), ""));
     } else if (strcmp(type, "pipeline_end") == 0 || strcmp(type, "pipeline_error") == 0) {
         f->done = true;
         f->status = strcmp(type, "pipeline_end") == 0 ? "succeeded" : "failed";
@@ -310,9 +314,12 @@ static json_t *find_leads(struct mcp_call *c)
                     : "%sThe job runs on (%zu leads so far): call prospect_job_status or "
                       "prospect_job_leads with this job_id in a few seconds.",
              f.done ? f.message : "", json_array_size(f.leads));
-    return ok(json_pack("{s:s, s:s, s:b, s:i, s:I, s:o, s:s}", "job_id", job_id, "status", f.status,
-                        "done", f.done, "leads_found", (int)json_array_size(f.leads), "max_leads",
-                        (json_int_t)want, "leads", f.leads, "message", message));
+    json_t *out = json_pack("{s:s, s:s, s:b, s:i, s:I, s:o, s:s}", "job_id", job_id, "status",
+                            f.status, "done", f.done, "leads_found", (int)json_array_size(f.leads),
+                            "max_leads", (json_int_t)want, "leads", f.leads, "message", message);
+    if (*f.notice)
+        json_object_set_new(out, "notice", json_string(f.notice));
+    return ok(out);
 }
 
 /* ---- jobs ---- */
@@ -543,7 +550,7 @@ static json_t *generate_queries(struct mcp_call *c)
     if (err)
         return err;
     struct query_list q;
-    query_generate(&req, (size_t)arg_int(c, "max", 8), &q);
+    query_generate(&req, (size_t)arg_int(c, "max", QUERY_DEFAULT_MAX), true, &q);
     json_t *list = query_list_to_json(&q);
     query_list_release(&q);
     request_release(&req);
@@ -738,7 +745,8 @@ static const struct tool tools[] = {
      "\"leads\",\"message\"],\"properties\":{\"job_id\":" S_STR ",\"status\":" S_STR
      ",\"done\":{\"type\":\"boolean\"},\"leads_found\":{\"type\":\"integer\"},\"max_leads\":"
      "{\"type\":\"integer\"},\"leads\":{\"type\":\"array\",\"items\":" S_LEAD_SUMMARY
-     "},\"message\":" S_STR "}}",
+     "},\"message\":" S_STR ",\"notice\":{\"type\":\"string\",\"description\":\"Said when the "
+     "leads are fictional (the bundled sample corpus answered): tell the user\"}}}",
      false, false, false, true, find_leads, false},
     {"prospect_job_status", "Status of a job",
      "The state of a job started by prospect_find_leads (or the HTTP API): queued, running, "

@@ -10,6 +10,10 @@
  * max_leads_to_generate qualified leads exist, the candidates run out (a
  * deeper search is tried once), a budget is spent, or the job is cancelled.
  *
+ * Same input, same leads: sites are read at once, but what each came to is
+ * applied in the sites' order (a lead emitted, kept in reserve, skipped),
+ * so the leads and their order never depend on which site answered first.
+ *
  * Locks: j->lock guards the job's state; j->ev_lock numbers and sends
  * events (taken inside j->lock, never around it); j->store_lock guards the
  * store connection (corpus reads, the provider cache).
@@ -43,17 +47,46 @@
 #define BORDERLINE 0.15      /* around the threshold, the LLM may change the verdict */
 #define LLM_CALL_TOKENS 1500 /* what one analysis is likely to cost, reserved before it */
 #define RICH_TEXT 3000       /* bytes of text with no pain found: worth an LLM's reading */
+/* A page linking to this many other sites lists companies. Real company
+ * pages link out too (partners, clients, integrations): of the 181 business
+ * pages of tests/realpages, 12 link to more than 8 other sites, 1 to 25 or
+ * more; a directory's listing links to dozens. */
+#define DIRECTORY_SITES 25
+#define SAMPLE_NOTICE                                                                              \
+    "These companies are fictional: their sites are on the reserved .example domain, as in the "   \
+    "sample corpus bundled with Prospect. For real leads, set TAVILY_API_KEY or SEARXNG_URL, or "  \
+    "index your own pages or WARC files with `prospect index`."
 
 enum stage { ST_QUERIES, ST_SEARCH, ST_FETCH, ST_EXTRACT, ST_ENRICH, ST_N };
 static const char *const stage_names[ST_N] = {"queries", "search", "fetch", "extract", "enrich"};
+
+/* What reading a site came to, applied in the sites' order (commit). */
+enum verdict {
+    V_NOTHING, /* finished before a restart, or dropped */
+    V_SKIP,    /* not a lead: why says so */
+    V_GONE,    /* a resumed lead whose site could not be read again */
+    V_LEAD,    /* a lead, scored */
+};
+
+struct outcome {
+    enum verdict v;
+    enum stage stage; /* of a skip: where it was decided */
+    char why[256];
+    struct extract_lead lead;
+    struct enrich_result r;
+    bool analysed, stored;
+};
 
 struct site {
     char *site, *url, *title, *snippet;
     char *content; /* the provider's reading of url, or NULL */
     char **more;
     size_t nmore;
-    double rrf; /* reciprocal-rank fusion over the queries */
+    double rrf;   /* its best reciprocal rank over the queries */
+    double votes; /* the sum of the others: more queries found it */
     int best_rank;
+    bool done; /* read; its outcome waits for the sites before it */
+    struct outcome out;
 };
 
 /* A lead below the qualification threshold, kept in case the sources hold
@@ -70,12 +103,13 @@ struct job {
     const struct pipeline_options *opt;
     pthread_mutex_t lock, ev_lock, store_lock;
     pthread_cond_t site_done; /* a worker finished a site */
-    size_t in_flight;         /* sites being read */
     struct upstream_cache cache;
     int64_t seq;
     int64_t started_mono, now_ms;
     struct site *sites;
     size_t nsites, cap, next;
+    size_t committed; /* sites whose outcome is applied, in order */
+    bool flushing;    /* a worker is applying outcomes */
     struct reserve *reserves;
     size_t nreserves;
     int leads, enriched, failed, qualified, skipped;
@@ -85,6 +119,7 @@ struct job {
     struct llm_usage usage;
     int64_t tokens_reserved; /* by LLM calls under way */
     bool dense_failed;       /* embeddings failed once: said, not repeated */
+    bool sample_said;        /* the sample corpus's notice went out */
     bool policy_all, policy_none;
     struct enrich_context *ec;
     struct fetch_options fo;
@@ -211,6 +246,8 @@ static int cmp_site(const void *a, const void *b)
     const struct site *x = a, *y = b;
     if (x->rrf != y->rrf)
         return x->rrf > y->rrf ? -1 : 1;
+    if (x->votes != y->votes)
+        return x->votes > y->votes ? -1 : 1;
     return strcmp(x->site, y->site);
 }
 
@@ -239,10 +276,16 @@ static int merge(struct job *j, const struct search_results *r)
     for (size_t k = 0; k < r->n; k++) {
         const struct search_result *x = &r->v[k];
         struct site *s = site_of(j, x->site);
+        /* Sites go by their best rank in any query, so that every kind of
+         * customer gets its best sites read first; a page that every query
+         * finds (a directory of all trades) gains only on ties. */
         double rrf = 1.0 / (60.0 + (double)k + 1.0);
         if (s) {
-            if (s - j->sites >= (ptrdiff_t)j->next)
-                s->rrf += rrf;
+            if (s - j->sites >= (ptrdiff_t)j->next) {
+                s->votes += rrf < s->rrf ? rrf : s->rrf;
+                if (rrf > s->rrf)
+                    s->rrf = rrf;
+            }
             continue;
         }
         if (j->nsites == j->cap) {
@@ -329,7 +372,7 @@ static bool excluded(const struct job *j, const char *site, char *why, size_t n)
 {
     for (const char *const *p = search_excluded_sites; *p; p++)
         if (strcmp(site, *p) == 0) {
-            snprintf(why, n, "%s is a directory, social network or news site", site);
+            snprintf(why, n, "a directory, social network or news site");
             return true;
         }
     /* A competitor's own site: "HubSpot" and hubspot.com. */
@@ -347,7 +390,7 @@ static bool excluded(const struct job *j, const char *site, char *why, size_t n)
                 comp[m++] = (char)tolower((unsigned char)*p);
         comp[m] = '\0';
         if (m && strcmp(comp, label) == 0) {
-            snprintf(why, n, "%s is a listed competitor", site);
+            snprintf(why, n, "a listed competitor");
             return true;
         }
     }
@@ -370,16 +413,18 @@ static const char *not_a_lead(const struct extract_page *p)
     }
     if (p->is_profile)
         return "a social network profile";
-    if (p->outbound_hosts >= 8)
+    if (p->outbound_hosts >= DIRECTORY_SITES)
         return "a directory or listing (it links to many other companies)";
+    if (p->intermediary)
+        return "a directory or marketplace (it puts customers in touch with other businesses)";
     return NULL;
 }
 
 static void add_lead_fields(json_t *extra, const struct extract_lead *l)
 {
     json_t *lj = extract_lead_json(l);
-    static const char *const keys[] = {"site",  "address", "country",    "social", "technologies",
-                                       "pages", "founded", "provenance", NULL};
+    static const char *const keys[] = {"site",         "address", "country", "naics",      "social",
+                                       "technologies", "pages",   "founded", "provenance", NULL};
     for (const char *const *k = keys; *k; k++)
         json_object_set(extra, *k, json_object_get(lj, *k));
     json_decref(lj);
@@ -394,7 +439,7 @@ static char *text_page(const char *title, const char *text)
     buf_init(&b, 0);
     int rc = buf_puts(&b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>");
     for (int pass = 0; pass < 2; pass++) {
-        const char *p = pass ? text : title;
+        const char *p = pass ? text : title ? title : ""; /* no title: a page enriched alone */
         if (pass)
             rc |= buf_puts(&b, "</title></head><body><main><p>");
         while (*p) {
@@ -881,68 +926,108 @@ static void process_site(struct job *j, struct site *s)
     j->stage_ms[ST_EXTRACT] += extract_ms;
     j->stage_ms[ST_FETCH] += clock_mono_ms() - t0 - extract_ms;
     pthread_mutex_unlock(&j->lock);
-    int stored = site_stage(j, s);
+    struct outcome *o = &s->out;
+    o->stored = site_stage(j, s) != 0;
     if (reject || (pages == 0 && !from_snippet)) {
-        if (stored) {
-            size_t slot = 0;
-            char lead_id[160];
-            lead_id_of(s, lead_id, sizeof lead_id);
-            resumed_stage(j, lead_id, &slot);
-            end_resumed_lead(j, slot, "its site could not be read again after the restart");
-            extract_lead_release(&lead);
-            goto out;
-        }
-        __atomic_fetch_add(&j->skipped, 1, __ATOMIC_RELAXED);
-        if (!cancelled(j))
-            status(j, "extract", progress(j), json_pack("{s:s}", "site", s->site), "Skipped %s: %s",
-                   s->site, reject ? reject : "no page could be read");
+        o->v = o->stored ? V_GONE : V_SKIP;
+        o->stage = ST_EXTRACT;
+        if (o->v == V_GONE) /* a lead before the restart */
+            snprintf(o->why, sizeof o->why, "%s after the restart",
+                     reject ? reject : "its site could not be read again");
+        else
+            snprintf(o->why, sizeof o->why, "%s", reject ? reject : "no page could be read");
         extract_lead_release(&lead);
         goto out;
     }
     /* The heuristic scores every lead (milliseconds); the LLM reads the
      * leads whose verdict it can change before they are emitted. */
     int64_t e0 = clock_mono_ms();
-    struct enrich_result r;
-    enrich_lead(j->ec, &lead, &r);
+    enrich_lead(j->ec, &lead, &o->r);
     pthread_mutex_lock(&j->lock);
     j->stage_ms[ST_ENRICH] += clock_mono_ms() - e0;
     pthread_mutex_unlock(&j->lock);
-    bool analysed = false;
+    o->analysed = false;
     if (from_snippet) {
-        quick_qualify(j, s, &r, &analysed);
+        quick_qualify(j, s, &o->r, &o->analysed);
         pthread_mutex_lock(&j->lock);
         j->leads_from_snippet++;
         pthread_mutex_unlock(&j->lock);
-    } else if (borderline(j, &lead, &r) && !(j->policy_all && r.qualified)) {
-        analysed = analyse(j, s, &lead, &r);
+    } else if (borderline(j, &lead, &o->r)) { /* here, so that calls run side by side */
+        o->analysed = analyse(j, s, &lead, &o->r);
     }
-    pthread_mutex_lock(&j->lock);
-    bool emitted = false;
-    if (stored || j->single ||
-        (r.qualified && j->leads < j->req->ctx.max_leads_to_generate && !stop_locked(j))) {
-        emit_generated(j, s, &lead); /* a resumed lead is finished whatever its score now */
-        emitted = true;
-    } else if (!r.qualified) {
-        j->reserves = xrealloc(j->reserves, (j->nreserves + 1) * sizeof *j->reserves);
-        j->reserves[j->nreserves++] = (struct reserve){(size_t)(s - j->sites), lead, r, analysed};
-    }
-    pthread_mutex_unlock(&j->lock);
-    if (emitted) {
-        if (j->policy_all && !analysed) /* enrichment starts at once, after lead_generated */
-            analysed = analyse(j, s, &lead, &r);
-        emit_enriched(j, s, &lead, &r, analysed);
-    } else if (!r.qualified) {
-        status(j, "enrich", progress(j),
-               json_pack("{s:s, s:f}", "site", s->site, "prospect_score", r.prospect),
-               "Kept %s in reserve: score %.2f is below the qualification threshold %.2f", s->site,
-               r.prospect, (double)j->opt->cfg->qualify_threshold / 100.0);
-        goto out; /* the reserve owns lead and r */
-    }
-    enrich_result_release(&r);
-    extract_lead_release(&lead);
+    o->v = V_LEAD;
+    o->lead = lead;
 out:
     for (size_t i = 0; i < nurls; i++)
         free(urls[i]);
+}
+
+/* Applies one site's outcome: its events, its place among the leads or
+ * the reserve. With j->lock held; released while events go out. */
+static void apply(struct job *j, struct site *s)
+{
+    struct outcome *o = &s->out;
+    if (o->v == V_SKIP) {
+        j->skipped++;
+        pthread_mutex_unlock(&j->lock);
+        if (!cancelled(j))
+            status(j, stage_names[o->stage], progress(j), json_pack("{s:s}", "site", s->site),
+                   "Skipped %s: %s", s->site, o->why);
+        pthread_mutex_lock(&j->lock);
+    } else if (o->v == V_GONE) {
+        size_t slot = 0;
+        char lead_id[160];
+        lead_id_of(s, lead_id, sizeof lead_id);
+        resumed_stage(j, lead_id, &slot);
+        pthread_mutex_unlock(&j->lock);
+        end_resumed_lead(j, slot, o->why);
+        pthread_mutex_lock(&j->lock);
+    } else if (o->v == V_LEAD) {
+        struct enrich_result *r = &o->r;
+        /* a budget that ran out keeps what was read; a cancel does not */
+        bool emitted =
+            o->stored || j->single ||
+            (r->qualified && j->leads < j->req->ctx.max_leads_to_generate && !cancelled(j));
+        if (emitted) {
+            emit_generated(j, s, &o->lead); /* a resumed lead is finished whatever its score now */
+            pthread_mutex_unlock(&j->lock);
+            emit_enriched(j, s, &o->lead, r, o->analysed);
+            enrich_result_release(r);
+            extract_lead_release(&o->lead);
+            pthread_mutex_lock(&j->lock);
+        } else if (!r->qualified) {
+            j->reserves = xrealloc(j->reserves, (j->nreserves + 1) * sizeof *j->reserves);
+            j->reserves[j->nreserves++] =
+                (struct reserve){(size_t)(s - j->sites), o->lead, *r, o->analysed};
+            double score = r->prospect; /* the reserve owns lead and r now */
+            pthread_mutex_unlock(&j->lock);
+            status(j, "enrich", progress(j),
+                   json_pack("{s:s, s:f}", "site", s->site, "prospect_score", score),
+                   "Kept %s in reserve: score %.2f is below the qualification threshold %.2f",
+                   s->site, score, (double)j->opt->cfg->qualify_threshold / 100.0);
+            pthread_mutex_lock(&j->lock);
+        } else { /* qualified, but enough leads exist already */
+            enrich_result_release(r);
+            extract_lead_release(&o->lead);
+        }
+    }
+    o->v = V_NOTHING;
+}
+
+/* Marks site s read and applies every outcome that is next in order, one
+ * worker at a time: the leads are those of the first sites in search order
+ * that qualify, in that order, whatever the order the workers finish in.
+ * With j->lock held. */
+static void commit(struct job *j, struct site *s)
+{
+    s->done = true;
+    if (j->flushing)
+        return; /* the worker applying outcomes will reach this one */
+    j->flushing = true;
+    while (j->committed < j->next && j->sites[j->committed].done)
+        apply(j, &j->sites[j->committed++]);
+    j->flushing = false;
+    pthread_cond_broadcast(&j->site_done);
 }
 
 /* Dense similarity for retrieval (enrich_dense_fn): cosine of the query's
@@ -979,12 +1064,13 @@ static int dense(void *ctx, const char *query, const char *const *passages, size
 
 /* ---- the workers ---- */
 
-/* Sites read at once: enough to replace those that will not make it, not
- * so many that the job reads far more sites than it needs. */
+/* Sites read ahead of the last one applied: enough to replace those that
+ * will not make it, not so many that the job reads far more sites than it
+ * needs. */
 static bool room_for_site(const struct job *j)
 {
     size_t need = (size_t)(j->req->ctx.max_leads_to_generate - j->leads);
-    return j->in_flight < 2 * need + 2;
+    return j->next - j->committed < 2 * need + 2;
 }
 
 static void *worker(void *arg)
@@ -1001,21 +1087,19 @@ static void *worker(void *arg)
             continue;
         }
         struct site *s = &j->sites[j->next++];
-        j->in_flight++;
         pthread_mutex_unlock(&j->lock);
         char why[256];
         if (site_stage(j, s) == 3) {
-            /* finished before the restart */
+            s->out.v = V_NOTHING; /* finished before the restart */
         } else if (excluded(j, s->site, why, sizeof why)) {
-            __atomic_fetch_add(&j->skipped, 1, __ATOMIC_RELAXED);
-            status(j, "search", progress(j), json_pack("{s:s}", "site", s->site), "Skipped %s",
-                   why);
+            s->out.v = V_SKIP;
+            s->out.stage = ST_SEARCH;
+            snprintf(s->out.why, sizeof s->out.why, "%s", why);
         } else {
             process_site(j, s);
         }
         pthread_mutex_lock(&j->lock);
-        j->in_flight--;
-        pthread_cond_broadcast(&j->site_done);
+        commit(j, s); /* wakes the workers waiting for room */
     }
     pthread_cond_broadcast(&j->site_done); /* the others may stop too */
     pthread_mutex_unlock(&j->lock);
@@ -1093,6 +1177,21 @@ static json_t *summary(struct job *j, int64_t duration)
     return sum;
 }
 
+/* Says once, when the local corpus answered with sites on .example (a name
+ * no real company can hold, RFC 2606), that the leads are fictional. A
+ * resumed job said it before its restart. */
+static void sample_notice(struct job *j)
+{
+    if (j->sample_said || web(j) || j->stored_queries)
+        return;
+    for (size_t i = 0; i < j->nsites && !j->sample_said; i++) {
+        size_t n = strlen(j->sites[i].site);
+        j->sample_said = n > 8 && strcmp(j->sites[i].site + n - 8, ".example") == 0;
+    }
+    if (j->sample_said)
+        status(j, "search", 0.12, json_pack("{s:b}", "sample_corpus", 1), "%s", SAMPLE_NOTICE);
+}
+
 /* The search provider; a forced one that cannot open falls back to the
  * local corpus, said as such. */
 static int open_search(struct job *j)
@@ -1115,12 +1214,6 @@ static int open_search(struct job *j)
     return 0;
 }
 
-static const struct {
-    const char *name;
-    enum query_strategy s;
-} strategies[] = {{"industry", QUERY_INDUSTRY}, {"pain", QUERY_PAIN}, {"signal", QUERY_SIGNAL},
-                  {"location", QUERY_LOCATION}, {"user", QUERY_USER}, {"combined", QUERY_COMBINED}};
-
 /* Appends the {query, strategy} objects of a (an LLM's or a stored list). */
 static void add_queries(struct query_list *q, json_t *a)
 {
@@ -1132,11 +1225,7 @@ static void add_queries(struct query_list *q, json_t *a)
         const char *st = json_string_value(json_object_get(x, "strategy"));
         if (!text || !*text)
             continue;
-        enum query_strategy s = QUERY_INDUSTRY;
-        for (size_t k = 0; k < sizeof strategies / sizeof *strategies; k++)
-            if (st && strcmp(st, strategies[k].name) == 0)
-                s = strategies[k].s;
-        q->v[q->n++] = (struct query){xstrdup(text), s};
+        q->v[q->n++] = (struct query){xstrdup(text), query_strategy_of(st, QUERY_INDUSTRY)};
     }
 }
 
@@ -1152,7 +1241,7 @@ static void make_queries(struct job *j, struct query_list *q)
                "Reusing the %zu search queries made before the restart", q->n);
         return;
     }
-    query_generate(j->req, 0, q);
+    query_generate(j->req, 0, web(j), q);
     const char *method = "keywords";
     json_t *lq = NULL;
     struct err e = {0};
@@ -1263,6 +1352,10 @@ static void job_end(struct job *j)
         for (size_t m = 0; m < s->nmore; m++)
             free(s->more[m]);
         free(s->more);
+        if (s->out.v == V_LEAD) { /* read, never applied */
+            extract_lead_release(&s->out.lead);
+            enrich_result_release(&s->out.r);
+        }
     }
     free(j->sites);
     for (size_t i = 0; i < j->nreserves; i++) {
@@ -1292,10 +1385,20 @@ int pipeline_enrich(const struct request *req, const char *url, const struct pip
     job_start(&j, req, opt);
     j.single = true;
     job_analyst(&j);
+    /* a web provider reads the page when its fetch fails, as in a job */
+    struct err e = {0};
+    if (search_open(opt->cfg, opt->store, &j.cache, &j.search, &e) == 0 &&
+        !search_is_web(j.search)) {
+        search_provider_free(j.search);
+        j.search = NULL;
+    }
     j.sites = xcalloc(1, sizeof *j.sites);
     j.sites[0] = (struct site){.site = site, .url = xstrdup(url), .best_rank = 1};
     j.nsites = j.cap = j.next = 1;
     process_site(&j, &j.sites[0]);
+    pthread_mutex_lock(&j.lock);
+    commit(&j, &j.sites[0]);
+    pthread_mutex_unlock(&j.lock);
     int rc = j.leads ? 0 : CORE_ENOTFOUND;
     job_end(&j);
     return rc;
@@ -1323,12 +1426,13 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
     }
 
     job_analyst(&j);
-    struct query_list q;
-    make_queries(&j, &q);
-
+    struct query_list q = {0};
     const char *error_type = NULL, *error_stage = NULL;
     char error_msg[512] = "";
-    if (open_search(&j)) {
+    /* the provider first: a web search is asked for kinds in a place */
+    int search_rc = open_search(&j);
+    make_queries(&j, &q);
+    if (search_rc) {
         error_type = "search_unavailable";
         error_stage = "search";
         snprintf(error_msg, sizeof error_msg,
@@ -1362,6 +1466,7 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
                          added > 0 ? added : 0),
                "Search found %d new candidate site%s", added > 0 ? added : 0,
                added == 1 ? "" : "s");
+        sample_notice(&j);
         run_workers(&j);
     }
     if (j.leads < want && j.nreserves && !cancelled(&j))

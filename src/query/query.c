@@ -1,10 +1,12 @@
 /* query.c: keyword query generation (query.h).
  *
- * Terms are counted by stem across the context's fields, each field with a
- * weight (the ideal customer and industries say most about whom to find),
- * after dropping stop words, numbers and words that describe any company
- * ("solutions", "leading", "powered"). Queries are then assembled from
- * templates per strategy, so each one looks for leads in a different way.
+ * Queries look for the customer, not the seller: each kind of customer the
+ * context names (every industry focus item, every kind the ideal customer
+ * lists) is a query of its own, its name kept whole, in the context's
+ * location when the provider can use one; then one pain and one buying
+ * signal anchored in the first kind. Key terms (counted by stem across the
+ * context's fields, stop words and words that describe any company
+ * dropped) stand in only when the context names no kind at all.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -14,15 +16,24 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/str.h"
+#include "industry/industry.h"
 #include "query/query.h"
 #include "text/text.h"
 
-static const char *const strategy_names[QUERY_NSTRATEGIES] = {"user", "combined", "industry",
-                                                              "pain", "signal",   "location"};
+static const char *const strategy_names[QUERY_NSTRATEGIES] = {
+    "user", "combined", "industry", "customer", "pain", "signal", "location"};
 
 const char *query_strategy_name(enum query_strategy s)
 {
     return (unsigned)s < QUERY_NSTRATEGIES ? strategy_names[s] : "unknown";
+}
+
+enum query_strategy query_strategy_of(const char *name, enum query_strategy fallback)
+{
+    for (int s = 0; name && s < QUERY_NSTRATEGIES; s++)
+        if (strcmp(name, strategy_names[s]) == 0)
+            return (enum query_strategy)s;
+    return fallback;
 }
 
 /* Words that say nothing about which company to look for. Sorted. */
@@ -132,85 +143,8 @@ void query_terms_release(struct query_terms *t)
     t->n = 0;
 }
 
-/* Candidate queries of one strategy, in order of preference. */
-struct bucket {
-    char *v[8];
-    size_t n;
-};
-
-static void bucket_add(struct bucket *b, struct buf *q)
-{
-    if (b->n < sizeof b->v / sizeof *b->v && q->len)
-        b->v[b->n++] = str_trim_dup(buf_cstr(q));
-    buf_reset(q);
-}
-
-struct stems {
-    struct text_stemmer *st;
-    char seen[32][TEXT_MAX_TOKEN + 1];
-    size_t n;
-};
-
-static int note_stem(void *ctx, const char *tok, size_t len, size_t start, size_t end)
-{
-    (void)start;
-    (void)end;
-    struct stems *s = ctx;
-    size_t slen;
-    const char *stem = text_stem(s->st, tok, len, &slen);
-    if (s->n < 32 && slen <= TEXT_MAX_TOKEN) {
-        memcpy(s->seen[s->n], stem, slen);
-        s->seen[s->n++][slen] = '\0';
-    }
-    return 0;
-}
-
-/* Appends up to n of terms (from skip on) whose stems q does not hold yet,
- * so that "Healthcare" is not followed by "healthcare". */
-static void append_terms(struct buf *q, const struct query_terms *t, size_t skip, size_t n,
-                         struct text_stemmer *st)
-{
-    struct stems s = {.st = st, .n = 0};
-    text_tokenize(q->data ? q->data : "", q->len, note_stem, &s);
-    size_t added = 0;
-    for (size_t i = skip; i < t->n && added < n; i++) {
-        bool dup = false;
-        for (size_t k = 0; k < s.n && !dup; k++)
-            dup = strcmp(s.seen[k], t->v[i].stem) == 0;
-        if (dup)
-            continue;
-        if ((q->len && buf_putc(q, ' ')) || buf_puts(q, t->v[i].word))
-            return;
-        added++;
-    }
-}
-
-/* Location items: "United States, Canada" -> "United States", "Canada". */
-static size_t split_places(const char *s, char places[][64], size_t max)
-{
-    size_t n = 0;
-    while (*s && n < max) {
-        size_t k = strcspn(s, ",;/|");
-        const char *p = s;
-        size_t len = k;
-        while (len && isspace((unsigned char)*p))
-            p++, len--;
-        while (len && isspace((unsigned char)p[len - 1]))
-            len--;
-        if (len && len < 64) {
-            memcpy(places[n], p, len);
-            places[n][len] = '\0';
-            n++;
-        }
-        s += k;
-        if (*s)
-            s++;
-    }
-    return n;
-}
-
 /* Adds a query unless the list is full or holds the same text already. */
-static void take(struct query_list *out, size_t max, enum query_strategy s, char *text)
+static void take(struct query_list *out, size_t max, enum query_strategy st, char *text)
 {
     bool dup = !*text;
     for (size_t i = 0; !dup && i < out->n; i++)
@@ -220,108 +154,99 @@ static void take(struct query_list *out, size_t max, enum query_strategy s, char
         return;
     }
     out->v[out->n].text = text;
-    out->v[out->n].strategy = s;
+    out->v[out->n].strategy = st;
     out->n++;
 }
 
-void query_generate(const struct request *req, size_t max, struct query_list *out)
+/* The place a query names: the context's location as written
+ * ("Springfield, IL"; "United States, Canada"). */
+static const char *place_of(const struct business_context *ctx)
+{
+    return *ctx->location ? ctx->location : "";
+}
+
+/* "Plumbers" in a place: "Plumbers in Springfield, IL". */
+static char *kind_query(const char *kind, const char *place)
+{
+    return *place ? xasprintf("%s in %s", kind, place) : xstrdup(kind);
+}
+
+/* s after the first kind of customer, when there is one: "plumbers s". */
+static char *anchored(const char *first, const char *s)
+{
+    return first ? xasprintf("%s %s", first, s) : xstrdup(s);
+}
+
+void query_generate(const struct request *req, size_t max, bool place, struct query_list *out)
 {
     const struct business_context *ctx = &req->ctx;
     if (!max)
         max = QUERY_DEFAULT_MAX;
     out->v = xcalloc(max, sizeof *out->v);
     out->n = 0;
-    struct query_terms cust, prod;
-    query_key_terms(ctx, 0, &cust);
-    query_key_terms(ctx, 1, &prod);
-    struct text_stemmer *st = text_stemmer_new();
-    struct bucket b[QUERY_NSTRATEGIES];
-    memset(b, 0, sizeof b);
-    struct buf q;
-    buf_init(&q, 1024);
-    const char *industry = ctx->industry_focus.n ? ctx->industry_focus.v[0] : NULL;
-    int rc = 0;
+    const char *where = place ? place_of(ctx) : "";
 
-    /* The user's own words, alone and with the context's. */
+    /* The kinds of customer: each industry focus, each kind the ideal
+     * customer lists, multi-word names whole ("hair salons"). */
+    struct industry_kind kinds[INDUSTRY_MAX_KINDS];
+    bool focus[INDUSTRY_MAX_KINDS];
+    const char *fallbacks[] = {ctx->target_market, ctx->business_description,
+                               ctx->product_service_description};
+    size_t nk = industry_customer_kinds((const char *const *)ctx->industry_focus.v,
+                                        ctx->industry_focus.n, ctx->ideal_customer, fallbacks, 3,
+                                        kinds, INDUSTRY_MAX_KINDS, focus);
+    /* the customer's own kinds first: they are more specific than a focus;
+     * a long description ("SMBs with 10-100 employees in tech") is no kind
+     * to search for */
+    size_t order[INDUSTRY_MAX_KINDS], no = 0;
+    for (size_t k = 0; k < nk; k++)
+        if (!focus[k] && str_count_words(kinds[k].name) <= INDUSTRY_KIND_MAX_WORDS)
+            order[no++] = k;
+    for (size_t k = 0; k < nk; k++)
+        if (focus[k])
+            order[no++] = k;
+    const char *first = no ? kinds[order[0]].name : NULL;
+
+    /* The user's own words, alone and with the first kind. */
     if (*req->user_search_query) {
-        rc |= buf_puts(&q, req->user_search_query);
-        bucket_add(&b[QUERY_USER], &q);
-        rc |= buf_puts(&q, req->user_search_query);
-        append_terms(&q, &cust, 0, 2, st);
-        bucket_add(&b[QUERY_COMBINED], &q);
+        take(out, max, QUERY_USER, xstrdup(req->user_search_query));
+        if (first && !strcasestr(req->user_search_query, first))
+            take(out, max, QUERY_COMBINED, xasprintf("%s %s", req->user_search_query, first));
     }
-    /* Industry and customer: one query per industry. */
-    for (size_t i = 0; i < ctx->industry_focus.n && i < 3; i++) {
-        rc |= buf_puts(&q, ctx->industry_focus.v[i]);
-        append_terms(&q, &cust, 0, 3, st);
-        bucket_add(&b[QUERY_INDUSTRY], &q);
+    /* One query per kind of customer. */
+    for (size_t i = 0; i < no; i++)
+        take(out, max, focus[order[i]] ? QUERY_INDUSTRY : QUERY_CUSTOMER,
+             kind_query(kinds[order[i]].name, where));
+    /* A pain and a buying signal, then the other pains, anchored in the
+     * first kind: what the user sells is never the head of a query. */
+    if (ctx->pain_points.n)
+        take(out, max, QUERY_PAIN, anchored(first, ctx->pain_points.v[0]));
+    if (ctx->competitors.n) {
+        char *signal = xasprintf("switching from %s", ctx->competitors.v[0]);
+        take(out, max, QUERY_SIGNAL, anchored(first, signal));
+        free(signal);
     }
-    if (!ctx->industry_focus.n && cust.n) {
-        append_terms(&q, &cust, 0, 4, st);
-        bucket_add(&b[QUERY_INDUSTRY], &q);
-    }
-    /* Each pain point, anchored in the industry or the customer. */
-    for (size_t i = 0; i < ctx->pain_points.n && i < 4; i++) {
-        rc |= buf_puts(&q, ctx->pain_points.v[i]);
-        if (industry)
-            rc |= buf_printf(&q, " %s", industry);
-        else
-            append_terms(&q, &cust, 0, 1, st);
-        bucket_add(&b[QUERY_PAIN], &q);
-    }
-    /* Buying signals: looking for what the user sells, moving off
-     * spreadsheets, hiring; and leaving a competitor. */
-    if (prod.n) {
-        if (industry)
-            rc |= buf_printf(&q, "%s ", industry);
-        rc |= buf_puts(&q, "companies looking for");
-        append_terms(&q, &prod, 0, 2, st);
-        rc |= buf_puts(&q, " evaluating migrating from spreadsheets hiring");
-        bucket_add(&b[QUERY_SIGNAL], &q);
-    }
-    for (size_t i = 0; i < ctx->competitors.n && i < 2; i++) {
-        rc |= buf_printf(&q, "%s alternative switching from %s", ctx->competitors.v[i],
-                         ctx->competitors.v[i]);
-        if (industry)
-            rc |= buf_printf(&q, " %s", industry);
-        bucket_add(&b[QUERY_SIGNAL], &q);
-    }
-    /* Location: the customer in each named place. */
-    char places[4][64];
-    size_t nplaces = split_places(*ctx->location ? ctx->location : ctx->target_market, places, 4);
-    for (size_t i = 0; i < nplaces; i++) {
-        if (industry)
-            rc |= buf_puts(&q, industry);
-        append_terms(&q, &cust, 0, 2, st);
-        rc |= buf_printf(&q, " %s", places[i]);
-        bucket_add(&b[QUERY_LOCATION], &q);
-    }
-    /* Nothing but a description: its own key terms. */
-    if (!b[QUERY_USER].n && !b[QUERY_INDUSTRY].n && !b[QUERY_PAIN].n) {
-        append_terms(&q, &prod, 0, 5, st);
-        bucket_add(&b[QUERY_INDUSTRY], &q);
-    }
-    (void)rc; /* a query cut at the cap is still a query */
-
-    /* The user's queries first, then one of each other strategy in turn, so
-     * that a short list still searches in every way. */
-    size_t next[QUERY_NSTRATEGIES] = {0};
-    for (int s = QUERY_USER; s <= QUERY_COMBINED; s++)
-        for (; next[s] < b[s].n; next[s]++)
-            take(out, max, (enum query_strategy)s, b[s].v[next[s]]);
-    for (bool more = true; more;) {
-        more = false;
-        for (int s = QUERY_INDUSTRY; s < QUERY_NSTRATEGIES; s++) {
-            if (next[s] < b[s].n) {
-                take(out, max, (enum query_strategy)s, b[s].v[next[s]++]);
-                more = true;
-            }
+    for (size_t i = 1; i < ctx->pain_points.n; i++)
+        take(out, max, QUERY_PAIN, anchored(first, ctx->pain_points.v[i]));
+    /* Nothing named a kind: the context's own key terms of the customer,
+     * else of the product. */
+    if (!out->n) {
+        struct query_terms t;
+        query_key_terms(ctx, 0, &t);
+        if (!t.n) {
+            query_terms_release(&t);
+            query_key_terms(ctx, 1, &t);
         }
+        struct buf q;
+        buf_init(&q, 1024);
+        for (size_t i = 0; i < t.n && i < 4; i++)
+            if ((q.len && buf_putc(&q, ' ')) || buf_puts(&q, t.v[i].word))
+                break;
+        if (q.len)
+            take(out, max, QUERY_INDUSTRY, kind_query(buf_cstr(&q), where));
+        buf_release(&q);
+        query_terms_release(&t);
     }
-    buf_release(&q);
-    text_stemmer_free(st);
-    query_terms_release(&cust);
-    query_terms_release(&prod);
 }
 
 void query_list_release(struct query_list *l)

@@ -1,6 +1,6 @@
 /* search_local.c: the embedded search provider: the local corpus in the
- * store, ranked by BM25 (title and headings weigh more than body text), then
- * grouped by site. */
+ * store, ranked by BM25 (title and headings weigh more than body text) over
+ * the query's words and its adjacent pairs as phrases, then grouped by site. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,19 +19,43 @@ struct local {
 struct terms {
     char *v[LOCAL_MAX_TERMS];
     size_t n;
+    const char *prev; /* the word before, when the two stood together */
+    size_t prev_len, prev_end;
+    const char *query;
 };
 
+static void add_one(struct terms *t, char *term)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->v[i], term) == 0) {
+            free(term);
+            return;
+        }
+    if (t->n == LOCAL_MAX_TERMS) {
+        free(term);
+        return;
+    }
+    t->v[t->n++] = term;
+}
+
+/* Each word, and each pair of words that stand together in the query as a
+ * phrase ("car wash"): FTS5 matches a phrase only where its words are
+ * adjacent, so a page that says "car wash" ranks above one that says "car"
+ * and "wash" apart. */
 static int add_term(void *ctx, const char *tok, size_t len, size_t start, size_t end)
 {
-    (void)start;
-    (void)end;
     struct terms *t = ctx;
-    if (text_is_stopword(tok, len) || t->n == LOCAL_MAX_TERMS)
+    if (text_is_stopword(tok, len)) {
+        t->prev = NULL;
         return 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (strlen(t->v[i]) == len && memcmp(t->v[i], tok, len) == 0)
-            return 0;
-    t->v[t->n++] = xstrndup(tok, len);
+    }
+    bool together = t->prev && strspn(t->query + t->prev_end, " \t-") == start - t->prev_end;
+    if (together)
+        add_one(t, xasprintf("%.*s %.*s", (int)t->prev_len, t->prev, (int)len, tok));
+    add_one(t, xstrndup(tok, len));
+    t->prev = t->query + start;
+    t->prev_len = end - start; /* the query's own bytes */
+    t->prev_end = end;
     return 0;
 }
 
@@ -41,7 +65,7 @@ static int local_run(struct search_provider *p, const char *query, size_t limit,
     struct local *l = (struct local *)p;
     out->v = NULL;
     out->n = 0;
-    struct terms t = {.n = 0};
+    struct terms t = {.n = 0, .query = query};
     text_tokenize(query, strlen(query), add_term, &t);
     if (t.n == 0)
         return err_set(e, CORE_EINVAL, "the query has no searchable words");

@@ -314,10 +314,11 @@ static int terms_array(const char *const *terms, size_t nterms, struct buf *out)
     return rc | buf_putc(out, '}');
 }
 
-/* Any of the terms: each a phrase of its stemmed words, ORed. */
+/* Any of the terms: each a phrase of its stemmed words (adjacent, as FTS5
+ * matches a phrase), ORed. */
 #define SQL_QUERY                                                                                  \
-    "(SELECT string_agg('(' || plainto_tsquery('english', t)::text || ')', ' | ')::tsquery"        \
-    " FROM unnest($1::text[]) t WHERE numnode(plainto_tsquery('english', t)) > 0)"
+    "(SELECT string_agg('(' || phraseto_tsquery('english', t)::text || ')', ' | ')::tsquery"       \
+    " FROM unnest($1::text[]) t WHERE numnode(phraseto_tsquery('english', t)) > 0)"
 
 static int pg_corpus_search(struct store *base, const char *const *terms, size_t nterms, size_t max,
                             struct store_hits *out, struct err *e)

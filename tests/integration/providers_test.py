@@ -151,8 +151,11 @@ else:
             or "responseSchema" in gc or not b.get("systemInstruction") or b["contents"][0]["role"] != "user" \
             or not g[0]["path"].startswith("/v1beta/models/gemini-3.5-flash:generateContent"):
         fail("tavily-gemini: Gemini request %s %s" % (g[0]["path"], list(b)))
+# A site that is down and came without raw content is read by Tavily /extract:
+# enough leads that the job reaches one (one site in ten is such).
+rc, ev, err = run("tavily-extract", {**tavily, "PROSPECT_LLM": "heuristic"}, leads=15)
 if not requests("extract"):
-    fail("tavily-gemini: a page that could not be fetched was not read by Tavily /extract")
+    fail("tavily-extract: a page that could not be fetched was not read by Tavily /extract")
 
 # 2. SearXNG + an OpenAI-compatible server (as Ollama would be).
 rc, ev, err = run("searx-openai", {**searx, **openai, "PROSPECT_LLM_POLICY": "all"})
@@ -199,7 +202,9 @@ for code in ("401", "432"):
     if e.get("event_type") != "pipeline_error" or e.get("error_type") != "search_failed":
         fail("final-%s: want pipeline_error search_failed, got %s" % (code, e.get("event_type")))
     calls = e.get("summary", {}).get("search", {}).get("calls")
-    if len(t) != calls:
+    # at most one request per call (once 5 calls failed, the breaker answers
+    # the rest without a request)
+    if not calls or len(t) > calls:
         fail("final-%s: %d requests for %s calls: a final answer was retried" % (code, len(t), calls))
     if "HTTP %s" % code not in " ".join(statuses(ev)):
         fail("final-%s: the failure is not announced" % code)

@@ -2,7 +2,8 @@
 # run.sh BIN SRCDIR CORPUS: `prospect run` end to end on the sample corpus:
 # first-use indexing, the event contract, the lead count, formats, the
 # fallback of an unavailable provider and its announcement, budget stops,
-# a job that finds nothing.
+# a job that finds nothing, the same leads on a second run, the notice that
+# the sample corpus's companies are fictional.
 set -u
 bin=$1 src=$2 corpus=$3
 tmp=$(mktemp -d)
@@ -19,6 +20,15 @@ $check "$tmp/seed.ndjson" --leads 5 || fail "seed event contract"
 grep -q '"job_id":"job_456"' "$tmp/seed.ndjson" || fail "job_id not kept"
 grep -q '"agent_name":"ADK1HarvesterAgent"' "$tmp/seed.ndjson" || fail "harvester agent name"
 grep -q '"agent_name":"business_context_to_query_agent"' "$tmp/seed.ndjson" || fail "query agent name"
+
+# The sample corpus says its companies are fictional, once.
+[ "$(grep -c '"sample_corpus":true' "$tmp/seed.ndjson")" = 1 ] || fail "the sample corpus notice: want it once"
+# The same corpus and context give the same leads in the same order,
+# whatever order the workers read the sites in.
+sites() { grep '"event_type":"lead_generated"' "$1" | grep -o '"website":"[^"]*"'; }
+"$bin" run --db "$tmp/a.db" --format ndjson "$src/examples/seed-request.json" > "$tmp/again.ndjson" 2>/dev/null || fail "second seed run"
+[ -n "$(sites "$tmp/seed.ndjson")" ] && [ "$(sites "$tmp/seed.ndjson")" = "$(sites "$tmp/again.ndjson")" ] ||
+  fail "two runs gave different leads: $(sites "$tmp/seed.ndjson") / $(sites "$tmp/again.ndjson")"
 
 for ex in clinic-security fleet-eu; do
   "$bin" run --db "$tmp/a.db" --format ndjson --max-leads 8 "$src/examples/$ex.json" > "$tmp/$ex.ndjson" 2>/dev/null || fail "$ex run"

@@ -62,6 +62,7 @@ try {
   await scored.nth(1).waitFor({ timeout: 60000 });
   check(await running(), "two leads scored while the job still runs");
   check(await page.locator("#queries li").count() > 0, "the generated queries are listed");
+  check(await page.locator("#demo-notice").isHidden(), "no fictional-companies notice on a web search");
   await shot(page, "3-leads-arriving");
 
   // A network drop: the stream resumes after the last event it saw.

@@ -183,6 +183,128 @@ static void deterministic(void **state)
     enrich_result_release(&b);
 }
 
+/* Scores a page against another context, with the default weights. */
+static struct enrich_result score_for(const char *context, const char *html)
+{
+    struct request r;
+    struct request_limits lim;
+    request_limits_default(&lim);
+    struct problems p = {0};
+    assert_int_equal(request_parse(context, strlen(context), &lim, 0, &r, &p), 0);
+    struct enrich_weights w = {15, 10, 5, 70, 0.5};
+    struct enrich_context *c = enrich_context_new(&r.ctx, &w, NOW);
+    struct extract_lead l;
+    lead_of(&l, html);
+    struct enrich_result out;
+    enrich_lead(c, &l, &out);
+    extract_lead_release(&l);
+    enrich_context_free(c);
+    request_release(&r);
+    return out;
+}
+
+#define HOME_SERVICES                                                                              \
+    "{\"business_context\":{\"business_description\":\"Missed-call text-back for trades\","        \
+    "\"ideal_customer\":\"Plumbers, car washes, florists and hair salons\","                       \
+    "\"pain_points\":[\"Missed calls\"],\"location\":\"United States\"}}"
+
+#define PLUMBER_PAGE(extra)                                                                        \
+    "<html><head><title>Plumber in Springfield | Rivera Plumbing</title>"                          \
+    "<meta name=description content=\"Licensed plumbers for drain cleaning, water heaters "        \
+    "and leak repair in Springfield.\"></head><body><h1>Plumbing services</h1>"                    \
+    "<p>Our licensed plumbers fix leaks, clear drains and install water heaters.</p>" extra        \
+    "<address>12 Main St, Springfield, IL 62701</address></body></html>"
+
+/* Fit first: the ideal customer qualifies although its pages name no pain;
+ * a company of another trade does not, whatever it says. */
+static void fit_qualifies_without_pains(void **state)
+{
+    (void)state;
+    struct enrich_result r = score_for(HOME_SERVICES, PLUMBER_PAGE(""));
+    assert_int_equal(r.pain.nev, 0);
+    assert_true(r.icp.value > 0.9);
+    assert_true(r.qualified);
+    bool trade = false;
+    for (size_t i = 0; i < r.icp.nev; i++)
+        trade = trade || (strcmp(r.icp.ev[i].signal, "industry:238220") == 0 && r.icp.ev[i].shows &&
+                          strstr(r.icp.ev[i].shows, "Plumbers"));
+    assert_true(trade);
+    enrich_result_release(&r);
+
+    struct enrich_result other =
+        score_for(HOME_SERVICES,
+                  "<html><head><title>Rivera Law | Personal injury attorneys</title></head><body>"
+                  "<h1>Personal injury lawyers</h1><p>Our attorneys win car accident cases.</p>"
+                  "<p>We still miss calls from clients and lose cases to slow follow-up.</p>"
+                  "<address>12 Main St, Springfield, IL 62701</address></body></html>");
+    assert_false(other.qualified);
+    assert_true(other.icp.value < 0.5);
+    enrich_result_release(&other);
+}
+
+/* A contact line is no evidence of a pain, although it shares its words. */
+static void contact_lines_are_no_evidence(void **state)
+{
+    (void)state;
+    struct enrich_result r =
+        score_for(HOME_SERVICES, PLUMBER_PAGE("<p>Call us on 404-555-0182.</p><p>Missed calls? "
+                                              "Call 404-555-0199</p>"));
+    assert_int_equal(r.pain.nev, 0);
+    enrich_result_release(&r);
+    /* a sentence that speaks about the pain is */
+    struct enrich_result met = score_for(
+        HOME_SERVICES, PLUMBER_PAGE("<p>We still miss calls when the whole crew is out on jobs, "
+                                    "and those missed calls are lost customers.</p>"));
+    assert_int_equal(met.pain.nev, 1);
+    assert_string_equal(met.pain.ev[0].signal, "pain:Missed calls");
+    assert_non_null(strstr(met.pain.ev[0].quote, "miss calls"));
+    enrich_result_release(&met);
+    /* a date is no phone number */
+    struct enrich_result dated = score_for(
+        HOME_SERVICES, PLUMBER_PAGE("<p>Since 2026-10-02 we still miss calls when the crew is "
+                                    "out, and those missed calls are lost customers.</p>"));
+    assert_int_equal(dated.pain.nev, 1);
+    enrich_result_release(&dated);
+}
+
+#define PLUMBERS_IN(where)                                                                         \
+    "{\"business_context\":{\"business_description\":\"Dispatch software\","                       \
+    "\"ideal_customer\":\"Plumbers\",\"location\":\"" where "\"}}"
+
+static bool located(const char *context, const char *address)
+{
+    char html[1024];
+    snprintf(html, sizeof html,
+             "<html><head><title>Rivera Plumbing | Plumbers</title></head><body>"
+             "<h1>Plumbing services</h1><p>Our licensed plumbers fix leaks and clear drains.</p>"
+             "<address>%s</address></body></html>",
+             address);
+    struct enrich_result r = score_for(context, html);
+    bool found = false;
+    for (size_t i = 0; i < r.icp.nev; i++)
+        found = found || strcmp(r.icp.ev[i].signal, "location") == 0;
+    enrich_result_release(&r);
+    return found;
+}
+
+/* Places as users write them: country codes in a list, a state after its
+ * city; "DE" in a list of countries is Germany, not Delaware. */
+static void locations_as_written(void **state)
+{
+    (void)state;
+    const char *berlin = "Hauptstra\xc3\x9f"
+                         "e 5, 10115 Berlin, Germany";
+    const char *illinois = "12 Main St, Springfield, IL 62701";
+    const char *austin = "500 Congress Ave, Austin, TX 78701";
+    assert_true(located(PLUMBERS_IN("DE, AT, CH"), berlin));
+    assert_false(located(PLUMBERS_IN("DE, AT, CH"), illinois));
+    assert_true(located(PLUMBERS_IN("Italy, Germany"), berlin));
+    assert_true(located(PLUMBERS_IN("Austin, TX"), austin));
+    assert_false(located(PLUMBERS_IN("Austin, TX"), illinois));
+    assert_true(located(PLUMBERS_IN("Texas, Illinois"), illinois));
+    assert_true(located(PLUMBERS_IN("US, CA"), illinois)); /* Canada, not California */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +314,9 @@ int main(void)
         cmocka_unit_test(no_signals_scores_low),
         cmocka_unit_test(signals_and_urgency),
         cmocka_unit_test(deterministic),
+        cmocka_unit_test(fit_qualifies_without_pains),
+        cmocka_unit_test(contact_lines_are_no_evidence),
+        cmocka_unit_test(locations_as_written),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

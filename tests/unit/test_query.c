@@ -41,7 +41,7 @@ static void golden(const char *example)
     struct request r;
     load(example, &r);
     struct query_list q;
-    query_generate(&r, 0, &q);
+    query_generate(&r, 0, true, &q);
     struct buf got;
     buf_init(&got, 0);
     render(&q, &got);
@@ -67,14 +67,19 @@ static void golden(const char *example)
         for (size_t k = 0; k < i; k++)
             assert_string_not_equal(q.v[i].text, q.v[k].text);
     }
-    assert_true(seen[QUERY_INDUSTRY] && seen[QUERY_PAIN] && seen[QUERY_SIGNAL] &&
-                seen[QUERY_LOCATION]);
+    assert_true(seen[QUERY_INDUSTRY] && seen[QUERY_PAIN] && seen[QUERY_SIGNAL]);
+    /* Kinds of customer are searched in the context's location, where the
+     * provider can use one; what the user sells heads no query. */
+    for (size_t i = 0; i < q.n; i++)
+        if ((q.v[i].strategy == QUERY_INDUSTRY || q.v[i].strategy == QUERY_CUSTOMER) &&
+            *r.ctx.location)
+            assert_non_null(strstr(q.v[i].text, r.ctx.location));
     assert_int_equal(seen[QUERY_USER], *r.user_search_query != '\0');
     if (*r.user_search_query)
         assert_string_equal(q.v[0].text, r.user_search_query);
     /* Deterministic. */
     struct query_list again;
-    query_generate(&r, 0, &again);
+    query_generate(&r, 0, true, &again);
     struct buf got2;
     buf_init(&got2, 0);
     render(&again, &got2);
@@ -123,6 +128,42 @@ static void key_terms_are_weighted_and_clean(void **state)
     request_release(&r);
 }
 
+/* "Plumbers, car washes, florists and hair salons" is four kinds, each a
+ * query of its own with its name whole; without a place for the local
+ * corpus, in the location for the web. */
+static void one_query_per_kind(void **state)
+{
+    (void)state;
+    struct request_limits lim;
+    request_limits_default(&lim);
+    struct problems p = {0};
+    struct request r;
+    const char *body =
+        "{\"business_context\":{\"business_description\":\"Missed-call text-back "
+        "software\",\"ideal_customer\":\"Plumbers, car washes, florists and hair "
+        "salons\",\"industry_focus\":[\"Home services\"],\"location\":\"Springfield, "
+        "IL\",\"pain_points\":[\"Missed calls\"]}}";
+    assert_int_equal(request_parse(body, strlen(body), &lim, 0, &r, &p), 0);
+    static const char *const want[] = {"Plumbers", "car washes", "florists", "hair salons",
+                                       "Home services"};
+    for (int place = 0; place < 2; place++) {
+        struct query_list q;
+        query_generate(&r, 0, place, &q);
+        assert_true(q.n >= 6);
+        for (size_t i = 0; i < 5; i++) {
+            char expect[128];
+            snprintf(expect, sizeof expect, "%s%s", want[i], place ? " in Springfield, IL" : "");
+            assert_string_equal(q.v[i].text, expect);
+            assert_int_equal(q.v[i].strategy, i < 4 ? QUERY_CUSTOMER : QUERY_INDUSTRY);
+        }
+        for (size_t i = 0; i < q.n; i++)
+            assert_null(strstr(q.v[i].text, "text-back")); /* the product heads nothing */
+        assert_string_equal(q.v[5].text, "Plumbers Missed calls");
+        query_list_release(&q);
+    }
+    request_release(&r);
+}
+
 static void limits_and_sparse_contexts(void **state)
 {
     (void)state;
@@ -135,15 +176,17 @@ static void limits_and_sparse_contexts(void **state)
         "restaurants and cafes\"}}";
     assert_int_equal(request_parse(only_desc, strlen(only_desc), &lim, 0, &r, &p), 0);
     struct query_list q;
-    query_generate(&r, 3, &q);
-    assert_int_equal(q.n, 2); /* the product's key terms; a signal query */
-    assert_non_null(strstr(q.v[0].text, "payroll"));
+    query_generate(&r, 3, true, &q);
+    /* no ideal customer: the kinds the description is for */
+    assert_int_equal(q.n, 2);
+    assert_string_equal(q.v[0].text, "restaurants");
+    assert_string_equal(q.v[1].text, "cafes");
     query_list_release(&q);
     request_release(&r);
 
     struct request seed;
     load("seed-request", &seed);
-    query_generate(&seed, 3, &q);
+    query_generate(&seed, 3, true, &q);
     assert_int_equal(q.n, 3);
     json_t *j = query_list_to_json(&q);
     assert_int_equal(json_array_size(j), 3);
@@ -154,6 +197,16 @@ static void limits_and_sparse_contexts(void **state)
     request_release(&seed);
 }
 
+static void strategy_names_round_trip(void **state)
+{
+    (void)state;
+    for (int s = 0; s < QUERY_NSTRATEGIES; s++)
+        assert_int_equal(query_strategy_of(query_strategy_name((enum query_strategy)s), QUERY_PAIN),
+                         s);
+    assert_int_equal(query_strategy_of("sideways", QUERY_SIGNAL), QUERY_SIGNAL);
+    assert_int_equal(query_strategy_of(NULL, QUERY_USER), QUERY_USER);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,7 +214,9 @@ int main(void)
         cmocka_unit_test(clinic_example),
         cmocka_unit_test(fleet_example),
         cmocka_unit_test(key_terms_are_weighted_and_clean),
+        cmocka_unit_test(one_query_per_kind),
         cmocka_unit_test(limits_and_sparse_contexts),
+        cmocka_unit_test(strategy_names_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,19 +111,21 @@ static void index_then_search(void **state)
     const char *paths[] = {dir};
     assert_int_equal(corpus_index(st, paths, 1, &opt, &s, &e), 0);
     assert_int_equal(s.files, 7);
-    assert_int_equal(s.added, 5);
-    assert_int_equal(s.skipped, 2); /* no URL; binary */
+    assert_int_equal(s.added, 6);
+    assert_int_equal(s.skipped, 1); /* binary */
+    /* a page that names no address is indexed under a file: URL */
+    assert_int_equal(s.file_urls, 1);
     char *msgs = slurp(rep);
     fclose(rep);
-    assert_non_null(strstr(msgs, "nourl.html: no URL"));
+    assert_null(strstr(msgs, "nourl.html"));
     assert_non_null(strstr(msgs, "binary.html: binary content"));
     assert_non_null(strstr(msgs, "manifest.tsv: line 4: expected PATH<TAB>URL"));
     free(msgs);
 
     int64_t docs, sites;
     assert_int_equal(store_corpus_stats(st, &docs, &sites, &e), 0);
-    assert_int_equal(docs, 5);
-    assert_int_equal(sites, 4);
+    assert_int_equal(docs, 6);
+    assert_int_equal(sites, 5); /* the URL-less page is a site of its own, named by its file */
 
     struct search_provider *p;
     search_local_open(st, &p);
@@ -157,6 +159,12 @@ static void index_then_search(void **state)
     assert_int_equal(r.n, 1);
     assert_string_equal(r.v[0].url, "https://listed.example/page");
     search_results_release(&r);
+    assert_int_equal(search_run(p, "anywhere", 10, &r, &e), 0);
+    assert_int_equal(r.n, 1);
+    assert_true(strncmp(r.v[0].url, "file:///", 8) == 0);
+    assert_non_null(strstr(r.v[0].url, "/misc/nourl.html"));
+    assert_string_equal(r.v[0].site, "nourl");
+    search_results_release(&r);
 
     assert_int_equal(search_run(p, "the and of", 10, &r, &e), CORE_EINVAL);
     assert_int_equal(search_run(p, "\"quoted OR NEAR(x)\"", 10, &r, &e), 0); /* no FTS syntax */
@@ -186,14 +194,14 @@ static void reindex_is_incremental(void **state)
     const char *paths[] = {dir};
     assert_int_equal(corpus_index(st, paths, 1, &opt, &s, &e), 0);
     assert_int_equal(s.added, 0);
-    assert_int_equal(s.unchanged, 5);
+    assert_int_equal(s.unchanged, 6);
 
     /* A changed page replaces its old text in the index. */
     put("globex.example/index.html", "<html><head><title>Globex ledgers</title></head><body>"
                                      "<p>Bookkeeping.</p></body></html>");
     assert_int_equal(corpus_index(st, paths, 1, &opt, &s, &e), 0);
     assert_int_equal(s.updated, 1);
-    assert_int_equal(s.unchanged, 4);
+    assert_int_equal(s.unchanged, 5);
     struct search_provider *p;
     search_local_open(st, &p);
     struct search_results r;
@@ -242,12 +250,71 @@ static void bad_inputs(void **state)
     assert_null(strstr(e.msg, "s3cret-pw"));
 }
 
+/* Saved pages without an address: each is indexed, under a file: URL, with
+ * the site it names as its own; a kind of customer's words that stand
+ * together rank above the same words apart. */
+static void saved_pages_and_phrases(void **state)
+{
+    (void)state;
+    char saved[128], path[256];
+    snprintf(saved, sizeof saved, "%s-saved", dir);
+    mkdir(saved, 0700);
+    static const char *const pages[][2] = {
+        {"Sudsy.html", "<html><head><title>Sudsy</title></head><body><h1>Sudsy</h1><p>The car "
+                       "wash on Main Street: hand wash and detailing.</p><p>Write to "
+                       "hello@sudsy-wash.example</p></body></html>"},
+        {"Parts Plus.html",
+         "<html><head><title>Parts Plus</title></head><body><h1>Parts Plus</h1><p>Car parts "
+         "for every car, car batteries and car mats. Easy to wash.</p><p>&copy; 2026 "
+         "partsplus.example</p></body></html>"},
+        {"nothing.html", "<html><body><p>Car care tips.</p></body></html>"},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", saved, pages[i][0]);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(pages[i][1], f);
+        fclose(f);
+    }
+    struct store *st;
+    struct err e = {0};
+    char sdb[160];
+    snprintf(sdb, sizeof sdb, "%s.db", saved);
+    assert_int_equal(store_open(sdb, &st, &e), 0);
+    struct corpus_options opt = {.report = NULL};
+    struct corpus_stats s;
+    const char *paths[] = {saved};
+    assert_int_equal(corpus_index(st, paths, 1, &opt, &s, &e), 0);
+    assert_int_equal(s.added, 3);
+    assert_int_equal(s.inferred, 3);
+    assert_int_equal(s.file_urls, 3);
+    struct search_provider *p;
+    search_local_open(st, &p);
+    struct search_results r;
+    assert_int_equal(search_run(p, "car wash", 10, &r, &e), 0);
+    assert_true(r.n >= 2);
+    assert_string_equal(r.v[0].site, "sudsy-wash.example"); /* its e-mail's domain */
+    assert_string_equal(r.v[1].site, "partsplus.example");  /* its copyright line's */
+    assert_true(strncmp(r.v[0].url, "file:///", 8) == 0);
+    search_results_release(&r);
+    assert_int_equal(search_run(p, "care tips", 10, &r, &e), 0);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.v[0].site, "nothing"); /* named by its file */
+    search_results_release(&r);
+    search_provider_free(p);
+    store_close(st);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s' '%s-wal' '%s-shm'", saved, sdb, sdb, sdb);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(index_then_search),
         cmocka_unit_test(reindex_is_incremental),
         cmocka_unit_test(bad_inputs),
+        cmocka_unit_test(saved_pages_and_phrases),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

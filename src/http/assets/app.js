@@ -204,6 +204,7 @@ async function openJob(id) {
   $("queries-box").hidden = true;
   $("summary").hidden = true;
   $("job-error").hidden = true;
+  $("demo-notice").hidden = true;
   $("cancel-job").hidden = true;
   $("job-title").textContent = "Search " + id;
   $("job-context").textContent = "";
@@ -309,6 +310,10 @@ const HANDLERS = {
   },
   status_update(ev) {
     if (Array.isArray(ev.queries)) showQueries(ev.queries);
+    if (ev.sample_corpus) { /* the bundled fictional companies answered: say so, and stay */
+      $("demo-notice").textContent = ev.status_message || "";
+      $("demo-notice").hidden = false;
+    }
     setProgress(typeof ev.progress === "number" && ev.progress >= 0 ? ev.progress : null, ev.stage || "", ev.status_message || "");
     $("cancel-job").hidden = false;
   },
