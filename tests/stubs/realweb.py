@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""realweb.py PAGES_DIR PORTFILE LOGFILE: the real pages of
+tests/realpages served as the open web on loopback, with a Tavily mock to
+find them.
+
+Each page is served at its own address on a site of its own:
+https://www.termiopest.com/pest-control-queen-creek becomes
+http://termiopest-com.localhost:PORT/pest-control-queen-creek (curl
+resolves *.localhost to loopback). POST /search answers in Tavily's wire
+format (results with title, url, content, score, raw_content), ranking
+the pages by BM25 over their title and visible text, phrases of the query
+counting extra, as a web search engine would. Loopback only; one line per
+request in LOGFILE.
+"""
+import gzip
+import http.server
+import json
+import math
+import os
+import re
+import socketserver
+import sys
+import urllib.parse
+
+from bs4 import BeautifulSoup
+
+pages_dir, portfile, logfile = sys.argv[1], sys.argv[2], sys.argv[3]
+labels = json.load(open(os.path.join(pages_dir, "..", "labels.json")))
+WORD = re.compile(r"[a-z0-9]+")
+STOP = set("a an and are as at be by for from in is it of on or the to with your our we you".split())
+
+
+def slug_of(url):
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host.startswith("www."):
+        host = host[4:]
+    return re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")
+
+
+def stem(w):  # plurals only: "plumbers" finds "plumber"
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
+SITES = {}  # slug -> {path: (id, html)}
+DOCS = []   # (slug, path, id, title, text, tf, length)
+for p in labels:
+    if not p.get("url"):
+        continue
+    html = gzip.open(os.path.join(pages_dir, p["id"] + ".html.gz")).read()
+    u = urllib.parse.urlsplit(p["url"])
+    slug, path = slug_of(p["url"]), (u.path or "/") + ("?" + u.query if u.query else "")
+    SITES.setdefault(slug, {})[path] = (p["id"], html)
+    soup = BeautifulSoup(html, "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for t in soup(["script", "style", "noscript", "template", "svg"]):
+        t.decompose()
+    text = " ".join(soup.get_text(" ").split())
+    words = [stem(w) for w in WORD.findall((title + " ") * 3 + text.lower())]
+    tf = {}
+    for i, w in enumerate(words):
+        tf[w] = tf.get(w, 0) + 1
+        if i:
+            tf[words[i - 1] + " " + w] = tf.get(words[i - 1] + " " + w, 0) + 1
+    DOCS.append((slug, path, p["id"], title, text, tf, len(words)))
+AVG = sum(d[6] for d in DOCS) / len(DOCS)
+DF = {}
+for d in DOCS:
+    for w in d[5]:
+        DF[w] = DF.get(w, 0) + 1
+
+
+def rank(query, n):
+    words = [stem(w) for w in WORD.findall(query.lower()) if w not in STOP]
+    terms = words + [a + " " + b for a, b in zip(words, words[1:])]
+    scored = []
+    for d in DOCS:
+        s = 0.0
+        for t in terms:
+            f = d[5].get(t, 0)
+            if f:
+                idf = math.log(1 + (len(DOCS) - DF[t] + 0.5) / (DF[t] + 0.5))
+                s += idf * f * 2.2 / (f + 1.2 * (0.25 + 0.75 * d[6] / AVG))
+        if s > 0:
+            scored.append((-s, d[0], d[1], d))
+    scored.sort()
+    return [x[3] for x in scored[:n]]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def send(self, code, body, ctype="application/json"):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log(self, what):
+        with open(logfile, "a") as f:
+            f.write(what + "\n")
+
+    def do_GET(self):
+        host = (self.headers.get("Host") or "").split(":")[0]
+        self.log("GET %s%s" % (host, self.path))
+        if not host.endswith(".localhost"):
+            return self.send(404, {"error": "not found"})
+        site = SITES.get(host[: -len(".localhost")])
+        if site is None:
+            return self.send(404, b"no such site", "text/plain")
+        if self.path == "/robots.txt":
+            return self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+        page = site.get(self.path)
+        if page is None:
+            return self.send(404, b"<html><body>Not found</body></html>", "text/html")
+        self.send(200, page[1], "text/html; charset=utf-8")
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(n) or b"{}")
+        if self.path != "/search":
+            return self.send(404, {"error": "not found"})
+        if not (self.headers.get("Authorization") or "").startswith("Bearer "):
+            return self.send(401, {"detail": {"error": "Unauthorized: missing or invalid API key."}})
+        q = body.get("query")
+        if not isinstance(q, str):
+            return self.send(400, {"detail": {"error": "query is required"}})
+        self.log("SEARCH %s" % q)
+        port = self.server.server_address[1]
+        results = []
+        for d in rank(q, int(body.get("max_results", 5))):
+            results.append({"title": d[3], "url": "http://%s.localhost:%d%s" % (d[0], port, d[1]),
+                            "content": d[4][:300], "score": 0.5,
+                            "raw_content": d[4][:20000] if body.get("include_raw_content") else None})
+        self.send(200, {"query": q, "answer": None, "images": [], "results": results,
+                        "response_time": "0.10", "usage": {"credits": 2}})
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+srv = Server(("127.0.0.1", 0), Handler)
+with open(portfile + ".tmp", "w") as f:
+    f.write(str(srv.server_address[1]))
+os.rename(portfile + ".tmp", portfile)
+srv.serve_forever()
