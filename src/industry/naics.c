@@ -919,6 +919,13 @@ size_t industry_classify(const struct industry_doc *d, struct industry_code *out
         out[at].score = 1.0;
         qsort(out, n, sizeof *out, cmp_codes);
     }
+    if (by_site) { /* a school is a school: its accounting course is no firm's */
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!strncmp(out[i].code, by_site, 2))
+                out[kept++] = out[i];
+        n = kept;
+    }
     return n;
 }
 

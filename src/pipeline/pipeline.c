@@ -368,6 +368,29 @@ static bool seen(char **urls, size_t n, const char *url)
     return false;
 }
 
+/* s's letters and digits, lower case: "Housecall Pro" -> "housecallpro". */
+static void alnum_key(const char *s, char *out, size_t n)
+{
+    size_t k = 0;
+    for (; *s && k + 1 < n; s++)
+        if (isalnum((unsigned char)*s))
+            out[k++] = (char)tolower((unsigned char)*s);
+    out[k] = '\0';
+}
+
+/* Whether name (a site's label, a company's name) is a listed competitor's. */
+static bool is_competitor(const struct job *j, const char *name)
+{
+    char key[128], comp[128];
+    alnum_key(name, key, sizeof key);
+    for (size_t i = 0; *key && i < j->req->ctx.competitors.n; i++) {
+        alnum_key(j->req->ctx.competitors.v[i], comp, sizeof comp);
+        if (strcmp(comp, key) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool excluded(const struct job *j, const char *site, char *why, size_t n)
 {
     for (const char *const *p = search_excluded_sites; *p; p++)
@@ -377,22 +400,11 @@ static bool excluded(const struct job *j, const char *site, char *why, size_t n)
         }
     /* A competitor's own site: "HubSpot" and hubspot.com. */
     char label[128];
-    size_t k = 0;
-    for (const char *p = site; *p && *p != '.' && k + 1 < sizeof label; p++)
-        if (isalnum((unsigned char)*p))
-            label[k++] = (char)tolower((unsigned char)*p);
-    label[k] = '\0';
-    for (size_t i = 0; i < j->req->ctx.competitors.n; i++) {
-        char comp[128];
-        size_t m = 0;
-        for (const char *p = j->req->ctx.competitors.v[i]; *p && m + 1 < sizeof comp; p++)
-            if (isalnum((unsigned char)*p))
-                comp[m++] = (char)tolower((unsigned char)*p);
-        comp[m] = '\0';
-        if (m && strcmp(comp, label) == 0) {
-            snprintf(why, n, "a listed competitor");
-            return true;
-        }
+    size_t k = strcspn(site, ".");
+    snprintf(label, sizeof label, "%.*s", (int)(k < sizeof label ? k : sizeof label - 1), site);
+    if (is_competitor(j, label)) {
+        snprintf(why, n, "a listed competitor");
+        return true;
     }
     return false;
 }
@@ -928,6 +940,8 @@ static void process_site(struct job *j, struct site *s)
     pthread_mutex_unlock(&j->lock);
     struct outcome *o = &s->out;
     o->stored = site_stage(j, s) != 0;
+    if (!reject && lead.company_name.value && is_competitor(j, lead.company_name.value))
+        reject = "a listed competitor (by its name)"; /* getjobber.com is Jobber */
     if (reject || (pages == 0 && !from_snippet)) {
         o->v = o->stored ? V_GONE : V_SKIP;
         o->stage = ST_EXTRACT;

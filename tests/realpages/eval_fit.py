@@ -47,6 +47,11 @@ def slug_of(url):
     return re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")
 
 
+def key(name):
+    """A name's letters and digits, lower case: "Housecall Pro" -> "housecallpro"."""
+    return re.sub(r"[^0-9a-z]+", "", (name or "").lower())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
@@ -90,7 +95,9 @@ def main():
         failed = []
         for name in sorted(k for k in fits):
             db = os.path.join(work, "corpus.db") if not a.web else os.path.join(work, name + ".db")
-            leads = run_context(a.binary, os.path.join(HERE, "contexts", name + ".json"), db, env)
+            context = os.path.join(HERE, "contexts", name + ".json")
+            competitors = {key(c) for c in json.load(open(context))["business_context"]["competitors"]}
+            leads = run_context(a.binary, context, db, env)
             n_fit = n_qual = 0
             rows = []
             for l in leads:
@@ -107,6 +114,8 @@ def main():
                 qual = l.get("final_package", {}).get("analyzed_lead", {}).get("qualified", score >= 0.5)
                 n_fit += ok
                 n_qual += bool(qual)
+                if key(ld.get("company_name", "")) in competitors:
+                    failed.append("%s: the competitor %s is a lead" % (name, ld.get("company_name")))
                 rows.append("  %s %.2f %-32s %-24s %s" % ("fit" if ok else " - ", score,
                             ld.get("company_name", "")[:32], ld.get("site", "")[:24],
                             ",".join(ids) or "?"))
@@ -115,9 +124,10 @@ def main():
             if a.show:
                 print("\n".join(rows))
             if len(leads) < MIN_LEADS or share < MIN_SHARE:
-                failed.append(name)
+                failed.append("%s: below %d leads or %.0f%% fitting" % (name, MIN_LEADS, MIN_SHARE * 100))
+        if failed:
+            print("\n".join(failed))
         if a.check and failed:
-            print("below %d leads or %.0f%% fitting: %s" % (MIN_LEADS, MIN_SHARE * 100, ", ".join(failed)))
             sys.exit(1)
     finally:
         if server:
