@@ -527,8 +527,10 @@ enum sig {
 };
 
 static const char *const sig_patterns[SIG_N] = {
-    [SIG_HIRING] = "\\b(?:we(?:'re| are) hiring|hiring (?:an? |for )?|open (?:role|position)s?|"
-                   "join us as|vacanc(?:y|ies)|job opening|we are recruiting|now recruiting)",
+    /* said only by a company of itself: "hiring" alone is anyone's advice */
+    [SIG_HIRING] = "\\b(?:we(?:'re| are) (?:hiring|recruiting)|now (?:hiring|recruiting)|"
+                   "open (?:role|position)s\\b|join (?:us as|our team)|vacanc(?:y|ies)|"
+                   "job openings?)",
     [SIG_EVALUATING] = "\\b(?:evaluat(?:e|ing)|migrat(?:e|ing)|replac(?:e|ing)|switch(?:ing)? from|"
                        "looking for (?:a |an |new |better )|outgrown|reviewing alternatives|"
                        "selecting an? |shortlist|moving (?:away )?from)",
@@ -537,7 +539,7 @@ static const char *const sig_patterns[SIG_N] = {
     [SIG_GROWTH] = "\\b(?:raised|series [a-e]\\b|seed round|funding|investment round|opened a "
                    "(?:new|second) (?:office|depot|location|site)|doubled|expanding|expansion|"
                    "grew \\d+|growth funding|new depot|added \\d+ (?:vehicles|people|staff))",
-    [SIG_DEADLINE] = "\\b(?:deadline|due (?:by|on)|by (?:\\d{1,2} )?(?:january|february|march|"
+    [SIG_DEADLINE] = "\\b(?:deadline\\b|due (?:by|on)|by (?:\\d{1,2} )?(?:january|february|march|"
                      "april|may|june|july|august|september|october|november|december)|"
                      "before the (?:next|end of)|this quarter|this year)",
     [SIG_PACE] = "\\b(?:doubled|tripled|fast[- ]growing|rapid(?:ly)? grow|grew \\d+ ?%|\\d+ ?% "
@@ -690,6 +692,47 @@ static enum passage_kind passage_kind(const struct enrich_passage *p)
     return P_SENTENCE;
 }
 
+/* Who a sentence speaks for. A buying signal is the company's own ("we
+ * are evaluating", "we raised"); a sentence addressed to the reader ("If
+ * you're looking for...", "Consider replacing your...") is advice or a
+ * pitch, and one in the third person is about someone else (a news page's
+ * "Acme opened a new office"). */
+enum voice {
+    V_OTHER,
+    V_SELF,   /* we, our, us; no you */
+    V_READER, /* you, your */
+};
+
+static enum voice passage_voice(const struct enrich_passage *p)
+{
+    static const char *const self[] = {"our", "ours", "us", "we", "we'll", "we're", "we've"};
+    static const char *const reader[] = {"you", "you'll", "you're", "you've", "your", "yours"};
+    const char *s = p->text + p->start;
+    size_t n = p->end - p->start;
+    bool we = false;
+    for (size_t i = 0; i < n;) {
+        while (i < n && !isalpha((unsigned char)s[i]))
+            i++;
+        size_t w = i;
+        while (i < n && (isalpha((unsigned char)s[i]) || s[i] == '\''))
+            i++;
+        size_t len = i - w;
+        if (!len || len > 6)
+            continue;
+        char word[8];
+        for (size_t k = 0; k < len; k++)
+            word[k] = (char)tolower((unsigned char)s[w + k]);
+        word[len] = '\0';
+        for (size_t k = 0; k < sizeof reader / sizeof *reader; k++)
+            if (!strcmp(word, reader[k]))
+                return V_READER;
+        for (size_t k = 0; k < sizeof self / sizeof *self && !we;
+             k++) /* "US", the country, is not us */
+            we = !strcmp(word, self[k]) && !(len == 2 && !strncmp(s + w, "US", 2));
+    }
+    return we ? V_SELF : V_OTHER;
+}
+
 /* ---- industry fit ---- */
 
 struct fit {
@@ -770,7 +813,8 @@ struct work {
     pcre2_match_data *md;
     double *scores;
     struct enrich_result *r;
-    unsigned char *kind; /* per passage: enum passage_kind */
+    unsigned char *kind;  /* per passage: enum passage_kind */
+    unsigned char *voice; /* per passage: enum voice */
     bool relevant_hiring, evaluating, rfp, growth, competitor, competitor_tech;
     const char *competitor_name;
     int newest_signal; /* month stamp of the newest dated intent passage */
@@ -808,7 +852,7 @@ static void score_pain(struct work *w)
         double best = 0;
         const struct enrich_passage *best_p = NULL;
         for (size_t k = 0; k < w->ps.n; k++) {
-            if (w->scores[k] <= 0 || w->kind[k] != P_SENTENCE)
+            if (w->scores[k] <= 0 || w->kind[k] != P_SENTENCE || w->voice[k] == V_READER)
                 continue;
             double cov = enrich__coverage(&w->ix.terms[k], &p->terms);
             if (cov < 0.5 || (cov < 0.99 && !sig_in(SIG_CHALLENGE, &w->ps.v[k], w->md)))
@@ -853,7 +897,8 @@ static void score_intent_urgency(struct work *w)
         const struct enrich__terms *t = &w->ix.terms[k];
         if (w->kind[k] != P_SENTENCE) /* a menu's "Careers" or "Request a quote" is no signal */
             continue;
-        bool mentions_product = false; /* the passage is about what the user sells */
+        bool own = w->voice[k] == V_SELF; /* the company speaks of itself */
+        bool mentions_product = false;    /* the passage is about what the user sells */
         for (size_t i = 0; i < c->product.n && !mentions_product; i++)
             mentions_product = enrich__terms_has(t, c->product.v[i].stem);
         for (size_t i = 0; i < c->npains && !mentions_product; i++)
@@ -866,7 +911,8 @@ static void score_intent_urgency(struct work *w)
             w->relevant_hiring |= mentions_product;
             dated = true;
         }
-        if (sig_in(SIG_EVALUATING, p, w->md) && mentions_product) {
+        bool evaluating = own && sig_in(SIG_EVALUATING, p, w->md);
+        if (evaluating && mentions_product) {
             add_ev(&w->r->intent, p, "evaluating_or_migrating", NULL, NULL);
             intent = noisy_or(intent, 0.4);
             w->evaluating = true;
@@ -878,7 +924,7 @@ static void score_intent_urgency(struct work *w)
             w->rfp = true;
             dated = true;
         }
-        if (sig_in(SIG_GROWTH, p, w->md)) {
+        if (own && sig_in(SIG_GROWTH, p, w->md)) {
             add_ev(&w->r->intent, p, "growth_or_funding", NULL, NULL);
             intent = noisy_or(intent, 0.15);
             w->growth = true;
@@ -888,7 +934,7 @@ static void score_intent_urgency(struct work *w)
             char *s = xstrndup(p->text + p->start, p->end - p->start);
             bool named = has_word(s, c->competitors[i]);
             free(s);
-            if (named && sig_in(SIG_EVALUATING, p, w->md)) { /* about changing, not a mention */
+            if (named && evaluating) { /* about changing, not a mention */
                 add_ev(&w->r->intent, p, "competitor_named", NULL, NULL);
                 intent = noisy_or(intent, 0.25);
                 w->competitor = true;
@@ -902,16 +948,15 @@ static void score_intent_urgency(struct work *w)
         }
         /* A deadline counts when it is about buying: in the same sentence as
          * the request or evaluation, or in the one right after it. */
-        bool buying = sig_in(SIG_RFP, p, w->md) || sig_in(SIG_EVALUATING, p, w->md);
+        bool buying = sig_in(SIG_RFP, p, w->md) || evaluating;
         bool follows = prev_buying && prev_url == p->url;
-        if (!w->deadline && sig_in(SIG_DEADLINE, p, w->md) &&
-            (buying || follows || mentions_product))
+        if (!w->deadline && (buying || follows) && sig_in(SIG_DEADLINE, p, w->md))
             w->deadline = p;
         prev_buying = buying;
         prev_url = p->url;
-        if (!pace && sig_in(SIG_PACE, p, w->md))
+        if (!pace && own && sig_in(SIG_PACE, p, w->md))
             pace = true, pace_p = p;
-        if (!urgent_words && sig_in(SIG_URGENT_WORDS, p, w->md))
+        if (!urgent_words && own && sig_in(SIG_URGENT_WORDS, p, w->md))
             urgent_words = true, urgent_p = p;
     }
     /* A competitor's product on the site: a replacement conversation. */
@@ -1259,8 +1304,11 @@ void enrich_lead(const struct enrich_context *c, const struct extract_lead *lead
     w.md = pcre2_match_data_create(4, NULL);
     w.scores = xcalloc(w.ps.n ? w.ps.n : 1, sizeof *w.scores);
     w.kind = xcalloc(w.ps.n ? w.ps.n : 1, sizeof *w.kind);
-    for (size_t k = 0; k < w.ps.n; k++)
+    w.voice = xcalloc(w.ps.n ? w.ps.n : 1, sizeof *w.voice);
+    for (size_t k = 0; k < w.ps.n; k++) {
         w.kind[k] = (unsigned char)passage_kind(&w.ps.v[k]);
+        w.voice[k] = (unsigned char)passage_voice(&w.ps.v[k]);
+    }
 
     score_pain(&w);
     score_intent_urgency(&w);
@@ -1292,6 +1340,7 @@ void enrich_lead(const struct enrich_context *c, const struct extract_lead *lead
 
     free(w.scores);
     free(w.kind);
+    free(w.voice);
     pcre2_match_data_free(w.md);
     enrich__index_release(&w.ix);
     enrich_passages_release(&w.ps);

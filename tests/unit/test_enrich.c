@@ -267,6 +267,33 @@ static void contact_lines_are_no_evidence(void **state)
     enrich_result_release(&dated);
 }
 
+/* A buying signal is the company's own: advice to the reader, a pitch,
+ * or news about another company is none. */
+static void signals_are_said_of_itself(void **state)
+{
+    (void)state;
+    struct enrich_result advice = score_for(
+        HOME_SERVICES,
+        PLUMBER_PAGE("<p>If you are looking for a new plumber, evaluate how they handle missed "
+                     "calls.</p><p>Consider replacing your old water heater before the end of the "
+                     "year.</p><p>Hiring a plumber for missed calls on a weekend costs more.</p>"
+                     "<p>Acme Plumbing raised new funding and is expanding to Ohio.</p>"));
+    assert_int_equal(advice.intent.nev, 0);
+    assert_int_equal(advice.urgency.nev, 0);
+    enrich_result_release(&advice);
+    struct enrich_result own = score_for(
+        HOME_SERVICES,
+        PLUMBER_PAGE("<p>We are evaluating a new phone system because we keep missing calls on "
+                     "busy days.</p><p>We are hiring two apprentice plumbers.</p>"));
+    bool evaluating = false, hiring = false;
+    for (size_t i = 0; i < own.intent.nev; i++) {
+        evaluating = evaluating || !strcmp(own.intent.ev[i].signal, "evaluating_or_migrating");
+        hiring = hiring || !strncmp(own.intent.ev[i].signal, "hiring", 6);
+    }
+    assert_true(evaluating && hiring);
+    enrich_result_release(&own);
+}
+
 #define PLUMBERS_IN(where)                                                                         \
     "{\"business_context\":{\"business_description\":\"Dispatch software\","                       \
     "\"ideal_customer\":\"Plumbers\",\"location\":\"" where "\"}}"
@@ -317,6 +344,7 @@ int main(void)
         cmocka_unit_test(fit_qualifies_without_pains),
         cmocka_unit_test(contact_lines_are_no_evidence),
         cmocka_unit_test(locations_as_written),
+        cmocka_unit_test(signals_are_said_of_itself),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
