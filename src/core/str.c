@@ -101,6 +101,15 @@ size_t str_utf8_len(const char *s)
     return n;
 }
 
+void str_alnum_key(const char *s, char *out, size_t n)
+{
+    size_t k = 0;
+    for (; *s && k + 1 < n; s++)
+        if (isalnum((unsigned char)*s))
+            out[k++] = (char)tolower((unsigned char)*s);
+    out[k] = '\0';
+}
+
 size_t str_count_words(const char *s)
 {
     size_t n = 0;

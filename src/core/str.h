@@ -33,6 +33,11 @@ size_t str_utf8_len(const char *s);
 /* str_is_blank(s): NULL, empty, or only ASCII white space. */
 bool str_is_blank(const char *s);
 
+/* str_alnum_key(s, out, n): s's ASCII letters and digits in lower case,
+ * cut to fit out (n bytes): "Housecall Pro" and "housecall-pro" give
+ * "housecallpro". */
+void str_alnum_key(const char *s, char *out, size_t n);
+
 /* str_count_words(s): the runs of non-space bytes in s. */
 size_t str_count_words(const char *s);
 

@@ -703,34 +703,30 @@ enum voice {
     V_READER, /* you, your */
 };
 
+struct voice_scan {
+    const char *text;
+    bool we;
+};
+
+static int voice_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+{
+    static const char *const self[] = {"our", "ours", "us", "we"}; /* sorted */
+    static const char *const reader[] = {"you", "your", "yours"};
+    struct voice_scan *v = ctx;
+    (void)end;
+    if (text_in_sorted(reader, 3, tok, len))
+        return 1; /* addressed to the reader: no need to read on */
+    /* "US", the country, is not us */
+    v->we = v->we || (text_in_sorted(self, 4, tok, len) && strncmp(v->text + start, "US", 2) != 0);
+    return 0;
+}
+
 static enum voice passage_voice(const struct enrich_passage *p)
 {
-    static const char *const self[] = {"our", "ours", "us", "we", "we'll", "we're", "we've"};
-    static const char *const reader[] = {"you", "you'll", "you're", "you've", "your", "yours"};
-    const char *s = p->text + p->start;
-    size_t n = p->end - p->start;
-    bool we = false;
-    for (size_t i = 0; i < n;) {
-        while (i < n && !isalpha((unsigned char)s[i]))
-            i++;
-        size_t w = i;
-        while (i < n && (isalpha((unsigned char)s[i]) || s[i] == '\''))
-            i++;
-        size_t len = i - w;
-        if (!len || len > 6)
-            continue;
-        char word[8];
-        for (size_t k = 0; k < len; k++)
-            word[k] = (char)tolower((unsigned char)s[w + k]);
-        word[len] = '\0';
-        for (size_t k = 0; k < sizeof reader / sizeof *reader; k++)
-            if (!strcmp(word, reader[k]))
-                return V_READER;
-        for (size_t k = 0; k < sizeof self / sizeof *self && !we;
-             k++) /* "US", the country, is not us */
-            we = !strcmp(word, self[k]) && !(len == 2 && !strncmp(s + w, "US", 2));
-    }
-    return we ? V_SELF : V_OTHER;
+    struct voice_scan v = {.text = p->text + p->start};
+    if (text_tokenize(p->text + p->start, p->end - p->start, voice_token, &v))
+        return V_READER;
+    return v.we ? V_SELF : V_OTHER;
 }
 
 /* ---- industry fit ---- */

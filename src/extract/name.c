@@ -98,16 +98,6 @@ static void decode_entities(char *s)
     *w = '\0';
 }
 
-/* Letters and digits only, lower case: "Aster Cloud" and "aster-cloud" agree. */
-static void squash(const char *s, char *out, size_t n)
-{
-    size_t k = 0;
-    for (; *s && k + 1 < n; s++)
-        if (isalnum((unsigned char)*s))
-            out[k++] = (char)tolower((unsigned char)*s);
-    out[k] = '\0';
-}
-
 /* The initials of a name's words: "Blue Cross Blue Shield" -> "bcbs". */
 static void initials(const char *s, char *out, size_t n)
 {
@@ -132,7 +122,7 @@ static bool matches_label(const char *name, const char *label)
     if (!*label)
         return false;
     char sq[256], in[64];
-    squash(name, sq, sizeof sq);
+    str_alnum_key(name, sq, sizeof sq);
     initials(name, in, sizeof in);
     if (!*sq)
         return false;
@@ -145,8 +135,8 @@ static bool matches_label(const char *name, const char *label)
 static bool same_company(const char *a, const char *b)
 {
     char x[256], y[256];
-    squash(a, x, sizeof x);
-    squash(b, y, sizeof y);
+    str_alnum_key(a, x, sizeof x);
+    str_alnum_key(b, y, sizeof y);
     return *x && *y && strlen(x) >= 3 && strlen(y) >= 3 && (strstr(x, y) || strstr(y, x));
 }
 
@@ -402,7 +392,7 @@ char *extract__company_name(const struct extract_doc *d, const struct extract_me
     if (site) {
         char first[128];
         snprintf(first, sizeof first, "%.*s", (int)strcspn(site, "."), site);
-        squash(first, label, sizeof label);
+        str_alnum_key(first, label, sizeof label);
     }
     int best = -1;
     for (size_t i = 0; i < n; i++) {

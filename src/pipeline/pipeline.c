@@ -31,6 +31,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "corpus/corpus.h"
 #include "enrich/enrich.h"
 #include "extract/extract.h"
@@ -368,23 +369,13 @@ static bool seen(char **urls, size_t n, const char *url)
     return false;
 }
 
-/* s's letters and digits, lower case: "Housecall Pro" -> "housecallpro". */
-static void alnum_key(const char *s, char *out, size_t n)
-{
-    size_t k = 0;
-    for (; *s && k + 1 < n; s++)
-        if (isalnum((unsigned char)*s))
-            out[k++] = (char)tolower((unsigned char)*s);
-    out[k] = '\0';
-}
-
 /* Whether name (a site's label, a company's name) is a listed competitor's. */
 static bool is_competitor(const struct job *j, const char *name)
 {
     char key[128], comp[128];
-    alnum_key(name, key, sizeof key);
+    str_alnum_key(name, key, sizeof key);
     for (size_t i = 0; *key && i < j->req->ctx.competitors.n; i++) {
-        alnum_key(j->req->ctx.competitors.v[i], comp, sizeof comp);
+        str_alnum_key(j->req->ctx.competitors.v[i], comp, sizeof comp);
         if (strcmp(comp, key) == 0)
             return true;
     }
@@ -1102,13 +1093,11 @@ static void *worker(void *arg)
         }
         struct site *s = &j->sites[j->next++];
         pthread_mutex_unlock(&j->lock);
-        char why[256];
         if (site_stage(j, s) == 3) {
             s->out.v = V_NOTHING; /* finished before the restart */
-        } else if (excluded(j, s->site, why, sizeof why)) {
+        } else if (excluded(j, s->site, s->out.why, sizeof s->out.why)) {
             s->out.v = V_SKIP;
             s->out.stage = ST_SEARCH;
-            snprintf(s->out.why, sizeof s->out.why, "%s", why);
         } else {
             process_site(j, s);
         }
