@@ -66,6 +66,8 @@ struct enrich_score {
 struct enrich_result {
     struct enrich_score pain, intent, urgency, icp;
     double prospect;
+    double industry_fit; /* how near the lead's trade is to the kinds of customer
+                            named, in [0, 1]; -1 when its trade is unknown */
     bool qualified;
     char **insights; /* 2 to 5 sentences, each from evidence */
     size_t ninsights;

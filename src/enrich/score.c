@@ -754,10 +754,16 @@ static struct fit industry_fit(const struct enrich_context *c, const struct extr
     }
     for (size_t i = 0; i < l->nnaics; i++) {
         /* an alternative counts only when the pages name it nearly as
-         * surely as their first: a dentist's article on new year's
-         * resolutions is not also a gym */
+         * surely as their first (a dentist's article on new year's
+         * resolutions is not also a gym), and in the same sector when the
+         * first is sure: a business named in another sector is a
+         * customer's (the accountants an accounting software serves, the
+         * clinics of a health insurer) */
         if (l->naics[i].score < ALTERNATIVE * l->naics[0].score)
             break;
+        if (i && l->naics[0].score >= SURE_CODE &&
+            strcmp(industry_sector(l->naics[i].code), industry_sector(l->naics[0].code)) != 0)
+            continue;
         double sure = l->naics[i].score / SURE_CODE;
         if (sure > 1)
             sure = 1;
@@ -1041,6 +1047,7 @@ static void score_icp(struct work *w)
     /* industry: the kind of customer named */
     struct fit f = industry_fit(c, l, &w->ps, &w->ix, w->kind);
     double ind_s = f.value < 0 ? ICP_UNKNOWN : f.value;
+    w->r->industry_fit = f.value;
     if (f.named) {
         char shows[300];
         snprintf(shows, sizeof shows, "its pages name the kind of customer you named: %s",

@@ -117,10 +117,12 @@ void extract__size(const struct extract_meta *m, const char *text, struct extrac
  * that connects or matches customers with others, or names its network,
  * counts 1; "find a contractor" or "compare quotes", common on any site,
  * counts half. Two make the page an intermediary's. */
-static const struct {
+struct cue {
     const char *pattern;
     int weight; /* in halves */
-} middle[] = {
+};
+
+static const struct cue middle[] = {
     {"\\bconnects? (?:you|customers|homeowners|businesses|clients|patients) (?:with|to)\\b", 2},
     {"\\b(?:match(?:es|ed)? you with|get matched)\\b", 2},
     {"\\b(?:(?:our|a|the) network of(?: \\w+){0,3} (?:pros|professionals|contractors|movers|"
@@ -133,12 +135,45 @@ static const struct {
      "electricians?|dentists?|lawyers?|attorneys?|cleaners?|installers?|therapists?)\\b",
      1},
     {"\\b(?:claim (?:this|your) (?:listing|business|profile)|(?:add|list) your business)\\b", 2},
-    {"\\bcompare (?:\\d+ )?(?:\\w+ )?(?:quotes|prices|rates|providers|companies|offers|pros)\\b",
+    {"\\b(?:compare(?: \\d+)?|get (?:up to |at least )?(?:\\d+|two|three|four|five|multiple|"
+     "several)) (?:\\w+ )?(?:quotes|prices|rates|providers|companies|offers|pros)\\b",
      1},
+    /* the other side of a marketplace: it recruits the businesses it lists */
+    {"\\b(?:become an? (?:\\w+ )?(?:pro|tasker)|become an? (?:service )?provider|"
+     "join our (?:pro |provider |contractor )?network)\\b",
+     2},
     {"\\bbrowse (?:\\w+ ){0,2}(?:listings|directory|companies|businesses)\\b", 1},
 };
 
 #define NMIDDLE (sizeof middle / sizeof *middle)
+
+/* A publisher (a news site, a magazine, a blog that lives on advertising
+ * and affiliate links) writes about trades it does not practise; a store
+ * sells goods it may not make. Each kind of cue counts once, in halves as
+ * above; four halves settle it. */
+static const struct cue publisher_cues[] = {
+    {"\\b(?:advertise (?:with|on) us|media kit)\\b", 2},
+    {"\\b(?:editorial (?:policy|guidelines|standards|team|independence|process|staff)|our "
+     "editors|editor[- ]in[- ]chief|contributing (?:writer|editor)|staff writer)\\b",
+     1}, /* firms that market with content have editorial teams too */
+    {"\\b(?:affiliate (?:disclosure|commissions?)|we may (?:earn|receive) (?:a )?(?:small )?"
+     "(?:commission|compensation))\\b",
+     2},
+    {"\\bsponsored (?:content|posts?|stories)\\b", 1},
+    {"\\b(?:latest|top|breaking) (?:news|stories|headlines|reviews)\\b", 1},
+    {"\\bnewsletters?\\b", 1},
+    {"\\b(?:written|reviewed|fact[- ]checked|edited) by\\b", 1},
+};
+static const struct cue store_cues[] = {
+    {"\\badd to (?:cart|bag|basket)\\b", 2},
+    {"\\bfree (?:shipping|delivery)\\b", 1},
+    {"\\bcheckout\\b", 1},
+    {"\\b(?:in stock|out of stock|sold out)\\b", 1},
+    {"\\b(?:returns? (?:policy|& exchanges)|easy returns|free returns)\\b", 1},
+    {"\\bshop (?:now|all|by)\\b", 1},
+};
+#define NPUBLISHER (sizeof publisher_cues / sizeof *publisher_cues)
+#define NSTORE (sizeof store_cues / sizeof *store_cues)
 
 /* What a site sells, by the words of its menus and calls to action: a
  * product has prices, plans, sign-ups and trials; a service firm shows its
@@ -165,7 +200,8 @@ static const char *const service_cues[] = {"\\bcase stud(?:y|ies)\\b",
 /* Each cue is a pattern of its own: PCRE2 finds a literal's first letter
  * fast, and one pattern of many alternatives would try them all at every
  * word. */
-static pcre2_code *re_middle[NMIDDLE], *re_product[NPRODUCT], *re_service[NSERVICE];
+static pcre2_code *re_middle[NMIDDLE], *re_product[NPRODUCT], *re_service[NSERVICE],
+    *re_publisher[NPUBLISHER], *re_store[NSTORE];
 static pthread_once_t cues_once = PTHREAD_ONCE_INIT;
 
 static void compile_cues(void)
@@ -176,6 +212,10 @@ static void compile_cues(void)
         re_product[i] = compile(product_cues[i]);
     for (size_t i = 0; i < NSERVICE; i++)
         re_service[i] = compile(service_cues[i]);
+    for (size_t i = 0; i < NPUBLISHER; i++)
+        re_publisher[i] = compile(publisher_cues[i].pattern);
+    for (size_t i = 0; i < NSTORE; i++)
+        re_store[i] = compile(store_cues[i].pattern);
 }
 
 static bool cue_in(pcre2_code *re, const char *text, size_t len, pcre2_match_data *md)
@@ -183,16 +223,21 @@ static bool cue_in(pcre2_code *re, const char *text, size_t len, pcre2_match_dat
     return pcre2_match(re, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, md, NULL) >= 0;
 }
 
+static int halves_of(pcre2_code *const *re, const struct cue *cues, size_t n, const char *text,
+                     size_t len, pcre2_match_data *md)
+{
+    int halves = 0;
+    for (size_t i = 0; i < n; i++)
+        halves += cue_in(re[i], text, len, md) ? cues[i].weight : 0;
+    return halves;
+}
+
 void extract__intermediary(const char *text, struct extract_page *pg)
 {
     pthread_once(&cues_once, compile_cues);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    size_t len = strlen(text);
-    int halves = 0;
-    for (size_t i = 0; i < NMIDDLE; i++)
-        halves += cue_in(re_middle[i], text, len, md) ? middle[i].weight : 0;
+    pg->intermediary = halves_of(re_middle, middle, NMIDDLE, text, strlen(text), md) >= 4;
     pcre2_match_data_free(md);
-    pg->intermediary = halves >= 4;
 }
 
 /* ---- product or service ---- */
@@ -209,6 +254,25 @@ int extract__offering(const char *text)
         s += cue_in(re_service[i], text, len, md);
     pcre2_match_data_free(md);
     return p >= 3 && p > s + 1 ? 1 : s >= 2 && s > p ? -1 : 0;
+}
+
+void extract__model(const char *text, bool article, bool *publisher, bool *store)
+{
+    pthread_once(&cues_once, compile_cues);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    size_t len = strlen(text);
+    /* on an article page one strong cue is enough: a company's own blog
+     * has newsletters and bylines too, but rarely editors, advertisers or
+     * affiliate links */
+    int strong = 0, all = 0;
+    for (size_t i = 0; i < NPUBLISHER; i++)
+        if (cue_in(re_publisher[i], text, len, md)) {
+            all += publisher_cues[i].weight;
+            strong += publisher_cues[i].weight >= 2;
+        }
+    *publisher = all >= 4 || (article && strong);
+    *store = halves_of(re_store, store_cues, NSTORE, text, len, md) >= 4;
+    pcre2_match_data_free(md);
 }
 
 /* ---- technologies ---- */

@@ -89,6 +89,11 @@ void extract__social(const struct extract_doc *d, const struct extract_meta *m,
                      struct extract_page *pg);
 void extract__size(const struct extract_meta *m, const char *text, struct extract_page *pg);
 void extract__intermediary(const char *text, struct extract_page *pg);
+/* extract__model(text, article, publisher, store): whether a page's own
+ * words (its hero, menus, footer) are a publisher's (editors, advertising,
+ * affiliate links, newsletters; fewer of them on an article page) or a
+ * store's (carts, shipping, returns). */
+void extract__model(const char *text, bool article, bool *publisher, bool *store);
 /* extract__offering(text): 1 when the site sells a product, -1 a service,
  * 0 when its words do not tell. */
 int extract__offering(const char *text);

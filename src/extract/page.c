@@ -98,6 +98,8 @@ void extract_page(const struct extract_doc *d, const char *country_hint, struct 
     char *said = cue_window(t.text);
     extract__intermediary(said, pg);
     char *chrome = extract__chrome(t.text, pg->main_text ? pg->main_text : "");
+    bool publisher, store, article = is_article(&m);
+    extract__model(said, article, &publisher, &store);
     struct industry_doc id = {
         .types = (const char *const *)m.schema_types.v,
         .ntypes = m.schema_types.n,
@@ -108,8 +110,10 @@ void extract_page(const struct extract_doc *d, const char *country_hint, struct 
         .headings = t.headings,
         .text = pg->main_text,
         .chrome = chrome,
-        .article = is_article(&m),
+        .article = article,
         .offering = extract__offering(said),
+        .publisher = publisher,
+        .store = store,
     };
     pg->nnaics = industry_classify(&id, pg->naics, INDUSTRY_MAX_CODES);
     free(chrome);

@@ -45,6 +45,9 @@ struct industry_doc {
     int offering;            /* what the site sells: 1 a product (pricing, sign up, free
                                 trial), -1 a service (case studies, portfolio, get a
                                 quote), 0 unknown */
+    bool publisher;          /* it publishes for readers (editors, advertising, affiliate
+                                links): its topics are not its trade */
+    bool store;              /* it sells goods online (carts, shipping, returns) */
 };
 
 #define INDUSTRY_MAX_CODES 4

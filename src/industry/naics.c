@@ -28,6 +28,7 @@ extern const struct embed_file industry__data[]; /* data/industry/, embedded */
 
 #define NONE UINT32_MAX
 #define TEXT_PREFIX 3000 /* bytes of a page's main text read: the start says what it is */
+#define NAME_ALONE 0.6   /* the score of a trade only the company's name names */
 #define CHROME_PART 1500 /* bytes of the visible text's start and end (menus, footer) */
 
 struct phrase {
@@ -142,16 +143,43 @@ static bool noise(const char *tok, size_t len)
 
 struct phrase_build {
     struct text_stemmer *st;
+    const char *text; /* the part being read, for "IT" */
+    size_t len;
     uint32_t ids[32];
     uint32_t n;
     bool add; /* add new stems to the vocabulary (else skip unknown ones) */
 };
 
+/* "IT" in capitals is information technology, not the pronoun; it is read
+ * as the word "infotech", which index, pages and users' phrases share. In
+ * a line set in capitals ("WHY IT MATTERS", "IT'S EASY") it is the pronoun:
+ * a neighbouring word in capitals or an apostrophe after rules it out. */
+static bool it_acronym(const char *s, size_t n, size_t start, size_t end)
+{
+    if (end - start != 2 || strncmp(s + start, "IT", 2) != 0)
+        return false;
+    size_t i = end;
+    if (i < n && (s[i] == '\'' || !strncmp(s + i, "\xe2\x80\x99", n - i < 3 ? n - i : 3)))
+        return false;
+    while (i < n && !isalpha((unsigned char)s[i]))
+        i++;
+    if (i + 1 < n && isupper((unsigned char)s[i]) && isupper((unsigned char)s[i + 1]))
+        return false;
+    size_t j = start;
+    while (j > 0 && !isalpha((unsigned char)s[j - 1]))
+        j--;
+    return !(j >= 2 && isupper((unsigned char)s[j - 1]) && isupper((unsigned char)s[j - 2]));
+}
+
+#define IT_WORD "infotech"
+
 static int phrase_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
 {
-    (void)start;
-    (void)end;
     struct phrase_build *b = ctx;
+    if (it_acronym(b->text, b->len, start, end)) {
+        tok = IT_WORD;
+        len = strlen(IT_WORD);
+    }
     if (text_is_stopword(tok, len) || noise(tok, len) || (tok[0] >= '0' && tok[0] <= '9'))
         return 0;
     size_t sl;
@@ -193,6 +221,8 @@ static void phrase_add(struct text_stemmer *st, uint32_t code, char *text)
     for (char *part = clean; *part;) {
         size_t len = strcspn(part, ",;");
         uint32_t before = b.n;
+        b.text = part;
+        b.len = len;
         text_tokenize(part, len, phrase_token, &b);
         for (uint32_t i = before + 1; i < b.n; i++) {
             if (ix.npairs == ix.pairs_cap) {
@@ -523,6 +553,7 @@ struct reader {
     struct seen *seen; /* SEEN_SLOTS, open addressing; NULL: none kept */
     struct bag *bag;   /* the field being read; read_field adds it to the page's */
     const char *text;
+    size_t n;
     float w;
     uint32_t prev;   /* the stem before, for pairs */
     size_t prev_end; /* where it ended */
@@ -569,6 +600,10 @@ static const struct seen *seen_word(struct reader *r, const char *tok, size_t le
 static int page_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
 {
     struct reader *r = ctx;
+    if (it_acronym(r->text, r->n, start, end)) {
+        tok = IT_WORD;
+        len = strlen(IT_WORD);
+    }
     const struct seen *known = seen_word(r, tok, len);
     if (known ? known->skip : text_is_stopword(tok, len) || site_chrome(tok, len))
         return 0;
@@ -596,6 +631,7 @@ static void read_field(struct reader *r, struct bag *page, const char *s, size_t
     struct bag field = {0};
     r->bag = &field;
     r->text = s;
+    r->n = n;
     r->w = 1;
     r->prev = NONE;
     r->prev_end = 0;
@@ -840,6 +876,33 @@ static size_t name_codes(const char *name, struct industry_code *out, size_t max
     return 0;
 }
 
+#define PUBLISHING "519130"   /* Internet publishing */
+#define ONLINE_STORE "454111" /* Electronic shopping */
+
+/* Puts code among c[0..n) (room for max) with at least score; returns the
+ * new count. When c is full, the code takes the weakest place. */
+static size_t put_code(struct industry_code *c, size_t n, size_t max, const char *code,
+                       double score)
+{
+    size_t at = n;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(c[i].code, code))
+            at = i;
+    if (at == n) {
+        if (n == max) /* the weakest goes */
+            for (size_t i = at = 0; i < n; i++)
+                at = c[i].score < c[at].score ? i : at;
+        else
+            n++;
+        snprintf(c[at].code, sizeof c[at].code, "%s", code);
+        c[at].phrase = industry_title(code);
+        c[at].score = 0;
+    }
+    if (c[at].score < score)
+        c[at].score = score;
+    return n;
+}
+
 size_t industry_classify(const struct industry_doc *d, struct industry_code *out, size_t max)
 {
     pthread_once(&ix_once, build);
@@ -880,21 +943,65 @@ size_t industry_classify(const struct industry_doc *d, struct industry_code *out
             cand[i].score += (product == (d->offering > 0)) ? 0.2 : -0.2;
         else if (d->offering > 0) /* plans and free trials: software about a trade, not the trade */
             cand[i].score *= 0.8;
-        if (cand[i].score > 1)
-            cand[i].score = 1;
     }
     /* A trade in the company's name ("Lakecrest Dental", "Howell-Chase
      * Heating and Air Conditioning") settles between the page's candidates;
      * it never adds one the page does not support ("Apple"). */
     struct industry_code named[8];
     size_t nn = name_codes(d->name, named, 8);
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < nn; k++)
+    bool supported = false, *named_it = xcalloc(n ? n : 1, sizeof *named_it);
+    double best = 0;
+    for (size_t i = 0; i < n; i++) {
+        best = cand[i].score > best ? cand[i].score : best;
+        for (size_t k = 0; k < nn && !named_it[i]; k++)
             if (industry_similarity(cand[i].code, named[k].code) == 1.0) {
-                cand[i].score = cand[i].score + 0.35 > 1 ? 1 : cand[i].score + 0.35;
-                break;
+                cand[i].score += 0.35;
+                supported = named_it[i] = true;
             }
+    }
+    /* ...and a trade of another sector is what the name settled against
+     * ("Capital Electric Education" teaches electrical work) */
+    for (size_t i = 0; i < n && supported; i++) {
+        bool near = named_it[i];
+        for (size_t k = 0; k < nn && !near; k++)
+            near = strcmp(industry_sector(cand[i].code), industry_sector(named[k].code)) == 0;
+        if (!near)
+            cand[i].score *= 0.7;
+    }
+    free(named_it);
+    /* ...but where the page names no trade surely, as an article on
+     * toddlers' sleep does, the name's trade is the best word there is
+     * ("Frontier Pediatric Partners") */
+    for (size_t k = 0; k < nn && !supported && best < NAME_ALONE && n < 12; k++) {
+        cand[n] = named[k];
+        cand[n++].score = NAME_ALONE;
+    }
+    /* A publisher's trade is publishing: what it writes about stays, less
+     * sure, as alternatives. A store's is retail, unless the page names a
+     * trade more surely than retail (a florist or a restaurant taking
+     * orders online). */
+    if (d->publisher) {
+        for (size_t i = 0; i < n; i++)
+            cand[i].score *= 0.6;
+        n = put_code(cand, n, 12, PUBLISHING, 0.9);
+    }
+    if (d->store && !d->publisher) {
+        bool retail = false;
+        for (size_t i = 0; i < n; i++)
+            if (cand[i].code[0] == '4' && (cand[i].code[1] == '4' || cand[i].code[1] == '5')) {
+                cand[i].score += 0.2;
+                retail = true;
+            }
+        if (!retail)
+            n = put_code(cand, n, 12, ONLINE_STORE, 0.65);
+    }
     qsort(cand, n, sizeof *cand, cmp_codes);
+    /* the name may lift its trade above 1: the others are scaled down
+     * with it, so that the order stays */
+    for (size_t i = 1; n && cand[0].score > 1 && i < n; i++)
+        cand[i].score /= cand[0].score;
+    if (n && cand[0].score > 1)
+        cand[0].score = 1;
     while (n && cand[n - 1].score < 0.35)
         n--;
     if (n > max)
@@ -971,12 +1078,11 @@ static bool name_word(const char *tok, size_t len)
 static int query_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
 {
     struct query *q = ctx;
-    /* "IT" in capitals is information technology, not the pronoun */
-    bool it = end - start == 2 && !strncmp(q->phrase + start, "IT", 2);
+    bool it = it_acronym(q->phrase, strlen(q->phrase), start, end);
     if ((text_is_stopword(tok, len) && !it) ||
         text_in_sorted(filler, sizeof filler / sizeof *filler, tok, len))
         return 0;
-    uint32_t id = lookup(q->st, tok, len);
+    uint32_t id = it ? lookup(q->st, IT_WORD, strlen(IT_WORD)) : lookup(q->st, tok, len);
     if (q->name && (name_word(tok, len) || id == NONE)) {
         struct industry_code tmp[4];
         char one[TEXT_MAX_TOKEN + 1];

@@ -234,8 +234,8 @@ static const struct {
     {"ai", "5415|5112|5417"},
     {"home services", "238|5617|8114|2361"},
     {"trades", "238"},
-    {"healthcare", "62"},
-    {"health", "62"},
+    {"healthcare", "621|622|623"}, /* sector 62 holds social assistance too */
+    {"health", "621|622|623"},
     {"medical", "621|622"},
     {"clinics", "621"},
     {"dental", "6212"},

@@ -405,7 +405,9 @@ static const char *not_a_lead(const struct extract_page *p)
 {
     for (size_t i = 0; i < p->page_types.n; i++) {
         const char *t = p->page_types.v[i];
-        if (!strcmp(t, "NewsArticle") || !strcmp(t, "ReportageNewsArticle"))
+        /* a news article is a publisher's, unless it is the company's own
+         * press release: a NewsMediaOrganization says which */
+        if (!strcmp(t, "NewsMediaOrganization") || !strcmp(t, "ReportageNewsArticle"))
             return "a news article";
         if (!strcmp(t, "JobPosting"))
             return "a job posting";
@@ -1286,23 +1288,29 @@ static void add_reserves(struct job *j)
             j->reserves[b] = j->reserves[b - 1];
             j->reserves[b - 1] = t;
         }
-    /* ...but not the unrelated: half the threshold is the floor. */
+    /* ...but not the unrelated: half the threshold is the floor, and the
+     * company's trade must be near a kind of customer named (a company of
+     * another trade, or one whose trade its pages do not tell, is none of
+     * the best) */
     double floor = (double)j->opt->cfg->qualify_threshold / 200.0;
-    int usable = 0;
-    while (usable < (int)j->nreserves && j->reserves[usable].r.prospect >= floor)
-        usable++;
-    int add = want - j->leads < usable ? want - j->leads : usable;
-    if (add > 0)
+    size_t *pick = xcalloc(j->nreserves ? j->nreserves : 1, sizeof *pick), npick = 0;
+    for (size_t a = 0; a < j->nreserves && (int)npick < want - j->leads; a++) {
+        const struct enrich_result *r = &j->reserves[a].r;
+        if (r->prospect >= floor && r->industry_fit >= 0.5)
+            pick[npick++] = a;
+    }
+    if (npick)
         status(j, "enrich", progress(j), NULL,
-               "Only %d qualified lead%s found; adding the %d best below the threshold", j->leads,
-               j->leads == 1 ? "" : "s", add);
-    for (int a = 0; a < add; a++) {
-        struct reserve *rv = &j->reserves[a];
+               "Only %d qualified lead%s found; adding the %zu best below the threshold", j->leads,
+               j->leads == 1 ? "" : "s", npick);
+    for (size_t a = 0; a < npick; a++) {
+        struct reserve *rv = &j->reserves[pick[a]];
         pthread_mutex_lock(&j->lock);
         emit_generated(j, &j->sites[rv->site], &rv->lead);
         pthread_mutex_unlock(&j->lock);
         emit_enriched(j, &j->sites[rv->site], &rv->lead, &rv->r, rv->analysed);
     }
+    free(pick);
 }
 
 /* What every job starts with; job_end undoes it. */

@@ -242,6 +242,27 @@ static void fit_qualifies_without_pains(void **state)
     enrich_result_release(&other);
 }
 
+/* A vendor's pages name its customers' trade: an accounting software is
+ * no accounting firm, a software for plumbers no plumber. */
+static void vendors_are_not_their_customers(void **state)
+{
+    (void)state;
+    struct enrich_result r = score_for(
+        HOME_SERVICES,
+        "<html><head><title>PipeBook | Plumbing software: scheduling and invoicing</title>"
+        "</head><body><nav>Pricing Log in Sign up Free trial</nav>"
+        "<h1>Scheduling software for plumbers</h1><p>PipeBook is field service software for "
+        "plumbing contractors and plumbers: online booking, dispatch and invoicing.</p>"
+        "<p>Start free. Plans from $29 a month. Get started today.</p>"
+        "<address>12 Main St, Springfield, IL 62701</address></body></html>");
+    assert_true(r.industry_fit < 0.5);
+    assert_false(r.qualified);
+    enrich_result_release(&r);
+    struct enrich_result plumber = score_for(HOME_SERVICES, PLUMBER_PAGE(""));
+    assert_true(plumber.industry_fit >= 0.99);
+    enrich_result_release(&plumber);
+}
+
 /* A contact line is no evidence of a pain, although it shares its words. */
 static void contact_lines_are_no_evidence(void **state)
 {
@@ -342,6 +363,7 @@ int main(void)
         cmocka_unit_test(signals_and_urgency),
         cmocka_unit_test(deterministic),
         cmocka_unit_test(fit_qualifies_without_pains),
+        cmocka_unit_test(vendors_are_not_their_customers),
         cmocka_unit_test(contact_lines_are_no_evidence),
         cmocka_unit_test(locations_as_written),
         cmocka_unit_test(signals_are_said_of_itself),

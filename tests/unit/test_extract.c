@@ -309,6 +309,49 @@ static void real_page_wordings(void **state)
     extract_page_release(&p);
 }
 
+/* Sites that speak of a trade without practising it: a marketplace that
+ * recruits the pros it lists, a publisher, a store. */
+static void sites_beside_the_trade(void **state)
+{
+    (void)state;
+    struct extract_page p;
+    p = page_of("<html><head><title>Electrician in Ponchatoula, LA - Costs - homeyou</title>"
+                "</head><body><nav><a href='/find'>Find a contractor</a> "
+                "<a href='/pro'>Become a Homeyou Pro</a></nav>"
+                "<h1>Electrician in Ponchatoula</h1><p>We recommend that you get at least "
+                "three quotes from different electricians.</p></body></html>",
+                "https://homeyou.example/la/electrician");
+    assert_true(p.intermediary);
+    extract_page_release(&p);
+    /* a plumber asking for a quote is a plumber */
+    p = page_of("<html><head><title>Aztec Plumbing</title></head><body><nav>Services "
+                "Contact</nav><h1>Licensed plumbers</h1><p>Get a free quote today. We fix "
+                "leaks and clear drains.</p></body></html>",
+                "https://aztecplumbing.example/");
+    assert_false(p.intermediary);
+    assert_true(p.nnaics > 0);
+    assert_string_equal(p.naics[0].code, "238220");
+    extract_page_release(&p);
+    /* an article on plumbers' prices, by a site with an advertising desk */
+    p = page_of("<html><head><title>What plumbers charge in 2025</title>"
+                "<meta property='og:type' content='article'></head><body><nav>News Reviews "
+                "<a href='/advertise'>Advertise with us</a></nav><h1>What plumbers charge"
+                "</h1><p>Plumbers charge by the hour for water heater installation and drain "
+                "cleaning.</p></body></html>",
+                "https://homenews.example/plumber-prices");
+    assert_true(p.nnaics > 0);
+    assert_string_equal(p.naics[0].code, "519130");
+    extract_page_release(&p);
+    p = page_of("<html><head><title>Mesh Office Chair | NBF</title></head><body><nav>Shop "
+                "all Checkout</nav><h1>Mesh office chair</h1><p>In stock. Free shipping on "
+                "orders over $99.</p><button>Add to cart</button></body></html>",
+                "https://nbf.example/chairs/mesh");
+    assert_true(p.nnaics > 0);
+    assert_true(p.naics[0].code[0] == '4' &&
+                (p.naics[0].code[1] == '4' || p.naics[0].code[1] == '5'));
+    extract_page_release(&p);
+}
+
 static void hostile_input(void **state)
 {
     (void)state;
@@ -346,6 +389,7 @@ int main(void)
         cmocka_unit_test(main_text_drops_boilerplate),
         cmocka_unit_test(lead_merges_pages_with_provenance),
         cmocka_unit_test(real_page_wordings),
+        cmocka_unit_test(sites_beside_the_trade),
         cmocka_unit_test(hostile_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -134,6 +134,85 @@ static void pages_read_their_trade(void **state)
     assert_int_equal(industry_classify(&empty, c, INDUSTRY_MAX_CODES), 0);
 }
 
+/* The words real sites use that the index reads another way. */
+static void pages_read_as_real_sites_write(void **state)
+{
+    (void)state;
+    struct industry_code c[INDUSTRY_MAX_CODES];
+    /* "IT" in capitals is information technology; the pronoun is not */
+    struct industry_doc it = {
+        .title = "IT Consulting Services | Acme",
+        .headings = "IT consulting\nManaged IT services",
+        .text = "Our IT consultants plan, build and run your systems.",
+    };
+    size_t n = industry_classify(&it, c, INDUSTRY_MAX_CODES);
+    assert_true(n > 0);
+    assert_memory_equal(c[0].code, "5415", 4);
+    struct industry_doc career = {
+        .title = "Pros and Cons of Consulting: Is It a Good Fit for You?",
+        .text = "Consulting is demanding. Is it for you? It pays well, but it is hard.",
+    };
+    n = industry_classify(&career, c, INDUSTRY_MAX_CODES);
+    for (size_t i = 0; i < n; i++)
+        assert_memory_not_equal(c[i].code, "541512", 6);
+    assert_true(names("IT consulting firms", "5415"));
+    /* an article on a topic says little of its publisher's trade: the
+     * company's name says more ("Pediatric") */
+    struct industry_doc blog = {
+        .name = "Frontier Pediatric Partners",
+        .title = "Tips for Sleep Training Your Toddler",
+        .text = "Sleep training helps toddlers settle. Keep a bedtime routine.",
+        .article = true,
+    };
+    n = industry_classify(&blog, c, INDUSTRY_MAX_CODES);
+    assert_true(n > 0);
+    assert_string_equal(c[0].code, "621111");
+    /* the name settles a tie, and what it settles against is no close
+     * second: a school of electrical work is a school */
+    struct industry_doc school = {
+        .name = "Capital Electric Education",
+        .title = "Fundamentals of Electrical Work - Capital Electric Education",
+        .headings = "Electrical work courses\nElectrician apprenticeship training\n"
+                    "Continuing education for electricians",
+        .text = "Our electrical work course prepares apprentices for the electrician "
+                "apprenticeship training exam, with continuing education for licensed "
+                "electricians.",
+    };
+    n = industry_classify(&school, c, INDUSTRY_MAX_CODES);
+    assert_true(n > 0);
+    assert_memory_equal(c[0].code, "61", 2);
+    for (size_t i = 1; i < n; i++)
+        if (c[i].code[0] == '2' && c[i].code[1] == '3')
+            assert_true(c[i].score < 0.8 * c[0].score);
+    /* a publisher's trade is publishing, a store's retail */
+    struct industry_doc news = {
+        .title = "How plumbers price a water heater install",
+        .text = "Plumbers charge by the hour for water heater installation.",
+        .article = true,
+        .publisher = true,
+    };
+    n = industry_classify(&news, c, INDUSTRY_MAX_CODES);
+    assert_true(n > 0);
+    assert_string_equal(c[0].code, "519130");
+    struct industry_doc shop = {
+        .title = "Mesh Office Chair",
+        .text = "Ergonomic mesh office chair with lumbar support.",
+        .store = true,
+    };
+    n = industry_classify(&shop, c, INDUSTRY_MAX_CODES);
+    assert_true(n > 0);
+    assert_true(c[0].code[0] == '4' && (c[0].code[1] == '4' || c[0].code[1] == '5'));
+    /* healthcare is health care: not youth centres and day care */
+    struct industry_code h[INDUSTRY_MAX_CODES];
+    n = industry_codes_of("Healthcare", h, INDUSTRY_MAX_CODES);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++)
+        assert_true(industry_similarity("624110", h[i].code) == 0.0 ||
+                    strcmp(h[i].code, "62") != 0);
+    assert_true(names("Healthcare", "621210"));
+    assert_false(names("Healthcare", "624110"));
+}
+
 static void tree_distance_and_titles(void **state)
 {
     (void)state;
@@ -166,6 +245,7 @@ int main(void)
         cmocka_unit_test(kinds_of_customer),
         cmocka_unit_test(lists_split_into_kinds),
         cmocka_unit_test(pages_read_their_trade),
+        cmocka_unit_test(pages_read_as_real_sites_write),
         cmocka_unit_test(tree_distance_and_titles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
