@@ -880,7 +880,8 @@ static size_t name_codes(const char *name, struct industry_code *out, size_t max
 #define ONLINE_STORE "454111" /* Electronic shopping */
 
 /* Puts code among c[0..n) (room for max) with at least score; returns the
- * new count. When c is full, the code takes the weakest place. */
+ * new count. When c is full, the code takes the weakest place (the last of
+ * equals: in a sorted list, the last place). */
 static size_t put_code(struct industry_code *c, size_t n, size_t max, const char *code,
                        double score)
 {
@@ -891,7 +892,7 @@ static size_t put_code(struct industry_code *c, size_t n, size_t max, const char
     if (at == n) {
         if (n == max) /* the weakest goes */
             for (size_t i = at = 0; i < n; i++)
-                at = c[i].score < c[at].score ? i : at;
+                at = c[i].score <= c[at].score ? i : at;
         else
             n++;
         snprintf(c[at].code, sizeof c[at].code, "%s", code);
@@ -1014,16 +1015,7 @@ size_t industry_classify(const struct industry_doc *d, struct industry_code *out
         const char *code = t < d->ntypes ? industry__schema_code(d->types[t]) : by_site;
         if (!code)
             continue;
-        size_t at = n;
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(out[i].code, code) == 0)
-                at = i;
-        if (at == n) { /* new: it takes the last place when the list is full */
-            at = n < max ? n++ : n - 1;
-            snprintf(out[at].code, sizeof out[at].code, "%s", code);
-            out[at].phrase = industry_title(code);
-        }
-        out[at].score = 1.0;
+        n = put_code(out, n, max, code, 1.0);
         qsort(out, n, sizeof *out, cmp_codes);
     }
     if (by_site) { /* a school is a school: its accounting course is no firm's */
