@@ -130,8 +130,7 @@ int cli__cmd_extract(struct cli *cli)
             fetch_add(f, inputs[i], on_fetched, &slots[i]);
         }
     }
-    while (fetch_perform(f, 200) > 0)
-        ;
+    fetch_wait(f);
     fetch_free(f);
     for (size_t i = 0; i < n; i++) {
         int one;

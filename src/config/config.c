@@ -200,6 +200,12 @@ static const struct key keys[CONFIG_NKEYS] = {
                         "LLM calls a minute (0: unlimited)"},
     [CONFIG_CACHE_TTL_S] = {"PROSPECT_CACHE_TTL_S", T_INT, F(cache_ttl_s), "86400", 0, 31536000,
                             NULL, NULL, "how long providers' answers are cached (0: off)"},
+    [CONFIG_PAGE_TTL_S] = {"PROSPECT_PAGE_TTL_S", T_INT, F(page_ttl_s), "86400", 0, 31536000, NULL,
+                           NULL,
+                           "how long a fetched page serves every job before it is revalidated "
+                           "(0: pages are not kept)"},
+    [CONFIG_CALL_THREADS] = {"PROSPECT_CALL_THREADS", T_INT, F(call_threads), "8", 1, 64, NULL,
+                             NULL, "threads that wait for search and LLM answers, for all jobs"},
     [CONFIG_RECORD] = {"PROSPECT_RECORD", T_STR, F(record_dir), "", 0, 0, NULL, "record",
                        "directory to record every provider exchange in (secrets redacted)"},
     [CONFIG_REPLAY] = {"PROSPECT_REPLAY", T_STR, F(replay_dir), "", 0, 0, NULL, "replay",

@@ -87,6 +87,8 @@ enum config_key {
     CONFIG_SEARCH_RPM,
     CONFIG_LLM_RPM,
     CONFIG_CACHE_TTL_S,
+    CONFIG_PAGE_TTL_S,
+    CONFIG_CALL_THREADS,
     CONFIG_RECORD,
     CONFIG_REPLAY,
     CONFIG_HF_HOME,
@@ -165,6 +167,8 @@ struct config {
     int64_t upstream_backoff_ms; /* first retry's delay cap; doubles */
     int64_t search_rpm, llm_rpm; /* token buckets of the providers */
     int64_t cache_ttl_s;         /* providers' answers in the store; 0: no cache */
+    int64_t page_ttl_s;          /* fetched pages reused by any job; 0: never kept */
+    int64_t call_threads;        /* threads that wait for providers' answers */
     const char *record_dir;      /* PROSPECT_RECORD: write every upstream exchange */
     const char *replay_dir;      /* PROSPECT_REPLAY: answer from recordings only */
 

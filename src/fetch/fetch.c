@@ -1,9 +1,12 @@
-/* fetch.c: the page fetcher of fetch.h on libcurl's multi interface.
+/* fetch.c: the page fetcher of fetch.h on the process's I/O engine.
  *
- * Requests wait in a queue of our own and start only within the global and
- * per-host limits, so that a transfer's timeout measures the transfer, not
- * time spent waiting for a slot. A host's first page waits for its
- * robots.txt, fetched once through the same guarded path. The guard lives in
+ * Requests from every job wait in one queue of our own, on the engine's
+ * thread, and start only within the global and per-host limits, so that a
+ * transfer's timeout measures the transfer, not time spent waiting for a
+ * slot. A host's first page waits for its robots.txt, fetched once per
+ * process through the same guarded path; its Crawl-delay is a timer. A URL
+ * already queued or running for another job gets a second waiter, not a
+ * second request. The guard lives in
  * the open-socket callback: it sees the address libcurl is about to connect
  * to (after DNS, for every redirect hop and every address tried), which is
  * the only place a check cannot be fooled by DNS rebinding.
@@ -12,6 +15,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,14 +28,15 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "engine/engine.h"
 #include "fetch/fetch.h"
 #include "net/url.h"
 
 #define ROBOTS_MAX (512 * 1024)
 
 static const char *const status_names[FETCH_NSTATUS] = {
-    "ok",      "empty",     "blocked",  "rate_limited",    "challenge",
-    "timeout", "too_large", "not_html", "refused_address", "error"};
+    "ok",        "empty",    "blocked",         "rate_limited", "challenge",    "timeout",
+    "too_large", "not_html", "refused_address", "error",        "not_modified", "cancelled"};
 
 const char *fetch_status_name(enum fetch_status s)
 {
@@ -49,6 +54,7 @@ void fetch_options_from_config(const struct config *cfg, struct fetch_options *o
     out->user_agent = cfg->user_agent;
     out->robots = cfg->fetch_robots;
     out->allow_loopback = cfg->fetch_allow_private;
+    out->cancel = NULL;
 }
 
 /* ---- the address guard ---- */
@@ -144,62 +150,145 @@ static bool robots_match(const char *pat, size_t plen, const char *path)
     }
 }
 
+/* One "key: value" line of robots.txt, comments and blanks trimmed. */
+struct robots_line {
+    const char *key, *v;
+    size_t klen, vlen;
+};
+
+/* Steps *at to the next line that has a key; false at the end. */
+static bool robots_next(const char **at, struct robots_line *l)
+{
+    while (**at) {
+        const char *line = *at;
+        size_t len = strcspn(line, "\r\n");
+        *at = line + len;
+        while (**at == '\r' || **at == '\n')
+            (*at)++;
+        const char *hash = memchr(line, '#', len);
+        size_t n = hash ? (size_t)(hash - line) : len;
+        const char *colon = memchr(line, ':', n);
+        if (!colon)
+            continue;
+        l->key = line;
+        l->klen = (size_t)(colon - line);
+        while (l->klen && isspace((unsigned char)line[l->klen - 1]))
+            l->klen--;
+        l->v = colon + 1;
+        while (l->v < line + n && isspace((unsigned char)*l->v))
+            l->v++;
+        l->vlen = (size_t)(line + n - l->v);
+        while (l->vlen && isspace((unsigned char)l->v[l->vlen - 1]))
+            l->vlen--;
+        return true;
+    }
+    return false;
+}
+
+static bool robots_is(const struct robots_line *l, const char *key)
+{
+    size_t n = strlen(key);
+    return l->klen == n && strncasecmp(l->key, key, n) == 0;
+}
+
+/* The groups a robots.txt applies to an agent: those naming it, else '*'.
+ * Walks one pass (0: the agent's own groups, 1: '*'), calling rule for
+ * each line of an applying group; returns whether any group applied. */
+static bool robots_walk(const char *robots, const char *agent, int pass,
+                        void (*rule)(void *ctx, const struct robots_line *l), void *ctx)
+{
+    bool group_applies = false, in_agents = false, any_group = false;
+    size_t alen = strlen(agent);
+    struct robots_line l;
+    for (const char *at = robots; robots_next(&at, &l);) {
+        if (robots_is(&l, "user-agent")) {
+            if (!in_agents)
+                group_applies = false;
+            in_agents = true;
+            bool star = l.vlen == 1 && *l.v == '*';
+            bool ours = !star && l.vlen == alen && strncasecmp(l.v, agent, alen) == 0;
+            if (pass == 0 ? ours : star)
+                group_applies = any_group = true;
+            continue;
+        }
+        in_agents = false;
+        if (group_applies)
+            rule(ctx, &l);
+    }
+    return any_group;
+}
+
+struct path_rule {
+    const char *path;
+    size_t best_len;
+    bool best_allow, matched;
+};
+
+static void path_rule(void *ctx, const struct robots_line *l)
+{
+    struct path_rule *r = ctx;
+    bool allow = robots_is(l, "allow");
+    if ((!allow && !robots_is(l, "disallow")) || l->vlen == 0 ||
+        !robots_match(l->v, l->vlen, r->path))
+        return;
+    if (l->vlen > r->best_len || (l->vlen == r->best_len && allow)) {
+        r->best_len = l->vlen;
+        r->best_allow = allow;
+        r->matched = true;
+    }
+}
+
 bool fetch_robots_allowed(const char *robots, const char *agent, const char *path)
 {
-    /* Two passes: rules of groups naming our agent; if none, of '*'. */
     for (int pass = 0; pass < 2; pass++) {
-        bool group_applies = false, in_agents = false, any_group = false;
-        size_t best_len = 0;
-        bool best_allow = true, matched = false;
-        for (const char *line = robots; *line;) {
-            size_t len = strcspn(line, "\r\n");
-            const char *hash = memchr(line, '#', len);
-            size_t n = hash ? (size_t)(hash - line) : len;
-            const char *colon = memchr(line, ':', n);
-            if (colon) {
-                size_t klen = (size_t)(colon - line);
-                while (klen && isspace((unsigned char)line[klen - 1]))
-                    klen--;
-                const char *v = colon + 1;
-                while (v < line + n && isspace((unsigned char)*v))
-                    v++;
-                size_t vlen = (size_t)(line + n - v);
-                while (vlen && isspace((unsigned char)v[vlen - 1]))
-                    vlen--;
-                if (klen == 10 && strncasecmp(line, "user-agent", 10) == 0) {
-                    if (!in_agents)
-                        group_applies = false;
-                    in_agents = true;
-                    bool star = vlen == 1 && *v == '*';
-                    size_t alen = strlen(agent);
-                    bool ours = !star && vlen == alen && strncasecmp(v, agent, alen) == 0;
-                    if (pass == 0 ? ours : star)
-                        group_applies = any_group = true;
-                } else if ((klen == 5 && strncasecmp(line, "allow", 5) == 0) ||
-                           (klen == 8 && strncasecmp(line, "disallow", 8) == 0)) {
-                    in_agents = false;
-                    bool allow = klen == 5;
-                    if (group_applies && vlen > 0 && robots_match(v, vlen, path) &&
-                        (vlen > best_len || (vlen == best_len && allow))) {
-                        best_len = vlen;
-                        best_allow = allow;
-                        matched = true;
-                    }
-                } else {
-                    in_agents = false;
-                }
-            }
-            line += len;
-            while (*line == '\r' || *line == '\n')
-                line++;
-        }
-        if (any_group)
-            return matched ? best_allow : true;
+        struct path_rule r = {path, 0, true, false};
+        if (robots_walk(robots, agent, pass, path_rule, &r))
+            return r.matched ? r.best_allow : true;
     }
     return true;
 }
 
+static void delay_rule(void *ctx, const struct robots_line *l)
+{
+    int64_t *ms = ctx;
+    if (!robots_is(l, "crawl-delay") || l->vlen == 0 || l->vlen > 16)
+        return;
+    char v[17];
+    memcpy(v, l->v, l->vlen);
+    v[l->vlen] = '\0';
+    char *end;
+    double s = strtod(v, &end);
+    if (end != v && s > 0)
+        *ms = (int64_t)(s * 1000.0);
+}
+
+int64_t fetch_robots_delay_ms(const char *robots, const char *agent)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        int64_t ms = 0;
+        if (robots_walk(robots, agent, pass, delay_rule, &ms))
+            return ms;
+    }
+    return 0;
+}
+
 /* ---- the fetcher ---- */
+
+/* Crawl-delay above this is read as this: a site asking for minutes
+ * between pages would hold a job for an hour. */
+#define MAX_CRAWL_DELAY_MS 10000
+#define ROBOTS_TTL_MS (24 * 3600 * 1000)
+
+struct fetcher {
+    struct fetch_options opt; /* the user agent owned */
+    char *agent_token;        /* the robots.txt product token */
+    int cancelled;            /* atomic */
+    pthread_mutex_t lock;
+    pthread_cond_t idle;
+    int outstanding; /* fetches whose callback has not returned */
+};
+
+/* Everything below lives on the engine's thread. */
 
 struct host {
     char *origin; /* scheme://host[:port] */
@@ -208,18 +297,29 @@ struct host {
     char *robots;       /* the text, when fetched */
     bool robots_denied; /* unavailable (5xx, network): fetch nothing */
     char robots_why[128];
+    int64_t robots_at, delay_ms, next_start_ms;
+    bool kick_set; /* a timer will look at the queue when the delay is over */
 };
 
-struct job {
+struct waiter {
     struct fetcher *f;
-    char *url;
-    struct host *host;
     fetch_done_fn fn;
     void *ctx;
-    bool is_robots;
-    struct job *next;                /* in the pending or finished queue */
-    struct job *run_prev, *run_next; /* in the running list */
+    struct waiter *next;
+};
+
+/* One transfer, waiting or running, and the fetches it answers. */
+struct req {
+    char *url;
+    struct host *host;
+    struct waiter *waiters;
+    struct fetch_options opt; /* of the fetcher that asked first (user agent owned) */
+    char *agent_token;
+    bool is_robots, running, aborting;
+    char *etag, *last_modified; /* a conditional request: never shared */
+    struct req *prev, *next;    /* the live list, in arrival order */
     CURL *easy;
+    struct curl_slist *headers;
     struct buf body;
     struct fetch_result res;
     bool refused, too_large, not_html, hop_ok;
@@ -228,93 +328,153 @@ struct job {
     int64_t started;
 };
 
-struct fetcher {
-    struct fetch_options opt;
-    char *agent_token; /* the robots.txt product token */
-    CURLM *multi;
-    struct job *pending, *pending_tail;
-    struct job *finished, *finished_tail;
-    struct job *running; /* transfers in libcurl */
+static struct {
+    pthread_mutex_t lock; /* limits (set once) and stats */
+    int max_total, per_host;
+    bool limits_set;
+    struct fetch_stats st;
+    /* the engine's thread only: */
     int active;
+    struct req *head, *tail;
     struct host **hosts;
     size_t nhosts;
-    struct curl_slist *headers;
-};
+    struct curl_slist *accept;
+} F = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static void push(struct job **head, struct job **tail, struct job *j)
+static void count(int64_t *field)
 {
-    j->next = NULL;
-    if (*tail)
-        (*tail)->next = j;
-    else
-        *head = j;
-    *tail = j;
+    pthread_mutex_lock(&F.lock);
+    (*field)++;
+    pthread_mutex_unlock(&F.lock);
 }
 
-static void job_free(struct job *j)
+void fetch_stats(struct fetch_stats *out)
 {
-    if (j->easy) {
-        curl_multi_remove_handle(j->f->multi, j->easy);
-        curl_easy_cleanup(j->easy);
-    }
-    buf_release(&j->body);
-    fetch_result_release(&j->res);
-    free(j->url);
-    free(j);
+    pthread_mutex_lock(&F.lock);
+    *out = F.st;
+    pthread_mutex_unlock(&F.lock);
 }
 
 struct fetcher *fetch_new(const struct fetch_options *opt)
 {
-    static bool global_init;
-    if (!global_init) { /* once per process, before any thread uses curl */
-        curl_global_init(CURL_GLOBAL_DEFAULT);
-        global_init = true;
-    }
+    engine_curl_init();
     struct fetcher *f = xcalloc(1, sizeof *f);
     f->opt = *opt;
     f->opt.user_agent = xstrdup(opt->user_agent ? opt->user_agent : "Prospect/0.1");
-    size_t n = strcspn(f->opt.user_agent, "/ ");
-    f->agent_token = xstrndup(f->opt.user_agent, n);
-    if (f->opt.max_total < 1)
-        f->opt.max_total = 1;
-    if (f->opt.per_host < 1)
-        f->opt.per_host = 1;
-    f->multi = curl_multi_init();
-    curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->opt.per_host);
-    f->headers = curl_slist_append(NULL, "Accept: text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
-    f->headers = curl_slist_append(f->headers, "Accept-Language: en;q=1.0, *;q=0.5");
+    f->agent_token = xstrndup(f->opt.user_agent, strcspn(f->opt.user_agent, "/ "));
+    pthread_mutex_init(&f->lock, NULL);
+    pthread_cond_init(&f->idle, NULL);
+    pthread_mutex_lock(&F.lock);
+    if (!F.limits_set) {
+        F.max_total = opt->max_total < 1 ? 1 : opt->max_total;
+        F.per_host = opt->per_host < 1 ? 1 : opt->per_host;
+        F.limits_set = true;
+    }
+    pthread_mutex_unlock(&F.lock);
     return f;
 }
 
-void fetch_free(struct fetcher *f)
+static bool is_cancelled(const struct fetcher *f)
 {
-    if (!f)
-        return;
-    struct job *lists[] = {f->pending, f->finished};
-    for (size_t i = 0; i < 2; i++) {
-        for (struct job *j = lists[i], *next; j; j = next) {
-            next = j->next;
-            job_free(j);
-        }
-    }
-    for (struct job *j = f->running, *next; j; j = next) {
-        next = j->run_next;
-        job_free(j); /* removes its handle from the multi */
-    }
-    for (size_t i = 0; i < f->nhosts; i++) {
-        free(f->hosts[i]->origin);
-        free(f->hosts[i]->robots);
-        free(f->hosts[i]);
-    }
-    free(f->hosts);
-    curl_multi_cleanup(f->multi);
-    curl_slist_free_all(f->headers);
-    free((char *)f->opt.user_agent);
-    free(f->agent_token);
-    free(f);
+    return __atomic_load_n(&f->cancelled, __ATOMIC_ACQUIRE) || (f->opt.cancel && *f->opt.cancel);
 }
 
-static struct host *host_for(struct fetcher *f, const char *url)
+static void live_unlink(struct req *r)
+{
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        F.head = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    else
+        F.tail = r->prev;
+    r->prev = r->next = NULL;
+}
+
+static void live_append(struct req *r)
+{
+    r->prev = F.tail;
+    r->next = NULL;
+    if (F.tail)
+        F.tail->next = r;
+    else
+        F.head = r;
+    F.tail = r;
+}
+
+static void req_free(struct req *r)
+{
+    if (r->easy)
+        curl_easy_cleanup(r->easy);
+    curl_slist_free_all(r->headers);
+    buf_release(&r->body);
+    fetch_result_release(&r->res);
+    free(r->etag);
+    free(r->last_modified);
+    free((char *)r->opt.user_agent);
+    free(r->agent_token);
+    free(r->url);
+    free(r);
+}
+
+static void req_set_options(struct req *r, const struct fetch_options *o)
+{
+    r->opt = *o;
+    r->opt.user_agent = xstrdup(o->user_agent);
+    r->opt.cancel = NULL; /* the waiters' own fetchers say when they stop */
+    r->agent_token = xstrndup(o->user_agent, strcspn(o->user_agent, "/ "));
+}
+
+/* Calls one waiter back with res (borrowed) and retires it. */
+static void answer(struct waiter *w, const char *url, struct fetch_result *res)
+{
+    struct fetcher *f = w->f;
+    w->fn(w->ctx, url, res);
+    free(w);
+    pthread_mutex_lock(&f->lock);
+    if (--f->outstanding == 0)
+        pthread_cond_broadcast(&f->idle);
+    pthread_mutex_unlock(&f->lock);
+}
+
+static void answer_status(struct waiter *w, const char *url, enum fetch_status s, const char *why)
+{
+    struct fetch_result res = {.status = s};
+    snprintf(res.detail, sizeof res.detail, "%s", why);
+    res.final_url = xstrdup(url);
+    if (s == FETCH_CANCELLED)
+        count(&F.st.cancelled);
+    answer(w, url, &res);
+    fetch_result_release(&res);
+}
+
+/* Answers every waiter of a finished request: the first gets its result,
+ * the others copies. */
+static void deliver(struct req *r)
+{
+    if (!r->res.final_url)
+        r->res.final_url = xstrdup(r->url);
+    for (struct waiter *w = r->waiters, *next; w; w = next) {
+        next = w->next;
+        if (w == r->waiters) {
+            answer(w, r->url, &r->res);
+            continue;
+        }
+        struct fetch_result copy = r->res;
+        copy.final_url = r->res.final_url ? xstrdup(r->res.final_url) : NULL;
+        if (r->res.body) {
+            copy.body = xmalloc(r->res.body_len + 1);
+            memcpy(copy.body, r->res.body, r->res.body_len + 1);
+        }
+        copy.coalesced = true;
+        answer(w, r->url, &copy);
+        fetch_result_release(&copy);
+    }
+    r->waiters = NULL;
+}
+
+static struct host *host_for(const char *url)
 {
     CURLU *u = curl_url();
     char *origin = NULL, *scheme = NULL, *hostname = NULL, *port = NULL;
@@ -334,68 +494,33 @@ static struct host *host_for(struct fetcher *f, const char *url)
     curl_url_cleanup(u);
     if (!origin)
         return NULL;
-    for (size_t i = 0; i < f->nhosts; i++) {
-        if (strcmp(f->hosts[i]->origin, origin) == 0) {
+    for (size_t i = 0; i < F.nhosts; i++) {
+        if (strcmp(F.hosts[i]->origin, origin) == 0) {
             free(origin);
-            return f->hosts[i];
+            return F.hosts[i];
         }
     }
     struct host *h = xcalloc(1, sizeof *h);
     h->origin = origin;
-    f->hosts = xrealloc(f->hosts, (f->nhosts + 1) * sizeof *f->hosts);
-    f->hosts[f->nhosts++] = h;
+    F.hosts = xrealloc(F.hosts, (F.nhosts + 1) * sizeof *F.hosts);
+    F.hosts[F.nhosts++] = h;
     return h;
-}
-
-static void finish(struct fetcher *f, struct job *j, enum fetch_status s, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void finish(struct fetcher *f, struct job *j, enum fetch_status s, const char *fmt, ...)
-{
-    j->res.status = s;
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(j->res.detail, sizeof j->res.detail, fmt, ap);
-        va_end(ap);
-    }
-    if (!j->res.final_url)
-        j->res.final_url = xstrdup(j->url);
-    push(&f->finished, &f->finished_tail, j);
-}
-
-void fetch_add(struct fetcher *f, const char *url, fetch_done_fn fn, void *ctx)
-{
-    struct job *j = xcalloc(1, sizeof *j);
-    j->f = f;
-    j->url = xstrdup(url);
-    j->fn = fn;
-    j->ctx = ctx;
-    buf_init(&j->body, f->opt.max_body);
-    char *norm = url_normalize(url);
-    j->host = norm ? host_for(f, norm) : NULL;
-    free(norm);
-    if (!j->host) {
-        finish(f, j, FETCH_ERROR, "not an http(s) URL");
-        return;
-    }
-    push(&f->pending, &f->pending_tail, j);
 }
 
 /* ---- libcurl callbacks ---- */
 
 static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 {
-    struct job *j = clientp;
+    struct req *r = clientp;
     (void)purpose;
-    if (!fetch_address_allowed(&a->addr, j->f->opt.allow_loopback)) {
+    if (!fetch_address_allowed(&a->addr, r->opt.allow_loopback)) {
         char ip[INET6_ADDRSTRLEN] = "?";
         if (a->family == AF_INET)
             inet_ntop(AF_INET, &((struct sockaddr_in *)&a->addr)->sin_addr, ip, sizeof ip);
         else if (a->family == AF_INET6)
             inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&a->addr)->sin6_addr, ip, sizeof ip);
-        j->refused = true;
-        snprintf(j->res.detail, sizeof j->res.detail,
+        r->refused = true;
+        snprintf(r->res.detail, sizeof r->res.detail,
                  "refused to connect to %s (a private, loopback, link-local or reserved address)",
                  ip);
         return CURL_SOCKET_BAD;
@@ -408,89 +533,138 @@ static bool html_type(const char *t)
     return strncasecmp(t, "text/html", 9) == 0 || strncasecmp(t, "application/xhtml+xml", 21) == 0;
 }
 
+/* The value of header line data if its name is name ("etag:"), trimmed,
+ * into out; false when it is another header. */
+static bool header_value(const char *data, size_t len, const char *name, char *out, size_t n)
+{
+    size_t k = strlen(name);
+    if (len <= k || strncasecmp(data, name, k) != 0)
+        return false;
+    const char *v = data + k;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    size_t m = (size_t)(data + len - v);
+    while (m && (v[m - 1] == '\r' || v[m - 1] == '\n' || v[m - 1] == ' '))
+        m--;
+    snprintf(out, n, "%.*s", (int)(m < n ? m : n - 1), v);
+    return true;
+}
+
 static size_t on_header(char *data, size_t size, size_t n, void *clientp)
 {
-    struct job *j = clientp;
+    struct req *r = clientp;
     size_t len = size * n;
+    char cc[256];
     if (len > 5 && strncmp(data, "HTTP/", 5) == 0) { /* a new hop: its own headers */
         const char *sp = memchr(data, ' ', len);
-        j->hop_ok = sp && sp[1] == '2';
-        j->content_type[0] = '\0';
+        r->hop_ok = sp && sp[1] == '2';
+        r->content_type[0] = '\0';
+        r->res.etag[0] = r->res.last_modified[0] = '\0';
+        r->res.no_store = false;
         return len;
     }
-    if (len > 13 && strncasecmp(data, "content-type:", 13) == 0) {
-        const char *v = data + 13;
-        while (*v == ' ' || *v == '\t')
-            v++;
-        size_t k = (size_t)(data + len - v);
-        while (k && (v[k - 1] == '\r' || v[k - 1] == '\n' || v[k - 1] == ' '))
-            k--;
-        snprintf(j->content_type, sizeof j->content_type, "%.*s", (int)k, v);
+    if (header_value(data, len, "content-type:", r->content_type, sizeof r->content_type)) {
         /* Only HTML is kept: stop a 2xx answer of another type at once. */
-        if (!j->is_robots && j->hop_ok && *j->content_type && !html_type(j->content_type)) {
-            j->not_html = true;
+        if (!r->is_robots && r->hop_ok && *r->content_type && !html_type(r->content_type)) {
+            r->not_html = true;
             return 0;
         }
+    } else if (header_value(data, len, "cache-control:", cc, sizeof cc)) {
+        if (strcasestr(cc, "no-store") || strcasestr(cc, "private"))
+            r->res.no_store = true;
+    } else if (!header_value(data, len, "etag:", r->res.etag, sizeof r->res.etag)) {
+        header_value(data, len, "last-modified:", r->res.last_modified,
+                     sizeof r->res.last_modified);
     }
     return len;
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *clientp)
 {
-    struct job *j = clientp;
-    if (buf_append(&j->body, data, size * n)) {
-        j->too_large = true;
+    struct req *r = clientp;
+    if (buf_append(&r->body, data, size * n)) {
+        r->too_large = true;
         return 0; /* aborts the transfer */
     }
     return size * n;
 }
 
-static void start(struct fetcher *f, struct job *j)
+/* Whether nobody wants the answer any more. */
+static bool unwanted(struct req *r)
+{
+    if (r->is_robots)
+        return false;
+    for (struct waiter *w = r->waiters; w; w = w->next)
+        if (!is_cancelled(w->f))
+            return false;
+    return true;
+}
+
+static int on_progress(void *clientp, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    struct req *r = clientp;
+    r->aborting = r->aborting || unwanted(r);
+    return r->aborting ? 1 : 0;
+}
+
+static void transfer_done(void *ctx, CURL *easy, CURLcode cc);
+
+static void start(struct req *r)
 {
     CURL *e = curl_easy_init();
-    j->easy = e;
-    j->started = clock_mono_ms();
-    curl_easy_setopt(e, CURLOPT_URL, j->url);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+    const struct fetch_options *o = &r->opt;
+    r->easy = e;
+    r->running = true;
+    r->started = clock_mono_ms();
+    buf_init(&r->body, r->is_robots ? ROBOTS_MAX : o->max_body);
+    if (!F.accept) {
+        F.accept =
+            curl_slist_append(NULL, "Accept: text/html,application/xhtml+xml;q=0.9,*/*;q=0.5");
+        F.accept = curl_slist_append(F.accept, "Accept-Language: en;q=1.0, *;q=0.5");
+    }
+    struct curl_slist *headers = F.accept;
+    if (r->etag || r->last_modified) {
+        r->headers = curl_slist_append(NULL, "Accept: text/html,application/xhtml+xml;q=0.9");
+        r->headers = curl_slist_append(r->headers, "Accept-Language: en;q=1.0, *;q=0.5");
+        char line[400];
+        if (r->etag) {
+            snprintf(line, sizeof line, "If-None-Match: %s", r->etag);
+            r->headers = curl_slist_append(r->headers, line);
+        }
+        if (r->last_modified) {
+            snprintf(line, sizeof line, "If-Modified-Since: %s", r->last_modified);
+            r->headers = curl_slist_append(r->headers, line);
+        }
+        headers = r->headers;
+    }
+    curl_easy_setopt(e, CURLOPT_URL, r->url);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, f->opt.max_redirects);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, o->max_redirects);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding libcurl decodes */
-    curl_easy_setopt(e, CURLOPT_USERAGENT, f->opt.user_agent);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, f->headers);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->opt.connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->opt.timeout_ms);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, j);
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)j->body.max);
-    curl_multi_add_handle(f->multi, e);
-    f->active++;
-    j->host->active++;
-    j->run_prev = NULL;
-    j->run_next = f->running;
-    if (f->running)
-        f->running->run_prev = j;
-    f->running = j;
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, r);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, r);
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->body.max);
+    F.active++;
+    r->host->active++;
+    count(r->is_robots ? &F.st.robots : &F.st.requests);
+    engine_transfer(e, transfer_done, r);
 }
-
-static void unlink_running(struct fetcher *f, struct job *j)
-{
-    if (j->run_prev)
-        j->run_prev->run_next = j->run_next;
-    else
-        f->running = j->run_next;
-    if (j->run_next)
-        j->run_next->run_prev = j->run_prev;
-    j->run_prev = j->run_next = NULL;
-}
-
 static const char *const challenge_markers[] = {"cf-browser-verification",
                                                 "challenge-platform",
                                                 "cf_chl_opt",
@@ -526,54 +700,75 @@ static bool blank(const char *p, size_t n)
     return true;
 }
 
-static void classify(struct fetcher *f, struct job *j, CURLcode cc)
+static void finish(struct req *r, enum fetch_status s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void finish(struct req *r, enum fetch_status s, const char *fmt, ...)
+{
+    r->res.status = s;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(r->res.detail, sizeof r->res.detail, fmt, ap);
+        va_end(ap);
+    }
+}
+
+static void classify(struct req *r, CURLcode cc)
 {
     long code = 0;
     char *eff = NULL;
     long redirects = 0;
     curl_off_t retry = 0;
-    curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
-    curl_easy_getinfo(j->easy, CURLINFO_EFFECTIVE_URL, &eff);
-    curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_COUNT, &redirects);
-    curl_easy_getinfo(j->easy, CURLINFO_RETRY_AFTER, &retry);
-    j->res.http_code = (int)code;
-    j->res.final_url = xstrdup(eff ? eff : j->url);
-    j->res.redirects = (int)redirects;
-    j->res.elapsed_ms = clock_mono_ms() - j->started;
-    j->res.retry_after_s = (int64_t)retry;
-    const char *ct = j->content_type;
+    const struct fetch_options *o = &r->opt;
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &eff);
+    curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_COUNT, &redirects);
+    curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &retry);
+    r->res.http_code = (int)code;
+    r->res.final_url = xstrdup(eff ? eff : r->url);
+    r->res.redirects = (int)redirects;
+    r->res.elapsed_ms = clock_mono_ms() - r->started;
+    r->res.retry_after_s = (int64_t)retry;
+    const char *ct = r->content_type;
     const char *cs = strcasestr(ct, "charset=");
     if (cs) {
         cs += 8;
         size_t k = strcspn(cs, "; \"'");
-        snprintf(j->res.charset, sizeof j->res.charset, "%.*s", (int)k, cs);
+        snprintf(r->res.charset, sizeof r->res.charset, "%.*s", (int)k, cs);
     }
-    if (j->refused)
-        return finish(f, j, FETCH_REFUSED_ADDRESS, NULL);
-    if (j->too_large || cc == CURLE_FILESIZE_EXCEEDED)
-        return finish(f, j, FETCH_TOO_LARGE, "the page is larger than %zu bytes", j->body.max);
-    if (j->not_html)
-        return finish(f, j, FETCH_NOT_HTML, "content type %s", ct);
+    if (r->aborting)
+        return finish(r, FETCH_CANCELLED, "the fetch was cancelled");
+    if (r->refused)
+        return finish(r, FETCH_REFUSED_ADDRESS, NULL);
+    if (r->too_large || cc == CURLE_FILESIZE_EXCEEDED)
+        return finish(r, FETCH_TOO_LARGE, "the page is larger than %zu bytes", r->body.max);
+    if (r->not_html)
+        return finish(r, FETCH_NOT_HTML, "content type %s", ct);
     if (cc == CURLE_OPERATION_TIMEDOUT)
-        return finish(f, j, FETCH_TIMEOUT, "no complete answer within %ld ms", f->opt.timeout_ms);
+        return finish(r, FETCH_TIMEOUT, "no complete answer within %ld ms", o->timeout_ms);
     if (cc == CURLE_TOO_MANY_REDIRECTS)
-        return finish(f, j, FETCH_ERROR, "more than %ld redirects", f->opt.max_redirects);
+        return finish(r, FETCH_ERROR, "more than %ld redirects", o->max_redirects);
     if (cc != CURLE_OK)
-        return finish(f, j, FETCH_ERROR, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(cc));
-    const char *body = j->body.data ? j->body.data : "";
-    size_t len = j->body.len;
+        return finish(r, FETCH_ERROR, "%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(cc));
+    const char *body = r->body.data ? r->body.data : "";
+    size_t len = r->body.len;
+    if (code == 304 && (r->etag || r->last_modified)) {
+        count(&F.st.not_modified);
+        return finish(r, FETCH_NOT_MODIFIED, "HTTP 304");
+    }
     if (code == 429)
-        return finish(f, j, FETCH_RATE_LIMITED, "HTTP 429%s", retry ? " with Retry-After" : "");
+        return finish(r, FETCH_RATE_LIMITED, "HTTP 429%s", retry ? " with Retry-After" : "");
     if ((code == 401 || code == 403 || code == 503) && looks_like_challenge(body, len))
-        return finish(f, j, FETCH_CHALLENGE, "HTTP %ld bot check", code);
+        return finish(r, FETCH_CHALLENGE, "HTTP %ld bot check", code);
     if (code == 401 || code == 403)
-        return finish(f, j, FETCH_BLOCKED, "HTTP %ld", code);
+        return finish(r, FETCH_BLOCKED, "HTTP %ld", code);
     if (code < 200 || code > 299)
-        return finish(f, j, FETCH_ERROR, "HTTP %ld", code);
+        return finish(r, FETCH_ERROR, "HTTP %ld", code);
     if (len == 0 || blank(body, len))
-        return finish(f, j, FETCH_EMPTY, "HTTP %ld with no content", code);
+        return finish(r, FETCH_EMPTY, "HTTP %ld with no content", code);
     if (len < 32768 && looks_like_challenge(body, len))
-        return finish(f, j, FETCH_CHALLENGE, "a bot-check page");
+        return finish(r, FETCH_CHALLENGE, "a bot-check page");
     if (!*ct) { /* no type given: sniff */
         size_t n = len < 1024 ? len : 1024;
         char *head = xstrndup(body, n);
@@ -581,23 +776,27 @@ static void classify(struct fetcher *f, struct job *j, CURLcode cc)
                     strcasestr(head, "<body") || strcasestr(head, "<head");
         free(head);
         if (!html)
-            return finish(f, j, FETCH_NOT_HTML, "no content type, and it does not look like HTML");
+            return finish(r, FETCH_NOT_HTML, "no content type, and it does not look like HTML");
     }
-    j->res.body_len = len;
-    j->res.body = buf_detach(&j->body);
-    finish(f, j, FETCH_OK, NULL);
+    r->res.body_len = len;
+    r->res.body = buf_detach(&r->body);
+    finish(r, FETCH_OK, NULL);
 }
 
-static void robots_done(struct fetcher *f, struct job *j, CURLcode cc)
+static void robots_done(struct req *r, CURLcode cc)
 {
-    struct host *h = j->host;
+    struct host *h = r->host;
     long code = 0;
-    curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
     h->robots_state = ROBOTS_KNOWN;
-    if (j->refused) { /* the pages will be refused by the guard too */
+    h->robots_at = clock_mono_ms();
+    h->robots_denied = false;
+    free(h->robots);
+    h->robots = NULL;
+    if (r->refused) { /* the pages will be refused by the guard too */
         h->robots = xstrdup("");
     } else if (cc == CURLE_OK && code >= 200 && code <= 299) {
-        h->robots = buf_detach(&j->body);
+        h->robots = buf_detach(&r->body);
     } else if (cc == CURLE_OK && code >= 400 && code <= 499) {
         h->robots = xstrdup(""); /* no robots.txt: everything allowed */
     } else {
@@ -606,117 +805,248 @@ static void robots_done(struct fetcher *f, struct job *j, CURLcode cc)
         snprintf(h->robots_why, sizeof h->robots_why, "robots.txt unavailable (%s)",
                  cc != CURLE_OK ? curl_easy_strerror(cc) : "server error");
     }
+    if (h->robots) {
+        h->delay_ms = fetch_robots_delay_ms(h->robots, r->agent_token);
+        if (h->delay_ms > MAX_CRAWL_DELAY_MS)
+            h->delay_ms = MAX_CRAWL_DELAY_MS;
+    }
     log_debug("robots.txt", LOG_S("origin", h->origin), LOG_I("http", code),
-              LOG_B("denied", h->robots_denied));
-    curl_multi_remove_handle(f->multi, j->easy);
-    curl_easy_cleanup(j->easy);
-    j->easy = NULL;
-    job_free(j);
+              LOG_B("denied", h->robots_denied), LOG_I("crawl_delay_ms", h->delay_ms));
+}
+
+static void start_pending(void);
+
+static void kick(void *ctx)
+{
+    struct host *h = ctx;
+    h->kick_set = false;
+    start_pending();
+}
+
+/* Whether r may start now, given its host; false keeps it queued. Ends it
+ * (from the queue) when robots.txt refuses it. */
+static bool ready(struct req *r, bool *ended)
+{
+    struct host *h = r->host;
+    *ended = false;
+    if (r->opt.robots) {
+        if (h->robots_state == ROBOTS_KNOWN && h->active == 0 &&
+            clock_mono_ms() - h->robots_at > ROBOTS_TTL_MS)
+            h->robots_state = ROBOTS_UNKNOWN; /* a long-lived server reads it again */
+        if (h->robots_state == ROBOTS_UNKNOWN) {
+            struct req *rb = xcalloc(1, sizeof *rb);
+            rb->url = xasprintf("%s/robots.txt", h->origin);
+            rb->host = h;
+            req_set_options(rb, &r->opt);
+            rb->is_robots = true;
+            h->robots_state = ROBOTS_FETCHING;
+            live_append(rb);
+            start(rb);
+            return false;
+        }
+        if (h->robots_state == ROBOTS_FETCHING)
+            return false;
+        char *path = url_path(r->url);
+        bool allowed =
+            fetch_robots_allowed(h->robots ? h->robots : "", r->agent_token, path ? path : "/");
+        free(path);
+        if (h->robots_denied || !allowed) {
+            if (h->robots_denied)
+                finish(r, FETCH_BLOCKED, "%s", h->robots_why);
+            else
+                finish(r, FETCH_BLOCKED, "disallowed by robots.txt for %s", r->agent_token);
+            *ended = true;
+            return false;
+        }
+    }
+    if (h->active >= F.per_host)
+        return false;
+    int64_t now = clock_mono_ms();
+    if (h->delay_ms && now < h->next_start_ms) {
+        if (!h->kick_set) {
+            h->kick_set = true;
+            count(&F.st.crawl_delayed);
+            engine_after(h->next_start_ms - now, kick, h);
+        }
+        return false;
+    }
+    h->next_start_ms = now + h->delay_ms;
+    return true;
 }
 
 /* Starts what the limits allow, oldest first. */
-static void start_pending(struct fetcher *f)
+static void start_pending(void)
 {
-    struct job *prev = NULL, *j = f->pending;
-    while (j && f->active < f->opt.max_total) {
-        struct job *next = j->next;
-        struct host *h = j->host;
-        bool take = false;
-        if (f->opt.robots && h->robots_state == ROBOTS_UNKNOWN) {
-            struct job *r = xcalloc(1, sizeof *r);
-            r->f = f;
-            r->url = xasprintf("%s/robots.txt", h->origin);
-            r->host = h;
-            r->is_robots = true;
-            buf_init(&r->body, ROBOTS_MAX);
-            h->robots_state = ROBOTS_FETCHING;
-            start(f, r);
-        } else if (!f->opt.robots || h->robots_state == ROBOTS_KNOWN) {
-            take = true;
-        }
-        if (take) {
-            /* unlink j from the queue */
-            if (prev)
-                prev->next = next;
-            else
-                f->pending = next;
-            if (f->pending_tail == j)
-                f->pending_tail = prev;
-            char *path = url_path(j->url);
-            if (f->opt.robots && h->robots_denied)
-                finish(f, j, FETCH_BLOCKED, "%s", h->robots_why);
-            else if (f->opt.robots &&
-                     !fetch_robots_allowed(h->robots, f->agent_token, path ? path : "/"))
-                finish(f, j, FETCH_BLOCKED, "disallowed by robots.txt for %s", f->agent_token);
-            else if (h->active < f->opt.per_host)
-                start(f, j);
-            else { /* host busy: back in the queue, keep order */
-                j->next = next;
-                if (prev)
-                    prev->next = j;
-                else
-                    f->pending = j;
-                if (!next)
-                    f->pending_tail = j;
-                prev = j;
+    for (struct req *r = F.head, *next; r && F.active < F.max_total; r = next) {
+        next = r->next;
+        if (r->running)
+            continue;
+        if (unwanted(r)) { /* its jobs stopped while it waited */
+            for (struct waiter *w = r->waiters, *wn; w; w = wn) {
+                wn = w->next;
+                answer_status(w, r->url, FETCH_CANCELLED, "the fetch was cancelled");
             }
-            free(path);
-        } else {
-            prev = j;
+            r->waiters = NULL;
+            live_unlink(r);
+            req_free(r);
+            continue;
         }
-        j = next;
+        bool ended = false;
+        if (ready(r, &ended)) {
+            start(r);
+        } else if (ended) {
+            live_unlink(r);
+            deliver(r);
+            req_free(r);
+        }
+        /* robots.txt may have been appended and started: next is still right */
     }
 }
 
-int fetch_perform(struct fetcher *f, int wait_ms)
+static void transfer_done(void *ctx, CURL *easy, CURLcode cc)
 {
-    start_pending(f);
-    if (f->active > 0 || !f->finished) {
-        int running = 0;
-        curl_multi_perform(f->multi, &running);
-        if (!f->finished)
-            curl_multi_poll(f->multi, NULL, 0, f->active > 0 ? wait_ms : 0, NULL);
-        curl_multi_perform(f->multi, &running);
-        CURLMsg *m;
-        int left;
-        while ((m = curl_multi_info_read(f->multi, &left)) != NULL) {
-            if (m->msg != CURLMSG_DONE)
+    struct req *r = ctx;
+    (void)easy;
+    F.active--;
+    r->host->active--;
+    live_unlink(r);
+    if (r->is_robots)
+        robots_done(r, cc);
+    else {
+        classify(r, cc);
+        if (r->res.status == FETCH_CANCELLED) /* only cancelled fetchers' waiters are left */
+            for (struct waiter *w = r->waiters; w; w = w->next)
+                count(&F.st.cancelled);
+        deliver(r);
+    }
+    req_free(r);
+    start_pending();
+}
+
+/* ---- requests handed over to the engine ---- */
+
+static bool same_options(const struct fetch_options *a, const struct fetch_options *b)
+{
+    return a->robots == b->robots && a->allow_loopback == b->allow_loopback &&
+           a->max_body == b->max_body && a->timeout_ms == b->timeout_ms &&
+           strcmp(a->user_agent, b->user_agent) == 0;
+}
+
+static void add_on_loop(void *ctx)
+{
+    struct req *r = ctx;
+    struct waiter *w = r->waiters;
+    if (is_cancelled(w->f)) {
+        answer_status(w, r->url, FETCH_CANCELLED, "the fetch was cancelled");
+        r->waiters = NULL;
+        req_free(r);
+        return;
+    }
+    char *norm = url_normalize(r->url);
+    r->host = norm ? host_for(norm) : NULL;
+    free(norm);
+    if (!r->host) {
+        answer_status(w, r->url, FETCH_ERROR, "not an http(s) URL");
+        r->waiters = NULL;
+        req_free(r);
+        return;
+    }
+    if (!r->etag && !r->last_modified) { /* another job's transfer of it answers both */
+        for (struct req *o = F.head; o; o = o->next) {
+            if (o->is_robots || o->aborting || o->etag || o->last_modified ||
+                strcmp(o->url, r->url) != 0 || !same_options(&o->opt, &r->opt))
                 continue;
-            struct job *j = NULL;
-            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
-            CURLcode cc = m->data.result;
-            f->active--;
-            j->host->active--;
-            unlink_running(f, j);
-            if (j->is_robots) {
-                robots_done(f, j, cc);
-            } else {
-                classify(f, j, cc);
-                curl_multi_remove_handle(f->multi, j->easy);
-                curl_easy_cleanup(j->easy);
-                j->easy = NULL;
-            }
+            w->next = o->waiters;
+            o->waiters = w;
+            r->waiters = NULL;
+            req_free(r);
+            count(&F.st.coalesced);
+            return;
         }
-        start_pending(f);
     }
-    /* Callbacks last, so that they may queue new fetches. */
-    while (f->finished) {
-        struct job *j = f->finished;
-        f->finished = j->next;
-        if (!f->finished)
-            f->finished_tail = NULL;
-        j->fn(j->ctx, j->url, &j->res);
-        job_free(j);
-    }
-    int n = f->active;
-    for (struct job *j = f->pending; j; j = j->next)
-        n++;
-    return n;
+    live_append(r);
+    start_pending();
 }
 
-void fetch_wakeup(struct fetcher *f)
+void fetch_add_conditional(struct fetcher *f, const char *url, const char *etag,
+                           const char *last_modified, fetch_done_fn fn, void *ctx)
 {
-    curl_multi_wakeup(f->multi);
+    struct req *r = xcalloc(1, sizeof *r);
+    struct waiter *w = xcalloc(1, sizeof *w);
+    *w = (struct waiter){f, fn, ctx, NULL};
+    r->url = xstrdup(url);
+    r->waiters = w;
+    req_set_options(r, &f->opt);
+    if (etag && *etag)
+        r->etag = xstrdup(etag);
+    if (last_modified && *last_modified)
+        r->last_modified = xstrdup(last_modified);
+    pthread_mutex_lock(&f->lock);
+    f->outstanding++;
+    pthread_mutex_unlock(&f->lock);
+    engine_call(add_on_loop, r);
+}
+
+void fetch_add(struct fetcher *f, const char *url, fetch_done_fn fn, void *ctx)
+{
+    fetch_add_conditional(f, url, NULL, NULL, fn, ctx);
+}
+
+/* Takes the cancelled fetchers' waiters off every request, and stops the
+ * transfers nobody waits for any more. */
+static void sweep(void *ctx)
+{
+    (void)ctx;
+    for (struct req *r = F.head, *next; r; r = next) {
+        next = r->next;
+        if (r->is_robots)
+            continue;
+        struct waiter **pw = &r->waiters;
+        while (*pw) {
+            struct waiter *w = *pw;
+            if (is_cancelled(w->f)) {
+                *pw = w->next;
+                answer_status(w, r->url, FETCH_CANCELLED, "the fetch was cancelled");
+            } else {
+                pw = &w->next;
+            }
+        }
+        if (r->waiters)
+            continue;
+        if (r->running) {
+            r->aborting = true; /* the progress callback stops it */
+        } else {
+            live_unlink(r);
+            req_free(r);
+        }
+    }
+}
+
+void fetch_cancel(struct fetcher *f)
+{
+    __atomic_store_n(&f->cancelled, 1, __ATOMIC_RELEASE);
+    engine_call(sweep, NULL);
+}
+
+void fetch_wait(struct fetcher *f)
+{
+    pthread_mutex_lock(&f->lock);
+    while (f->outstanding > 0)
+        pthread_cond_wait(&f->idle, &f->lock);
+    pthread_mutex_unlock(&f->lock);
+}
+
+void fetch_free(struct fetcher *f)
+{
+    if (!f)
+        return;
+    fetch_cancel(f);
+    fetch_wait(f);
+    pthread_mutex_destroy(&f->lock);
+    pthread_cond_destroy(&f->idle);
+    free((char *)f->opt.user_agent);
+    free(f->agent_token);
+    free(f);
 }
 
 void fetch_result_release(struct fetch_result *r)
@@ -728,19 +1058,13 @@ void fetch_result_release(struct fetch_result *r)
     r->body_len = 0;
 }
 
-struct one {
-    struct fetch_result *out;
-    bool done;
-};
-
 static void one_done(void *ctx, const char *url, struct fetch_result *r)
 {
     (void)url;
-    struct one *o = ctx;
-    *o->out = *r;
+    struct fetch_result *out = ctx;
+    *out = *r;
     r->final_url = NULL; /* moved */
     r->body = NULL;
-    o->done = true;
 }
 
 void fetch_one(const struct config *cfg, const char *url, struct fetch_result *out)
@@ -749,9 +1073,7 @@ void fetch_one(const struct config *cfg, const char *url, struct fetch_result *o
     struct fetch_options opt;
     fetch_options_from_config(cfg, &opt);
     struct fetcher *f = fetch_new(&opt);
-    struct one o = {out, false};
-    fetch_add(f, url, one_done, &o);
-    while (!o.done && fetch_perform(f, 200) >= 0)
-        ;
+    fetch_add(f, url, one_done, out);
+    fetch_wait(f);
     fetch_free(f);
 }

@@ -615,10 +615,10 @@ static json_t *extract_page_tool(struct mcp_call *c)
     if (!res.body) {
         struct fetch_options fo;
         fetch_options_from_config(c->m->cfg, &fo);
+        fo.cancel = &c->cancel;
         struct fetcher *f = fetch_new(&fo);
         fetch_add(f, url, on_page, &res);
-        while (fetch_perform(f, 100) > 0 && !c->cancel)
-            ;
+        fetch_wait(f);
         fetch_free(f);
     }
     if (!res.body || res.status != FETCH_OK) {

@@ -10,10 +10,11 @@
  * a status_update; only a job that can produce nothing ends in
  * pipeline_error. Budgets (search calls, fetches, LLM tokens, wall time) and
  * cancellation end a job gracefully with the leads found so far.
- * Thread: a job runs on the calling thread and its own workers (sites are
- * read and enriched at once, up to PROSPECT_SITE_CONCURRENCY); many jobs may
- * run at once on different threads, each with its own store handle. The
- * sink is called from any of the job's threads, one call at a time.
+ * Thread: a job runs on the calling thread; its sites (up to
+ * PROSPECT_SITE_CONCURRENCY at once) are read on the process's fixed pools
+ * and its fetches run on the process's I/O engine, so many jobs at once
+ * add no threads but their own. Each job has its own store handle. The
+ * sink is called from any thread, one call at a time.
  */
 #ifndef PROSPECT_PIPELINE_H
 #define PROSPECT_PIPELINE_H
@@ -73,6 +74,14 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt);
  * there is no lead). 0, CORE_EINVAL for a URL with no site, or
  * CORE_ENOTFOUND when the site gave no lead. */
 int pipeline_enrich(const struct request *req, const char *url, const struct pipeline_options *opt);
+
+/* Pages of the page cache (PROSPECT_PAGE_TTL_S) in this process: served
+ * from the store, confirmed by a 304, fetched, stored, and not stored
+ * (Cache-Control: no-store or private). */
+struct pipeline_page_stats {
+    int64_t hits, revalidated, fetched, stored, not_stored;
+};
+void pipeline_page_stats(struct pipeline_page_stats *out);
 
 #include "core/banned.h"
 #endif

@@ -1,9 +1,17 @@
-/* store.c: picks the backend for a target and dispatches to its ops. */
+/* store.c: picks the backend for a target and dispatches to its ops; pages
+ * are compressed here, once for both backends. */
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
 #include "core/str.h"
 #include "store/store_int.h"
+
+/* A page fetched is at most PROSPECT_FETCH_MAX_BYTES (64 MiB at most). */
+#define STORE_PAGE_MAX ((size_t)64 << 20)
 
 bool store_is_shared(const char *target)
 {
@@ -247,4 +255,70 @@ int store_cache_put(struct store *s, const char *key, const char *kind, const ch
                     size_t len, int64_t expires_ms, struct err *e)
 {
     return s->ops->cache_put(s, key, kind, value, len, expires_ms, e);
+}
+
+/* ---- pages ---- */
+
+int store_page_get(struct store *s, const char *url, struct store_page *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    size_t size = 0;
+    int rc = s->ops->page_get(s, url, out, &size, e);
+    if (rc)
+        return rc;
+    if (size > STORE_PAGE_MAX) {
+        store_page_release(out);
+        return err_set(e, CORE_EIO, "the stored page of %s claims %zu bytes", url, size);
+    }
+    char *page = xmalloc(size + 1);
+    uLongf n = (uLongf)size;
+    if (uncompress((Bytef *)page, &n, (const Bytef *)out->body, (uLong)out->len) != Z_OK ||
+        n != size) {
+        free(page);
+        store_page_release(out);
+        return err_set(e, CORE_EIO, "the stored page of %s is damaged", url);
+    }
+    page[size] = '\0';
+    free(out->body);
+    out->body = page;
+    out->len = size;
+    return 0;
+}
+
+int store_page_put(struct store *s, const char *url, const struct store_page *p, int64_t ttl_s,
+                   struct err *e)
+{
+    if (p->len > STORE_PAGE_MAX)
+        return err_set(e, CORE_EINVAL, "%s is too large to keep", url);
+    uLongf zlen = compressBound((uLong)p->len);
+    char *z = xmalloc(zlen);
+    if (compress2((Bytef *)z, &zlen, (const Bytef *)p->body, (uLong)p->len, Z_BEST_SPEED) != Z_OK) {
+        free(z);
+        return err_set(e, CORE_EINTERNAL, "compressing %s failed", url);
+    }
+    struct store_page c = *p;
+    c.body = z;
+    c.len = (size_t)zlen;
+    int64_t purge_before = clock_now_ms() - (ttl_s + 7 * 86400) * 1000;
+    int rc = s->ops->page_put(s, url, &c, p->len, purge_before, e);
+    free(z);
+    return rc;
+}
+
+int store_page_touch(struct store *s, const char *url, int64_t fetched_at, struct err *e)
+{
+    return s->ops->page_touch(s, url, fetched_at, e);
+}
+
+int store_page_stats(struct store *s, int64_t *pages, int64_t *hits, struct err *e)
+{
+    return s->ops->page_stats(s, pages, hits, e);
+}
+
+void store_page_release(struct store_page *p)
+{
+    free(p->final_url);
+    free(p->body);
+    p->final_url = p->body = NULL;
+    p->len = 0;
 }

@@ -276,5 +276,37 @@ int store_cache_put(struct store *s, const char *key, const char *kind, const ch
                     size_t len, int64_t expires_ms, struct err *e)
     __attribute__((warn_unused_result));
 
+/* ---- pages: fetched pages shared by jobs (the page cache) ---- */
+
+struct store_page {
+    char *final_url; /* owned */
+    char *body;      /* owned, NUL-terminated */
+    size_t len;
+    char charset[64], etag[256], last_modified[64];
+    int64_t fetched_at; /* epoch ms of the last answer from the site */
+};
+
+/* store_page_get(s, url, out, e): the stored page fetched from url, however
+ * old (the caller judges freshness by out->fetched_at); CORE_ENOTFOUND when
+ * none. Release out with store_page_release. */
+int store_page_get(struct store *s, const char *url, struct store_page *out, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* store_page_put(s, url, p, e): stores or replaces the page of url. Pages
+ * not answered for a week past ttl_s go now and then. */
+int store_page_put(struct store *s, const char *url, const struct store_page *p, int64_t ttl_s,
+                   struct err *e) __attribute__((warn_unused_result));
+
+/* store_page_touch(s, url, fetched_at, e): counts a use of the stored page
+ * (a hit); fetched_at > 0 also renews it (the site answered 304). */
+int store_page_touch(struct store *s, const char *url, int64_t fetched_at, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* store_page_stats(s, pages, hits, e): pages kept and the hits they had. */
+int store_page_stats(struct store *s, int64_t *pages, int64_t *hits, struct err *e)
+    __attribute__((warn_unused_result));
+
+void store_page_release(struct store_page *p);
+
 #include "core/banned.h"
 #endif

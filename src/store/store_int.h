@@ -57,6 +57,13 @@ struct store_ops {
                      struct err *e);
     int (*cache_put)(struct store *s, const char *key, const char *kind, const char *value,
                      size_t len, int64_t expires_ms, struct err *e);
+    /* pages: body is the compressed blob of len bytes; *size the page's */
+    int (*page_get)(struct store *s, const char *url, struct store_page *out, size_t *size,
+                    struct err *e);
+    int (*page_put)(struct store *s, const char *url, const struct store_page *p, size_t size,
+                    int64_t purge_before_ms, struct err *e);
+    int (*page_touch)(struct store *s, const char *url, int64_t fetched_at, struct err *e);
+    int (*page_stats)(struct store *s, int64_t *pages, int64_t *hits, struct err *e);
 };
 
 /* store__count_state(out, state, n): files the count of deliveries in

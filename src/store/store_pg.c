@@ -957,6 +957,96 @@ static int pg_cache_put(struct store *base, const char *key, const char *kind, c
     return rc;
 }
 
+/* ---- pages ---- */
+
+static int pg_page_get(struct store *base, const char *url, struct store_page *out, size_t *size,
+                       struct err *e)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    struct params p = {0};
+    p_str(&p, url);
+    PGresult *r = run(s,
+                      "SELECT final_url, body, size, charset, etag, last_modified, fetched_at"
+                      " FROM pages WHERE url = $1",
+                      &p, e, "reading a stored page");
+    if (!r)
+        return CORE_EIO;
+    int rc = CORE_ENOTFOUND;
+    if (PQntuples(r)) {
+        size_t n = 0;
+        unsigned char *v = PQunescapeBytea((const unsigned char *)get_str(r, 0, 1), &n);
+        if (v) {
+            out->final_url = xstrdup(get_str(r, 0, 0));
+            out->body = xmalloc(n + 1);
+            memcpy(out->body, v, n);
+            out->len = n;
+            PQfreemem(v);
+            *size = (size_t)get_int(r, 0, 2);
+            snprintf(out->charset, sizeof out->charset, "%s", get_str(r, 0, 3));
+            snprintf(out->etag, sizeof out->etag, "%s", get_str(r, 0, 4));
+            snprintf(out->last_modified, sizeof out->last_modified, "%s", get_str(r, 0, 5));
+            out->fetched_at = get_int(r, 0, 6);
+            rc = 0;
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int pg_page_put(struct store *base, const char *url, const struct store_page *pg,
+                       size_t size, int64_t purge_before_ms, struct err *e)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    struct params p = {0};
+    p_str(&p, url);
+    p_str(&p, pg->final_url ? pg->final_url : url);
+    p_bin(&p, pg->body, pg->len);
+    p_int(&p, (int64_t)size);
+    p_str(&p, pg->charset);
+    p_str(&p, pg->etag);
+    p_str(&p, pg->last_modified);
+    p_int(&p, pg->fetched_at);
+    int rc = exec(s,
+                  "INSERT INTO pages VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0) ON CONFLICT (url)"
+                  " DO UPDATE SET final_url = excluded.final_url, body = excluded.body,"
+                  " size = excluded.size, charset = excluded.charset, etag = excluded.etag,"
+                  " last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+                  &p, e, "storing a page");
+    if (!rc && pg->fetched_at % 64 == 0) { /* now and then, the long unused go */
+        struct params q = {0};
+        p_int(&q, purge_before_ms);
+        rc = exec(s, "DELETE FROM pages WHERE fetched_at < $1", &q, e, "purging stored pages");
+    }
+    return rc;
+}
+
+static int pg_page_touch(struct store *base, const char *url, int64_t fetched_at, struct err *e)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    struct params p = {0};
+    p_str(&p, url);
+    p_int(&p, fetched_at);
+    return exec(
+        s,
+        "UPDATE pages SET hits = hits + 1, fetched_at = CASE WHEN $2::bigint > 0 THEN $2::bigint"
+        " ELSE fetched_at END WHERE url = $1",
+        &p, e, "counting a page hit");
+}
+
+static int pg_page_stats(struct store *base, int64_t *pages, int64_t *hits, struct err *e)
+{
+    struct pg_store *s = (struct pg_store *)base;
+    struct params p = {0};
+    PGresult *r = run(s, "SELECT count(*), COALESCE(sum(hits), 0) FROM pages", &p, e,
+                      "counting stored pages");
+    if (!r)
+        return CORE_EIO;
+    *pages = get_int(r, 0, 0);
+    *hits = get_int(r, 0, 1);
+    PQclear(r);
+    return 0;
+}
+
 const struct store_ops store__pg_ops = {
     .name = "postgres",
     .open = pg_open,
@@ -993,4 +1083,8 @@ const struct store_ops store__pg_ops = {
     .wait_event = pg_wait_event,
     .cache_get = pg_cache_get,
     .cache_put = pg_cache_put,
+    .page_get = pg_page_get,
+    .page_put = pg_page_put,
+    .page_touch = pg_page_touch,
+    .page_stats = pg_page_stats,
 };

@@ -1019,6 +1019,103 @@ static int sq_cache_put(struct store *base, const char *key, const char *kind, c
     return 0;
 }
 
+/* ---- pages ---- */
+
+static void copy_col(sqlite3_stmt *st, int col, char *out, size_t n)
+{
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    snprintf(out, n, "%s", v ? v : "");
+}
+
+static int sq_page_get(struct store *base, const char *url, struct store_page *out, size_t *size,
+                       struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "SELECT final_url, body, size, charset, etag, last_modified,"
+                               " fetched_at FROM pages WHERE url = ?1");
+    if (!st)
+        return db_err(s->db, e, "reading a stored page");
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    int rc = step_row(s->db, st, e, "reading a stored page");
+    if (rc > 0) {
+        out->final_url = xstrdup((const char *)sqlite3_column_text(st, 0));
+        size_t n = (size_t)sqlite3_column_bytes(st, 1);
+        out->body = xmalloc(n + 1);
+        if (n)
+            memcpy(out->body, sqlite3_column_blob(st, 1), n);
+        out->len = n;
+        *size = (size_t)sqlite3_column_int64(st, 2);
+        copy_col(st, 3, out->charset, sizeof out->charset);
+        copy_col(st, 4, out->etag, sizeof out->etag);
+        copy_col(st, 5, out->last_modified, sizeof out->last_modified);
+        out->fetched_at = sqlite3_column_int64(st, 6);
+        rc = 0;
+    } else if (rc == 0) {
+        rc = CORE_ENOTFOUND;
+    }
+    done(s, st);
+    return rc;
+}
+
+static int sq_page_put(struct store *base, const char *url, const struct store_page *p, size_t size,
+                       int64_t purge_before_ms, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "INSERT OR REPLACE INTO pages (url, final_url, body, size, charset,"
+                               " etag, last_modified, fetched_at, hits) VALUES (?1, ?2, ?3, ?4,"
+                               " ?5, ?6, ?7, ?8, COALESCE((SELECT hits FROM pages WHERE url = ?1),"
+                               " 0))");
+    if (st) {
+        sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, p->final_url ? p->final_url : url, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, p->body, (int)p->len, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)size);
+        sqlite3_bind_text(st, 5, p->charset, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, p->etag, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, p->last_modified, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 8, p->fetched_at);
+    }
+    if (step_done(s, st))
+        return db_err(s->db, e, "storing a page");
+    if (p->fetched_at % 100 == 0) { /* now and then, the long unused go */
+        st = prep(s, "DELETE FROM pages WHERE fetched_at < ?1");
+        if (st)
+            sqlite3_bind_int64(st, 1, purge_before_ms);
+        (void)step_done(s, st);
+    }
+    return 0;
+}
+
+static int sq_page_touch(struct store *base, const char *url, int64_t fetched_at, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "UPDATE pages SET hits = hits + 1, fetched_at = CASE WHEN ?2 > 0"
+                               " THEN ?2 ELSE fetched_at END WHERE url = ?1");
+    if (st) {
+        sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, fetched_at);
+    }
+    if (step_done(s, st))
+        return db_err(s->db, e, "counting a page hit");
+    return 0;
+}
+
+static int sq_page_stats(struct store *base, int64_t *pages, int64_t *hits, struct err *e)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = prep(s, "SELECT count(*), COALESCE(sum(hits), 0) FROM pages");
+    if (!st)
+        return db_err(s->db, e, "counting stored pages");
+    int rc = step_row(s->db, st, e, "counting stored pages");
+    if (rc > 0) {
+        *pages = sqlite3_column_int64(st, 0);
+        *hits = sqlite3_column_int64(st, 1);
+        rc = 0;
+    }
+    done(s, st);
+    return rc;
+}
+
 const struct store_ops store__sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -1050,4 +1147,8 @@ const struct store_ops store__sqlite_ops = {
     .outbox_counts = sq_outbox_counts,
     .cache_get = sq_cache_get,
     .cache_put = sq_cache_put,
+    .page_get = sq_page_get,
+    .page_put = sq_page_put,
+    .page_touch = sq_page_touch,
+    .page_stats = sq_page_stats,
 };

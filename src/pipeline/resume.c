@@ -1,0 +1,132 @@
+/* resume.c: a job resumed after a restart: the events it stored before
+ * (its queries, its leads and how far each got), so that nothing is sent
+ * twice and every lead still ends with its three events. */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "pipeline/pipeline_int.h"
+
+void pipeline__lead_id_of(const struct site *s, char *out, size_t n)
+{
+    size_t k = (size_t)snprintf(out, n, "lead_");
+    for (const char *p = s->site; *p && k + 1 < n; p++)
+        out[k++] = isalnum((unsigned char)*p) ? *p : '-';
+    out[k] = '\0';
+}
+
+/* ---- resuming ---- */
+
+/* The stored stage of a resumed lead: 0 (none), 1 generated, 2 started, 3
+ * ended; *slot indexes it. */
+int pipeline__resumed_stage(const struct job *j, const char *lead_id, size_t *slot)
+{
+    for (size_t i = 0; i < j->nresumed; i++)
+        if (strcmp(j->resumed_ids[i], lead_id) == 0) {
+            if (slot)
+                *slot = i;
+            return j->resumed_stage[i];
+        }
+    return 0;
+}
+
+int pipeline__site_stage(struct job *j, const struct site *s)
+{
+    if (!j->nresumed)
+        return 0;
+    char lead_id[160];
+    pipeline__lead_id_of(s, lead_id, sizeof lead_id);
+    pthread_mutex_lock(&j->lock);
+    int stage = pipeline__resumed_stage(j, lead_id, NULL);
+    pthread_mutex_unlock(&j->lock);
+    return stage;
+}
+
+static int load_event(void *ctx, int64_t seq, const char *type, const char *data)
+{
+    struct job *j = ctx;
+    j->seq = seq;
+    json_t *ev = json_loads(data, 0, NULL);
+    const char *lead_id = json_string_value(json_object_get(ev, "lead_id"));
+    const char *stage = json_string_value(json_object_get(ev, "stage"));
+    json_t *queries = json_object_get(ev, "queries");
+    size_t slot = 0;
+    if (strcmp(type, "status_update") == 0 && stage && strcmp(stage, "queries") == 0 &&
+        json_is_array(queries) && !j->stored_queries) {
+        j->stored_queries = json_incref(queries);
+    } else if (lead_id && strcmp(type, "lead_generated") == 0 &&
+               !pipeline__resumed_stage(j, lead_id, NULL)) {
+        j->resumed_ids = xrealloc(j->resumed_ids, (j->nresumed + 1) * sizeof *j->resumed_ids);
+        j->resumed_stage = xrealloc(j->resumed_stage, (j->nresumed + 1) * sizeof(int));
+        j->resumed_ids[j->nresumed] = xstrdup(lead_id);
+        j->resumed_stage[j->nresumed++] = 1;
+        j->leads++;
+    } else if (lead_id && strcmp(type, "lead_enrichment_start") == 0 &&
+               pipeline__resumed_stage(j, lead_id, &slot) == 1) {
+        j->resumed_stage[slot] = 2;
+    } else if (lead_id && strcmp(type, "lead_enrichment_end") == 0 &&
+               pipeline__resumed_stage(j, lead_id, &slot) == 2) {
+        j->resumed_stage[slot] = 3;
+        if (json_is_true(json_object_get(ev, "success"))) {
+            j->enriched++;
+            json_t *intel = json_object_get(
+                json_object_get(json_object_get(ev, "final_package"), "analyzed_lead"),
+                "ai_intelligence");
+            double score = json_number_value(json_object_get(intel, "prospect_score"));
+            j->qualified += score >= (double)j->opt->cfg->qualify_threshold / 100.0;
+            const char *analyst = json_string_value(json_object_get(intel, "analyst"));
+            if (analyst && strcmp(analyst, "heuristic") != 0)
+                j->leads_llm++;
+            else
+                j->leads_heuristic++;
+        } else {
+            j->failed++;
+        }
+    }
+    json_decref(ev);
+    return 0;
+}
+
+/* Reads what a resumed job stored; false when it stored nothing (it starts
+ * afresh). */
+bool pipeline__load_resumed(struct job *j)
+{
+    struct err e = {0};
+    if (store_events_after(j->opt->store, j->req->job_id, 0, load_event, j, &e)) {
+        log_error("could not read a resumed job's events", LOG_S("job_id", j->req->job_id),
+                  LOG_S("error", e.msg));
+        return false;
+    }
+    return j->seq > 0;
+}
+
+/* A resumed lead whose site gave nothing this time: its missing events,
+ * ending in lead_enrichment_end with success false. */
+void pipeline__end_resumed_lead(struct job *j, size_t slot, const char *why)
+{
+    const char *lead_id = j->resumed_ids[slot];
+    struct event_head h = pipeline__head(j);
+    if (j->resumed_stage[slot] < 2) {
+        json_t *start = event_lead_enrichment_start(&h, lead_id);
+        json_object_set_new(start, "agent_name", json_string("ProspectIntelligenceAgent"));
+        pipeline__emit(j, EVENT_LEAD_ENRICHMENT_START, start);
+    }
+    struct event_scores sc = {0};
+    json_t *end = event_lead_enrichment_end(&h, lead_id, false, "", &sc, NULL, NULL);
+    json_object_set_new(end, "agent_name", json_string("ProspectIntelligenceAgent"));
+    json_object_set_new(end, "error_message", json_string(why));
+    pthread_mutex_lock(&j->lock);
+    j->resumed_stage[slot] = 3;
+    j->failed++;
+    pthread_mutex_unlock(&j->lock);
+    pipeline__emit(j, EVENT_LEAD_ENRICHMENT_END, end);
+}

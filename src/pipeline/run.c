@@ -1,0 +1,627 @@
+/* run.c: the job state machine of pipeline.h.
+ *
+ * intake -> queries (an LLM's, else keywords) -> search (a round of every
+ * query, at once on web providers) -> sites, best first by reciprocal-rank
+ * fusion, read side by side (site.c: from the web through the process's
+ * engine, or the corpus for the local provider; the provider's own reading
+ * when a fetch fails; the search snippet when nothing can be read) ->
+ * extract -> lead -> enrich (the heuristic scores every lead; the LLM is
+ * asked where it can change the outcome) -> emitted at once, until
+ * max_leads_to_generate qualified leads exist, the candidates run out (a
+ * deeper search is tried once), a budget is spent, or the job is cancelled.
+ *
+ * Same input, same leads: sites are read at once, but what each came to is
+ * applied in the sites' order (a lead emitted, kept in reserve, skipped),
+ * so the leads and their order never depend on which site answered first.
+ *
+ * A job holds one thread, its own: the sites' steps run on the process's
+ * pools and their fetches on the engine, so jobs add no threads.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "corpus/corpus.h"
+#include "engine/pool.h"
+#include "net/url.h"
+#include "pipeline/pipeline_int.h"
+#include "query/query.h"
+
+#define MAX_SEARCH_CALLS 16 /* queries of a round in flight at once */
+
+/* ---- stop conditions ---- */
+
+int64_t pipeline__llm_tokens(const struct job *j)
+{
+    return __atomic_load_n(&j->usage.tokens_in, __ATOMIC_RELAXED) +
+           __atomic_load_n(&j->usage.tokens_out, __ATOMIC_RELAXED);
+}
+
+/* With j->lock held. */
+bool pipeline__stop_locked(struct job *j)
+{
+    const struct pipeline_budget *b = &j->opt->budget;
+    if (j->stopped_by)
+        return true;
+    if (j->opt->cancel && *j->opt->cancel)
+        j->stopped_by = "cancelled";
+    else if (b->seconds && clock_mono_ms() - j->started_mono > b->seconds * 1000)
+        j->stopped_by = "time_budget";
+    else if (b->fetches && j->fetches >= b->fetches)
+        j->stopped_by = "fetch_budget";
+    else if (b->llm_tokens && pipeline__llm_tokens(j) >= b->llm_tokens)
+        j->stopped_by = "llm_token_budget";
+    if (j->stopped_by && j->fetcher) /* its transfers stop now, not when they end */
+        fetch_cancel(j->fetcher);
+    return j->stopped_by != NULL;
+}
+
+bool pipeline__should_stop(struct job *j)
+{
+    pthread_mutex_lock(&j->lock);
+    bool stop = pipeline__stop_locked(j);
+    pthread_mutex_unlock(&j->lock);
+    return stop;
+}
+
+bool pipeline__cancelled(const struct job *j)
+{
+    return j->opt->cancel && *j->opt->cancel;
+}
+
+/* Whether the job searches the web (else the corpus, or no provider at all). */
+bool pipeline__web(const struct job *j)
+{
+    return j->search && search_is_web(j->search);
+}
+
+/* ---- search ---- */
+
+static struct site *site_of(struct job *j, const char *site)
+{
+    for (size_t i = 0; i < j->nsites; i++)
+        if (strcmp(j->sites[i].site, site) == 0)
+            return &j->sites[i];
+    return NULL;
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+    const struct site *x = a, *y = b;
+    if (x->rrf != y->rrf)
+        return x->rrf > y->rrf ? -1 : 1;
+    if (x->votes != y->votes)
+        return x->votes > y->votes ? -1 : 1;
+    return strcmp(x->site, y->site);
+}
+
+/* A round's queries in flight on the call pool, and the count of those
+ * still running. */
+struct round {
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+    size_t left;
+};
+
+/* One query of a round. */
+struct one_search {
+    struct job *j;
+    struct round *round;
+    const char *query;
+    size_t limit;
+    struct search_results r;
+    struct err e;
+    int rc;
+};
+
+static void search_one(void *arg)
+{
+    struct one_search *o = arg;
+    o->rc = search_run(o->j->search, o->query, o->limit, &o->r, &o->e);
+    if (!o->round)
+        return;
+    pthread_mutex_lock(&o->round->lock);
+    if (--o->round->left == 0)
+        pthread_cond_signal(&o->round->done);
+    pthread_mutex_unlock(&o->round->lock);
+}
+
+/* Files a query's results: new sites join the candidates; a site seen
+ * before and not started yet moves up by its fused rank. */
+static int merge(struct job *j, const struct search_results *r)
+{
+    int added = 0;
+    for (size_t k = 0; k < r->n; k++) {
+        const struct search_result *x = &r->v[k];
+        struct site *s = site_of(j, x->site);
+        /* Sites go by their best rank in any query, so that every kind of
+         * customer gets its best sites read first; a page that every query
+         * finds (a directory of all trades) gains only on ties. */
+        double rrf = 1.0 / (60.0 + (double)k + 1.0);
+        if (s) {
+            if (s - j->sites >= (ptrdiff_t)j->next) {
+                s->votes += rrf < s->rrf ? rrf : s->rrf;
+                if (rrf > s->rrf)
+                    s->rrf = rrf;
+            }
+            continue;
+        }
+        if (j->nsites == j->cap) {
+            j->cap = j->cap ? j->cap * 2 : 64;
+            j->sites = xrealloc(j->sites, j->cap * sizeof *j->sites);
+        }
+        s = &j->sites[j->nsites++];
+        memset(s, 0, sizeof *s);
+        s->site = xstrdup(x->site);
+        s->url = xstrdup(x->url);
+        s->title = xstrdup(x->title ? x->title : "");
+        s->snippet = xstrdup(x->snippet ? x->snippet : "");
+        s->content = x->content ? xstrdup(x->content) : NULL;
+        s->rrf = rrf;
+        s->best_rank = (int)k + 1;
+        s->more = xcalloc(x->nmore + 1, sizeof *s->more);
+        for (size_t m = 0; m < x->nmore && m < 2; m++)
+            s->more[s->nmore++] = xstrdup(x->more[m]);
+        added++;
+    }
+    return added;
+}
+
+/* Runs every query with limit results each (at once on a web provider, in
+ * turn on the local one, whose store is one connection). Returns the new
+ * sites, or -1 when every query failed. Called with no site being read. */
+static int search_round(struct job *j, const struct query_list *q, size_t limit)
+{
+    int64_t t0 = clock_mono_ms();
+    size_t n = q->n;
+    if (j->search_calls + (int64_t)n > j->opt->budget.search_calls) {
+        n = j->opt->budget.search_calls > j->search_calls
+                ? (size_t)(j->opt->budget.search_calls - j->search_calls)
+                : 0;
+        j->stopped_by = "search_budget";
+    }
+    if (n > MAX_SEARCH_CALLS)
+        n = MAX_SEARCH_CALLS;
+    struct one_search *o = xcalloc(n ? n : 1, sizeof *o);
+    bool web = search_is_web(j->search);
+    struct round round = {.left = n};
+    pthread_mutex_init(&round.lock, NULL);
+    pthread_cond_init(&round.done, NULL);
+    for (size_t i = 0; i < n; i++) {
+        o[i] = (struct one_search){.j = j, .query = q->v[i].text, .limit = limit};
+        if (web) {
+            o[i].round = &round;
+            pool_submit(POOL_CALLS, search_one, &o[i]);
+        } else {
+            search_one(&o[i]);
+        }
+    }
+    pthread_mutex_lock(&round.lock);
+    while (web && round.left > 0)
+        pthread_cond_wait(&round.done, &round.lock);
+    pthread_mutex_unlock(&round.lock);
+    pthread_cond_destroy(&round.done);
+    pthread_mutex_destroy(&round.lock);
+    j->search_calls += (int64_t)n;
+    int added = 0, failures = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (o[i].rc) {
+            failures++;
+            log_warn("search failed", LOG_S("query", o[i].query), LOG_S("error", o[i].e.msg));
+            char what[400];
+            snprintf(what, sizeof what, "Search for \"%s\" failed (%s)", o[i].query, o[i].e.msg);
+            pipeline__degrade(j, "search", what, "going on with the other queries");
+            continue;
+        }
+        added += merge(j, &o[i].r);
+        search_results_release(&o[i].r);
+    }
+    free(o);
+    if (j->nsites > j->next)
+        qsort(j->sites + j->next, j->nsites - j->next, sizeof *j->sites, cmp_site);
+    j->stage_ms[ST_SEARCH] += clock_mono_ms() - t0;
+    if (n && (size_t)failures == n)
+        return -1;
+    return added;
+}
+/* Dense similarity for retrieval (enrich_dense_fn): cosine of the query's
+ * embedding with each passage's. A failure leaves retrieval lexical and is
+ * announced once. */
+static int dense(void *ctx, const char *query, const char *const *passages, size_t n, double *sims)
+{
+    struct job *j = ctx;
+    if (!n || pipeline__should_stop(j))
+        return -1;
+    float *q = NULL, *p = NULL;
+    size_t dq = 0, dp = 0;
+    struct err e = {0};
+    int rc = llm_embed(j->llm, &j->cache, &query, 1, true, &q, &dq, &j->usage, &e);
+    if (!rc)
+        rc = llm_embed(j->llm, &j->cache, passages, n, false, &p, &dp, &j->usage, &e);
+    if (!rc && dq != dp)
+        rc = err_set(&e, CORE_EPARSE, "embeddings of %zu and %zu dimensions", dq, dp);
+    for (size_t i = 0; i < n && !rc; i++) {
+        double dot = 0;
+        for (size_t k = 0; k < dq; k++)
+            dot += (double)q[k] * (double)p[i * dq + k];
+        sims[i] = dot > 0 ? dot : 0;
+    }
+    free(q);
+    free(p);
+    if (rc && !__atomic_exchange_n(&j->dense_failed, true, __ATOMIC_RELAXED)) {
+        char what[400];
+        snprintf(what, sizeof what, "Embeddings failed (%s)", e.msg);
+        pipeline__degrade(j, "enrich", what, "retrieving passages by words alone");
+    }
+    return rc ? -1 : 0;
+}
+
+/* ---- the sites ---- */
+
+/* Sites read ahead of the last one applied: enough to replace those that
+ * will not make it, not so many that the job reads far more sites than it
+ * needs. */
+static bool room_for_site(const struct job *j)
+{
+    size_t need = (size_t)(j->req->ctx.max_leads_to_generate - j->leads);
+    return j->next - j->committed < 2 * need + 2;
+}
+
+/* Reads the candidates, up to PROSPECT_SITE_CONCURRENCY at once, until
+ * enough leads exist, a stop condition holds or the candidates run out;
+ * returns when no site is being read. */
+static void run_sites(struct job *j)
+{
+    size_t limit = (size_t)j->opt->cfg->site_concurrency;
+    if (!pipeline__web(j) && limit > 4)
+        limit = 4; /* corpus reads share one store connection: a few suffice */
+    pthread_mutex_lock(&j->lock);
+    for (;;) {
+        while (!pipeline__stop_locked(j) && j->leads < j->req->ctx.max_leads_to_generate &&
+               j->next < j->nsites && j->reading < limit && room_for_site(j)) {
+            struct site *s = &j->sites[j->next++];
+            j->reading++;
+            pthread_mutex_unlock(&j->lock);
+            pipeline__read_site(j, s);
+            pthread_mutex_lock(&j->lock);
+        }
+        if (j->reading == 0)
+            break;
+        pthread_cond_wait(&j->site_done, &j->lock);
+    }
+    pthread_mutex_unlock(&j->lock);
+}
+
+/* ---- the job ---- */
+
+void pipeline_budget_from_config(const struct config *cfg, struct pipeline_budget *out)
+{
+    out->search_calls = cfg->budget_search_calls;
+    out->fetches = cfg->budget_fetches;
+    out->seconds = cfg->budget_seconds;
+    out->llm_tokens = cfg->budget_llm_tokens;
+}
+
+#define SAMPLE_NOTICE                                                                              \
+    "These companies are fictional: their sites are on the reserved .example domain, as in the "   \
+    "sample corpus bundled with Prospect. For real leads, set TAVILY_API_KEY or SEARXNG_URL, or "  \
+    "index your own pages or WARC files with `prospect index`."
+
+/* Says once, when the local corpus answered with sites on .example (a name
+ * no real company can hold, RFC 2606), that the leads are fictional. A
+ * resumed job said it before its restart. */
+static void sample_notice(struct job *j)
+{
+    if (j->sample_said || pipeline__web(j) || j->stored_queries)
+        return;
+    for (size_t i = 0; i < j->nsites && !j->sample_said; i++) {
+        size_t n = strlen(j->sites[i].site);
+        j->sample_said = n > 8 && strcmp(j->sites[i].site + n - 8, ".example") == 0;
+    }
+    if (j->sample_said)
+        pipeline__status(j, "search", 0.12, json_pack("{s:b}", "sample_corpus", 1), "%s",
+                         SAMPLE_NOTICE);
+}
+
+/* The search provider; a forced one that cannot open falls back to the
+ * local corpus, said as such. */
+static int open_search(struct job *j)
+{
+    struct err e = {0};
+    if (search_open(j->opt->cfg, j->opt->store, &j->cache, &j->search, &e)) {
+        pipeline__degrade(j, "search", e.msg, "searching the local corpus instead");
+        search_local_open(j->opt->store, &j->search);
+    }
+    if (search_is_web(j->search))
+        return 0;
+    bool indexed = false;
+    int64_t docs = 0, sites = 0;
+    if (store_corpus_stats(j->opt->store, &docs, &sites, &e) == 0 && docs == 0) {
+        pipeline__status(j, "search", 0.08, NULL,
+                         "The local corpus is empty: indexing the bundled sample corpus");
+        if (corpus_ensure_sample(j->opt->store, NULL, &indexed, &e))
+            return CORE_ENOTFOUND;
+    }
+    return 0;
+}
+
+/* Appends the {query, strategy} objects of a (an LLM's or a stored list). */
+static void add_queries(struct query_list *q, json_t *a)
+{
+    q->v = xrealloc(q->v, (q->n + json_array_size(a) + 1) * sizeof *q->v);
+    size_t i;
+    json_t *x;
+    json_array_foreach (a, i, x) {
+        const char *text = json_string_value(json_object_get(x, "query"));
+        const char *st = json_string_value(json_object_get(x, "strategy"));
+        if (!text || !*text)
+            continue;
+        q->v[q->n++] = (struct query){xstrdup(text), query_strategy_of(st, QUERY_INDUSTRY)};
+    }
+}
+
+/* The queries: the LLM's with the user's own first, else keywords. */
+static void make_queries(struct job *j, struct query_list *q)
+{
+    int64_t t0 = clock_mono_ms();
+    if (j->stored_queries) {
+        *q = (struct query_list){0};
+        add_queries(q, j->stored_queries);
+        j->queries = query_list_to_json(q);
+        pipeline__status(j, "queries", 0.05, json_pack("{s:s}", "method", "resumed"),
+                         "Reusing the %zu search queries made before the restart", q->n);
+        return;
+    }
+    query_generate(j->req, 0, pipeline__web(j), q);
+    const char *method = "keywords";
+    json_t *lq = NULL;
+    struct err e = {0};
+    if (j->llm && !j->policy_none) {
+        if (llm_queries(j->llm, &j->cache, j->req, &j->usage, &lq, &e) == 0) {
+            /* Keep the user's own queries; the LLM's replace the rest. */
+            size_t keep = 0;
+            for (size_t i = 0; i < q->n; i++) {
+                if (q->v[i].strategy == QUERY_USER || q->v[i].strategy == QUERY_COMBINED)
+                    q->v[keep++] = q->v[i];
+                else
+                    free(q->v[i].text);
+            }
+            q->n = keep;
+            add_queries(q, lq);
+            json_decref(lq);
+            method = "llm";
+        } else {
+            char what[400];
+            snprintf(what, sizeof what, "Query generation by the LLM failed (%s)", e.msg);
+            pipeline__degrade(j, "queries", what, "using keyword queries");
+        }
+    }
+    j->queries = query_list_to_json(q);
+    j->stage_ms[ST_QUERIES] = clock_mono_ms() - t0;
+    json_t *qextra = json_pack("{s:O, s:s, s:s}", "queries", j->queries, "agent_name",
+                               EVENT_AGENT_QUERY, "method", method);
+    pipeline__status(j, "queries", 0.05, qextra, "Generated %zu search queries", q->n);
+}
+
+/* What every job starts with; job_end undoes it. */
+static void job_start(struct job *j, const struct request *req, const struct pipeline_options *opt)
+{
+    *j = (struct job){.req = req, .opt = opt};
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_mutex_init(&j->ev_lock, NULL);
+    pthread_mutex_init(&j->store_lock, NULL);
+    pthread_cond_init(&j->site_done, NULL);
+    if (opt->cfg->cache_ttl_s > 0)
+        j->cache = (struct upstream_cache){opt->store, &j->store_lock};
+    j->started_mono = clock_mono_ms();
+    j->degradations = json_array();
+    j->now_ms = opt->now_ms ? opt->now_ms : clock_now_ms();
+    j->policy_all = strcmp(opt->cfg->llm_policy, "all") == 0;
+    j->policy_none = strcmp(opt->cfg->llm_policy, "none") == 0;
+    struct fetch_options fo;
+    fetch_options_from_config(opt->cfg, &fo);
+    fo.cancel = opt->cancel;
+    j->fetcher = fetch_new(&fo);
+    pool_configure((size_t)opt->cfg->call_threads);
+    extract_init(); /* before the sites are parsed at once */
+}
+
+/* The analyst of a job: the LLM's (else the heuristic's), and the scoring
+ * context. */
+static void job_analyst(struct job *j)
+{
+    struct err e = {0};
+    if (llm_open(j->opt->cfg, &j->llm, &e))
+        pipeline__degrade(j, "intake", e.msg, "using the heuristic analyst");
+    const struct config *cfg = j->opt->cfg;
+    struct enrich_weights w = {(double)cfg->weight_pain, (double)cfg->weight_intent,
+                               (double)cfg->weight_urgency, (double)cfg->weight_icp,
+                               (double)cfg->qualify_threshold / 100.0};
+    j->ec = enrich_context_new(&j->req->ctx, &w, j->now_ms);
+    if (llm_embeds(j->llm) && !j->policy_none)
+        enrich_context_set_dense(j->ec, dense, j);
+}
+
+static void job_end(struct job *j)
+{
+    fetch_free(j->fetcher);
+    enrich_context_free(j->ec);
+    search_provider_free(j->search);
+    llm_free(j->llm);
+    for (size_t i = 0; i < j->nsites; i++) {
+        struct site *s = &j->sites[i];
+        free(s->site);
+        free(s->url);
+        free(s->title);
+        free(s->snippet);
+        free(s->content);
+        for (size_t m = 0; m < s->nmore; m++)
+            free(s->more[m]);
+        free(s->more);
+        if (s->out.v == V_LEAD) { /* read, never applied */
+            extract_lead_release(&s->out.lead);
+            enrich_result_release(&s->out.r);
+        }
+    }
+    free(j->sites);
+    for (size_t i = 0; i < j->nreserves; i++) {
+        extract_lead_release(&j->reserves[i].lead);
+        enrich_result_release(&j->reserves[i].r);
+    }
+    free(j->reserves);
+    json_decref(j->degradations);
+    json_decref(j->queries);
+    json_decref(j->stored_queries);
+    for (size_t i = 0; i < j->nresumed; i++)
+        free(j->resumed_ids[i]);
+    free(j->resumed_ids);
+    free(j->resumed_stage);
+    pthread_mutex_destroy(&j->lock);
+    pthread_mutex_destroy(&j->ev_lock);
+    pthread_mutex_destroy(&j->store_lock);
+    pthread_cond_destroy(&j->site_done);
+}
+
+int pipeline_enrich(const struct request *req, const char *url, const struct pipeline_options *opt)
+{
+    char *site = url_site(url);
+    if (!site)
+        return CORE_EINVAL;
+    struct job j;
+    job_start(&j, req, opt);
+    j.single = true;
+    job_analyst(&j);
+    /* a web provider reads the page when its fetch fails, as in a job */
+    struct err e = {0};
+    if (search_open(opt->cfg, opt->store, &j.cache, &j.search, &e) == 0 &&
+        !search_is_web(j.search)) {
+        search_provider_free(j.search);
+        j.search = NULL;
+    }
+    j.sites = xcalloc(1, sizeof *j.sites);
+    j.sites[0] = (struct site){.site = site, .url = xstrdup(url), .best_rank = 1};
+    j.nsites = j.cap = 1;
+    run_sites(&j);
+    int rc = j.leads ? 0 : CORE_ENOTFOUND;
+    job_end(&j);
+    return rc;
+}
+
+int pipeline_run(const struct request *req, const struct pipeline_options *opt)
+{
+    struct job j;
+    job_start(&j, req, opt);
+    const struct business_context *bc = &req->ctx;
+    int want = bc->max_leads_to_generate;
+    int rc = 0;
+
+    struct event_head h = pipeline__head(&j);
+    const char *initial = *req->user_search_query     ? req->user_search_query
+                          : *bc->business_description ? bc->business_description
+                                                      : bc->ideal_customer;
+    if (opt->resume && pipeline__load_resumed(&j)) {
+        pipeline__status(&j, "intake", 0.02,
+                         json_pack("{s:b, s:i}", "resumed", 1, "leads_kept", j.leads),
+                         "Resumed after a restart: %d lead%s kept, continuing after event %lld",
+                         j.leads, j.leads == 1 ? "" : "s", (long long)j.seq);
+    } else {
+        pipeline__emit(&j, EVENT_PIPELINE_START, event_pipeline_start(&h, initial, want));
+        pipeline__status(&j, "intake", 0.02, NULL, "Request accepted: up to %d leads", want);
+    }
+
+    job_analyst(&j);
+    struct query_list q = {0};
+    const char *error_type = NULL, *error_stage = NULL;
+    char error_msg[512] = "";
+    /* the provider first: a web search is asked for kinds in a place */
+    int search_rc = open_search(&j);
+    make_queries(&j, &q);
+    if (search_rc) {
+        error_type = "search_unavailable";
+        error_stage = "search";
+        snprintf(error_msg, sizeof error_msg,
+                 "No search provider is usable: the local corpus is empty and the sample corpus "
+                 "is missing. Index pages with `prospect index`, or configure TAVILY_API_KEY or "
+                 "SEARXNG_URL.");
+        rc = CORE_ENOTFOUND;
+        goto end;
+    }
+
+    /* Search, then sites best first; one deeper search when short. */
+    for (int round = 0; round < 2 && j.leads < want && !pipeline__should_stop(&j); round++) {
+        size_t limit = round == 0 ? RESULTS_PER_QUERY : RESULTS_PER_QUERY * 2;
+        if (round == 1)
+            pipeline__status(&j, "search", pipeline__progress(&j), NULL,
+                             "Found %d of %d leads; searching deeper (%zu results per query)",
+                             j.leads, want, limit);
+        int added = search_round(&j, &q, limit);
+        if (added < 0 && round == 0) {
+            error_type = "search_failed";
+            error_stage = "search";
+            snprintf(error_msg, sizeof error_msg,
+                     "Every search query failed (%s). Check the search provider settings "
+                     "(PROSPECT_SEARCH and its key or URL) and try again.",
+                     search_provider_name(j.search));
+            rc = CORE_EUPSTREAM;
+            goto end;
+        }
+        pipeline__status(&j, "search", 0.12,
+                         json_pack("{s:i, s:i}", "candidates", (int)(j.nsites - j.next),
+                                   "new_sites", added > 0 ? added : 0),
+                         "Search found %d new candidate site%s", added > 0 ? added : 0,
+                         added == 1 ? "" : "s");
+        sample_notice(&j);
+        run_sites(&j);
+    }
+    if (j.leads < want && j.nreserves && !pipeline__cancelled(&j))
+        pipeline__add_reserves(&j);
+    for (size_t i = 0; i < j.nresumed; i++) /* resumed leads this run did not reach */
+        if (j.resumed_stage[i] < 3)
+            pipeline__end_resumed_lead(&j, i, "its site was not found again after the restart");
+    if (j.leads == 0 && !j.stopped_by) {
+        error_type = "no_results";
+        error_stage = "search";
+        snprintf(error_msg, sizeof error_msg,
+                 "No company matching this business context was found. Broaden the ideal customer "
+                 "or industries, add a search query, or index more pages with `prospect index`.");
+        rc = CORE_ENOTFOUND;
+        goto end;
+    }
+    if (j.leads < want && !j.stopped_by)
+        pipeline__status(
+            &j, "end", 0.98, NULL,
+            "Found %d of the %d leads asked for: the sources hold no more matching companies",
+            j.leads, want);
+    if (j.stopped_by)
+        pipeline__status(&j, "end", 0.98, json_pack("{s:s}", "stopped_by", j.stopped_by),
+                         "Stopped (%s) with %d lead%s found", j.stopped_by, j.leads,
+                         j.leads == 1 ? "" : "s");
+
+end:;
+    int64_t duration = clock_mono_ms() - j.started_mono;
+    h = pipeline__head(&j);
+    if (error_type) {
+        json_t *ev = event_pipeline_error(&h, error_msg, error_type, error_stage);
+        json_object_set_new(ev, "summary", pipeline__summary(&j, duration));
+        pipeline__emit(&j, EVENT_PIPELINE_ERROR, ev);
+    } else {
+        struct event_counts c = {j.leads, j.enriched, j.failed, duration};
+        bool stopped = j.stopped_by && strcmp(j.stopped_by, "cancelled") == 0;
+        pipeline__emit(&j, EVENT_PIPELINE_END,
+                       event_pipeline_end(&h, !stopped, &c, pipeline__summary(&j, duration)));
+        if (stopped)
+            rc = CORE_ECANCELED;
+    }
+    query_list_release(&q);
+    job_end(&j);
+    return rc;
+}

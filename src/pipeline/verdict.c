@@ -1,0 +1,363 @@
+/* verdict.c: what reading a site came to. A page that says its site is no
+ * lead (a news site, a directory, a marketplace, a competitor); a lead's
+ * scores, and the LLM's reading where it can change the verdict; the
+ * events of a lead; outcomes applied in the sites' order; the reserve of
+ * leads below the threshold. */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "pipeline/pipeline_int.h"
+
+/* Whether name (a site's label, a company's name) is a listed competitor's. */
+bool pipeline__is_competitor(const struct job *j, const char *name)
+{
+    char key[128], comp[128];
+    str_alnum_key(name, key, sizeof key);
+    for (size_t i = 0; *key && i < j->req->ctx.competitors.n; i++) {
+        str_alnum_key(j->req->ctx.competitors.v[i], comp, sizeof comp);
+        if (strcmp(comp, key) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool pipeline__excluded(const struct job *j, const char *site, char *why, size_t n)
+{
+    for (const char *const *p = search_excluded_sites; *p; p++)
+        if (strcmp(site, *p) == 0) {
+            snprintf(why, n, "a directory, social network or news site");
+            return true;
+        }
+    /* A competitor's own site: "HubSpot" and hubspot.com. */
+    char label[128];
+    size_t k = strcspn(site, ".");
+    snprintf(label, sizeof label, "%.*s", (int)(k < sizeof label ? k : sizeof label - 1), site);
+    if (pipeline__is_competitor(j, label)) {
+        snprintf(why, n, "a listed competitor");
+        return true;
+    }
+    return false;
+}
+
+/* Why a page says its site is not a lead, or NULL. */
+const char *pipeline__not_a_lead(const struct extract_page *p)
+{
+    for (size_t i = 0; i < p->page_types.n; i++) {
+        const char *t = p->page_types.v[i];
+        /* a news article is a publisher's, unless it is the company's own
+         * press release: a NewsMediaOrganization says which */
+        if (!strcmp(t, "NewsMediaOrganization") || !strcmp(t, "ReportageNewsArticle"))
+            return "a news article";
+        if (!strcmp(t, "JobPosting"))
+            return "a job posting";
+        if (!strcmp(t, "ProfilePage"))
+            return "a social network profile";
+        if (!strcmp(t, "ItemList") || !strcmp(t, "SearchResultsPage"))
+            return "a directory or listing";
+    }
+    if (p->is_profile)
+        return "a social network profile";
+    if (p->outbound_hosts >= DIRECTORY_SITES)
+        return "a directory or listing (it links to many other companies)";
+    if (p->intermediary)
+        return "a directory or marketplace (it puts customers in touch with other businesses)";
+    return NULL;
+}
+
+static void add_lead_fields(json_t *extra, const struct extract_lead *l)
+{
+    json_t *lj = extract_lead_json(l);
+    static const char *const keys[] = {"site",         "address", "country", "naics",      "social",
+                                       "technologies", "pages",   "founded", "provenance", NULL};
+    for (const char *const *k = keys; *k; k++)
+        json_object_set(extra, *k, json_object_get(lj, *k));
+    json_decref(lj);
+}
+
+/* The lead's verdict: the heuristic's, and the LLM's where the policy asks. */
+bool pipeline__borderline(const struct job *j, const struct extract_lead *l,
+                          const struct enrich_result *r)
+{
+    if (j->policy_all)
+        return true;
+    double thr = (double)j->opt->cfg->qualify_threshold / 100.0;
+    if (fabs(r->prospect - thr) <= BORDERLINE)
+        return true;
+    size_t text = 0;
+    for (size_t i = 0; i < l->page_texts.n; i++)
+        text += strlen(l->page_texts.v[i]);
+    return r->pain.nev == 0 && text >= RICH_TEXT;
+}
+
+/* Asks the LLM to analyse a lead; on failure the heuristic result stands
+ * and the fallback is announced. Returns whether the LLM's analysis is in. */
+bool pipeline__analyse(struct job *j, const struct site *s, const struct extract_lead *l,
+                       struct enrich_result *r)
+{
+    if (!j->llm || j->policy_none)
+        return false;
+    /* Calls run at once, so each reserves its likely cost: the budget
+     * bounds what is spent, not only what was spent before the call. */
+    pthread_mutex_lock(&j->lock);
+    int64_t budget = j->opt->budget.llm_tokens;
+    bool go = !pipeline__stop_locked(j) &&
+              (!budget || pipeline__llm_tokens(j) + j->tokens_reserved + LLM_CALL_TOKENS <= budget);
+    if (go)
+        j->tokens_reserved += LLM_CALL_TOKENS;
+    else if (!j->stopped_by)
+        j->stopped_by = "llm_token_budget";
+    pthread_mutex_unlock(&j->lock);
+    if (!go)
+        return false;
+    int64_t t0 = clock_mono_ms();
+    struct err e = {0};
+    int dropped = 0;
+    int rc = llm_analyse(j->llm, &j->cache, &j->req->ctx, j->ec, l, &j->usage, r, &dropped, &e);
+    pthread_mutex_lock(&j->lock);
+    j->tokens_reserved -= LLM_CALL_TOKENS;
+    j->stage_ms[ST_ENRICH] += clock_mono_ms() - t0;
+    j->quotes_dropped += dropped;
+    pthread_mutex_unlock(&j->lock);
+    if (rc) {
+        char what[400];
+        snprintf(what, sizeof what, "The LLM analysis of %s failed (%s)", s->site, e.msg);
+        pipeline__degrade(j, "enrich", what, "keeping the heuristic scores");
+        return false;
+    }
+    if (dropped)
+        pipeline__status(j, "enrich", pipeline__progress(j),
+                         json_pack("{s:s, s:i}", "site", s->site, "quotes_dropped", dropped),
+                         "Dropped %d quote%s of the LLM's about %s: not verbatim in its pages",
+                         dropped, dropped == 1 ? "" : "s", s->site);
+    return true;
+}
+
+/* lead_generated and lead_enrichment_start (those a resumed lead has not
+ * stored yet); with j->lock held, so that the count of leads and the events
+ * agree. */
+void pipeline__emit_generated(struct job *j, const struct site *s, const struct extract_lead *l)
+{
+    char lead_id[160];
+    pipeline__lead_id_of(s, lead_id, sizeof lead_id);
+    size_t slot = 0;
+    int stored = pipeline__resumed_stage(j, lead_id, &slot);
+    if (stored) {
+        if (stored < 2) {
+            struct event_head h = pipeline__head(j);
+            json_t *start = event_lead_enrichment_start(&h, lead_id);
+            json_object_set_new(start, "agent_name", json_string("ProspectIntelligenceAgent"));
+            pipeline__emit(j, EVENT_LEAD_ENRICHMENT_START, start);
+        }
+        j->resumed_stage[slot] = 3; /* its end follows */
+        return;
+    }
+    const char **emails = xcalloc(l->emails.n + 1, sizeof *emails);
+    const char **phones = xcalloc(l->phones.n + 1, sizeof *phones);
+    for (size_t i = 0; i < l->emails.n; i++)
+        emails[i] = l->emails.v[i].value;
+    for (size_t i = 0; i < l->phones.n; i++)
+        phones[i] = l->phones.v[i].value;
+    char *summary = enrich_summary(j->ec, l);
+    struct event_lead el = {
+        .company_name = l->company_name.value ? l->company_name.value : s->site,
+        .website = l->website,
+        .description = l->description.value,
+        .industry = l->industry.value,
+        .company_size = l->company_size.value,
+        .emails = emails,
+        .nemails = l->emails.n,
+        .phones = phones,
+        .nphones = l->phones.n,
+        .qualification_summary = summary,
+    };
+    json_t *extra = json_object();
+    add_lead_fields(extra, l);
+    struct event_head h = pipeline__head(j);
+    pipeline__emit(j, EVENT_LEAD_GENERATED,
+                   event_lead_generated(&h, lead_id, &el, s->url, EVENT_AGENT_HARVESTER, extra));
+    __atomic_fetch_add(&j->leads, 1, __ATOMIC_RELAXED);
+    free(summary);
+    free(emails);
+    free(phones);
+
+    h = pipeline__head(j);
+    json_t *start = event_lead_enrichment_start(&h, lead_id);
+    json_object_set_new(start, "agent_name", json_string("ProspectIntelligenceAgent"));
+    pipeline__emit(j, EVENT_LEAD_ENRICHMENT_START, start);
+}
+
+void pipeline__emit_enriched(struct job *j, const struct site *s, const struct extract_lead *l,
+                             const struct enrich_result *r, bool analysed)
+{
+    char lead_id[160];
+    pipeline__lead_id_of(s, lead_id, sizeof lead_id);
+    json_t *lead_extra, *intel_extra;
+    enrich_package(l, r, &lead_extra, &intel_extra);
+    json_object_set_new(intel_extra, "analyst",
+                        json_string(analysed ? llm_name(j->llm) : "heuristic"));
+    struct event_scores sc = {
+        .prospect = r->prospect,
+        .buying_intent = r->intent.value,
+        .pain_alignment = r->pain.value,
+        .urgency = r->urgency.value,
+        .insights = (const char *const *)r->insights,
+        .ninsights = r->ninsights,
+    };
+    struct event_head h = pipeline__head(j);
+    json_t *end = event_lead_enrichment_end(&h, lead_id, true,
+                                            l->company_name.value ? l->company_name.value : s->site,
+                                            &sc, lead_extra, intel_extra);
+    json_object_set_new(end, "agent_name", json_string("ProspectIntelligenceAgent"));
+    pthread_mutex_lock(&j->lock);
+    j->enriched++;
+    j->qualified += r->qualified;
+    if (analysed)
+        j->leads_llm++;
+    else
+        j->leads_heuristic++;
+    pthread_mutex_unlock(&j->lock);
+    pipeline__emit(j, EVENT_LEAD_ENRICHMENT_END, end);
+}
+
+/* A lead from its search result alone: the LLM's quick reading of its
+ * title and snippet, when there is an LLM. */
+void pipeline__quick_qualify(struct job *j, const struct site *s, struct enrich_result *r,
+                             bool *analysed)
+{
+    if (!j->llm || j->policy_none)
+        return;
+    double fit = 0;
+    char *reason = NULL;
+    struct err e = {0};
+    if (llm_qualify(j->llm, &j->cache, &j->req->ctx, s->url, s->title, s->snippet, &j->usage, &fit,
+                    &reason, &e)) {
+        char what[400];
+        snprintf(what, sizeof what, "Quick qualification of %s failed (%s)", s->site, e.msg);
+        pipeline__degrade(j, "enrich", what, "keeping the heuristic scores of its snippet");
+        return;
+    }
+    /* The snippet is the page text here: the quote is verbatim. */
+    enrich_evidence_put(&r->icp, s->snippet, s->url, "llm:quick_qualification");
+    r->icp.value = fit;
+    enrich_rescore(j->ec, r);
+    free(r->summary);
+    r->summary = reason;
+    *analysed = true;
+}
+
+/* Applies one site's outcome: its events, its place among the leads or
+ * the reserve. With j->lock held; released while events go out. */
+static void apply(struct job *j, struct site *s)
+{
+    struct outcome *o = &s->out;
+    if (o->v == V_SKIP) {
+        j->skipped++;
+        pthread_mutex_unlock(&j->lock);
+        if (!pipeline__cancelled(j))
+            pipeline__status(j, pipeline__stage_names[o->stage], pipeline__progress(j),
+                             json_pack("{s:s}", "site", s->site), "Skipped %s: %s", s->site,
+                             o->why);
+        pthread_mutex_lock(&j->lock);
+    } else if (o->v == V_GONE) {
+        size_t slot = 0;
+        char lead_id[160];
+        pipeline__lead_id_of(s, lead_id, sizeof lead_id);
+        pipeline__resumed_stage(j, lead_id, &slot);
+        pthread_mutex_unlock(&j->lock);
+        pipeline__end_resumed_lead(j, slot, o->why);
+        pthread_mutex_lock(&j->lock);
+    } else if (o->v == V_LEAD) {
+        struct enrich_result *r = &o->r;
+        /* a budget that ran out keeps what was read; a cancel does not */
+        bool emitted = o->stored || j->single ||
+                       (r->qualified && j->leads < j->req->ctx.max_leads_to_generate &&
+                        !pipeline__cancelled(j));
+        if (emitted) {
+            pipeline__emit_generated(
+                j, s, &o->lead); /* a resumed lead is finished whatever its score now */
+            pthread_mutex_unlock(&j->lock);
+            pipeline__emit_enriched(j, s, &o->lead, r, o->analysed);
+            enrich_result_release(r);
+            extract_lead_release(&o->lead);
+            pthread_mutex_lock(&j->lock);
+        } else if (!r->qualified) {
+            j->reserves = xrealloc(j->reserves, (j->nreserves + 1) * sizeof *j->reserves);
+            j->reserves[j->nreserves++] =
+                (struct reserve){(size_t)(s - j->sites), o->lead, *r, o->analysed};
+            double score = r->prospect; /* the reserve owns lead and r now */
+            pthread_mutex_unlock(&j->lock);
+            pipeline__status(
+                j, "enrich", pipeline__progress(j),
+                json_pack("{s:s, s:f}", "site", s->site, "prospect_score", score),
+                "Kept %s in reserve: score %.2f is below the qualification threshold %.2f", s->site,
+                score, (double)j->opt->cfg->qualify_threshold / 100.0);
+            pthread_mutex_lock(&j->lock);
+        } else { /* qualified, but enough leads exist already */
+            enrich_result_release(r);
+            extract_lead_release(&o->lead);
+        }
+    }
+    o->v = V_NOTHING;
+}
+
+/* Marks site s read and applies every outcome that is next in order, one
+ * thread at a time: the leads are those of the first sites in search order
+ * that qualify, in that order, whatever the order their reading ends in.
+ * With j->lock held. */
+void pipeline__commit(struct job *j, struct site *s)
+{
+    s->done = true;
+    if (j->flushing)
+        return; /* the thread applying outcomes will reach this one */
+    j->flushing = true;
+    while (j->committed < j->next && j->sites[j->committed].done)
+        apply(j, &j->sites[j->committed++]);
+    j->flushing = false;
+    pthread_cond_broadcast(&j->site_done);
+}
+
+/* Too few qualified leads: the best of the rest, said as such. */
+void pipeline__add_reserves(struct job *j)
+{
+    int want = j->req->ctx.max_leads_to_generate;
+    for (size_t a = 1; a < j->nreserves; a++) /* best first, stable */
+        for (size_t b = a; b > 0 && j->reserves[b].r.prospect > j->reserves[b - 1].r.prospect;
+             b--) {
+            struct reserve t = j->reserves[b];
+            j->reserves[b] = j->reserves[b - 1];
+            j->reserves[b - 1] = t;
+        }
+    /* ...but not the unrelated: half the threshold is the floor, and the
+     * company's trade must be near a kind of customer named (a company of
+     * another trade, or one whose trade its pages do not tell, is none of
+     * the best) */
+    double floor = (double)j->opt->cfg->qualify_threshold / 200.0;
+    size_t *pick = xcalloc(j->nreserves ? j->nreserves : 1, sizeof *pick), npick = 0;
+    for (size_t a = 0; a < j->nreserves && (int)npick < want - j->leads; a++) {
+        const struct enrich_result *r = &j->reserves[a].r;
+        if (r->prospect >= floor && r->industry_fit >= 0.5)
+            pick[npick++] = a;
+    }
+    if (npick)
+        pipeline__status(j, "enrich", pipeline__progress(j), NULL,
+                         "Only %d qualified lead%s found; adding the %zu best below the threshold",
+                         j->leads, j->leads == 1 ? "" : "s", npick);
+    for (size_t a = 0; a < npick; a++) {
+        struct reserve *rv = &j->reserves[pick[a]];
+        pthread_mutex_lock(&j->lock);
+        pipeline__emit_generated(j, &j->sites[rv->site], &rv->lead);
+        pthread_mutex_unlock(&j->lock);
+        pipeline__emit_enriched(j, &j->sites[rv->site], &rv->lead, &rv->r, rv->analysed);
+    }
+    free(pick);
+}
