@@ -87,7 +87,7 @@ struct jobs {
     char node[64];
     struct store *lst, *hst; /* the listener's and the heartbeat's connections */
     pthread_t listener, heartbeat;
-    bool has_listener, has_heartbeat;
+    bool has_listener, has_heartbeat, has_writer;
     int64_t next_purge_mono;
 };
 
@@ -679,12 +679,20 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
     } else {
         recover(j);
     }
-    pthread_create(&j->writer, NULL, writer_main, j);
-    j->nworkers = workers < 0 ? 0 : workers > MAX_WORKERS ? MAX_WORKERS : workers;
-    if (!j->nworkers && !j->distributed)
-        j->nworkers = 1; /* only a shared store has API-only nodes */
-    for (int i = 0; i < j->nworkers; i++)
-        pthread_create(&j->workers[i], NULL, worker_main, j);
+    j->has_writer = pthread_create(&j->writer, NULL, writer_main, j) == 0;
+    int want = workers < 0 ? 0 : workers > MAX_WORKERS ? MAX_WORKERS : workers;
+    if (!want && !j->distributed)
+        want = 1; /* only a shared store has API-only nodes */
+    for (int i = 0; i < want; i++)
+        if (pthread_create(&j->workers[j->nworkers], NULL, worker_main, j) == 0)
+            j->nworkers++;
+    if (!j->has_writer || (want && !j->nworkers)) {
+        jobs_free(j);
+        return err_set(e, CORE_EINTERNAL, "cannot start the job manager's threads");
+    }
+    if (j->nworkers < want)
+        log_warn("fewer job workers than asked", LOG_I("started", j->nworkers),
+                 LOG_I("asked", want));
     *out = j;
     return 0;
 }
@@ -711,7 +719,8 @@ void jobs_free(struct jobs *j)
     pthread_mutex_lock(&j->lock);
     pthread_cond_broadcast(&j->wcond);
     pthread_mutex_unlock(&j->lock);
-    pthread_join(j->writer, NULL); /* drains the queue first */
+    if (j->has_writer)
+        pthread_join(j->writer, NULL); /* drains the queue first */
     webhook_sender_stop(j->webhooks);
     if (j->audit_fd > STDERR_FILENO)
         close(j->audit_fd);

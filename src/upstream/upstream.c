@@ -1,6 +1,10 @@
-/* upstream.c: the outbound-call discipline of upstream.h on libcurl (easy
- * handles sharing one connection pool per provider), with the store as the
- * cache and plain files for record and replay. */
+/* upstream.c: the outbound-call discipline of upstream.h on the process's
+ * I/O engine, with the store as the cache and plain files for record and
+ * replay.
+ *
+ * A call is a small state machine on the engine's loop: wait for a token
+ * (a timer), one exchange (a transfer), judge it, wait out the backoff (a
+ * timer), again; the calling thread only waits for the end. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,15 +21,14 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "engine/engine.h"
 #include "upstream/upstream.h"
 
 #define MAX_ANSWER (32u << 20)
 
 struct upstream {
     struct upstream_options o; /* strings owned */
-    CURLSH *share;
-    pthread_mutex_t share_lock[CURL_LOCK_DATA_LAST];
-    pthread_mutex_t lock; /* bucket, breaker, stats */
+    pthread_mutex_t lock;      /* bucket, breaker, stats */
     double tokens;
     int64_t refilled_ms;
     int failures;          /* consecutive failed calls */
@@ -68,19 +71,6 @@ void upstream_options_from_config(const struct config *cfg, const char *name, in
     };
 }
 
-static void share_lock(CURL *h, curl_lock_data d, curl_lock_access a, void *ctx)
-{
-    (void)h;
-    (void)a;
-    pthread_mutex_lock(&((struct upstream *)ctx)->share_lock[d]);
-}
-
-static void share_unlock(CURL *h, curl_lock_data d, void *ctx)
-{
-    (void)h;
-    pthread_mutex_unlock(&((struct upstream *)ctx)->share_lock[d]);
-}
-
 static char *dup_or_empty(const char *s)
 {
     return xstrdup(s ? s : "");
@@ -101,16 +91,8 @@ struct upstream *upstream_new(const struct upstream_options *opt)
         u->o.attempts = 1;
     if (*u->o.secret)
         log_add_secret(u->o.secret);
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-        pthread_mutex_init(&u->share_lock[i], NULL);
+    engine_curl_init();
     pthread_mutex_init(&u->lock, NULL);
-    u->share = curl_share_init();
-    curl_share_setopt(u->share, CURLSHOPT_LOCKFUNC, share_lock);
-    curl_share_setopt(u->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
-    curl_share_setopt(u->share, CURLSHOPT_USERDATA, u);
-    curl_share_setopt(u->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-    curl_share_setopt(u->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(u->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     u->tokens = u->o.burst;
     u->refilled_ms = clock_mono_ms();
     u->st.name = u->o.name;
@@ -133,9 +115,6 @@ void upstream_free(struct upstream *u)
             break;
         }
     pthread_mutex_unlock(&registry_lock);
-    curl_share_cleanup(u->share);
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-        pthread_mutex_destroy(&u->share_lock[i]);
     pthread_mutex_destroy(&u->lock);
     free((char *)u->o.name);
     free((char *)u->o.secret);
@@ -231,37 +210,24 @@ static double random_unit(void)
     return (double)strtoul(hex, NULL, 16) / 4294967296.0;
 }
 
-static void sleep_ms(int64_t ms)
-{
-    if (ms <= 0)
-        return;
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-    while (nanosleep(&ts, &ts) && errno == EINTR) {
-    }
-}
-
-/* Takes a token, waiting for one when the bucket is empty. */
-static void take_token(struct upstream *u)
+/* Takes a token: 0, or how long to wait for one (milliseconds). */
+static int64_t take_token(struct upstream *u)
 {
     if (u->o.rate_per_s <= 0)
-        return;
-    for (;;) {
-        pthread_mutex_lock(&u->lock);
-        int64_t now = clock_mono_ms();
-        u->tokens += (double)(now - u->refilled_ms) * u->o.rate_per_s / 1000.0;
-        if (u->tokens > u->o.burst)
-            u->tokens = u->o.burst;
-        u->refilled_ms = now;
-        int64_t wait = 0;
-        if (u->tokens >= 1)
-            u->tokens -= 1;
-        else
-            wait = (int64_t)((1 - u->tokens) * 1000.0 / u->o.rate_per_s) + 1;
-        pthread_mutex_unlock(&u->lock);
-        if (!wait)
-            return;
-        sleep_ms(wait);
-    }
+        return 0;
+    pthread_mutex_lock(&u->lock);
+    int64_t now = clock_mono_ms();
+    u->tokens += (double)(now - u->refilled_ms) * u->o.rate_per_s / 1000.0;
+    if (u->tokens > u->o.burst)
+        u->tokens = u->o.burst;
+    u->refilled_ms = now;
+    int64_t wait = 0;
+    if (u->tokens >= 1)
+        u->tokens -= 1;
+    else
+        wait = (int64_t)((1 - u->tokens) * 1000.0 / u->o.rate_per_s) + 1;
+    pthread_mutex_unlock(&u->lock);
+    return wait;
 }
 
 /* ---- secrets, keys, files ---- */
@@ -383,22 +349,30 @@ static void cache_put(const struct upstream_request *rq, const char *key, const 
         log_warn("cache write failed", LOG_S("error", e.msg));
 }
 
-/* ---- one exchange ---- */
+/* ---- one call, on the engine's loop ---- */
 
-struct exchange {
-    struct buf *body;
-    int64_t retry_after_ms;
+struct call {
+    struct upstream *u;
+    const struct upstream_request *rq;
+    struct upstream_response *out;
+    struct err *e;
+    int attempt, rc;
+    int64_t retry_after_ms; /* -1: the server gave none */
+    struct curl_slist *hdr;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
-    struct exchange *x = ctx;
-    return buf_append(x->body, p, size * n) ? 0 : size * n;
+    struct call *c = ctx;
+    return buf_append(&c->out->body, p, size * n) ? 0 : size * n;
 }
 
 static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 {
-    struct exchange *x = ctx;
+    struct call *c = ctx;
     size_t len = size * n;
     static const char name[] = "retry-after:";
     if (len > sizeof name - 1 && strncasecmp(p, name, sizeof name - 1) == 0) {
@@ -406,27 +380,36 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
         size_t k = len - (sizeof name - 1) < sizeof v - 1 ? len - (sizeof name - 1) : sizeof v - 1;
         memcpy(v, p + sizeof name - 1, k);
         v[k] = '\0';
-        x->retry_after_ms = upstream_retry_after_ms(v, (int64_t)time(NULL));
+        c->retry_after_ms = upstream_retry_after_ms(v, (int64_t)time(NULL));
     }
     return len;
 }
 
-/* One HTTP exchange: the curl result; status and body in out. */
-static CURLcode exchange(struct upstream *u, const struct upstream_request *rq,
-                         struct upstream_response *out, int64_t *retry_after_ms)
+static void call_done(void *ctx, CURL *h, CURLcode cc);
+
+/* The next attempt: when the bucket has a token, one exchange. */
+static void call_attempt(void *ctx)
 {
+    struct call *c = ctx;
+    struct upstream *u = c->u;
+    int64_t wait = take_token(u);
+    if (wait > 0) {
+        engine_after(wait, call_attempt, c);
+        return;
+    }
+    const struct upstream_request *rq = c->rq;
     CURL *h = curl_easy_init();
-    struct curl_slist *hdr = NULL;
-    hdr = curl_slist_append(hdr, "Accept: application/json");
-    if (rq->body)
-        hdr = curl_slist_append(hdr, "Content-Type: application/json");
-    if (u->o.auth_header && *u->o.auth_header)
-        hdr = curl_slist_append(hdr, u->o.auth_header);
-    struct exchange x = {&out->body, -1};
-    buf_reset(&out->body);
-    curl_easy_setopt(h, CURLOPT_SHARE, u->share);
+    if (!c->hdr) {
+        c->hdr = curl_slist_append(NULL, "Accept: application/json");
+        if (rq->body)
+            c->hdr = curl_slist_append(c->hdr, "Content-Type: application/json");
+        if (u->o.auth_header && *u->o.auth_header)
+            c->hdr = curl_slist_append(c->hdr, u->o.auth_header);
+    }
+    c->retry_after_ms = -1;
+    buf_reset(&c->out->body);
     curl_easy_setopt(h, CURLOPT_URL, rq->url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->hdr);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, u->o.timeout_ms);
@@ -434,22 +417,23 @@ static CURLcode exchange(struct upstream *u, const struct upstream_request *rq,
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "Prospect/0.1");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
     if (rq->body) {
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body);
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(rq->body));
     }
-    out->body.max = MAX_ANSWER;
-    CURLcode rc = curl_easy_perform(h);
-    out->status = 0;
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
-    *retry_after_ms = x.retry_after_ms;
-    curl_slist_free_all(hdr);
-    curl_easy_cleanup(h);
-    return rc;
+    c->attempt++;
+    engine_transfer(h, call_done, c);
+}
+
+static void call_end(struct call *c)
+{
+    pthread_mutex_lock(&c->lock);
+    c->done = true;
+    pthread_cond_signal(&c->cond);
+    pthread_mutex_unlock(&c->lock);
 }
 
 static void count(struct upstream *u, int64_t *field)
@@ -499,6 +483,47 @@ static void describe(const struct upstream *u, const struct buf *body, char *out
     free(r);
 }
 
+/* An exchange ended: judged, then the call ends or waits for its retry. */
+static void call_done(void *ctx, CURL *h, CURLcode cc)
+{
+    struct call *c = ctx;
+    struct upstream *u = c->u;
+    struct upstream_response *out = c->out;
+    out->status = 0;
+    if (cc == CURLE_OK)
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_easy_cleanup(h);
+    out->attempts = c->attempt;
+    int64_t body_delay = -1;
+    enum upstream_verdict v;
+    if (cc == CURLE_OK) {
+        v = u->o.classify(out->status, buf_cstr(&out->body), &body_delay);
+        if (v == UPSTREAM_OK) {
+            c->rc = 0;
+            call_end(c);
+            return;
+        }
+        char why[200];
+        describe(u, &out->body, why, sizeof why);
+        c->rc = err_set(c->e, CORE_EUPSTREAM, "%s: HTTP %ld: %s", u->o.name, out->status, why);
+    } else {
+        v = UPSTREAM_RETRY;
+        c->rc = err_set(c->e, cc == CURLE_OPERATION_TIMEDOUT ? CORE_ETIMEOUT : CORE_EUPSTREAM,
+                        "%s: %s", u->o.name, curl_easy_strerror(cc));
+    }
+    if (v == UPSTREAM_FINAL || c->attempt >= u->o.attempts) {
+        call_end(c);
+        return;
+    }
+    int64_t server = body_delay >= 0 ? body_delay : c->retry_after_ms;
+    int64_t d =
+        upstream_delay_ms(c->attempt, u->o.backoff_ms, u->o.backoff_max_ms, server, random_unit());
+    count(u, &u->st.retries);
+    log_info("retrying provider call", LOG_S("provider", u->o.name), LOG_I("status", out->status),
+             LOG_I("attempt", c->attempt), LOG_I("delay_ms", d));
+    engine_after(d, call_attempt, c);
+}
+
 int upstream_call(struct upstream *u, const struct upstream_request *rq,
                   struct upstream_response *out, struct err *e)
 {
@@ -533,37 +558,18 @@ int upstream_call(struct upstream *u, const struct upstream_request *rq,
     if (!breaker_allows(u))
         return err_set(e, CORE_EUPSTREAM, "%s: resting after repeated failures", u->o.name);
 
-    int rc = CORE_EUPSTREAM;
-    char why[200] = "";
-    for (int attempt = 1; attempt <= u->o.attempts; attempt++) {
-        take_token(u);
-        int64_t retry_after = -1, body_delay = -1;
-        CURLcode cc = exchange(u, rq, out, &retry_after);
-        out->attempts = attempt;
-        enum upstream_verdict v;
-        if (cc == CURLE_OK) {
-            v = u->o.classify(out->status, buf_cstr(&out->body), &body_delay);
-            if (v == UPSTREAM_OK) {
-                rc = 0;
-                break;
-            }
-            describe(u, &out->body, why, sizeof why);
-            rc = err_set(e, CORE_EUPSTREAM, "%s: HTTP %ld: %s", u->o.name, out->status, why);
-        } else {
-            v = UPSTREAM_RETRY;
-            rc = err_set(e, cc == CURLE_OPERATION_TIMEDOUT ? CORE_ETIMEOUT : CORE_EUPSTREAM,
-                         "%s: %s", u->o.name, curl_easy_strerror(cc));
-        }
-        if (v == UPSTREAM_FINAL || attempt == u->o.attempts)
-            break;
-        int64_t server = body_delay >= 0 ? body_delay : retry_after;
-        int64_t d =
-            upstream_delay_ms(attempt, u->o.backoff_ms, u->o.backoff_max_ms, server, random_unit());
-        count(u, &u->st.retries);
-        log_info("retrying provider call", LOG_S("provider", u->o.name),
-                 LOG_I("status", out->status), LOG_I("attempt", attempt), LOG_I("delay_ms", d));
-        sleep_ms(d);
-    }
+    struct call c = {.u = u, .rq = rq, .out = out, .e = e, .rc = CORE_EUPSTREAM};
+    pthread_mutex_init(&c.lock, NULL);
+    pthread_cond_init(&c.cond, NULL);
+    engine_call(call_attempt, &c);
+    pthread_mutex_lock(&c.lock);
+    while (!c.done)
+        pthread_cond_wait(&c.cond, &c.lock);
+    pthread_mutex_unlock(&c.lock);
+    pthread_cond_destroy(&c.cond);
+    pthread_mutex_destroy(&c.lock);
+    curl_slist_free_all(c.hdr);
+    int rc = c.rc;
     breaker_note(u, rc == 0);
     out->elapsed_ms = clock_mono_ms() - t0;
     if (u->o.record_dir && *u->o.record_dir && (rc == 0 || out->status))

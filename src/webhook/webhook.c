@@ -1,11 +1,11 @@
 /* webhook.c: the Standard Webhooks signer and the outbox sender of
  * webhook.h.
  *
- * One thread drives a libcurl multi handle: each turn it asks the outbox
- * for the first pending delivery of each job that is due, starts those whose
- * job has nothing under way (so a job's events stay in order), waits for an
- * answer, a kick or the next due time, and records each outcome in the
- * store. The outbox is the only state that matters: a crash at any point
+ * One thread reads the outbox: each turn it asks for the first pending
+ * delivery of each job that is due, hands those whose job has nothing under
+ * way (so a job's events stay in order) to the process's I/O engine, waits
+ * for an answer, a kick or the next due time, and records each outcome in
+ * the store. The outbox is the only state that matters: a crash at any point
  * leaves pending rows, which the next start sends again under the same
  * webhook-id (receivers de-duplicate on it).
  */
@@ -26,6 +26,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "engine/engine.h"
 #include "store/store.h"
 #include "upstream/upstream.h"
 #include "webhook/webhook.h"
@@ -99,13 +100,18 @@ struct attempt {
     int64_t seq, attempts;  /* attempts made before this one */
     int64_t retry_after_ms; /* -1: the receiver gave none */
     char error[CURL_ERROR_SIZE];
+    struct webhook_sender *w;
+    CURLcode cc;          /* when it ended */
+    struct attempt *next; /* in the list of ended attempts */
 };
 
 struct webhook_sender {
     const struct config *cfg;
     struct store *st;
-    CURLM *multi;
     pthread_t thread;
+    pthread_cond_t wake; /* an attempt ended, a kick, a stop */
+    struct attempt *ended;
+    bool kicked;
     int stopping; /* atomic */
     int64_t schedule[CONFIG_MAX_DURATIONS];
     int nschedule;
@@ -114,7 +120,7 @@ struct webhook_sender {
     bool signing;
     struct attempt *slots[MAX_IN_FLIGHT];
     unsigned int seed;    /* jitter */
-    pthread_mutex_t lock; /* stats */
+    pthread_mutex_t lock; /* stats, ended, kicked */
     struct webhook_stats stats;
 };
 
@@ -160,6 +166,29 @@ static struct curl_slist *add_header(struct curl_slist *l, const char *name, con
     char line[256];
     snprintf(line, sizeof line, "%s: %s", name, value);
     return curl_slist_append(l, line);
+}
+
+/* On the engine's loop: a stopping sender ends its attempts at once (they
+ * stay pending in the store). */
+static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    struct webhook_sender *w = ctx;
+    return __atomic_load_n(&w->stopping, __ATOMIC_ACQUIRE) ? 1 : 0;
+}
+
+/* On the engine's loop: hands the ended attempt to the sender's thread. */
+static void ended(void *ctx, CURL *h, CURLcode cc)
+{
+    (void)h;
+    struct attempt *a = ctx;
+    struct webhook_sender *w = a->w;
+    pthread_mutex_lock(&w->lock);
+    a->cc = cc;
+    a->next = w->ended;
+    w->ended = a;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
 }
 
 /* store_delivery_fn: starts one attempt, unless its job has one under way. */
@@ -213,13 +242,16 @@ static int start(void *ctx, const struct store_delivery *d)
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(h, CURLOPT_PRIVATE, a);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, w);
     a->h = h;
+    a->w = w;
     w->slots[slot] = a;
-    curl_multi_add_handle(w->multi, h);
     pthread_mutex_lock(&w->lock);
     w->stats.in_flight++;
     pthread_mutex_unlock(&w->lock);
+    engine_transfer(h, ended, a);
     return 0;
 }
 
@@ -228,7 +260,6 @@ static void attempt_free(struct webhook_sender *w, struct attempt *a)
     for (int i = 0; i < MAX_IN_FLIGHT; i++)
         if (w->slots[i] == a)
             w->slots[i] = NULL;
-    curl_multi_remove_handle(w->multi, a->h);
     curl_easy_cleanup(a->h);
     curl_slist_free_all(a->headers);
     free(a->job_id);
@@ -301,6 +332,30 @@ static void finish(struct webhook_sender *w, struct attempt *a, CURLcode cc)
     attempt_free(w, a);
 }
 
+/* The attempts that ended since the last look, oldest first. */
+static struct attempt *take_ended(struct webhook_sender *w)
+{
+    pthread_mutex_lock(&w->lock);
+    struct attempt *list = w->ended, *rev = NULL;
+    w->ended = NULL;
+    pthread_mutex_unlock(&w->lock);
+    while (list) {
+        struct attempt *next = list->next;
+        list->next = rev;
+        rev = list;
+        list = next;
+    }
+    return rev;
+}
+
+static bool any_in_flight(const struct webhook_sender *w)
+{
+    for (int i = 0; i < MAX_IN_FLIGHT; i++)
+        if (w->slots[i])
+            return true;
+    return false;
+}
+
 static void *sender_main(void *arg)
 {
     struct webhook_sender *w = arg;
@@ -310,29 +365,46 @@ static void *sender_main(void *arg)
         if (free_slot(w) >= 0 &&
             store_outbox_due(w->st, now, MAX_IN_FLIGHT * 2, start, w, &next, &e))
             log_error("could not read the webhook outbox", LOG_S("error", e.msg));
-        int running = 0;
-        curl_multi_perform(w->multi, &running);
-        CURLMsg *m;
-        int left;
-        bool finished = false;
-        while ((m = curl_multi_info_read(w->multi, &left)))
-            if (m->msg == CURLMSG_DONE) {
-                struct attempt *a = NULL;
-                curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&a);
-                finish(w, a, m->data.result);
-                finished = true;
+        struct attempt *a = take_ended(w);
+        if (a) {
+            while (a) {
+                struct attempt *n = a->next;
+                finish(w, a, a->cc);
+                a = n;
             }
-        if (finished)
             continue; /* the job's next event may be due now */
+        }
         int64_t wait = MAX_WAIT_MS;
         now = clock_now_ms();
         if (next > now && next - now < wait)
             wait = next - now;
-        curl_multi_poll(w->multi, NULL, 0, (int)wait, NULL);
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += wait / 1000;
+        until.tv_nsec += (wait % 1000) * 1000000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        pthread_mutex_lock(&w->lock);
+        while (!w->ended && !w->kicked && !__atomic_load_n(&w->stopping, __ATOMIC_ACQUIRE) &&
+               pthread_cond_timedwait(&w->wake, &w->lock, &until) == 0) {
+        }
+        w->kicked = false;
+        pthread_mutex_unlock(&w->lock);
     }
-    for (int i = 0; i < MAX_IN_FLIGHT; i++)
-        if (w->slots[i])
-            attempt_free(w, w->slots[i]); /* stays pending in the store */
+    /* Stopping: the engine ends the attempts under way at once (their rows
+     * stay pending in the store); wait for each to come back. */
+    while (any_in_flight(w)) {
+        pthread_mutex_lock(&w->lock);
+        while (!w->ended)
+            pthread_cond_wait(&w->wake, &w->lock);
+        pthread_mutex_unlock(&w->lock);
+        for (struct attempt *a = take_ended(w), *n; a; a = n) {
+            n = a->next;
+            attempt_free(w, a);
+        }
+    }
     return NULL;
 }
 
@@ -360,30 +432,49 @@ int webhook_sender_start(const struct config *cfg, struct webhook_sender **out, 
         free(w);
         return rc;
     }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    w->multi = curl_multi_init();
+    engine_curl_init();
     w->seed = (unsigned int)clock_mono_ms();
     pthread_mutex_init(&w->lock, NULL);
-    pthread_create(&w->thread, NULL, sender_main, w);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    int prc = pthread_create(&w->thread, NULL, sender_main, w);
+    if (prc) {
+        pthread_cond_destroy(&w->wake);
+        pthread_mutex_destroy(&w->lock);
+        store_close(w->st);
+        OPENSSL_cleanse(w->key, sizeof w->key);
+        free(w);
+        return err_set(e, CORE_EINTERNAL, "cannot start the webhook sender's thread (error %d)",
+                       prc);
+    }
     *out = w;
     return 0;
 }
 
 void webhook_sender_kick(struct webhook_sender *w)
 {
-    if (w)
-        curl_multi_wakeup(w->multi);
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->kicked = true;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
 }
 
 void webhook_sender_stop(struct webhook_sender *w)
 {
     if (!w)
         return;
+    pthread_mutex_lock(&w->lock);
     __atomic_store_n(&w->stopping, 1, __ATOMIC_RELEASE);
-    curl_multi_wakeup(w->multi);
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
-    curl_multi_cleanup(w->multi);
     store_close(w->st);
+    pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
     OPENSSL_cleanse(w->key, sizeof w->key);
     free(w);
