@@ -3,12 +3,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli/cli_int.h"
 #include "llm/llm.h"
 #include "search/search.h"
+#include "store/store.h"
+
+/* The page cache of the store: pages kept and their hits; false when the
+ * store does not exist yet (it is not made for this) or cannot be read. */
+static bool page_cache(const struct config *cfg, int64_t *pages, int64_t *hits)
+{
+    if (!store_is_shared(cfg->db) && access(cfg->db, F_OK) != 0)
+        return false;
+    struct store *st = NULL;
+    struct err e = {0};
+    bool ok = store_open(cfg->db, &st, &e) == 0 && store_page_stats(st, pages, hits, &e) == 0;
+    store_close(st);
+    return ok;
+}
 
 int cli__cmd_config(struct cli *cli)
 {
@@ -27,9 +42,13 @@ int cli__cmd_config(struct cli *cli)
     char swhy[128], lwhy[128];
     const char *search = search_choice(&cli->cfg, swhy, sizeof swhy);
     const char *llm = llm_choice(&cli->cfg, lwhy, sizeof lwhy);
+    int64_t pages = 0, hits = 0;
+    bool cached = page_cache(&cli->cfg, &pages, &hits);
     if (json) {
-        json_t *j = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}}", "search", "provider", search, "why",
-                              swhy, "llm", "provider", llm, "why", lwhy);
+        json_t *j = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:I, s:I, s:I}}", "search",
+                              "provider", search, "why", swhy, "llm", "provider", llm, "why", lwhy,
+                              "page_cache", "pages", (json_int_t)pages, "hits", (json_int_t)hits,
+                              "ttl_s", (json_int_t)cli->cfg.page_ttl_s);
         char *s = json_dumps(j, JSON_COMPACT);
         printf("{\"providers\":%s,\"config\":", s);
         free(s);
@@ -37,6 +56,11 @@ int cli__cmd_config(struct cli *cli)
         fflush(stdout);
     } else {
         printf("# search provider: %s (%s)\n# LLM: %s (%s)\n", search, swhy, llm, lwhy);
+        if (cached)
+            printf("# page cache: %lld pages kept in %s, %lld hits (PROSPECT_PAGE_TTL_S=%lld)\n",
+                   (long long)pages, cli->cfg.db, (long long)hits, (long long)cli->cfg.page_ttl_s);
+        else
+            printf("# page cache: empty (no store at %s yet)\n", cli->cfg.db);
     }
     config_print(&cli->cfg, stdout, json);
     if (json)

@@ -33,6 +33,11 @@
 #include "net/url.h"
 
 #define ROBOTS_MAX (512 * 1024)
+/* Answers kept in memory for other jobs: at most this long, this many
+ * bytes and this many; the store's page cache is the long-lived one. */
+#define REUSE_MAX_MS (10 * 60 * 1000)
+#define REUSE_MAX_BYTES ((size_t)32 << 20)
+#define REUSE_MAX_ENTRIES 4096
 
 static const char *const status_names[FETCH_NSTATUS] = {
     "ok",        "empty",    "blocked",         "rate_limited", "challenge",    "timeout",
@@ -55,6 +60,8 @@ void fetch_options_from_config(const struct config *cfg, struct fetch_options *o
     out->robots = cfg->fetch_robots;
     out->allow_loopback = cfg->fetch_allow_private;
     out->cancel = NULL;
+    int64_t ttl_ms = cfg->page_ttl_s * 1000;
+    out->reuse_ms = ttl_ms < REUSE_MAX_MS ? ttl_ms : REUSE_MAX_MS;
 }
 
 /* ---- the address guard ---- */
@@ -328,6 +335,16 @@ struct req {
     int64_t started;
 };
 
+/* A recent answer, for the next fetch of its URL. */
+struct recent {
+    char *url;
+    bool robots, allow_loopback; /* the options that shape an answer */
+    size_t max_body;
+    struct fetch_result res;
+    int64_t at;
+    struct recent *next; /* newer first */
+};
+
 static struct {
     pthread_mutex_t lock; /* limits (set once) and stats */
     int max_total, per_host;
@@ -339,6 +356,7 @@ static struct {
     struct host **hosts;
     size_t nhosts;
     struct curl_slist *accept;
+    struct recent *recent;
 } F = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void count(int64_t *field)
@@ -449,6 +467,17 @@ static void answer_status(struct waiter *w, const char *url, enum fetch_status s
     fetch_result_release(&res);
 }
 
+static void copy_result(struct fetch_result *to, const struct fetch_result *from)
+{
+    *to = *from;
+    to->final_url = from->final_url ? xstrdup(from->final_url) : NULL;
+    to->body = NULL;
+    if (from->body) {
+        to->body = xmalloc(from->body_len + 1);
+        memcpy(to->body, from->body, from->body_len + 1);
+    }
+}
+
 /* Answers every waiter of a finished request: the first gets its result,
  * the others copies. */
 static void deliver(struct req *r)
@@ -461,12 +490,8 @@ static void deliver(struct req *r)
             answer(w, r->url, &r->res);
             continue;
         }
-        struct fetch_result copy = r->res;
-        copy.final_url = r->res.final_url ? xstrdup(r->res.final_url) : NULL;
-        if (r->res.body) {
-            copy.body = xmalloc(r->res.body_len + 1);
-            memcpy(copy.body, r->res.body, r->res.body_len + 1);
-        }
+        struct fetch_result copy;
+        copy_result(&copy, &r->res);
         copy.coalesced = true;
         answer(w, r->url, &copy);
         fetch_result_release(&copy);
@@ -903,6 +928,60 @@ static void start_pending(void)
     }
 }
 
+/* ---- answers kept for other jobs ---- */
+
+static void recent_free(struct recent *x)
+{
+    fetch_result_release(&x->res);
+    free(x->url);
+    free(x);
+}
+
+/* Keeps a copy of r's answer, newest first, within the caps. */
+static void remember(const struct req *r)
+{
+    enum fetch_status st = r->res.status;
+    if (r->opt.reuse_ms <= 0 || r->etag || r->last_modified || st == FETCH_CANCELLED ||
+        st == FETCH_TIMEOUT || st == FETCH_RATE_LIMITED || (st == FETCH_OK && r->res.no_store))
+        return;
+    struct recent *x = xcalloc(1, sizeof *x);
+    x->url = xstrdup(r->url);
+    x->robots = r->opt.robots;
+    x->allow_loopback = r->opt.allow_loopback;
+    x->max_body = r->opt.max_body;
+    copy_result(&x->res, &r->res);
+    x->at = clock_mono_ms();
+    x->next = F.recent;
+    F.recent = x;
+    /* the oldest go first: cut the list where the caps are reached */
+    size_t bytes = 0, n = 0;
+    for (struct recent **p = &F.recent; *p; p = &(*p)->next) {
+        bytes += (*p)->res.body_len;
+        if (++n > REUSE_MAX_ENTRIES || bytes > REUSE_MAX_BYTES) {
+            for (struct recent *y = *p, *next; y; y = next) {
+                next = y->next;
+                recent_free(y);
+            }
+            *p = NULL;
+            break;
+        }
+    }
+}
+
+/* A recent answer to url under options o, or NULL. */
+static const struct recent *recall(const char *url, const struct fetch_options *o)
+{
+    int64_t now = clock_mono_ms();
+    for (struct recent *x = F.recent; x; x = x->next) {
+        if (now - x->at > o->reuse_ms)
+            return NULL; /* the rest are older */
+        if (strcmp(x->url, url) == 0 && x->robots == o->robots &&
+            x->allow_loopback == o->allow_loopback && x->max_body == o->max_body)
+            return x;
+    }
+    return NULL;
+}
+
 static void transfer_done(void *ctx, CURL *easy, CURLcode cc)
 {
     struct req *r = ctx;
@@ -917,6 +996,7 @@ static void transfer_done(void *ctx, CURL *easy, CURLcode cc)
         if (r->res.status == FETCH_CANCELLED) /* only cancelled fetchers' waiters are left */
             for (struct waiter *w = r->waiters; w; w = w->next)
                 count(&F.st.cancelled);
+        remember(r);
         deliver(r);
     }
     req_free(r);
@@ -947,6 +1027,18 @@ static void add_on_loop(void *ctx)
     free(norm);
     if (!r->host) {
         answer_status(w, r->url, FETCH_ERROR, "not an http(s) URL");
+        r->waiters = NULL;
+        req_free(r);
+        return;
+    }
+    const struct recent *x = !r->etag && !r->last_modified ? recall(r->url, &r->opt) : NULL;
+    if (x) { /* another job's answer of a moment ago */
+        struct fetch_result copy;
+        copy_result(&copy, &x->res);
+        copy.coalesced = true;
+        count(&F.st.coalesced);
+        answer(w, r->url, &copy);
+        fetch_result_release(&copy);
         r->waiters = NULL;
         req_free(r);
         return;

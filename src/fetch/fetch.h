@@ -6,7 +6,9 @@
  * per host and process, obeyed for our user agent, its Crawl-delay kept
  * between the starts of two requests to the host; connect and total
  * timeouts, at most 5 redirects, a body cap (the transfer is aborted past
- * it). The same URL asked for by several jobs at once is fetched once. The
+ * it). The same URL asked for by several jobs at once is fetched once, and
+ * its answer serves them for a few minutes from memory (the page cache of
+ * the store, in the pipeline, keeps pages longer). The
  * address guard refuses loopback, private, link-local, CGNAT, multicast,
  * unspecified and cloud-metadata addresses, IPv4 and IPv6 (IPv4-mapped
  * included), checked on the address actually connected to, redirects
@@ -69,6 +71,7 @@ struct fetch_options {
     bool robots;                         /* obey robots.txt */
     bool allow_loopback;                 /* PROSPECT_FETCH_ALLOW_PRIVATE=1, for tests only */
     const volatile sig_atomic_t *cancel; /* borrowed; non-zero stops this fetcher's fetches */
+    int64_t reuse_ms; /* a URL answered this recently is answered again from memory; 0: never */
 };
 
 /* fetch_options_from_config(cfg, out): the configured limits. */

@@ -57,6 +57,15 @@ struct conn {
     char *origin;              /* an allowed CORS origin that asked, or NULL */
 };
 
+/* ---- metrics.c ---- */
+
+/* http__observe(r, status, seconds): counts one answer of route r. */
+void http__observe(enum route r, unsigned status, double seconds);
+
+/* http__metrics_text(jobs, b): appends the metrics in Prometheus's text
+ * exposition format to b. */
+void http__metrics_text(struct jobs *jobs, struct buf *b);
+
 /* An answer with one optional extra header (name NULL: none). */
 enum MHD_Result http__respond_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
                                    const char *type, const char *body, size_t len, const char *name,

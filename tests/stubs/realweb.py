@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
-"""realweb.py PAGES_DIR PORTFILE LOGFILE: the real pages of
+"""realweb.py PAGES_DIR PORTFILE LOGFILE [--latency S]: the real pages of
 tests/realpages served as the open web on loopback, with a Tavily mock to
 find them.
+
+Sites answer after S seconds (default 0), as real sites take time, and
+give each page an ETag and a Last-Modified date, answering 304 to a
+request that still holds them. GET http://127.0.0.1:PORT/__stats gives
+what the sites saw: requests per page, the peak of requests in flight per
+site and in all, and the searches.
 
 Each page is served at its own address on a site of its own:
 https://www.termiopest.com/pest-control-queen-creek becomes
@@ -12,6 +18,7 @@ the pages by BM25 over their title and visible text, phrases of the query
 counting extra, as a web search engine would. Loopback only; one line per
 request in LOGFILE.
 """
+import functools
 import gzip
 import http.server
 import json
@@ -20,11 +27,18 @@ import os
 import re
 import socketserver
 import sys
+import threading
+import time
 import urllib.parse
 
 from bs4 import BeautifulSoup
 
 pages_dir, portfile, logfile = sys.argv[1], sys.argv[2], sys.argv[3]
+LATENCY = float(sys.argv[sys.argv.index("--latency") + 1]) if "--latency" in sys.argv else 0.0
+LAST_MODIFIED = "Tue, 03 Nov 2026 10:00:00 GMT"
+STATS = {"requests": {}, "peak_per_site": {}, "peak": 0, "searches": 0}
+IN_FLIGHT = {}
+LOCK = threading.Lock()
 labels = json.load(open(os.path.join(pages_dir, "..", "labels.json")))
 WORD = re.compile(r"[a-z0-9]+")
 STOP = set("a an and are as at be by for from in is it of on or the to with your our we you".split())
@@ -69,6 +83,7 @@ for d in DOCS:
         DF[w] = DF.get(w, 0) + 1
 
 
+@functools.lru_cache(maxsize=4096)  # the mock must not be what a benchmark measures
 def rank(query, n):
     words = [stem(w) for w in WORD.findall(query.lower()) if w not in STOP]
     terms = words + [a + " " + b for a, b in zip(words, words[1:])]
@@ -83,7 +98,7 @@ def rank(query, n):
         if s > 0:
             scored.append((-s, d[0], d[1], d))
     scored.sort()
-    return [x[3] for x in scored[:n]]
+    return tuple(x[3] for x in scored[:n])
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -92,10 +107,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
-    def send(self, code, body, ctype="application/json"):
+    def send(self, code, body, ctype="application/json", headers=None):
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
         self.send_response(code)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -107,9 +124,29 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         host = (self.headers.get("Host") or "").split(":")[0]
+        if self.path == "/__stats" and not host.endswith(".localhost"):
+            with LOCK:
+                return self.send(200, STATS)
         self.log("GET %s%s" % (host, self.path))
         if not host.endswith(".localhost"):
             return self.send(404, {"error": "not found"})
+        with LOCK:
+            key = host + self.path
+            STATS["requests"][key] = STATS["requests"].get(key, 0) + 1
+            IN_FLIGHT[host] = IN_FLIGHT.get(host, 0) + 1
+            IN_FLIGHT[""] = IN_FLIGHT.get("", 0) + 1
+            STATS["peak_per_site"][host] = max(STATS["peak_per_site"].get(host, 0), IN_FLIGHT[host])
+            STATS["peak"] = max(STATS["peak"], IN_FLIGHT[""])
+        try:
+            if LATENCY:
+                time.sleep(LATENCY)
+            self.page(host)
+        finally:
+            with LOCK:
+                IN_FLIGHT[host] -= 1
+                IN_FLIGHT[""] -= 1
+
+    def page(self, host):
         site = SITES.get(host[: -len(".localhost")])
         if site is None:
             return self.send(404, b"no such site", "text/plain")
@@ -118,7 +155,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         page = site.get(self.path)
         if page is None:
             return self.send(404, b"<html><body>Not found</body></html>", "text/html")
-        self.send(200, page[1], "text/html; charset=utf-8")
+        etag = '"%s"' % page[0]
+        if self.headers.get("If-None-Match") == etag or \
+                self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self.send(200, page[1], "text/html; charset=utf-8",
+                  {"ETag": etag, "Last-Modified": LAST_MODIFIED})
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -131,6 +176,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not isinstance(q, str):
             return self.send(400, {"detail": {"error": "query is required"}})
         self.log("SEARCH %s" % q)
+        with LOCK:
+            STATS["searches"] += 1
         port = self.server.server_address[1]
         results = []
         for d in rank(q, int(body.get("max_results", 5))):
@@ -143,6 +190,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
+    request_queue_size = 512
 
 
 srv = Server(("127.0.0.1", 0), Handler)
