@@ -57,10 +57,11 @@ int cli__cmd_config(struct cli *cli)
     } else {
         printf("# search provider: %s (%s)\n# LLM: %s (%s)\n", search, swhy, llm, lwhy);
         if (cached)
-            printf("# page cache: %lld pages kept in %s, %lld hits (PROSPECT_PAGE_TTL_S=%lld)\n",
-                   (long long)pages, cli->cfg.db, (long long)hits, (long long)cli->cfg.page_ttl_s);
+            printf("# page cache: %lld pages kept in the store, %lld hits "
+                   "(PROSPECT_PAGE_TTL_S=%lld)\n",
+                   (long long)pages, (long long)hits, (long long)cli->cfg.page_ttl_s);
         else
-            printf("# page cache: empty (no store at %s yet)\n", cli->cfg.db);
+            printf("# page cache: empty (the store does not exist yet)\n");
     }
     config_print(&cli->cfg, stdout, json);
     if (json)

@@ -239,6 +239,19 @@ static void start(void)
     }
 }
 
+void engine_abort(CURL *easy)
+{
+    struct op *o = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&o);
+    if (!o || curl_multi_remove_handle(E.multi, easy) != CURLM_OK)
+        return;
+    pthread_mutex_lock(&E.lock);
+    E.st.running--;
+    pthread_mutex_unlock(&E.lock);
+    o->done(o->ctx, easy, CURLE_ABORTED_BY_CALLBACK);
+    free(o);
+}
+
 /* ---- from any thread ---- */
 
 static void submit(struct op *o)

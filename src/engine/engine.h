@@ -28,6 +28,10 @@ typedef void (*engine_fn)(void *ctx);
  * loop. The engine uses CURLOPT_PRIVATE; callers keep their state in ctx. */
 void engine_transfer(CURL *easy, engine_done_fn done, void *ctx);
 
+/* engine_abort(easy): on the loop only: ends a running transfer now; its
+ * done callback is called at once with CURLE_ABORTED_BY_CALLBACK. */
+void engine_abort(CURL *easy);
+
 /* engine_call(fn, ctx): runs fn on the loop, soon. */
 void engine_call(engine_fn fn, void *ctx);
 

@@ -38,6 +38,7 @@
 #define REUSE_MAX_MS (10 * 60 * 1000)
 #define REUSE_MAX_BYTES ((size_t)32 << 20)
 #define REUSE_MAX_ENTRIES 4096
+#define WATCH_MS 100
 
 static const char *const status_names[FETCH_NSTATUS] = {
     "ok",        "empty",    "blocked",         "rate_limited", "challenge",    "timeout",
@@ -357,6 +358,7 @@ static struct {
     size_t nhosts;
     struct curl_slist *accept;
     struct recent *recent;
+    bool watching; /* the watch timer is set */
 } F = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void count(int64_t *field)
@@ -472,31 +474,32 @@ static void copy_result(struct fetch_result *to, const struct fetch_result *from
     *to = *from;
     to->final_url = from->final_url ? xstrdup(from->final_url) : NULL;
     to->body = NULL;
+    to->body_len = from->body ? from->body_len : 0;
     if (from->body) {
         to->body = xmalloc(from->body_len + 1);
         memcpy(to->body, from->body, from->body_len + 1);
     }
 }
 
-/* Answers every waiter of a finished request: the first gets its result,
- * the others copies. */
+/* Answers every waiter of a finished request: the others get copies, then
+ * the first gets the result itself (a callback may take its body). */
 static void deliver(struct req *r)
 {
     if (!r->res.final_url)
         r->res.final_url = xstrdup(r->url);
-    for (struct waiter *w = r->waiters, *next; w; w = next) {
+    struct waiter *first = r->waiters;
+    r->waiters = NULL;
+    if (!first)
+        return;
+    for (struct waiter *w = first->next, *next; w; w = next) {
         next = w->next;
-        if (w == r->waiters) {
-            answer(w, r->url, &r->res);
-            continue;
-        }
         struct fetch_result copy;
         copy_result(&copy, &r->res);
         copy.coalesced = true;
         answer(w, r->url, &copy);
         fetch_result_release(&copy);
     }
-    r->waiters = NULL;
+    answer(first, r->url, &r->res);
 }
 
 static struct host *host_for(const char *url)
@@ -634,6 +637,7 @@ static int on_progress(void *clientp, curl_off_t dt, curl_off_t dn, curl_off_t u
 }
 
 static void transfer_done(void *ctx, CURL *easy, CURLcode cc);
+static void watch(void *ctx);
 
 static void start(struct req *r)
 {
@@ -689,6 +693,10 @@ static void start(struct req *r)
     r->host->active++;
     count(r->is_robots ? &F.st.robots : &F.st.requests);
     engine_transfer(e, transfer_done, r);
+    if (!F.watching) {
+        F.watching = true;
+        engine_after(WATCH_MS, watch, NULL);
+    }
 }
 static const char *const challenge_markers[] = {"cf-browser-verification",
                                                 "challenge-platform",
@@ -840,6 +848,42 @@ static void robots_done(struct req *r, CURLcode cc)
 }
 
 static void start_pending(void);
+
+/* Ends the running transfers nobody wants any more. Their handles are
+ * gathered first: each abort runs transfer_done, which changes the list. */
+static void abort_unwanted(void)
+{
+    size_t n = 0;
+    for (struct req *r = F.head; r; r = r->next)
+        n += r->running && !r->aborting && unwanted(r);
+    if (!n)
+        return;
+    CURL **easy = xcalloc(n, sizeof *easy);
+    size_t k = 0;
+    for (struct req *r = F.head; r && k < n; r = r->next)
+        if (r->running && !r->aborting && unwanted(r)) {
+            r->aborting = true;
+            easy[k++] = r->easy;
+        }
+    for (size_t i = 0; i < k; i++)
+        engine_abort(easy[i]);
+    free(easy);
+}
+
+/* Every WATCH_MS while transfers run: those no fetcher wants any more (a
+ * job cancelled through its flag) are ended now, not when the site answers:
+ * libcurl calls the progress callback only when the socket stirs. */
+static void watch(void *ctx)
+{
+    (void)ctx;
+    F.watching = false;
+    abort_unwanted();
+    start_pending(); /* drops the waiting ones nobody wants */
+    if (F.active > 0 && !F.watching) {
+        F.watching = true;
+        engine_after(WATCH_MS, watch, NULL);
+    }
+}
 
 static void kick(void *ctx)
 {
@@ -1105,13 +1149,12 @@ static void sweep(void *ctx)
         }
         if (r->waiters)
             continue;
-        if (r->running) {
-            r->aborting = true; /* the progress callback stops it */
-        } else {
+        if (!r->running) {
             live_unlink(r);
             req_free(r);
         }
     }
+    abort_unwanted();
 }
 
 void fetch_cancel(struct fetcher *f)

@@ -251,14 +251,20 @@ static bool from_store(struct reading *rd, size_t k)
         return false;
     if (clock_now_ms() - p->fetched_at < ttl * 1000) {
         struct fetch_result *r = &rd->res[k];
-        r->status = FETCH_OK;
-        r->http_code = 200;
-        r->detail[0] = '\0';
-        r->body = p->body;
-        r->body_len = p->len;
+        r->http_code = p->http_code;
+        if (p->http_code == 200) {
+            r->status = FETCH_OK;
+            r->detail[0] = '\0';
+            r->body = p->body;
+            r->body_len = p->len;
+            p->body = NULL;
+        } else { /* a page known not to be there */
+            r->status = FETCH_ERROR;
+            snprintf(r->detail, sizeof r->detail, "HTTP %d (kept)", p->http_code);
+        }
         r->final_url = p->final_url;
         memcpy(r->charset, p->charset, sizeof r->charset);
-        p->body = p->final_url = NULL;
+        p->final_url = NULL;
         rd->from_cache[k] = true;
         bump(&page_stats.hits);
         pthread_mutex_lock(&j->store_lock);
@@ -272,8 +278,15 @@ static bool from_store(struct reading *rd, size_t k)
     return false;
 }
 
-/* After the fetch of urls[k]: a 304 takes the stored copy, a new page is
- * stored unless the site forbids it. */
+/* Whether a site said the page is not there: kept like a page, so that
+ * the next job does not ask again for the /contact a site does not have. */
+static bool gone(const struct fetch_result *r)
+{
+    return r->status == FETCH_ERROR && (r->http_code == 404 || r->http_code == 410);
+}
+
+/* After the fetch of urls[k]: a 304 takes the stored copy, a new page (or
+ * a 404) is stored unless the site forbids it. */
 static void to_store(struct reading *rd, size_t k)
 {
     struct job *j = rd->j;
@@ -295,16 +308,17 @@ static void to_store(struct reading *rd, size_t k)
         pthread_mutex_lock(&j->store_lock);
         rc = store_page_touch(j->opt->store, rd->urls[k], clock_now_ms(), &e);
         pthread_mutex_unlock(&j->store_lock);
-    } else if (r->status == FETCH_OK) {
+    } else if (r->status == FETCH_OK || gone(r)) {
         bump(&page_stats.fetched);
         if (r->no_store) {
             bump(&page_stats.not_stored);
             return;
         }
         struct store_page np = {.final_url = r->final_url,
-                                .body = r->body,
+                                .body = r->body ? r->body : "",
                                 .len = r->body_len,
-                                .fetched_at = clock_now_ms()};
+                                .fetched_at = clock_now_ms(),
+                                .http_code = r->status == FETCH_OK ? 200 : r->http_code};
         snprintf(np.charset, sizeof np.charset, "%s", r->charset);
         snprintf(np.etag, sizeof np.etag, "%s", r->etag);
         snprintf(np.last_modified, sizeof np.last_modified, "%s", r->last_modified);

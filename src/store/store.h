@@ -284,6 +284,7 @@ struct store_page {
     size_t len;
     char charset[64], etag[256], last_modified[64];
     int64_t fetched_at; /* epoch ms of the last answer from the site */
+    int http_code;      /* 200, or 404/410 for a page that is not there (no body) */
 };
 
 /* store_page_get(s, url, out, e): the stored page fetched from url, however

@@ -966,8 +966,8 @@ static int pg_page_get(struct store *base, const char *url, struct store_page *o
     struct params p = {0};
     p_str(&p, url);
     PGresult *r = run(s,
-                      "SELECT final_url, body, size, charset, etag, last_modified, fetched_at"
-                      " FROM pages WHERE url = $1",
+                      "SELECT final_url, body, size, charset, etag, last_modified, fetched_at,"
+                      " http_code FROM pages WHERE url = $1",
                       &p, e, "reading a stored page");
     if (!r)
         return CORE_EIO;
@@ -986,6 +986,7 @@ static int pg_page_get(struct store *base, const char *url, struct store_page *o
             snprintf(out->etag, sizeof out->etag, "%s", get_str(r, 0, 4));
             snprintf(out->last_modified, sizeof out->last_modified, "%s", get_str(r, 0, 5));
             out->fetched_at = get_int(r, 0, 6);
+            out->http_code = (int)get_int(r, 0, 7);
             rc = 0;
         }
     }
@@ -1006,11 +1007,14 @@ static int pg_page_put(struct store *base, const char *url, const struct store_p
     p_str(&p, pg->etag);
     p_str(&p, pg->last_modified);
     p_int(&p, pg->fetched_at);
+    p_int(&p, pg->http_code);
     int rc = exec(s,
-                  "INSERT INTO pages VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0) ON CONFLICT (url)"
-                  " DO UPDATE SET final_url = excluded.final_url, body = excluded.body,"
-                  " size = excluded.size, charset = excluded.charset, etag = excluded.etag,"
-                  " last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+                  "INSERT INTO pages (url, final_url, body, size, charset, etag, last_modified,"
+                  " fetched_at, http_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                  " ON CONFLICT (url) DO UPDATE SET final_url = excluded.final_url,"
+                  " body = excluded.body, size = excluded.size, charset = excluded.charset,"
+                  " etag = excluded.etag, last_modified = excluded.last_modified,"
+                  " fetched_at = excluded.fetched_at, http_code = excluded.http_code",
                   &p, e, "storing a page");
     if (!rc && pg->fetched_at % 64 == 0) { /* now and then, the long unused go */
         struct params q = {0};

@@ -1032,7 +1032,7 @@ static int sq_page_get(struct store *base, const char *url, struct store_page *o
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
     sqlite3_stmt *st = prep(s, "SELECT final_url, body, size, charset, etag, last_modified,"
-                               " fetched_at FROM pages WHERE url = ?1");
+                               " fetched_at, http_code FROM pages WHERE url = ?1");
     if (!st)
         return db_err(s->db, e, "reading a stored page");
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
@@ -1049,6 +1049,7 @@ static int sq_page_get(struct store *base, const char *url, struct store_page *o
         copy_col(st, 4, out->etag, sizeof out->etag);
         copy_col(st, 5, out->last_modified, sizeof out->last_modified);
         out->fetched_at = sqlite3_column_int64(st, 6);
+        out->http_code = sqlite3_column_int(st, 7);
         rc = 0;
     } else if (rc == 0) {
         rc = CORE_ENOTFOUND;
@@ -1062,9 +1063,9 @@ static int sq_page_put(struct store *base, const char *url, const struct store_p
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
     sqlite3_stmt *st = prep(s, "INSERT OR REPLACE INTO pages (url, final_url, body, size, charset,"
-                               " etag, last_modified, fetched_at, hits) VALUES (?1, ?2, ?3, ?4,"
-                               " ?5, ?6, ?7, ?8, COALESCE((SELECT hits FROM pages WHERE url = ?1),"
-                               " 0))");
+                               " etag, last_modified, fetched_at, http_code, hits) VALUES (?1, ?2,"
+                               " ?3, ?4, ?5, ?6, ?7, ?8, ?9, COALESCE((SELECT hits FROM pages"
+                               " WHERE url = ?1), 0))");
     if (st) {
         sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, p->final_url ? p->final_url : url, -1, SQLITE_STATIC);
@@ -1074,6 +1075,7 @@ static int sq_page_put(struct store *base, const char *url, const struct store_p
         sqlite3_bind_text(st, 6, p->etag, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 7, p->last_modified, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 8, p->fetched_at);
+        sqlite3_bind_int(st, 9, p->http_code);
     }
     if (step_done(s, st))
         return db_err(s->db, e, "storing a page");

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""realweb.py PAGES_DIR PORTFILE LOGFILE [--latency S]: the real pages of
+"""realweb.py PAGES_DIR PORTFILE LOGFILE [--latency S] [--no-store]: the real pages of
 tests/realpages served as the open web on loopback, with a Tavily mock to
 find them.
 
 Sites answer after S seconds (default 0), as real sites take time, and
 give each page an ETag and a Last-Modified date, answering 304 to a
-request that still holds them. GET http://127.0.0.1:PORT/__stats gives
+request that still holds them; with --no-store every page says
+Cache-Control: no-store instead. GET http://127.0.0.1:PORT/__stats gives
 what the sites saw: requests per page, the peak of requests in flight per
-site and in all, and the searches.
+site and in all, 304 answers, and the searches.
 
 Each page is served at its own address on a site of its own:
 https://www.termiopest.com/pest-control-queen-creek becomes
@@ -36,7 +37,8 @@ from bs4 import BeautifulSoup
 pages_dir, portfile, logfile = sys.argv[1], sys.argv[2], sys.argv[3]
 LATENCY = float(sys.argv[sys.argv.index("--latency") + 1]) if "--latency" in sys.argv else 0.0
 LAST_MODIFIED = "Tue, 03 Nov 2026 10:00:00 GMT"
-STATS = {"requests": {}, "peak_per_site": {}, "peak": 0, "searches": 0}
+NO_STORE = "--no-store" in sys.argv
+STATS = {"requests": {}, "peak_per_site": {}, "peak": 0, "searches": 0, "not_modified": 0}
 IN_FLIGHT = {}
 LOCK = threading.Lock()
 labels = json.load(open(os.path.join(pages_dir, "..", "labels.json")))
@@ -111,6 +113,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
         self.send_response(code)
+        if NO_STORE and ctype.startswith("text/html"):
+            headers = dict(headers or {}, **{"Cache-Control": "no-store"})
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.send_header("Content-Type", ctype)
@@ -140,11 +144,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         try:
             if LATENCY:
                 time.sleep(LATENCY)
-            self.page(host)
-        finally:
+        finally:  # answered from here on: the client may start the next one
             with LOCK:
                 IN_FLIGHT[host] -= 1
                 IN_FLIGHT[""] -= 1
+        self.page(host)
 
     def page(self, host):
         site = SITES.get(host[: -len(".localhost")])
@@ -155,9 +159,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         page = site.get(self.path)
         if page is None:
             return self.send(404, b"<html><body>Not found</body></html>", "text/html")
+        if NO_STORE:
+            return self.send(200, page[1], "text/html; charset=utf-8")
         etag = '"%s"' % page[0]
         if self.headers.get("If-None-Match") == etag or \
                 self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+            with LOCK:
+                STATS["not_modified"] += 1
             self.send_response(304)
             self.send_header("ETag", etag)
             self.end_headers()

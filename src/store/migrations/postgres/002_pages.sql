@@ -6,6 +6,7 @@ CREATE TABLE pages (
     final_url     TEXT NOT NULL,
     body          BYTEA NOT NULL,
     size          BIGINT NOT NULL,
+    http_code     INTEGER NOT NULL,
     charset       TEXT NOT NULL DEFAULT '',
     etag          TEXT NOT NULL DEFAULT '',
     last_modified TEXT NOT NULL DEFAULT '',

@@ -6,6 +6,7 @@ CREATE TABLE pages (
     final_url     TEXT NOT NULL,        -- after redirects
     body          BLOB NOT NULL,
     size          INTEGER NOT NULL,     -- uncompressed bytes
+    http_code     INTEGER NOT NULL,     -- 200, or 404/410: a page that is not there
     charset       TEXT NOT NULL DEFAULT '',
     etag          TEXT NOT NULL DEFAULT '',
     last_modified TEXT NOT NULL DEFAULT '',
