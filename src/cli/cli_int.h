@@ -2,11 +2,17 @@
 #ifndef PROSPECT_CLI_INT_H
 #define PROSPECT_CLI_INT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
 
 #include "cli/cli.h"
 #include "config/config.h"
+#include "model/event.h"
+#include "model/request.h"
 
 struct cli {
     struct config cfg;
@@ -58,6 +64,24 @@ int cli__usage_error(const char *cmd, const char *fmt, ...) __attribute__((forma
  * index and returns 1; returns 0 for any other argument, and -1 (after
  * printing why) when the value is missing. */
 int cli__option(struct cli *cli, int *i, const char *name, const char **value);
+
+/* ---- run_outbox.c: webhooks from `prospect run` ---- */
+
+struct cli_outbox;
+
+/* cli__outbox_open(cfg, req, out): with webhooks on, stores the run as a
+ * job and starts the webhook sender; *out NULL when they are off. CLI_OK,
+ * CLI_USAGE (a job id already run on this store, a bad webhook setting) or
+ * CLI_FAIL, said on stderr. */
+int cli__outbox_open(const struct config *cfg, const struct request *req, struct cli_outbox **out);
+
+/* cli__outbox_event(ob, seq, type, ev): stores the event with its delivery.
+ * NULL ob does nothing. Called one event at a time. */
+void cli__outbox_event(struct cli_outbox *ob, int64_t seq, enum event_type type, const json_t *ev);
+
+/* cli__outbox_close(ob, interrupted): waits a while for the job's
+ * deliveries, says where they stand, frees ob. NULL is fine. */
+int cli__outbox_close(struct cli_outbox *ob, const volatile sig_atomic_t *interrupted);
 
 #include "core/banned.h"
 #endif

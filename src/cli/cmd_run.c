@@ -1,5 +1,6 @@
 /* cmd_run.c: `prospect run`, the main job on the command line: a progress
- * bar on stderr, then the leads as a table, NDJSON events, JSON or CSV.
+ * bar on stderr, then the leads as a table, NDJSON events, JSON or CSV;
+ * webhooks as the server sends them when they are on (run_outbox.c).
  * Ctrl-C stops the job cleanly and prints what was found. */
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ struct printer {
     json_t *order; /* lead ids in order */
     json_t *last;  /* pipeline_end or pipeline_error */
     int width;
+    struct cli_outbox *outbox; /* webhooks, when they are on */
 };
 
 static void bar(struct printer *p, double progress, const char *msg)
@@ -50,10 +52,11 @@ static void bar(struct printer *p, double progress, const char *msg)
 static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
 {
     struct printer *p = ctx;
+    cli__outbox_event(p->outbox, seq, type, ev);
     if (p->format == F_NDJSON) {
         json_t *copy = json_deep_copy(ev);
         json_object_set_new(copy, "seq", json_integer(seq));
-        char *s = json_dumps(copy, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        char *s = event_dump(copy); /* as the server stores and sends it */
         fprintf(p->out, "%s\n", s);
         fflush(p->out);
         free(s);
@@ -294,6 +297,14 @@ int cli__cmd_run(struct cli *cli)
             return CLI_FAIL;
         }
     }
+    rc = cli__outbox_open(&cli->cfg, &req, &p.outbox);
+    if (rc != CLI_OK) {
+        if (output)
+            fclose(p.out);
+        store_close(st);
+        request_release(&req);
+        return rc;
+    }
     p.progress = isatty(STDERR_FILENO);
     p.leads = json_object();
     p.order = json_array();
@@ -312,6 +323,8 @@ int cli__cmd_run(struct cli *cli)
     if (prc == CORE_ECANCELED)
         fprintf(stderr, "prospect run: interrupted; the leads found so far are above\n");
     rc = prc == 0 ? CLI_OK : CLI_FAIL;
+    if (cli__outbox_close(p.outbox, &interrupted) != CLI_OK)
+        rc = CLI_FAIL;
 
     if (output)
         fclose(p.out);

@@ -174,6 +174,30 @@ for path in ("/api/v2/jobs/wh-kill", "/api/v2/jobs/wh-kill/leads", "/api/v2/jobs
         fail("after deletion %s answers %d" % (path, code))
 s2.stop()
 
+# ---- webhooks from `prospect run`: the same outbox, ids and signatures ----
+recv = receiver("cli")
+cdb = os.path.join(TMP, "cli.db")
+cenv = env_for(recv["url"])
+req_path = os.path.join(TMP, "cli-request.json")
+with open(req_path, "w") as f:
+    json.dump(lib.seed_request(SRC, "wh-cli", 3), f)
+r = subprocess.run([BIN, "--db", cdb, "run", "--format", "ndjson", req_path], env=cenv,
+                   capture_output=True, text=True, timeout=120)
+if r.returncode:
+    fail("cli: prospect run exited %d: %s" % (r.returncode, r.stderr[-500:]))
+events = []
+for line in r.stdout.splitlines():
+    e = json.loads(line)
+    events.append((e.pop("seq"), e))
+recs = check_delivery("cli", recv, events, "wh-cli")
+if "webhooks: %d delivered, 0 pending" % len(events) not in r.stderr:
+    fail("cli: the run did not say its deliveries: %s" % r.stderr[-300:])
+r = subprocess.run([BIN, "--db", cdb, "run", "--format", "ndjson", req_path], env=cenv,
+                   capture_output=True, text=True, timeout=60)
+if r.returncode != 2 or "already run" not in r.stderr:
+    fail("cli: a second run of job wh-cli: exit %d, %s" % (r.returncode, r.stderr[-300:]))
+print("cli: %d events, %d deliveries" % (len(events), len(recs)), flush=True)
+
 # ---- PROSPECT_RECOVERY=fail: ended, leads kept ----
 recv = receiver("fail")
 db = os.path.join(TMP, "fail.db")
