@@ -116,9 +116,11 @@ struct job {
     const char *stopped_by;
     /* A resumed job: what it stored before the restart. */
     json_t *stored_queries;
-    bool single;        /* pipeline_enrich: one given site, its lead whatever its score */
-    char **resumed_ids; /* lead ids */
-    int *resumed_stage; /* events stored of each: 1 generated, 2 started, 3 ended */
+    json_t *stored_sites; /* the candidates after its last search round */
+    int stored_rounds;    /* search rounds it made */
+    bool single;          /* pipeline_enrich: one given site, its lead whatever its score */
+    char **resumed_ids;   /* lead ids */
+    int *resumed_stage;   /* events stored of each: 1 generated, 2 started, 3 ended */
     size_t nresumed;
 };
 

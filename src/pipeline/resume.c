@@ -59,10 +59,16 @@ static int load_event(void *ctx, int64_t seq, const char *type, const char *data
     const char *lead_id = json_string_value(json_object_get(ev, "lead_id"));
     const char *stage = json_string_value(json_object_get(ev, "stage"));
     json_t *queries = json_object_get(ev, "queries");
+    json_t *sites = json_object_get(ev, "sites");
     size_t slot = 0;
     if (strcmp(type, "status_update") == 0 && stage && strcmp(stage, "queries") == 0 &&
         json_is_array(queries) && !j->stored_queries) {
         j->stored_queries = json_incref(queries);
+    } else if (strcmp(type, "status_update") == 0 && stage && strcmp(stage, "search") == 0 &&
+               json_is_array(sites)) {
+        json_decref(j->stored_sites); /* each round's list holds the one before */
+        j->stored_sites = json_incref(sites);
+        j->stored_rounds++;
     } else if (lead_id && strcmp(type, "lead_generated") == 0 &&
                !pipeline__resumed_stage(j, lead_id, NULL)) {
         j->resumed_ids = xrealloc(j->resumed_ids, (j->nresumed + 1) * sizeof *j->resumed_ids);

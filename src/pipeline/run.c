@@ -135,6 +135,66 @@ static void search_one(void *arg)
     pthread_mutex_unlock(&o->round->lock);
 }
 
+/* A new candidate at the end of the list, with room for two more pages. */
+static struct site *add_site(struct job *j, const char *site, const char *url, const char *title,
+                             const char *snippet)
+{
+    if (j->nsites == j->cap) {
+        j->cap = j->cap ? j->cap * 2 : 64;
+        j->sites = xrealloc(j->sites, j->cap * sizeof *j->sites);
+    }
+    struct site *s = &j->sites[j->nsites++];
+    memset(s, 0, sizeof *s);
+    s->site = xstrdup(site);
+    s->url = xstrdup(url);
+    s->title = xstrdup(title ? title : "");
+    s->snippet = xstrdup(snippet ? snippet : "");
+    s->more = xcalloc(3, sizeof *s->more);
+    return s;
+}
+
+/* The candidates, in their order, as a status_update carries them: a job
+ * resumed after a restart reads them again instead of searching. */
+static json_t *sites_json(const struct job *j)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < j->nsites; i++) {
+        const struct site *s = &j->sites[i];
+        json_t *more = json_array();
+        for (size_t m = 0; m < s->nmore; m++)
+            json_array_append_new(more, json_string(s->more[m]));
+        json_array_append_new(a,
+                              json_pack("{s:s, s:s, s:s, s:s, s:o}", "site", s->site, "url", s->url,
+                                        "title", s->title, "snippet", s->snippet, "more", more));
+    }
+    return a;
+}
+
+/* The candidates a resumed job stored before its restart, those it does
+ * not have yet, in their order. Returns how many joined. */
+static int restore_sites(struct job *j)
+{
+    int added = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach (j->stored_sites, i, x) {
+        const char *site = json_string_value(json_object_get(x, "site"));
+        const char *url = json_string_value(json_object_get(x, "url"));
+        if (!site || !url || site_of(j, site))
+            continue;
+        struct site *s = add_site(j, site, url, json_string_value(json_object_get(x, "title")),
+                                  json_string_value(json_object_get(x, "snippet")));
+        size_t m;
+        json_t *u;
+        json_array_foreach (json_object_get(x, "more"), m, u)
+            if (json_is_string(u) && s->nmore < 2)
+                s->more[s->nmore++] = xstrdup(json_string_value(u));
+        s->best_rank = (int)i + 1;
+        added++;
+    }
+    return added;
+}
+
 /* Files a query's results: new sites join the candidates; a site seen
  * before and not started yet moves up by its fused rank. */
 static int merge(struct job *j, const struct search_results *r)
@@ -155,20 +215,10 @@ static int merge(struct job *j, const struct search_results *r)
             }
             continue;
         }
-        if (j->nsites == j->cap) {
-            j->cap = j->cap ? j->cap * 2 : 64;
-            j->sites = xrealloc(j->sites, j->cap * sizeof *j->sites);
-        }
-        s = &j->sites[j->nsites++];
-        memset(s, 0, sizeof *s);
-        s->site = xstrdup(x->site);
-        s->url = xstrdup(x->url);
-        s->title = xstrdup(x->title ? x->title : "");
-        s->snippet = xstrdup(x->snippet ? x->snippet : "");
+        s = add_site(j, x->site, x->url, x->title, x->snippet);
         s->content = x->content ? xstrdup(x->content) : NULL;
         s->rrf = rrf;
         s->best_rank = (int)k + 1;
-        s->more = xcalloc(x->nmore + 1, sizeof *s->more);
         for (size_t m = 0; m < x->nmore && m < 2; m++)
             s->more[s->nmore++] = xstrdup(x->more[m]);
         added++;
@@ -481,6 +531,7 @@ static void job_end(struct job *j)
     json_decref(j->degradations);
     json_decref(j->queries);
     json_decref(j->stored_queries);
+    json_decref(j->stored_sites);
     for (size_t i = 0; i < j->nresumed; i++)
         free(j->resumed_ids[i]);
     free(j->resumed_ids);
@@ -563,6 +614,16 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
             pipeline__status(&j, "search", pipeline__progress(&j), NULL,
                              "Found %d of %d leads; searching deeper (%zu results per query)",
                              j.leads, want, limit);
+        if (round < j.stored_rounds) { /* searched before the restart */
+            int added = restore_sites(&j);
+            pipeline__status(
+                &j, "search", 0.12,
+                json_pack("{s:i, s:i}", "candidates", (int)(j.nsites - j.next), "new_sites", added),
+                "Reusing the %d candidate site%s found before the restart", added,
+                added == 1 ? "" : "s");
+            run_sites(&j);
+            continue;
+        }
         int added = search_round(&j, &q, limit);
         if (added < 0 && round == 0) {
             error_type = "search_failed";
@@ -575,8 +636,8 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
             goto end;
         }
         pipeline__status(&j, "search", 0.12,
-                         json_pack("{s:i, s:i}", "candidates", (int)(j.nsites - j.next),
-                                   "new_sites", added > 0 ? added : 0),
+                         json_pack("{s:i, s:i, s:o}", "candidates", (int)(j.nsites - j.next),
+                                   "new_sites", added > 0 ? added : 0, "sites", sites_json(&j)),
                          "Search found %d new candidate site%s", added > 0 ? added : 0,
                          added == 1 ? "" : "s");
         sample_notice(&j);

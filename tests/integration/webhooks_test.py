@@ -103,12 +103,21 @@ def check_delivery(name, recv, events, jid):
     return recs
 
 
+MOCK_LOG = [None]
+
+
+def searches():
+    """Search requests the mock provider answered so far."""
+    return sum(1 for l in open(MOCK_LOG[0]) if json.loads(l).get("route") == "tavily")
+
+
 def slow_mock():
     port_file, log = os.path.join(TMP, "mock.port"), os.path.join(TMP, "mock.log")
     lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/providers.py"), port_file, log,
               "--page-latency", "0.25")
     wait_for("mock", lambda: os.path.exists(port_file) and open(port_file).read().strip())
     base = "http://127.0.0.1:%s" % open(port_file).read().strip()
+    MOCK_LOG[0] = log
     return {"TAVILY_API_KEY": "tvly-test-0123456789", "TAVILY_BASE_URL": base,
             "PROSPECT_FETCH_ALLOW_PRIVATE": "1", "PROSPECT_SITE_CONCURRENCY": "2",
             "PROSPECT_CACHE_TTL_S": "0"}
@@ -143,8 +152,11 @@ if code != 409 or body.get("error") != "job_running":
 s1.p.send_signal(signal.SIGKILL)
 s1.p.wait()
 leads_before = j["leads"] if j else 0
+searched = searches()
 s2 = Server("kill-2", db, env)
 j = wait_for("the resumed job to finish and deliver", lambda: s2.delivered("wh-kill"), 120)
+if searches() != searched:
+    fail("kill: the resumed job searched again (%d searches after the restart)" % (searches() - searched))
 if j and j["status"] != "succeeded":
     fail("resumed job ended %s: %s" % (j["status"], j.get("summary")))
 events = s2.replay("wh-kill")
