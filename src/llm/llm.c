@@ -370,78 +370,171 @@ char *llm__answer_text(bool gemini, json_t *reply, struct llm_usage *u, bool *tr
     return xstrdup(content);
 }
 
+/* One task's call: its request, the repair prompt after a rejected
+ * answer, the answer. */
+struct task_call {
+    struct llm *l;
+    const struct upstream_cache *cache;
+    char *task, *system, *prompt, *repair, *url;
+    json_t *schema;
+    int attempt, max_tokens;
+    struct llm_usage *u, scratch;
+    struct upstream_response r;
+    struct err *e;
+    llm_json_fn done; /* NULL: waited for */
+    void *ctx;
+};
+
+static void task_init(struct task_call *c, struct llm *l, const struct upstream_cache *cache,
+                      const char *task, const char *system, const char *prompt, json_t *schema,
+                      struct llm_usage *u, struct err *e)
+{
+    *c = (struct task_call){.l = l,
+                            .cache = cache,
+                            .task = xstrdup(task),
+                            .system = xstrdup(system),
+                            .prompt = xstrdup(prompt),
+                            .schema = json_incref(schema),
+                            .max_tokens = MAX_OUTPUT_TOKENS,
+                            .u = u,
+                            .e = e};
+    if (!c->u)
+        c->u = &c->scratch;
+    c->url = l->kind == GEMINI
+                 ? xasprintf("%s/v1beta/models/%s:generateContent", l->base_url, l->model)
+                 : xasprintf("%s/chat/completions", l->base_url);
+}
+
+static void task_release(struct task_call *c)
+{
+    free(c->task);
+    free(c->system);
+    free(c->prompt);
+    free(c->repair);
+    free(c->url);
+    json_decref(c->schema);
+}
+
+/* The request of the current attempt (the caller frees the body). */
+static struct upstream_request task_request(struct task_call *c)
+{
+    const char *p = c->attempt ? c->repair : c->prompt;
+    struct llm *l = c->l;
+    char *body = l->kind == GEMINI
+                     ? gemini_body(l, c->system, p, c->schema, c->max_tokens)
+                     : openai_body(l, c->task, c->system, p, c->schema, c->max_tokens);
+    __atomic_fetch_add(&c->u->calls, 1, __ATOMIC_RELAXED);
+    return (struct upstream_request){"POST", c->url, body, "llm", l->ttl_s, c->cache};
+}
+
+/* Judges an attempt's answer (rc: the call's result): the valid answer
+ * (new reference), or NULL with *rc set; *again when a repair is worth a
+ * try, its prompt then ready. */
+static json_t *task_judge(struct task_call *c, int *rc, bool *again)
+{
+    struct upstream_response *r = &c->r;
+    *again = false;
+    if (r->cached)
+        __atomic_fetch_add(&c->u->cache_hits, 1, __ATOMIC_RELAXED);
+    if (*rc) {
+        upstream_response_release(r);
+        return NULL; /* the provider failed: the discipline already retried */
+    }
+    char why[256] = "";
+    json_t *reply = json_loadb(buf_cstr(&r->body), r->body.len, 0, NULL);
+    upstream_response_release(r);
+    bool truncated = false;
+    char *text =
+        reply ? llm__answer_text(c->l->kind == GEMINI, reply, c->u, &truncated, why, sizeof why)
+              : NULL;
+    if (!reply)
+        snprintf(why, sizeof why, "the reply is not JSON");
+    json_decref(reply);
+    json_t *v = NULL;
+    if (text) {
+        json_error_t je;
+        v = json_loads(text, JSON_DECODE_ANY, &je);
+        if (!v)
+            snprintf(why, sizeof why, "the answer is not valid JSON (%s)", je.text);
+        else if (llm_schema_check(c->schema, v, why, sizeof why)) {
+            json_decref(v);
+            v = NULL;
+        }
+    }
+    free(text);
+    if (v)
+        return v;
+    *rc = err_set(c->e, CORE_EPARSE, "%s %s: %s", llm_name(c->l), c->task, why);
+    if (c->attempt == 0) {
+        __atomic_fetch_add(&c->u->repairs, 1, __ATOMIC_RELAXED);
+        if (truncated)
+            c->max_tokens *= 2;
+        c->repair = xasprintf("%s\n\nYour previous answer was rejected: %s. Answer again with "
+                              "only one JSON value that matches the schema.",
+                              c->prompt, why);
+        log_info("repairing an LLM answer", LOG_S("task", c->task), LOG_S("why", why));
+        c->attempt++;
+        *again = true;
+    }
+    return NULL;
+}
+
 int llm_json(struct llm *l, const struct upstream_cache *cache, const char *task,
              const char *system, const char *prompt, json_t *schema, json_t **out,
              struct llm_usage *u, struct err *e)
 {
-    struct llm_usage scratch = {0};
-    if (!u)
-        u = &scratch;
-    *out = NULL;
-    char *url = l->kind == GEMINI
-                    ? xasprintf("%s/v1beta/models/%s:generateContent", l->base_url, l->model)
-                    : xasprintf("%s/chat/completions", l->base_url);
-    char why[256] = "";
-    char *repair_prompt = NULL;
-    int max_tokens = MAX_OUTPUT_TOKENS, rc = CORE_EPARSE;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        const char *p = attempt ? repair_prompt : prompt;
-        char *body = l->kind == GEMINI ? gemini_body(l, system, p, schema, max_tokens)
-                                       : openai_body(l, task, system, p, schema, max_tokens);
-        struct upstream_request rq = {"POST", url, body, "llm", l->ttl_s, cache};
-        struct upstream_response r;
-        __atomic_fetch_add(&u->calls, 1, __ATOMIC_RELAXED);
-        rc = upstream_call(l->up, &rq, &r, e);
-        free(body);
-        if (r.cached)
-            __atomic_fetch_add(&u->cache_hits, 1, __ATOMIC_RELAXED);
-        if (rc) {
-            upstream_response_release(&r);
-            break; /* the provider failed: the discipline already retried */
-        }
-        json_t *reply = json_loadb(buf_cstr(&r.body), r.body.len, 0, NULL);
-        upstream_response_release(&r);
-        bool truncated = false;
-        char *text =
-            reply ? llm__answer_text(l->kind == GEMINI, reply, u, &truncated, why, sizeof why)
-                  : NULL;
-        if (!reply)
-            snprintf(why, sizeof why, "the reply is not JSON");
-        json_decref(reply);
-        json_t *v = NULL;
-        if (text) {
-            json_error_t je;
-            v = json_loads(text, JSON_DECODE_ANY, &je);
-            if (!v)
-                snprintf(why, sizeof why, "the answer is not valid JSON (%s)", je.text);
-            else if (llm_schema_check(schema, v, why, sizeof why)) {
-                json_decref(v);
-                v = NULL;
-            }
-        }
-        free(text);
-        if (v) {
-            *out = v;
-            rc = 0;
-            break;
-        }
-        rc = err_set(e, CORE_EPARSE, "%s %s: %s", llm_name(l), task, why);
-        if (attempt == 0) {
-            __atomic_fetch_add(&u->repairs, 1, __ATOMIC_RELAXED);
-            if (truncated)
-                max_tokens *= 2;
-            free(repair_prompt);
-            repair_prompt = xasprintf("%s\n\nYour previous answer was rejected: %s. Answer again "
-                                      "with only one JSON value that matches the schema.",
-                                      prompt, why);
-            log_info("repairing an LLM answer", LOG_S("task", task), LOG_S("why", why));
-        }
+    struct task_call c;
+    task_init(&c, l, cache, task, system, prompt, schema, u, e);
+    json_t *v = NULL;
+    int rc;
+    bool again = true;
+    while (again) {
+        struct upstream_request rq = task_request(&c);
+        rc = upstream_call(l->up, &rq, &c.r, e);
+        free((char *)rq.body);
+        v = task_judge(&c, &rc, &again);
     }
     if (rc)
-        __atomic_fetch_add(&u->failures, 1, __ATOMIC_RELAXED);
-    free(repair_prompt);
-    free(url);
+        __atomic_fetch_add(&c.u->failures, 1, __ATOMIC_RELAXED);
+    task_release(&c);
+    *out = v;
     return rc;
+}
+
+static void task_send(struct task_call *c);
+
+static void task_answered(void *ctx, int rc)
+{
+    struct task_call *c = ctx;
+    bool again;
+    json_t *v = task_judge(c, &rc, &again);
+    if (again) {
+        task_send(c);
+        return;
+    }
+    if (rc)
+        __atomic_fetch_add(&c->u->failures, 1, __ATOMIC_RELAXED);
+    c->done(c->ctx, rc, v);
+    task_release(c);
+    free(c);
+}
+
+static void task_send(struct task_call *c)
+{
+    struct upstream_request rq = task_request(c);
+    upstream_call_async(c->l->up, &rq, &c->r, c->e, task_answered, c);
+    free((char *)rq.body); /* copied */
+}
+
+void llm_json_async(struct llm *l, const struct upstream_cache *cache, const char *task,
+                    const char *system, const char *prompt, json_t *schema, struct llm_usage *u,
+                    struct err *e, llm_json_fn done, void *ctx)
+{
+    struct task_call *c = xmalloc(sizeof *c);
+    task_init(c, l, cache, task, system, prompt, schema, u, e);
+    c->done = done;
+    c->ctx = ctx;
+    task_send(c);
 }
 
 /* ---- embeddings ---- */

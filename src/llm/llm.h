@@ -68,6 +68,17 @@ int llm_json(struct llm *l, const struct upstream_cache *cache, const char *task
              const char *system, const char *prompt, json_t *schema, json_t **out,
              struct llm_usage *u, struct err *e) __attribute__((warn_unused_result));
 
+/* Called once when an asynchronous task ends: rc as llm_json's, the
+ * answer (new reference) or NULL; on a thread of the call pool. */
+typedef void (*llm_json_fn)(void *ctx, int rc, json_t *answer);
+
+/* llm_json_async(l, cache, task, system, prompt, schema, u, e, done, ctx):
+ * llm_json without a waiting thread; the strings and schema are copied
+ * (referenced); cache, u and e must stay valid until done. */
+void llm_json_async(struct llm *l, const struct upstream_cache *cache, const char *task,
+                    const char *system, const char *prompt, json_t *schema, struct llm_usage *u,
+                    struct err *e, llm_json_fn done, void *ctx);
+
 /* ---- the readers of providers' replies, exposed for the fuzz target ---- */
 
 /* llm__answer_text(gemini, reply, u, truncated, why, n): the answer's text
@@ -115,6 +126,27 @@ int llm_analyse(struct llm *l, const struct upstream_cache *cache,
                 const struct business_context *bc, const struct enrich_context *ec,
                 const struct extract_lead *lead, struct llm_usage *u, struct enrich_result *r,
                 int *dropped, struct err *e) __attribute__((warn_unused_result));
+
+/* Called once when an asynchronous task ends, with the result the waiting
+ * function would return; on a thread of the call pool. */
+typedef void (*llm_done_fn)(void *ctx, int rc);
+
+/* llm_qualify_async(...): llm_qualify without a waiting thread; every
+ * pointer must stay valid until done. */
+void llm_qualify_async(struct llm *l, const struct upstream_cache *cache,
+                       const struct business_context *bc, const char *url, const char *title,
+                       const char *snippet, struct llm_usage *u, double *fit, char **reason,
+                       struct err *e, llm_done_fn done, void *ctx);
+
+/* llm_analyse_async(...): llm_analyse without a waiting thread: the
+ * request is made now (an error then is returned, and done is not called),
+ * the answer filed into r before done; lead, ec, r and the other pointers
+ * must stay valid until done. */
+int llm_analyse_async(struct llm *l, const struct upstream_cache *cache,
+                      const struct business_context *bc, const struct enrich_context *ec,
+                      const struct extract_lead *lead, struct llm_usage *u, struct enrich_result *r,
+                      int *dropped, struct err *e, llm_done_fn done, void *ctx)
+    __attribute__((warn_unused_result));
 
 #include "core/banned.h"
 #endif

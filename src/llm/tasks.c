@@ -96,30 +96,71 @@ int llm_queries(struct llm *l, const struct upstream_cache *cache, const struct 
     return 0;
 }
 
-int llm_qualify(struct llm *l, const struct upstream_cache *cache,
-                const struct business_context *bc, const char *url, const char *title,
-                const char *snippet, struct llm_usage *u, double *fit, char **reason, struct err *e)
+/* The quick qualification's schema and prompt (into b). */
+static json_t *qualify_prompt(const struct business_context *bc, const char *url, const char *title,
+                              const char *snippet, struct buf *b)
 {
-    json_t *schema =
-        json_pack("{s:s, s:{s:{s:s, s:i, s:i}, s:o}, s:[s,s], s:b}", "type", "object", "properties",
-                  "fit", "type", "number", "minimum", 0, "maximum", 1, "reason", str_schema(300),
-                  "required", "fit", "reason", "additionalProperties", 0);
-    struct buf b;
-    buf_init(&b, 0);
-    int rc = put_context(&b, bc);
-    rc |= buf_printf(&b,
+    buf_init(b, 0);
+    int rc = put_context(b, bc);
+    rc |= buf_printf(b,
                      "\nA search result:\nURL: %s\nTitle: %s\nSnippet: %s\n\nFrom this alone, "
                      "how well does this company fit as our customer (fit 0 to 1)? Give the "
                      "reason in one sentence.",
                      url, title, snippet);
     (void)rc;
+    return json_pack("{s:s, s:{s:{s:s, s:i, s:i}, s:o}, s:[s,s], s:b}", "type", "object",
+                     "properties", "fit", "type", "number", "minimum", 0, "maximum", 1, "reason",
+                     str_schema(300), "required", "fit", "reason", "additionalProperties", 0);
+}
+
+int llm_qualify(struct llm *l, const struct upstream_cache *cache,
+                const struct business_context *bc, const char *url, const char *title,
+                const char *snippet, struct llm_usage *u, double *fit, char **reason, struct err *e)
+{
+    struct buf b;
+    json_t *schema = qualify_prompt(bc, url, title, snippet, &b);
     json_t *v;
-    if ((rc = ask(l, cache, "quick_qualification", schema, &b, &v, u, e)))
+    int rc = ask(l, cache, "quick_qualification", schema, &b, &v, u, e);
+    if (rc)
         return rc;
     *fit = json_number_value(json_object_get(v, "fit"));
     *reason = xstrdup(json_string_value(json_object_get(v, "reason")));
     json_decref(v);
     return 0;
+}
+
+struct qualify_call {
+    double *fit;
+    char **reason;
+    llm_done_fn done;
+    void *ctx;
+};
+
+static void qualified(void *ctx, int rc, json_t *v)
+{
+    struct qualify_call *q = ctx;
+    if (!rc) {
+        *q->fit = json_number_value(json_object_get(v, "fit"));
+        *q->reason = xstrdup(json_string_value(json_object_get(v, "reason")));
+    }
+    json_decref(v);
+    q->done(q->ctx, rc);
+    free(q);
+}
+
+void llm_qualify_async(struct llm *l, const struct upstream_cache *cache,
+                       const struct business_context *bc, const char *url, const char *title,
+                       const char *snippet, struct llm_usage *u, double *fit, char **reason,
+                       struct err *e, llm_done_fn done, void *ctx)
+{
+    struct buf b;
+    json_t *schema = qualify_prompt(bc, url, title, snippet, &b);
+    struct qualify_call *q = xcalloc(1, sizeof *q);
+    *q = (struct qualify_call){fit, reason, done, ctx};
+    llm_json_async(l, cache, "quick_qualification", SYSTEM, buf_cstr(&b), schema, u, e, qualified,
+                   q);
+    buf_release(&b);
+    json_decref(schema);
 }
 
 static json_t *score_schema(void)
@@ -176,21 +217,25 @@ static int apply_score(json_t *a, const char *dim, const struct enrich_passages 
     return dropped;
 }
 
-int llm_analyse(struct llm *l, const struct upstream_cache *cache,
-                const struct business_context *bc, const struct enrich_context *ec,
-                const struct extract_lead *lead, struct llm_usage *u, struct enrich_result *r,
-                int *dropped, struct err *e)
-{
-    *dropped = 0;
+/* A lead's analysis: the passages it quotes from, the schema, the prompt. */
+struct analysis {
     struct enrich_passages ps;
-    enrich_split(lead, &ps);
-    size_t idx[ANALYSE_PASSAGES];
-    size_t nidx = enrich_retrieve(ec, &ps, ANALYSE_PASSAGES, idx);
-    if (!nidx) {
-        enrich_passages_release(&ps);
+    size_t idx[ANALYSE_PASSAGES], nidx;
+    json_t *schema;
+    struct buf prompt;
+};
+
+static int analysis_init(struct analysis *an, const struct business_context *bc,
+                         const struct enrich_context *ec, const struct extract_lead *lead,
+                         struct err *e)
+{
+    enrich_split(lead, &an->ps);
+    an->nidx = enrich_retrieve(ec, &an->ps, ANALYSE_PASSAGES, an->idx);
+    if (!an->nidx) {
+        enrich_passages_release(&an->ps);
         return err_set(e, CORE_ENOTFOUND, "the lead has no text to analyse");
     }
-    json_t *schema = json_pack(
+    an->schema = json_pack(
         "{s:s, s:{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:[s,s,s,s,s,s,s,s,s], s:b}",
         "type", "object", "properties", "sector", str_schema(120), "services", str_array(8, 120),
         "challenges", str_array(6, 200), "pain_alignment", score_schema(), "buying_intent",
@@ -198,34 +243,45 @@ int llm_analyse(struct llm *l, const struct upstream_cache *cache,
         str_array(5, 300), "summary", str_schema(300), "required", "sector", "services",
         "challenges", "pain_alignment", "buying_intent", "urgency", "icp_fit", "insights",
         "summary", "additionalProperties", 0);
-    struct buf b;
-    buf_init(&b, 0);
-    int rc = put_context(&b, bc);
-    rc |= buf_printf(&b, "\nThe company %s (%s). Passages from its website:\n",
+    struct buf *b = &an->prompt;
+    buf_init(b, 0);
+    int rc = put_context(b, bc);
+    rc |= buf_printf(b, "\nThe company %s (%s). Passages from its website:\n",
                      lead->company_name.value ? lead->company_name.value : lead->site,
                      lead->website ? lead->website : lead->site);
-    for (size_t i = 0; i < nidx; i++) {
-        const struct enrich_passage *p = &ps.v[idx[i]];
-        rc |= buf_printf(&b, "[%zu] (%s) %.*s\n", i + 1, p->url, (int)(p->end - p->start),
+    for (size_t i = 0; i < an->nidx; i++) {
+        const struct enrich_passage *p = &an->ps.v[an->idx[i]];
+        rc |= buf_printf(b, "[%zu] (%s) %.*s\n", i + 1, p->url, (int)(p->end - p->start),
                          p->text + p->start);
     }
     rc |= buf_puts(
-        &b, "\nScore this company as our customer, each score from 0 to 1: pain_alignment (it "
-            "has the pains we solve), buying_intent (it is looking for, hiring for or evaluating "
-            "what we sell), urgency (deadlines, growth, recent change), icp_fit (it is our ideal "
-            "customer). Back every score with evidence: the passage number and a quote copied "
-            "exactly, character for character, from that passage. A score you cannot back must "
-            "be low. Name its sector, services and challenges, 2 to 5 insights a salesperson "
-            "can act on, and a one-line summary.");
+        b, "\nScore this company as our customer, each score from 0 to 1: pain_alignment (it "
+           "has the pains we solve), buying_intent (it is looking for, hiring for or evaluating "
+           "what we sell), urgency (deadlines, growth, recent change), icp_fit (it is our ideal "
+           "customer). Back every score with evidence: the passage number and a quote copied "
+           "exactly, character for character, from that passage. A score you cannot back must "
+           "be low. Name its sector, services and challenges, 2 to 5 insights a salesperson "
+           "can act on, and a one-line summary.");
     (void)rc;
-    json_t *a;
-    if ((rc = ask(l, cache, "lead_analysis", schema, &b, &a, u, e))) {
-        enrich_passages_release(&ps);
-        return rc;
-    }
+    return 0;
+}
+
+static void analysis_release(struct analysis *an)
+{
+    enrich_passages_release(&an->ps);
+    json_decref(an->schema);
+    buf_release(&an->prompt);
+}
+
+/* Files the answer a into r: scores backed by verbatim quotes, insights,
+ * the analysis and the summary. Returns the quotes dropped. */
+static int analysis_apply(struct analysis *an, json_t *a, const struct enrich_context *ec,
+                          const struct extract_lead *lead, struct enrich_result *r)
+{
+    int dropped = 0;
     struct enrich_score *scores[] = {&r->pain, &r->intent, &r->urgency, &r->icp};
     for (size_t d = 0; d < 4; d++)
-        *dropped += apply_score(a, dims[d], &ps, idx, nidx, lead, scores[d]);
+        dropped += apply_score(a, dims[d], &an->ps, an->idx, an->nidx, lead, scores[d]);
     enrich_rescore(ec, r);
     json_t *ins = json_object_get(a, "insights");
     if (json_array_size(ins)) {
@@ -245,7 +301,68 @@ int llm_analyse(struct llm *l, const struct upstream_cache *cache,
                             json_object_get(a, "challenges"), "source", "llm");
     free(r->summary);
     r->summary = xstrdup(json_string_value(json_object_get(a, "summary")));
+    return dropped;
+}
+
+int llm_analyse(struct llm *l, const struct upstream_cache *cache,
+                const struct business_context *bc, const struct enrich_context *ec,
+                const struct extract_lead *lead, struct llm_usage *u, struct enrich_result *r,
+                int *dropped, struct err *e)
+{
+    *dropped = 0;
+    struct analysis an;
+    int rc = analysis_init(&an, bc, ec, lead, e);
+    if (rc)
+        return rc;
+    json_t *a = NULL;
+    rc = llm_json(l, cache, "lead_analysis", SYSTEM, buf_cstr(&an.prompt), an.schema, &a, u, e);
+    if (!rc)
+        *dropped = analysis_apply(&an, a, ec, lead, r);
     json_decref(a);
-    enrich_passages_release(&ps);
+    analysis_release(&an);
+    return rc;
+}
+
+struct analyse_call {
+    struct analysis an;
+    const struct enrich_context *ec;
+    const struct extract_lead *lead;
+    struct enrich_result *r;
+    int *dropped;
+    llm_done_fn done;
+    void *ctx;
+};
+
+static void analysed(void *ctx, int rc, json_t *a)
+{
+    struct analyse_call *c = ctx;
+    if (!rc)
+        *c->dropped = analysis_apply(&c->an, a, c->ec, c->lead, c->r);
+    json_decref(a);
+    analysis_release(&c->an);
+    c->done(c->ctx, rc);
+    free(c);
+}
+
+int llm_analyse_async(struct llm *l, const struct upstream_cache *cache,
+                      const struct business_context *bc, const struct enrich_context *ec,
+                      const struct extract_lead *lead, struct llm_usage *u, struct enrich_result *r,
+                      int *dropped, struct err *e, llm_done_fn done, void *ctx)
+{
+    *dropped = 0;
+    struct analyse_call *c = xcalloc(1, sizeof *c);
+    int rc = analysis_init(&c->an, bc, ec, lead, e);
+    if (rc) {
+        free(c);
+        return rc;
+    }
+    c->ec = ec;
+    c->lead = lead;
+    c->r = r;
+    c->dropped = dropped;
+    c->done = done;
+    c->ctx = ctx;
+    llm_json_async(l, cache, "lead_analysis", SYSTEM, buf_cstr(&c->an.prompt), c->an.schema, u, e,
+                   analysed, c);
     return 0;
 }

@@ -162,10 +162,11 @@ bool pipeline__excluded(const struct job *j, const char *site, char *why, size_t
 const char *pipeline__not_a_lead(const struct extract_page *p);
 bool pipeline__borderline(const struct job *j, const struct extract_lead *l,
                           const struct enrich_result *r);
-bool pipeline__analyse(struct job *j, const struct site *s, const struct extract_lead *l,
-                       struct enrich_result *r);
-void pipeline__quick_qualify(struct job *j, const struct site *s, struct enrich_result *r,
-                             bool *analysed);
+bool pipeline__analyse_begin(struct job *j);
+bool pipeline__analyse_end(struct job *j, const struct site *s, int rc, int dropped,
+                           int64_t took_ms, const struct err *e);
+bool pipeline__quick_qualified(struct job *j, const struct site *s, struct enrich_result *r, int rc,
+                               double fit, char *reason, const struct err *e);
 void pipeline__emit_generated(struct job *j, const struct site *s, const struct extract_lead *l);
 void pipeline__emit_enriched(struct job *j, const struct site *s, const struct extract_lead *l,
                              const struct enrich_result *r, bool analysed);

@@ -104,8 +104,8 @@ static int cmp_site(const void *a, const void *b)
     return strcmp(x->site, y->site);
 }
 
-/* A round's queries in flight on the call pool, and the count of those
- * still running. */
+/* A round's queries in flight (on the engine, no thread waits for them),
+ * and the count of those still running. */
 struct round {
     pthread_mutex_t lock;
     pthread_cond_t done;
@@ -114,21 +114,17 @@ struct round {
 
 /* One query of a round. */
 struct one_search {
-    struct job *j;
     struct round *round;
     const char *query;
-    size_t limit;
     struct search_results r;
     struct err e;
     int rc;
 };
 
-static void search_one(void *arg)
+static void searched(void *arg, int rc)
 {
     struct one_search *o = arg;
-    o->rc = search_run(o->j->search, o->query, o->limit, &o->r, &o->e);
-    if (!o->round)
-        return;
+    o->rc = rc;
     pthread_mutex_lock(&o->round->lock);
     if (--o->round->left == 0)
         pthread_cond_signal(&o->round->done);
@@ -227,7 +223,7 @@ static int merge(struct job *j, const struct search_results *r)
 }
 
 /* Runs every query with limit results each (at once on a web provider, in
- * turn on the local one, whose store is one connection). Returns the new
+ * turn on the local one, whose store is one connection, on this thread). Returns the new
  * sites, or -1 when every query failed. Called with no site being read. */
 static int search_round(struct job *j, const struct query_list *q, size_t limit)
 {
@@ -242,21 +238,17 @@ static int search_round(struct job *j, const struct query_list *q, size_t limit)
     if (n > MAX_SEARCH_CALLS)
         n = MAX_SEARCH_CALLS;
     struct one_search *o = xcalloc(n ? n : 1, sizeof *o);
-    bool web = search_is_web(j->search);
     struct round round = {.left = n};
     pthread_mutex_init(&round.lock, NULL);
     pthread_cond_init(&round.done, NULL);
     for (size_t i = 0; i < n; i++) {
-        o[i] = (struct one_search){.j = j, .query = q->v[i].text, .limit = limit};
-        if (web) {
-            o[i].round = &round;
-            pool_submit(POOL_CALLS, search_one, &o[i]);
-        } else {
-            search_one(&o[i]);
-        }
+        o[i] = (struct one_search){.round = &round, .query = q->v[i].text};
+        int rc = search_run_async(j->search, o[i].query, limit, &o[i].r, &o[i].e, searched, &o[i]);
+        if (rc) /* refused at once: no callback comes */
+            searched(&o[i], rc);
     }
     pthread_mutex_lock(&round.lock);
-    while (web && round.left > 0)
+    while (round.left > 0)
         pthread_cond_wait(&round.done, &round.lock);
     pthread_mutex_unlock(&round.lock);
     pthread_cond_destroy(&round.done);

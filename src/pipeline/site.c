@@ -60,6 +60,12 @@ struct reading {
     size_t nurls, done_upto, to;
     int pending;         /* atomic: answers the wave still waits for, plus one while it starts */
     char *provider_text; /* the provider's reading of the found page, when its fetch failed */
+    /* the LLM's reading, while it is asked */
+    int64_t llm_t0;
+    int dropped;
+    double fit;
+    char *reason;
+    struct err e;
     bool provider_asked;
     struct extract_lead lead;
     char country[3];
@@ -167,19 +173,45 @@ static void done(struct reading *rd)
     end_site(j, s);
 }
 
-/* The LLM's part of the verdict, on the call pool. */
-static void ask_llm(void *arg)
+/* The LLM's answer is in (on the call pool): the verdict, then the end. */
+static void llm_answered(void *arg, int rc)
 {
     struct reading *rd = arg;
     struct job *j = rd->j;
     struct outcome *o = &rd->s->out;
     if (rd->from_snippet)
-        pipeline__quick_qualify(j, rd->s, &o->r, &o->analysed);
+        o->analysed = pipeline__quick_qualified(j, rd->s, &o->r, rc, rd->fit, rd->reason, &rd->e);
     else
-        o->analysed = pipeline__analyse(j, rd->s, &rd->lead, &o->r);
+        o->analysed =
+            pipeline__analyse_end(j, rd->s, rc, rd->dropped, clock_mono_ms() - rd->llm_t0, &rd->e);
+    rd->reason = NULL; /* the verdict's now */
     o->v = V_LEAD;
     o->lead = rd->lead;
     done(rd);
+}
+
+/* Asks the LLM where it can change the verdict; false when it is not
+ * asked (the verdict stands as it is). */
+static bool ask_llm(struct reading *rd)
+{
+    struct job *j = rd->j;
+    struct site *s = rd->s;
+    struct outcome *o = &s->out;
+    if (!j->llm || j->policy_none)
+        return false;
+    rd->llm_t0 = clock_mono_ms();
+    if (rd->from_snippet) {
+        llm_qualify_async(j->llm, &j->cache, &j->req->ctx, s->url, s->title, s->snippet, &j->usage,
+                          &rd->fit, &rd->reason, &rd->e, llm_answered, rd);
+        return true;
+    }
+    if (!pipeline__borderline(j, &rd->lead, &o->r) || !pipeline__analyse_begin(j))
+        return false;
+    int rc = llm_analyse_async(j->llm, &j->cache, &j->req->ctx, j->ec, &rd->lead, &j->usage, &o->r,
+                               &rd->dropped, &rd->e, llm_answered, rd);
+    if (rc) /* nothing to ask about (no text): no call was made, said as a fallback */
+        o->analysed = pipeline__analyse_end(j, s, rc, 0, 0, &rd->e);
+    return rc == 0;
 }
 
 /* Every page read: the lead, or why there is none. */
@@ -220,11 +252,8 @@ static void conclude(struct reading *rd)
     j->leads_from_snippet += rd->from_snippet;
     pthread_mutex_unlock(&j->lock);
     o->analysed = false;
-    bool llm = j->llm && !j->policy_none;
-    if (llm && (rd->from_snippet || pipeline__borderline(j, &rd->lead, &o->r))) {
-        pool_submit(POOL_CALLS, ask_llm, rd);
-        return;
-    }
+    if (ask_llm(rd))
+        return; /* llm_answered goes on */
     o->v = V_LEAD;
     o->lead = rd->lead;
     done(rd);

@@ -99,15 +99,13 @@ bool pipeline__borderline(const struct job *j, const struct extract_lead *l,
     return r->pain.nev == 0 && text >= RICH_TEXT;
 }
 
-/* Asks the LLM to analyse a lead; on failure the heuristic result stands
- * and the fallback is announced. Returns whether the LLM's analysis is in. */
-bool pipeline__analyse(struct job *j, const struct site *s, const struct extract_lead *l,
-                       struct enrich_result *r)
+/* Before an LLM analysis: calls run at once, so each reserves its likely
+ * cost: the budget bounds what is spent, not only what was spent before
+ * the call. false when the LLM is not to be asked. */
+bool pipeline__analyse_begin(struct job *j)
 {
     if (!j->llm || j->policy_none)
         return false;
-    /* Calls run at once, so each reserves its likely cost: the budget
-     * bounds what is spent, not only what was spent before the call. */
     pthread_mutex_lock(&j->lock);
     int64_t budget = j->opt->budget.llm_tokens;
     bool go = !pipeline__stop_locked(j) &&
@@ -117,20 +115,22 @@ bool pipeline__analyse(struct job *j, const struct site *s, const struct extract
     else if (!j->stopped_by)
         j->stopped_by = "llm_token_budget";
     pthread_mutex_unlock(&j->lock);
-    if (!go)
-        return false;
-    int64_t t0 = clock_mono_ms();
-    struct err e = {0};
-    int dropped = 0;
-    int rc = llm_analyse(j->llm, &j->cache, &j->req->ctx, j->ec, l, &j->usage, r, &dropped, &e);
+    return go;
+}
+
+/* After it: on failure the heuristic result stands and the fallback is
+ * announced. Returns whether the LLM's analysis is in. */
+bool pipeline__analyse_end(struct job *j, const struct site *s, int rc, int dropped,
+                           int64_t took_ms, const struct err *e)
+{
     pthread_mutex_lock(&j->lock);
     j->tokens_reserved -= LLM_CALL_TOKENS;
-    j->stage_ms[ST_ENRICH] += clock_mono_ms() - t0;
+    j->stage_ms[ST_ENRICH] += took_ms;
     j->quotes_dropped += dropped;
     pthread_mutex_unlock(&j->lock);
     if (rc) {
         char what[400];
-        snprintf(what, sizeof what, "The LLM analysis of %s failed (%s)", s->site, e.msg);
+        snprintf(what, sizeof what, "The LLM analysis of %s failed (%s)", s->site, e->msg);
         pipeline__degrade(j, "enrich", what, "keeping the heuristic scores");
         return false;
     }
@@ -229,30 +229,25 @@ void pipeline__emit_enriched(struct job *j, const struct site *s, const struct e
     pipeline__emit(j, EVENT_LEAD_ENRICHMENT_END, end);
 }
 
-/* A lead from its search result alone: the LLM's quick reading of its
- * title and snippet, when there is an LLM. */
-void pipeline__quick_qualify(struct job *j, const struct site *s, struct enrich_result *r,
-                             bool *analysed)
+/* A lead from its search result alone, after the LLM's quick reading of
+ * its title and snippet (rc, fit and reason, taken): the quote is the
+ * snippet, verbatim. Returns whether the LLM's reading is in. */
+bool pipeline__quick_qualified(struct job *j, const struct site *s, struct enrich_result *r, int rc,
+                               double fit, char *reason, const struct err *e)
 {
-    if (!j->llm || j->policy_none)
-        return;
-    double fit = 0;
-    char *reason = NULL;
-    struct err e = {0};
-    if (llm_qualify(j->llm, &j->cache, &j->req->ctx, s->url, s->title, s->snippet, &j->usage, &fit,
-                    &reason, &e)) {
+    if (rc) {
         char what[400];
-        snprintf(what, sizeof what, "Quick qualification of %s failed (%s)", s->site, e.msg);
+        snprintf(what, sizeof what, "Quick qualification of %s failed (%s)", s->site, e->msg);
         pipeline__degrade(j, "enrich", what, "keeping the heuristic scores of its snippet");
-        return;
+        free(reason);
+        return false;
     }
-    /* The snippet is the page text here: the quote is verbatim. */
     enrich_evidence_put(&r->icp, s->snippet, s->url, "llm:quick_qualification");
     r->icp.value = fit;
     enrich_rescore(j->ec, r);
     free(r->summary);
     r->summary = reason;
-    *analysed = true;
+    return true;
 }
 
 /* Applies one site's outcome: its events, its place among the leads or

@@ -52,6 +52,16 @@ int search_run(struct search_provider *p, const char *query, size_t limit,
     return p->ops->run(p, query, limit, out, e);
 }
 
+int search_run_async(struct search_provider *p, const char *query, size_t limit,
+                     struct search_results *out, struct err *e, search_done_fn done, void *ctx)
+{
+    if (p->ops->run_async)
+        return p->ops->run_async(p, query, limit, out, e, done, ctx);
+    int rc = p->ops->run(p, query, limit, out, e);
+    done(ctx, rc);
+    return 0;
+}
+
 const char *search_provider_name(const struct search_provider *p)
 {
     return p->ops->name;

@@ -79,6 +79,19 @@ void search_usage(const struct search_provider *p, double *credits, int64_t *cac
 int search_run(struct search_provider *p, const char *query, size_t limit,
                struct search_results *out, struct err *e) __attribute__((warn_unused_result));
 
+/* Called once when an asynchronous search ends, with search_run's result,
+ * on a thread of the call pool (engine/pool.h). */
+typedef void (*search_done_fn)(void *ctx, int rc);
+
+/* search_run_async(p, query, limit, out, e, done, ctx): search_run
+ * without a waiting thread, for web providers; out and e must stay valid
+ * until done. A provider with no such path (the local corpus) runs the
+ * search now. Either way done is called exactly once, unless an error is
+ * returned at once (CORE_EINVAL: an empty query). */
+int search_run_async(struct search_provider *p, const char *query, size_t limit,
+                     struct search_results *out, struct err *e, search_done_fn done, void *ctx)
+    __attribute__((warn_unused_result));
+
 /* search_provider_name(p): "local", ... Static string. */
 const char *search_provider_name(const struct search_provider *p);
 

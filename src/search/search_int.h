@@ -10,6 +10,9 @@ struct search_ops {
     const char *name;
     int (*run)(struct search_provider *p, const char *query, size_t limit,
                struct search_results *out, struct err *e);
+    /* web providers: the same without a waiting thread (NULL: none) */
+    int (*run_async)(struct search_provider *p, const char *query, size_t limit,
+                     struct search_results *out, struct err *e, search_done_fn done, void *ctx);
     void (*free)(struct search_provider *p);
     int (*extract)(struct search_provider *p, const char *url, char **text, struct err *e);
     void (*usage)(const struct search_provider *p, double *credits, int64_t *cache_hits);

@@ -111,34 +111,69 @@ static struct web *web_new(const struct search_ops *ops, const struct config *cf
     return w;
 }
 
-/* The JSON answer of a call, or NULL with e set. */
-static json_t *call(struct web *w, const char *method, const char *url, const char *body,
-                    struct err *e)
+/* The JSON answer of a call that ended with rc, or NULL with e set. */
+static json_t *answer_of(struct web *w, int rc, struct upstream_response *r, struct err *e)
 {
-    struct upstream_request rq = {method,   url,      body,
-                                  "search", w->ttl_s, w->cache.st ? &w->cache : NULL};
-    struct upstream_response r;
-    int rc = upstream_call(w->up, &rq, &r, e);
     json_t *j = NULL;
-    if (r.cached) {
+    if (r->cached) {
         pthread_mutex_lock(&w->lock);
         w->cache_hits++;
         pthread_mutex_unlock(&w->lock);
     }
     if (rc == 0) {
         json_error_t je;
-        j = json_loadb(buf_cstr(&r.body), r.body.len, 0, &je);
+        j = json_loadb(buf_cstr(&r->body), r->body.len, 0, &je);
         if (!j || !json_is_object(j)) {
             json_decref(j);
             j = NULL;
             err_set(e, CORE_EPARSE, "%s: malformed JSON answer (%s)", upstream_name(w->up),
                     je.text);
-        } else if (r.cached) {
+        } else if (r->cached) {
             json_object_set_new(j, "_cached", json_true());
         }
     }
-    upstream_response_release(&r);
+    upstream_response_release(r);
     return j;
+}
+
+static struct upstream_request request_of(struct web *w, const char *method, const char *url,
+                                          const char *body)
+{
+    return (struct upstream_request){method,   url,      body,
+                                     "search", w->ttl_s, w->cache.st ? &w->cache : NULL};
+}
+
+/* The JSON answer of a call, or NULL with e set. */
+static json_t *call(struct web *w, const char *method, const char *url, const char *body,
+                    struct err *e)
+{
+    struct upstream_request rq = request_of(w, method, url, body);
+    struct upstream_response r;
+    int rc = upstream_call(w->up, &rq, &r, e);
+    return answer_of(w, rc, &r, e);
+}
+
+/* A query under way without a waiting thread: one call (Tavily) or a
+ * chain of pages (SearXNG). */
+struct run {
+    struct web *w;
+    size_t limit;
+    struct search_results *out;
+    struct err *e;
+    int page, pages; /* SearXNG */
+    char *query;     /* SearXNG: escaped */
+    struct upstream_response r;
+    search_done_fn done;
+    void *ctx;
+};
+
+static void run_end(struct run *x, int rc)
+{
+    if (rc)
+        search_results_release(x->out);
+    x->done(x->ctx, rc);
+    free(x->query);
+    free(x);
 }
 
 /* ---- Tavily ---- */
@@ -151,14 +186,9 @@ static enum upstream_verdict tavily_classify(long status, const char *body, int6
     return upstream_classify_http(status, body, delay_ms);
 }
 
-static int tavily_run(struct search_provider *p, const char *query, size_t limit,
-                      struct search_results *out, struct err *e)
+/* The body of a Tavily search (the caller frees it). */
+static char *tavily_body(const char *query, size_t limit)
 {
-    struct web *w = (struct web *)p;
-    out->v = NULL;
-    out->n = 0;
-    if (!*query)
-        return err_set(e, CORE_EINVAL, "empty query");
     json_t *ex = json_array();
     for (const char *const *s = search_excluded_sites; *s; s++)
         json_array_append_new(ex, json_string(*s));
@@ -170,6 +200,18 @@ static int tavily_run(struct search_provider *p, const char *query, size_t limit
                              "general", "exclude_domains", ex, "include_usage", 1);
     char *text = json_dumps(body, JSON_COMPACT);
     json_decref(body);
+    return text;
+}
+
+static int tavily_run(struct search_provider *p, const char *query, size_t limit,
+                      struct search_results *out, struct err *e)
+{
+    struct web *w = (struct web *)p;
+    out->v = NULL;
+    out->n = 0;
+    if (!*query)
+        return err_set(e, CORE_EINVAL, "empty query");
+    char *text = tavily_body(query, limit);
     char *url = xasprintf("%s/search", w->base_url);
     json_t *j = call(w, "POST", url, text, e);
     free(url);
@@ -179,6 +221,37 @@ static int tavily_run(struct search_provider *p, const char *query, size_t limit
     add_credits(w, j, 2);
     search__web_results(j, limit, true, out);
     json_decref(j);
+    return 0;
+}
+
+static void tavily_answered(void *ctx, int rc)
+{
+    struct run *x = ctx;
+    json_t *j = answer_of(x->w, rc, &x->r, x->e);
+    if (j) {
+        add_credits(x->w, j, 2);
+        search__web_results(j, x->limit, true, x->out);
+        json_decref(j);
+    }
+    run_end(x, j ? 0 : x->e->code ? x->e->code : CORE_EUPSTREAM);
+}
+
+static int tavily_run_async(struct search_provider *p, const char *query, size_t limit,
+                            struct search_results *out, struct err *e, search_done_fn done,
+                            void *ctx)
+{
+    struct web *w = (struct web *)p;
+    *out = (struct search_results){0};
+    if (!*query)
+        return err_set(e, CORE_EINVAL, "empty query");
+    struct run *x = xcalloc(1, sizeof *x);
+    *x = (struct run){.w = w, .limit = limit, .out = out, .e = e, .done = done, .ctx = ctx};
+    char *text = tavily_body(query, limit);
+    char *url = xasprintf("%s/search", w->base_url);
+    struct upstream_request rq = request_of(w, "POST", url, text);
+    upstream_call_async(w->up, &rq, &x->r, e, tavily_answered, x);
+    free(url);
+    free(text);
     return 0;
 }
 
@@ -233,6 +306,7 @@ static int tavily_extract(struct search_provider *p, const char *page, char **te
 }
 
 static const struct search_ops tavily_ops = {
+    .run_async = tavily_run_async,
     .name = "tavily",
     .run = tavily_run,
     .free = web_free,
@@ -258,6 +332,95 @@ void search_tavily_open(const struct config *cfg, const struct upstream_cache *c
 
 /* ---- SearXNG ---- */
 
+/* Files one SearXNG page's answer j (taken; NULL: the call failed).
+ * Returns whether to ask for the next page; *rc is set when the first
+ * page failed. */
+static bool searxng_page(struct web *w, json_t *j, int page, size_t limit,
+                         struct search_results *out, struct err *e, int *rc)
+{
+    (void)w;
+    if (!j) {
+        if (page == 1) {
+            *rc = e && e->code ? e->code : CORE_EUPSTREAM;
+            if (e && strstr(e->msg, "HTTP 403"))
+                err_set(e, *rc,
+                        "searxng refused the JSON format (HTTP 403): add json to "
+                        "search.formats in its settings.yml");
+        }
+        return false;
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach (json_object_get(j, "unresponsive_engines"), i, r)
+        log_warn("searxng engine unresponsive",
+                 LOG_S("engine", json_string_value(json_array_get(r, 0))),
+                 LOG_S("reason", json_string_value(json_array_get(r, 1))));
+    size_t before = out->n;
+    search__web_results(j, limit, false, out);
+    bool empty = json_array_size(json_object_get(j, "results")) == 0 || out->n == before;
+    json_decref(j);
+    return !empty && out->n < limit;
+}
+
+static char *searxng_url(struct web *w, const char *escaped, int page)
+{
+    return xasprintf("%s/search?q=%s&format=json&categories=general&pageno=%d", w->base_url,
+                     escaped, page);
+}
+
+static void searxng_send(struct run *x);
+
+static void searxng_answered(void *ctx, int rc)
+{
+    struct run *x = ctx;
+    json_t *j = answer_of(x->w, rc, &x->r, x->e);
+    int first_rc = 0;
+    if (searxng_page(x->w, j, x->page, x->limit, x->out, x->e, &first_rc) && x->page < x->pages) {
+        x->page++;
+        searxng_send(x);
+        return;
+    }
+    run_end(x, first_rc);
+}
+
+static void searxng_send(struct run *x)
+{
+    char *url = searxng_url(x->w, x->query, x->page);
+    struct upstream_request rq = request_of(x->w, "GET", url, NULL);
+    upstream_call_async(x->w->up, &rq, &x->r, x->e, searxng_answered, x);
+    free(url);
+}
+
+static int searxng_pages(size_t limit)
+{
+    int pages = (int)((limit + 9) / 10); /* about ten results a page */
+    return pages > 3 ? 3 : pages;
+}
+
+static int searxng_run_async(struct search_provider *p, const char *query, size_t limit,
+                             struct search_results *out, struct err *e, search_done_fn done,
+                             void *ctx)
+{
+    struct web *w = (struct web *)p;
+    *out = (struct search_results){0};
+    if (!*query)
+        return err_set(e, CORE_EINVAL, "empty query");
+    struct run *x = xcalloc(1, sizeof *x);
+    char *q = curl_easy_escape(NULL, query, 0);
+    *x = (struct run){.w = w,
+                      .limit = limit,
+                      .out = out,
+                      .e = e,
+                      .done = done,
+                      .ctx = ctx,
+                      .page = 1,
+                      .pages = searxng_pages(limit),
+                      .query = xstrdup(q)};
+    curl_free(q);
+    searxng_send(x);
+    return 0;
+}
+
 static int searxng_run(struct search_provider *p, const char *query, size_t limit,
                        struct search_results *out, struct err *e)
 {
@@ -267,37 +430,12 @@ static int searxng_run(struct search_provider *p, const char *query, size_t limi
     if (!*query)
         return err_set(e, CORE_EINVAL, "empty query");
     char *q = curl_easy_escape(NULL, query, 0);
-    /* About ten results a page; more pages for more sites. */
-    int pages = (int)((limit + 9) / 10);
-    if (pages > 3)
-        pages = 3;
-    int rc = 0;
-    for (int page = 1; page <= pages && out->n < limit; page++) {
-        char *url = xasprintf("%s/search?q=%s&format=json&categories=general&pageno=%d",
-                              w->base_url, q, page);
+    int rc = 0, pages = searxng_pages(limit);
+    for (int page = 1; page <= pages; page++) {
+        char *url = searxng_url(w, q, page);
         json_t *j = call(w, "GET", url, NULL, e);
         free(url);
-        if (!j) {
-            if (page == 1) {
-                rc = e && e->code ? e->code : CORE_EUPSTREAM;
-                if (e && strstr(e->msg, "HTTP 403"))
-                    err_set(e, rc,
-                            "searxng refused the JSON format (HTTP 403): add json to "
-                            "search.formats in its settings.yml");
-            }
-            break;
-        }
-        size_t i;
-        json_t *r;
-        json_array_foreach (json_object_get(j, "unresponsive_engines"), i, r)
-            log_warn("searxng engine unresponsive",
-                     LOG_S("engine", json_string_value(json_array_get(r, 0))),
-                     LOG_S("reason", json_string_value(json_array_get(r, 1))));
-        size_t before = out->n;
-        search__web_results(j, limit, false, out);
-        bool empty = json_array_size(json_object_get(j, "results")) == 0 || out->n == before;
-        json_decref(j);
-        if (empty)
+        if (!searxng_page(w, j, page, limit, out, e, &rc))
             break;
     }
     curl_free(q);
@@ -307,6 +445,7 @@ static int searxng_run(struct search_provider *p, const char *query, size_t limi
 }
 
 static const struct search_ops searxng_ops = {
+    .run_async = searxng_run_async,
     .name = "searxng",
     .run = searxng_run,
     .free = web_free,

@@ -22,6 +22,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "engine/engine.h"
+#include "engine/pool.h"
 #include "upstream/upstream.h"
 
 #define MAX_ANSWER (32u << 20)
@@ -359,9 +360,16 @@ struct call {
     int attempt, rc;
     int64_t retry_after_ms; /* -1: the server gave none */
     struct curl_slist *hdr;
+    char key[33];
+    int64_t t0, now;
+    /* waited for (upstream_call) */
     pthread_mutex_t lock;
     pthread_cond_t cond;
     bool done;
+    /* or not (upstream_call_async): the request is the call's own copy */
+    upstream_done_fn on_done;
+    void *ctx;
+    struct upstream_request own;
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
@@ -428,8 +436,29 @@ static void call_attempt(void *ctx)
     engine_transfer(h, call_done, c);
 }
 
+static void call_finish(struct call *c);
+
+/* An asynchronous call's end, on the call pool: its bookkeeping (a file,
+ * the store) must not hold up the loop. */
+static void async_end(void *arg)
+{
+    struct call *c = arg;
+    if (c->attempt) /* it went out: else replay or cache answered */
+        call_finish(c);
+    c->on_done(c->ctx, c->rc);
+    curl_slist_free_all(c->hdr);
+    free((char *)c->own.method);
+    free((char *)c->own.url);
+    free((char *)c->own.body);
+    free(c);
+}
+
 static void call_end(struct call *c)
 {
+    if (c->on_done) {
+        pool_submit(POOL_CALLS, async_end, c);
+        return;
+    }
     pthread_mutex_lock(&c->lock);
     c->done = true;
     pthread_cond_signal(&c->cond);
@@ -524,41 +553,68 @@ static void call_done(void *ctx, CURL *h, CURLcode cc)
     engine_after(d, call_attempt, c);
 }
 
+/* Before the wire: a recording replayed, a cached answer, a resting
+ * provider. true when the call must go out; else c->rc is its result. */
+static bool call_begin(struct call *c)
+{
+    struct upstream *u = c->u;
+    const struct upstream_request *rq = c->rq;
+    struct upstream_response *out = c->out;
+    memset(out, 0, sizeof *out);
+    buf_init(&out->body, MAX_ANSWER);
+    c->rc = CORE_EUPSTREAM;
+    c->t0 = clock_mono_ms();
+    request_key(u, rq, c->key);
+    count(u, &u->st.calls);
+    if (u->o.replay_dir && *u->o.replay_dir) {
+        c->rc = replay(u, rq, c->key, out, c->e);
+        out->elapsed_ms = clock_mono_ms() - c->t0;
+        if (c->rc)
+            return false;
+        count(u, &u->st.replayed);
+        int64_t d = -1;
+        if (u->o.classify(out->status, buf_cstr(&out->body), &d) != UPSTREAM_OK) {
+            char why[200];
+            describe(u, &out->body, why, sizeof why);
+            c->rc = err_set(c->e, CORE_EUPSTREAM, "%s: HTTP %ld (replayed): %s", u->o.name,
+                            out->status, why);
+        }
+        return false;
+    }
+    c->now = clock_now_ms();
+    if (cache_get(rq, c->key, out, c->now)) {
+        out->cached = true;
+        count(u, &u->st.cache_hits);
+        out->elapsed_ms = clock_mono_ms() - c->t0;
+        c->rc = 0;
+        return false;
+    }
+    if (!breaker_allows(u)) {
+        c->rc = err_set(c->e, CORE_EUPSTREAM, "%s: resting after repeated failures", u->o.name);
+        return false;
+    }
+    return true;
+}
+
+/* After the wire: the breaker, the recording, the cache. */
+static void call_finish(struct call *c)
+{
+    struct upstream *u = c->u;
+    struct upstream_response *out = c->out;
+    breaker_note(u, c->rc == 0);
+    out->elapsed_ms = clock_mono_ms() - c->t0;
+    if (u->o.record_dir && *u->o.record_dir && (c->rc == 0 || out->status))
+        record(u, c->rq, c->key, out->status, buf_cstr(&out->body));
+    if (c->rc == 0)
+        cache_put(c->rq, c->key, &out->body, c->now);
+}
+
 int upstream_call(struct upstream *u, const struct upstream_request *rq,
                   struct upstream_response *out, struct err *e)
 {
-    memset(out, 0, sizeof *out);
-    buf_init(&out->body, MAX_ANSWER);
-    int64_t t0 = clock_mono_ms();
-    char key[33];
-    request_key(u, rq, key);
-    count(u, &u->st.calls);
-
-    if (u->o.replay_dir && *u->o.replay_dir) {
-        int rc = replay(u, rq, key, out, e);
-        out->elapsed_ms = clock_mono_ms() - t0;
-        if (rc)
-            return rc;
-        count(u, &u->st.replayed);
-        int64_t d = -1;
-        if (u->o.classify(out->status, buf_cstr(&out->body), &d) == UPSTREAM_OK)
-            return 0;
-        char why[200];
-        describe(u, &out->body, why, sizeof why);
-        return err_set(e, CORE_EUPSTREAM, "%s: HTTP %ld (replayed): %s", u->o.name, out->status,
-                       why);
-    }
-    int64_t now = clock_now_ms();
-    if (cache_get(rq, key, out, now)) {
-        out->cached = true;
-        count(u, &u->st.cache_hits);
-        out->elapsed_ms = clock_mono_ms() - t0;
-        return 0;
-    }
-    if (!breaker_allows(u))
-        return err_set(e, CORE_EUPSTREAM, "%s: resting after repeated failures", u->o.name);
-
-    struct call c = {.u = u, .rq = rq, .out = out, .e = e, .rc = CORE_EUPSTREAM};
+    struct call c = {.u = u, .rq = rq, .out = out, .e = e};
+    if (!call_begin(&c))
+        return c.rc;
     pthread_mutex_init(&c.lock, NULL);
     pthread_cond_init(&c.cond, NULL);
     engine_call(call_attempt, &c);
@@ -569,12 +625,22 @@ int upstream_call(struct upstream *u, const struct upstream_request *rq,
     pthread_cond_destroy(&c.cond);
     pthread_mutex_destroy(&c.lock);
     curl_slist_free_all(c.hdr);
-    int rc = c.rc;
-    breaker_note(u, rc == 0);
-    out->elapsed_ms = clock_mono_ms() - t0;
-    if (u->o.record_dir && *u->o.record_dir && (rc == 0 || out->status))
-        record(u, rq, key, out->status, buf_cstr(&out->body));
-    if (rc == 0)
-        cache_put(rq, key, &out->body, now);
-    return rc;
+    call_finish(&c);
+    return c.rc;
+}
+
+void upstream_call_async(struct upstream *u, const struct upstream_request *rq,
+                         struct upstream_response *out, struct err *e, upstream_done_fn done,
+                         void *ctx)
+{
+    struct call *c = xcalloc(1, sizeof *c);
+    *c = (struct call){.u = u, .out = out, .e = e, .on_done = done, .ctx = ctx, .own = *rq};
+    c->own.method = xstrdup(rq->method);
+    c->own.url = xstrdup(rq->url);
+    c->own.body = rq->body ? xstrdup(rq->body) : NULL;
+    c->rq = &c->own;
+    if (call_begin(c))
+        engine_call(call_attempt, c);
+    else
+        pool_submit(POOL_CALLS, async_end, c);
 }

@@ -112,6 +112,17 @@ int upstream_call(struct upstream *u, const struct upstream_request *rq,
 
 void upstream_response_release(struct upstream_response *r);
 
+/* Called once when an asynchronous call ends, with upstream_call's result,
+ * on a thread of the call pool (engine/pool.h). */
+typedef void (*upstream_done_fn)(void *ctx, int rc);
+
+/* upstream_call_async(u, rq, out, e, done, ctx): upstream_call without a
+ * waiting thread: rq is copied; out and e must stay valid until done is
+ * called, exactly once. */
+void upstream_call_async(struct upstream *u, const struct upstream_request *rq,
+                         struct upstream_response *out, struct err *e, upstream_done_fn done,
+                         void *ctx);
+
 /* upstream_delay_ms(attempt, base, max, server_ms, rnd): the wait before
  * retry `attempt` (1 for the first retry): the server's delay when it gave
  * one, else a random point in [0, min(max, base * 2^(attempt-1))] (full
