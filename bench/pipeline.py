@@ -9,7 +9,8 @@ no implementation can beat: LLM query generation (1.5) -> search (0.8) ->
 robots.txt (0.2) -> the result's page (0.2) -> a page it links to (0.2) ->
 LLM analysis of the lead (1.5) = 4.4 s. Every lead is analysed by the LLM
 (PROSPECT_LLM_POLICY=all); provider rate limits are off (the mocks have
-none). Needs a Release build in build/.
+none), and so is the API's (the benchmark polls the jobs). Needs a Release
+build in build/; PROSPECT_BIN=PATH measures another build.
 """
 import json
 import os
@@ -20,7 +21,7 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "build", "prospect")
+BIN = os.environ.get("PROSPECT_BIN") or os.path.join(ROOT, "build", "prospect")
 SEARCH, PAGE, LLM = 0.8, 0.2, 1.5
 BOUND = LLM + SEARCH + PAGE * 3 + LLM
 LEADS, JOBS = 25, 50
@@ -50,7 +51,8 @@ try:
                TAVILY_API_KEY="tvly-test-0123456789", TAVILY_BASE_URL=base,
                GEMINI_API_KEY="gemini-test-0123456789", GEMINI_BASE_URL=base,
                PROSPECT_LLM_POLICY="all", PROSPECT_SEARCH_RPM="0", PROSPECT_LLM_RPM="0",
-               PROSPECT_CACHE_TTL_S="0", PROSPECT_JOB_CONCURRENCY=str(JOBS))
+               PROSPECT_CACHE_TTL_S="0", PROSPECT_JOB_CONCURRENCY=str(JOBS),
+               PROSPECT_RATE_REQUESTS="0", PROSPECT_MAX_CONNECTIONS_PER_IP="0")
     req = json.load(open(os.path.join(ROOT, "examples/seed-request.json")))
 
     # One job.

@@ -1,6 +1,7 @@
-/* llm.c: the two wire formats (Gemini generateContent with
- * responseJsonSchema; OpenAI-compatible chat completions with a nested
- * json_schema response_format), the schema check, and the repair retry. */
+/* llm.c: what every LLM backend shares: the choice and opening of one, the
+ * schema check, a task's call with its repair retry (waited for, or not),
+ * and embeddings in batches. The wire formats are the backends' (gemini.c,
+ * openai.c); the heuristic analyst is a backend with no calls. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,21 +9,9 @@
 
 #include "core/alloc.h"
 #include "core/log.h"
-#include "llm/llm.h"
+#include "llm/llm_int.h"
 
-#define GEMINI_DEFAULT_MODEL "gemini-3.5-flash"
-#define OPENAI_DEFAULT_MODEL "gpt-4.1-mini"
 #define MAX_OUTPUT_TOKENS 2048
-
-enum kind { GEMINI, OPENAI };
-
-struct llm {
-    enum kind kind;
-    char *model, *base_url, *embed_model;
-    bool openai_api; /* api.openai.com: max_completion_tokens, not max_tokens */
-    struct upstream *up;
-    int64_t ttl_s;
-};
 
 const char *llm_choice(const struct config *cfg, char *why, size_t n)
 {
@@ -42,91 +31,33 @@ const char *llm_choice(const struct config *cfg, char *why, size_t n)
     return "heuristic";
 }
 
-/* Gemini: a quota per day is spent until midnight Pacific; RetryInfo says
- * how long to wait otherwise. */
-static enum upstream_verdict gemini_classify(long status, const char *body, int64_t *delay_ms)
-{
-    if (status != 429)
-        return upstream_classify_http(status, body, delay_ms);
-    json_t *j = json_loads(body, 0, NULL);
-    enum upstream_verdict v = UPSTREAM_RETRY;
-    size_t i, k;
-    json_t *d, *viol;
-    json_array_foreach (json_object_get(json_object_get(j, "error"), "details"), i, d) {
-        const char *type = json_string_value(json_object_get(d, "@type"));
-        if (!type)
-            continue;
-        if (strstr(type, "RetryInfo")) {
-            const char *s = json_string_value(json_object_get(d, "retryDelay"));
-            if (s)
-                *delay_ms = (int64_t)(strtod(s, NULL) * 1000);
-        } else if (strstr(type, "QuotaFailure")) {
-            json_array_foreach (json_object_get(d, "violations"), k, viol) {
-                const char *q = json_string_value(json_object_get(viol, "quotaId"));
-                if (q && strstr(q, "PerDay"))
-                    v = UPSTREAM_FINAL;
-            }
-        }
-    }
-    json_decref(j);
-    return v;
-}
-
-/* OpenAI: a 429 for an exhausted quota is billing, not load. */
-static enum upstream_verdict openai_classify(long status, const char *body, int64_t *delay_ms)
-{
-    if (status == 429 && body && strstr(body, "insufficient_quota"))
-        return UPSTREAM_FINAL;
-    return upstream_classify_http(status, body, delay_ms);
-}
+static const struct llm_ops *const backends[] = {&llm__gemini_ops, &llm__openai_ops,
+                                                 &llm__heuristic_ops};
 
 int llm_open(const struct config *cfg, struct llm **out, struct err *e)
 {
     char why[128];
     const char *name = llm_choice(cfg, why, sizeof why);
-    *out = NULL;
-    if (strcmp(name, "heuristic") == 0)
-        return 0;
+    const struct llm_ops *ops = &llm__heuristic_ops;
+    for (size_t i = 0; i < sizeof backends / sizeof *backends; i++)
+        if (strcmp(backends[i]->name, name) == 0)
+            ops = backends[i];
     struct llm *l = xcalloc(1, sizeof *l);
-    struct upstream_options o;
-    char *auth = NULL;
+    l->ops = ops;
     l->ttl_s = cfg->cache_ttl_s;
-    if (strcmp(name, "gemini") == 0) {
-        const char *key = *cfg->google_api_key ? cfg->google_api_key : cfg->gemini_api_key;
-        if (!*key) {
-            free(l);
-            return err_set(e, CORE_EINVAL, "the gemini LLM needs GOOGLE_API_KEY or GEMINI_API_KEY");
-        }
-        l->kind = GEMINI;
-        l->model = xstrdup(*cfg->llm_model ? cfg->llm_model : GEMINI_DEFAULT_MODEL);
-        l->base_url = xstrdup(cfg->gemini_base_url);
-        upstream_options_from_config(cfg, "gemini", (int)cfg->llm_rpm, &o);
-        auth = xasprintf("x-goog-api-key: %s", key);
-        o.secret = key;
-        o.classify = gemini_classify;
-    } else {
-        l->kind = OPENAI;
-        l->model = xstrdup(*cfg->llm_model ? cfg->llm_model : OPENAI_DEFAULT_MODEL);
-        l->base_url =
-            xstrdup(*cfg->openai_base_url ? cfg->openai_base_url : "https://api.openai.com/v1");
-        l->openai_api = strstr(l->base_url, "api.openai.com") != NULL;
-        upstream_options_from_config(cfg, "openai", (int)cfg->llm_rpm, &o);
-        /* Ollama ignores the key and llama.cpp may not need one; send one
-         * only when there is one. */
-        if (*cfg->openai_api_key)
-            auth = xasprintf("Authorization: Bearer %s", cfg->openai_api_key);
-        o.secret = cfg->openai_api_key;
-        o.classify = openai_classify;
+    int rc = ops->open(cfg, l, e);
+    if (rc) { /* the heuristic analyst stands in; the caller says so */
+        free(l->model);
+        free(l->base_url);
+        memset(l, 0, sizeof *l);
+        l->ops = &llm__heuristic_ops;
     }
-    l->embed_model = xstrdup(cfg->embed_model);
-    size_t n = strlen(l->base_url);
+    l->embed_model = xstrdup(l->ops->reads ? cfg->embed_model : "");
+    size_t n = l->base_url ? strlen(l->base_url) : 0;
     while (n && l->base_url[n - 1] == '/')
         l->base_url[--n] = '\0';
-    o.auth_header = auth;
-    l->up = upstream_shared(&o);
-    free(auth);
     *out = l;
-    return 0;
+    return rc;
 }
 
 void llm_free(struct llm *l)
@@ -141,12 +72,17 @@ void llm_free(struct llm *l)
 
 const char *llm_name(const struct llm *l)
 {
-    return l ? (l->kind == GEMINI ? "gemini" : "openai") : "heuristic";
+    return l ? l->ops->name : "heuristic";
 }
 
 const char *llm_model(const struct llm *l)
 {
-    return l ? l->model : "";
+    return l && l->model ? l->model : "";
+}
+
+bool llm_reads(const struct llm *l)
+{
+    return l && l->ops->reads;
 }
 
 /* ---- the schema check ---- */
@@ -271,103 +207,11 @@ int llm_schema_check(const json_t *schema, const json_t *v, char *why, size_t n)
 
 /* ---- one call ---- */
 
-static char *gemini_body(const struct llm *l, const char *system, const char *prompt,
-                         json_t *schema, int max_tokens)
-{
-    (void)l;
-    json_t *b =
-        json_pack("{s:{s:[{s:s}]}, s:[{s:s, s:[{s:s}]}], s:{s:s, s:O, s:i}}", "systemInstruction",
-                  "parts", "text", system, "contents", "role", "user", "parts", "text", prompt,
-                  "generationConfig", "responseMimeType", "application/json", "responseJsonSchema",
-                  schema, "maxOutputTokens", max_tokens);
-    char *s = json_dumps(b, JSON_COMPACT);
-    json_decref(b);
-    return s;
-}
-
-static char *openai_body(const struct llm *l, const char *task, const char *system,
-                         const char *prompt, json_t *schema, int max_tokens)
-{
-    /* temperature is always sent: Ollama would force 1.0 otherwise. */
-    json_t *b =
-        json_pack("{s:s, s:f, s:[{s:s, s:s}, {s:s, s:s}], s:{s:s, s:{s:s, s:b, s:O}}}", "model",
-                  l->model, "temperature", 0.2, "messages", "role", "system", "content", system,
-                  "role", "user", "content", prompt, "response_format", "type", "json_schema",
-                  "json_schema", "name", task, "strict", 1, "schema", schema);
-    json_object_set_new(b, l->openai_api ? "max_completion_tokens" : "max_tokens",
-                        json_integer(max_tokens));
-    char *s = json_dumps(b, JSON_COMPACT);
-    json_decref(b);
-    return s;
-}
-
 char *llm__answer_text(bool gemini, json_t *reply, struct llm_usage *u, bool *truncated, char *why,
                        size_t n)
 {
-    *truncated = false;
-    if (gemini) {
-        json_t *um = json_object_get(reply, "usageMetadata");
-        __atomic_fetch_add(&u->tokens_in,
-                           json_integer_value(json_object_get(um, "promptTokenCount")),
-                           __ATOMIC_RELAXED);
-        __atomic_fetch_add(&u->tokens_out,
-                           json_integer_value(json_object_get(um, "candidatesTokenCount")) +
-                               json_integer_value(json_object_get(um, "thoughtsTokenCount")),
-                           __ATOMIC_RELAXED);
-        const char *block = json_string_value(
-            json_object_get(json_object_get(reply, "promptFeedback"), "blockReason"));
-        json_t *c = json_array_get(json_object_get(reply, "candidates"), 0);
-        if (!c) {
-            snprintf(why, n, "no candidate%s%s", block ? ": prompt blocked for " : "",
-                     block ? block : "");
-            return NULL;
-        }
-        const char *finish = json_string_value(json_object_get(c, "finishReason"));
-        struct buf b;
-        buf_init(&b, 0);
-        size_t i;
-        json_t *part;
-        json_array_foreach (json_object_get(json_object_get(c, "content"), "parts"), i, part) {
-            if (json_is_true(json_object_get(part, "thought")))
-                continue;
-            const char *t = json_string_value(json_object_get(part, "text"));
-            if (t && buf_puts(&b, t)) {
-                buf_release(&b);
-                return NULL;
-            }
-        }
-        if (!finish || strcmp(finish, "STOP") != 0) {
-            *truncated = finish && strcmp(finish, "MAX_TOKENS") == 0;
-            snprintf(why, n, "the answer ended with %s", finish ? finish : "no finish reason");
-            buf_release(&b);
-            return NULL;
-        }
-        return buf_detach(&b);
-    }
-    json_t *um = json_object_get(reply, "usage");
-    __atomic_fetch_add(&u->tokens_in, json_integer_value(json_object_get(um, "prompt_tokens")),
-                       __ATOMIC_RELAXED);
-    __atomic_fetch_add(&u->tokens_out, json_integer_value(json_object_get(um, "completion_tokens")),
-                       __ATOMIC_RELAXED);
-    json_t *c = json_array_get(json_object_get(reply, "choices"), 0);
-    json_t *msg = json_object_get(c, "message");
-    const char *refusal = json_string_value(json_object_get(msg, "refusal"));
-    const char *finish = json_string_value(json_object_get(c, "finish_reason"));
-    const char *content = json_string_value(json_object_get(msg, "content"));
-    if (refusal) {
-        snprintf(why, n, "the model refused: %.120s", refusal);
-        return NULL;
-    }
-    if (finish && strcmp(finish, "length") == 0) {
-        *truncated = true;
-        snprintf(why, n, "the answer was cut off at the token limit");
-        return NULL;
-    }
-    if (!content) {
-        snprintf(why, n, "no content in the answer");
-        return NULL;
-    }
-    return xstrdup(content);
+    const struct llm_ops *ops = gemini ? &llm__gemini_ops : &llm__openai_ops;
+    return ops->answer_text(reply, u, truncated, why, n);
 }
 
 /* One task's call: its request, the repair prompt after a rejected
@@ -400,9 +244,7 @@ static void task_init(struct task_call *c, struct llm *l, const struct upstream_
                             .e = e};
     if (!c->u)
         c->u = &c->scratch;
-    c->url = l->kind == GEMINI
-                 ? xasprintf("%s/v1beta/models/%s:generateContent", l->base_url, l->model)
-                 : xasprintf("%s/chat/completions", l->base_url);
+    c->url = l->ops->task_url(l);
 }
 
 static void task_release(struct task_call *c)
@@ -420,9 +262,7 @@ static struct upstream_request task_request(struct task_call *c)
 {
     const char *p = c->attempt ? c->repair : c->prompt;
     struct llm *l = c->l;
-    char *body = l->kind == GEMINI
-                     ? gemini_body(l, c->system, p, c->schema, c->max_tokens)
-                     : openai_body(l, c->task, c->system, p, c->schema, c->max_tokens);
+    char *body = l->ops->task_body(l, c->task, c->system, p, c->schema, c->max_tokens);
     __atomic_fetch_add(&c->u->calls, 1, __ATOMIC_RELAXED);
     return (struct upstream_request){"POST", c->url, body, "llm", l->ttl_s, c->cache};
 }
@@ -444,9 +284,7 @@ static json_t *task_judge(struct task_call *c, int *rc, bool *again)
     json_t *reply = json_loadb(buf_cstr(&r->body), r->body.len, 0, NULL);
     upstream_response_release(r);
     bool truncated = false;
-    char *text =
-        reply ? llm__answer_text(c->l->kind == GEMINI, reply, c->u, &truncated, why, sizeof why)
-              : NULL;
+    char *text = reply ? c->l->ops->answer_text(reply, c->u, &truncated, why, sizeof why) : NULL;
     if (!reply)
         snprintf(why, sizeof why, "the reply is not JSON");
     json_decref(reply);
@@ -483,6 +321,9 @@ int llm_json(struct llm *l, const struct upstream_cache *cache, const char *task
              const char *system, const char *prompt, json_t *schema, json_t **out,
              struct llm_usage *u, struct err *e)
 {
+    *out = NULL;
+    if (!llm_reads(l))
+        return err_set(e, CORE_EUNSUP, "the heuristic analyst answers no %s task", task);
     struct task_call c;
     task_init(&c, l, cache, task, system, prompt, schema, u, e);
     json_t *v = NULL;
@@ -526,15 +367,18 @@ static void task_send(struct task_call *c)
     free((char *)rq.body); /* copied */
 }
 
-void llm_json_async(struct llm *l, const struct upstream_cache *cache, const char *task,
-                    const char *system, const char *prompt, json_t *schema, struct llm_usage *u,
-                    struct err *e, llm_json_fn done, void *ctx)
+int llm_json_async(struct llm *l, const struct upstream_cache *cache, const char *task,
+                   const char *system, const char *prompt, json_t *schema, struct llm_usage *u,
+                   struct err *e, llm_json_fn done, void *ctx)
 {
+    if (!llm_reads(l))
+        return err_set(e, CORE_EUNSUP, "the heuristic analyst answers no %s task", task);
     struct task_call *c = xmalloc(sizeof *c);
     task_init(c, l, cache, task, system, prompt, schema, u, e);
     c->done = done;
     c->ctx = ctx;
     task_send(c);
+    return 0;
 }
 
 /* ---- embeddings ---- */
@@ -543,36 +387,15 @@ void llm_json_async(struct llm *l, const struct upstream_cache *cache, const cha
 
 bool llm_embeds(const struct llm *l)
 {
-    return l && *l->embed_model;
+    return llm_reads(l) && *l->embed_model;
 }
 
 /* One batch: texts[0, n) into out (n * dim floats, dim fixed by the first). */
 static int embed_batch(struct llm *l, const struct upstream_cache *cache, const char *const *texts,
                        size_t n, bool query, float *out, size_t *dim, struct err *e)
 {
-    json_t *b;
-    char *url;
-    if (l->kind == GEMINI) {
-        json_t *reqs = json_array();
-        char *model = xasprintf("models/%s", l->embed_model);
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(reqs, json_pack("{s:s, s:{s:[{s:s}]}, s:s, s:i}", "model", model,
-                                                  "content", "parts", "text", texts[i], "taskType",
-                                                  query ? "RETRIEVAL_QUERY" : "RETRIEVAL_DOCUMENT",
-                                                  "outputDimensionality", 768));
-        free(model);
-        b = json_pack("{s:o}", "requests", reqs);
-        url = xasprintf("%s/v1beta/models/%s:batchEmbedContents", l->base_url, l->embed_model);
-    } else {
-        json_t *in = json_array();
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(in, json_string(texts[i]));
-        b = json_pack("{s:s, s:o, s:s}", "model", l->embed_model, "input", in, "encoding_format",
-                      "float");
-        url = xasprintf("%s/embeddings", l->base_url);
-    }
-    char *body = json_dumps(b, JSON_COMPACT);
-    json_decref(b);
+    char *url = l->ops->embed_url(l);
+    char *body = l->ops->embed_body(l, texts, n, query);
     struct upstream_request rq = {"POST", url, body, "embed", l->ttl_s, cache};
     struct upstream_response r;
     int rc = upstream_call(l->up, &rq, &r, e);
@@ -582,25 +405,29 @@ static int embed_batch(struct llm *l, const struct upstream_cache *cache, const 
     upstream_response_release(&r);
     if (rc)
         return rc;
-    rc = llm__embeddings(l->kind == GEMINI, j, n, out, dim, e);
+    rc = l->ops->embeddings(j, n, out, dim, e);
     json_decref(j);
     return rc;
 }
 
 int llm__embeddings(bool gemini, json_t *j, size_t n, float *out, size_t *dim, struct err *e)
 {
-    const char *name = gemini ? "gemini" : "openai";
-    json_t *list = json_object_get(j, gemini ? "embeddings" : "data");
+    const struct llm_ops *ops = gemini ? &llm__gemini_ops : &llm__openai_ops;
+    return ops->embeddings(j, n, out, dim, e);
+}
+
+int llm__vectors(const char *name, json_t *list, const char *field, bool index, size_t n,
+                 float *out, size_t *dim, struct err *e)
+{
     int rc = json_array_size(list) == n
                  ? 0
                  : err_set(e, CORE_EPARSE, "%s: %zu embeddings for %zu texts", name,
                            json_array_size(list), n);
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *item = json_array_get(list, i);
-        json_t *v = gemini ? json_object_get(item, "values") : json_object_get(item, "embedding");
-        /* OpenAI-compatible servers say which input each vector is for. */
+        json_t *v = json_object_get(item, field);
         size_t at = i;
-        if (!gemini && json_is_integer(json_object_get(item, "index")))
+        if (index && json_is_integer(json_object_get(item, "index")))
             at = (size_t)json_integer_value(json_object_get(item, "index"));
         if (!*dim)
             *dim = json_array_size(v);

@@ -33,11 +33,16 @@ struct llm;
  * OPENAI_API_KEY is, else the heuristic analyst. Static string. */
 const char *llm_choice(const struct config *cfg, char *why, size_t n);
 
-/* llm_open(cfg, out, e): the chosen provider, or *out NULL for the
- * heuristic analyst. CORE_EINVAL when a forced provider lacks its key. */
+/* llm_open(cfg, out, e): the chosen backend (gemini, openai, or the
+ * heuristic analyst, a backend that reads nothing). CORE_EINVAL when a
+ * forced provider lacks its key: *out is then the heuristic analyst. */
 int llm_open(const struct config *cfg, struct llm **out, struct err *e)
     __attribute__((warn_unused_result));
 void llm_free(struct llm *l);
+
+/* llm_reads(l): whether l is a model that reads pages and answers tasks
+ * (false for the heuristic analyst, and NULL). */
+bool llm_reads(const struct llm *l);
 const char *llm_name(const struct llm *l);
 const char *llm_model(const struct llm *l);
 
@@ -74,10 +79,11 @@ typedef void (*llm_json_fn)(void *ctx, int rc, json_t *answer);
 
 /* llm_json_async(l, cache, task, system, prompt, schema, u, e, done, ctx):
  * llm_json without a waiting thread; the strings and schema are copied
- * (referenced); cache, u and e must stay valid until done. */
-void llm_json_async(struct llm *l, const struct upstream_cache *cache, const char *task,
-                    const char *system, const char *prompt, json_t *schema, struct llm_usage *u,
-                    struct err *e, llm_json_fn done, void *ctx);
+ * (referenced); cache, u and e must stay valid until done. CORE_EUNSUP
+ * at once (done is not called) for the heuristic analyst. */
+int llm_json_async(struct llm *l, const struct upstream_cache *cache, const char *task,
+                   const char *system, const char *prompt, json_t *schema, struct llm_usage *u,
+                   struct err *e, llm_json_fn done, void *ctx) __attribute__((warn_unused_result));
 
 /* ---- the readers of providers' replies, exposed for the fuzz target ---- */
 
@@ -133,10 +139,11 @@ typedef void (*llm_done_fn)(void *ctx, int rc);
 
 /* llm_qualify_async(...): llm_qualify without a waiting thread; every
  * pointer must stay valid until done. */
-void llm_qualify_async(struct llm *l, const struct upstream_cache *cache,
-                       const struct business_context *bc, const char *url, const char *title,
-                       const char *snippet, struct llm_usage *u, double *fit, char **reason,
-                       struct err *e, llm_done_fn done, void *ctx);
+int llm_qualify_async(struct llm *l, const struct upstream_cache *cache,
+                      const struct business_context *bc, const char *url, const char *title,
+                      const char *snippet, struct llm_usage *u, double *fit, char **reason,
+                      struct err *e, llm_done_fn done, void *ctx)
+    __attribute__((warn_unused_result));
 
 /* llm_analyse_async(...): llm_analyse without a waiting thread: the
  * request is made now (an error then is returned, and done is not called),

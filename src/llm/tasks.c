@@ -148,19 +148,22 @@ static void qualified(void *ctx, int rc, json_t *v)
     free(q);
 }
 
-void llm_qualify_async(struct llm *l, const struct upstream_cache *cache,
-                       const struct business_context *bc, const char *url, const char *title,
-                       const char *snippet, struct llm_usage *u, double *fit, char **reason,
-                       struct err *e, llm_done_fn done, void *ctx)
+int llm_qualify_async(struct llm *l, const struct upstream_cache *cache,
+                      const struct business_context *bc, const char *url, const char *title,
+                      const char *snippet, struct llm_usage *u, double *fit, char **reason,
+                      struct err *e, llm_done_fn done, void *ctx)
 {
     struct buf b;
     json_t *schema = qualify_prompt(bc, url, title, snippet, &b);
     struct qualify_call *q = xcalloc(1, sizeof *q);
     *q = (struct qualify_call){fit, reason, done, ctx};
-    llm_json_async(l, cache, "quick_qualification", SYSTEM, buf_cstr(&b), schema, u, e, qualified,
-                   q);
+    int rc = llm_json_async(l, cache, "quick_qualification", SYSTEM, buf_cstr(&b), schema, u, e,
+                            qualified, q);
     buf_release(&b);
     json_decref(schema);
+    if (rc)
+        free(q);
+    return rc;
 }
 
 static json_t *score_schema(void)
@@ -362,7 +365,11 @@ int llm_analyse_async(struct llm *l, const struct upstream_cache *cache,
     c->dropped = dropped;
     c->done = done;
     c->ctx = ctx;
-    llm_json_async(l, cache, "lead_analysis", SYSTEM, buf_cstr(&c->an.prompt), c->an.schema, u, e,
-                   analysed, c);
-    return 0;
+    rc = llm_json_async(l, cache, "lead_analysis", SYSTEM, buf_cstr(&c->an.prompt), c->an.schema, u,
+                        e, analysed, c);
+    if (rc) {
+        analysis_release(&c->an);
+        free(c);
+    }
+    return rc;
 }

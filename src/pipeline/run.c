@@ -427,7 +427,7 @@ static void make_queries(struct job *j, struct query_list *q)
     const char *method = "keywords";
     json_t *lq = NULL;
     struct err e = {0};
-    if (j->llm && !j->policy_none) {
+    if (llm_reads(j->llm) && !j->policy_none) {
         if (llm_queries(j->llm, &j->cache, j->req, &j->usage, &lq, &e) == 0) {
             /* Keep the user's own queries; the LLM's replace the rest. */
             size_t keep = 0;

@@ -197,14 +197,12 @@ static bool ask_llm(struct reading *rd)
     struct job *j = rd->j;
     struct site *s = rd->s;
     struct outcome *o = &s->out;
-    if (!j->llm || j->policy_none)
+    if (!llm_reads(j->llm) || j->policy_none)
         return false;
     rd->llm_t0 = clock_mono_ms();
-    if (rd->from_snippet) {
-        llm_qualify_async(j->llm, &j->cache, &j->req->ctx, s->url, s->title, s->snippet, &j->usage,
-                          &rd->fit, &rd->reason, &rd->e, llm_answered, rd);
-        return true;
-    }
+    if (rd->from_snippet)
+        return llm_qualify_async(j->llm, &j->cache, &j->req->ctx, s->url, s->title, s->snippet,
+                                 &j->usage, &rd->fit, &rd->reason, &rd->e, llm_answered, rd) == 0;
     if (!pipeline__borderline(j, &rd->lead, &o->r) || !pipeline__analyse_begin(j))
         return false;
     int rc = llm_analyse_async(j->llm, &j->cache, &j->req->ctx, j->ec, &rd->lead, &j->usage, &o->r,

@@ -104,7 +104,7 @@ bool pipeline__borderline(const struct job *j, const struct extract_lead *l,
  * the call. false when the LLM is not to be asked. */
 bool pipeline__analyse_begin(struct job *j)
 {
-    if (!j->llm || j->policy_none)
+    if (!llm_reads(j->llm) || j->policy_none)
         return false;
     pthread_mutex_lock(&j->lock);
     int64_t budget = j->opt->budget.llm_tokens;
