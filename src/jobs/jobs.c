@@ -10,14 +10,12 @@
  * order: lock, then rlock; the wake and suspend callbacks run under lock.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,32 +24,20 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
-#include "jobs/jobs.h"
+#include "jobs/jobs_int.h"
 #include "model/event.h"
 #include "pipeline/pipeline.h"
 #include "store/store.h"
 #include "webhook/webhook.h"
 
-#define MAX_WORKERS 64
 #define PURGE_EVERY_MS (3600 * 1000LL)
 
-struct item {
+struct write_item {
     char *job_id;
     int64_t seq; /* 0: a status change */
     char *type;  /* event type, or the new status */
     char *data;  /* event JSON, or the summary JSON (may be NULL) */
-    struct item *next;
-};
-
-struct job {
-    char *id, *owner;
-    struct request req;
-    volatile sig_atomic_t cancel;
-    bool running;
-    bool resume;       /* left unfinished by a restart: continue from the store */
-    bool lost;         /* scale-out: another worker took it over; store nothing more */
-    int64_t bench_seq; /* a benchmark job's last seq */
-    struct job *next;
+    struct write_item *next;
 };
 
 struct jobs_sub {
@@ -64,31 +50,6 @@ struct jobs_sub {
     jobs_wake_fn wake, suspend;
     void *ctx;
     struct jobs_sub *prev, *next;
-};
-
-struct jobs {
-    const struct config *cfg;
-    struct store *wst, *rst;
-    pthread_mutex_t lock, rlock;
-    pthread_cond_t wcond, jcond, hcond;
-    struct item *q_head, *q_tail;
-    struct job *pending, *active;
-    struct jobs_sub *subs;
-    pthread_t writer, workers[MAX_WORKERS];
-    int nworkers;
-    bool stopping;
-    struct jobs_stats stats;
-    struct webhook_sender *webhooks; /* NULL: webhooks off */
-    int audit_fd;                    /* PROSPECT_AUDIT_LOG, or stderr */
-    /* Scale-out (a PostgreSQL store): jobs are claimed from the database
-     * with a lease a heartbeat renews; a listener follows every job's
-     * events for the streams of this node. */
-    bool distributed;
-    char node[64];
-    struct store *lst, *hst; /* the listener's and the heartbeat's connections */
-    pthread_t listener, heartbeat;
-    bool has_listener, has_heartbeat, has_writer;
-    int64_t next_purge_mono;
 };
 
 static void job_free(struct job *jb)
@@ -104,7 +65,7 @@ static void job_free(struct job *jb)
 static void enqueue(struct jobs *j, const char *job_id, int64_t seq, const char *type,
                     const char *data)
 {
-    struct item *it = xcalloc(1, sizeof *it);
+    struct write_item *it = xcalloc(1, sizeof *it);
     it->job_id = xstrdup(job_id);
     it->seq = seq;
     it->type = xstrdup(type);
@@ -190,7 +151,7 @@ static void *writer_main(void *arg)
         }
         if (!j->q_head)
             break;
-        struct item *it = j->q_head;
+        struct write_item *it = j->q_head;
         j->q_head = it->next;
         if (!j->q_head)
             j->q_tail = NULL;
@@ -237,34 +198,6 @@ struct run_ctx {
     int64_t leads;
     const char *outcome; /* of the last event; NULL: none (stopped by a shutdown) */
 };
-
-/* One audit line for a job that ran here. */
-static void audit(struct jobs *j, const struct job *jb, const struct run_ctx *rc, int64_t ms)
-{
-    json_t *ctx = request_to_json(&jb->req);
-    char *s = json_dumps(json_object_get(ctx, "business_context"), JSON_COMPACT);
-    unsigned char d[32];
-    unsigned int dlen = sizeof d;
-    EVP_Digest(s ? s : "", s ? strlen(s) : 0, d, &dlen, EVP_sha256(), NULL);
-    char hex[65];
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-    free(s);
-    json_decref(ctx);
-    char when[CLOCK_ISO_LEN];
-    clock_format_iso(clock_now_ms(), when);
-    json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "time", when, "key",
-                             jb->owner, "user_id", jb->req.user_id, "job_id", jb->id,
-                             "context_sha256", hex, "leads", (json_int_t)rc->leads, "duration_ms",
-                             (json_int_t)ms, "outcome", rc->outcome ? rc->outcome : "interrupted");
-    char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(line);
-    size_t n = strlen(text);
-    text[n] = '\n'; /* one write of the whole line: lines never interleave */
-    if (write(j->audit_fd, text, n + 1) != (ssize_t)(n + 1))
-        log_error("could not write the audit line", LOG_S("job_id", jb->id));
-    free(text);
-}
 
 static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
 {
@@ -594,7 +527,7 @@ static void *worker_main(void *arg)
         pipeline_budget_from_config(j->cfg, &opt.budget);
         int r = pipeline_run(&jb->req, &opt);
         log_info("job finished", LOG_S("job_id", jb->id), LOG_I("rc", r));
-        audit(j, jb, &rc, clock_mono_ms() - t0);
+        jobs__audit(j, jb, rc.leads, rc.outcome, clock_mono_ms() - t0);
 
         pthread_mutex_lock(&j->lock);
         j->stats.running--;
@@ -632,16 +565,11 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
         free(j);
         return rc;
     }
-    j->audit_fd = STDERR_FILENO;
-    if (*cfg->audit_log &&
-        (j->audit_fd = open(cfg->audit_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
-        rc = err_set(e, CORE_EIO, "PROSPECT_AUDIT_LOG: cannot open %s: %s", cfg->audit_log,
-                     strerror(errno));
+    rc = jobs__audit_open(j, e);
     if (!rc && cfg->webhook_enabled)
         rc = webhook_sender_start(cfg, &j->webhooks, e);
     if (rc) {
-        if (j->audit_fd > STDERR_FILENO)
-            close(j->audit_fd);
+        jobs__audit_close(j);
         store_close(j->wst);
         store_close(j->rst);
         free(j);
@@ -664,8 +592,7 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
             /* without a heartbeat, leases would lapse under running jobs */
             store_close(j->lst);
             webhook_sender_stop(j->webhooks);
-            if (j->audit_fd > STDERR_FILENO)
-                close(j->audit_fd);
+            jobs__audit_close(j);
             store_close(j->wst);
             store_close(j->rst);
             free(j);
@@ -722,8 +649,7 @@ void jobs_free(struct jobs *j)
     if (j->has_writer)
         pthread_join(j->writer, NULL); /* drains the queue first */
     webhook_sender_stop(j->webhooks);
-    if (j->audit_fd > STDERR_FILENO)
-        close(j->audit_fd);
+    jobs__audit_close(j);
     while (j->pending) {
         struct job *jb = j->pending;
         j->pending = jb->next;

@@ -1,0 +1,94 @@
+/* jobs_int.h: what the files of the job manager share: the manager, a job,
+ * and the steps each file offers the others.
+ *
+ * jobs.c      the manager's start and stop, and the API of jobs.h that
+ *             submits, cancels, deletes and reads jobs
+ * queue.c     the jobs queued and running here, and the workers running them
+ * writer.c    the writer thread: stores each event, then hands it to fan-out
+ * fanout.c    subscriptions: a job's events as SSE frames for its streams
+ * lease.c     scale-out (a PostgreSQL store): claims, the heartbeat renewing
+ *             leases, the listener following the events of other nodes' jobs
+ * recovery.c  what a restart finds unfinished (one node, its own store)
+ * audit.c     the audit log: one line per job that ran here
+ * bench.c     the benchmark hooks of jobs_bench.h
+ *
+ * Threads: N workers run pipelines; one writer owns the write connection of
+ * the store; the webhook sender has its own. A worker's events go to the
+ * writer's queue; the writer stores each one (with its webhook delivery, in
+ * one transaction), then appends it to the subscribers of its job, wakes
+ * them and kicks the sender. The writer also purges expired jobs.
+ * One mutex (lock) guards the queues, the registry of jobs, the
+ * subscriptions and the figures; the read connection (replays, status) has
+ * its own (rlock). Lock order: lock, then rlock; the wake and suspend
+ * callbacks run under lock.
+ */
+#ifndef PROSPECT_JOBS_INT_H
+#define PROSPECT_JOBS_INT_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "jobs/jobs.h"
+#include "model/request.h"
+#include "store/store.h"
+#include "webhook/webhook.h"
+
+#define MAX_WORKERS 64
+
+struct job {
+    char *id, *owner;
+    struct request req;
+    volatile sig_atomic_t cancel;
+    bool running;
+    bool resume;       /* left unfinished by a restart: continue from the store */
+    bool lost;         /* scale-out: another worker took it over; store nothing more */
+    int64_t bench_seq; /* a benchmark job's last seq */
+    struct job *next;
+};
+
+struct write_item; /* writer.c: an event or a status change to store */
+
+struct jobs {
+    const struct config *cfg;
+    struct store *wst, *rst;
+    pthread_mutex_t lock, rlock;
+    pthread_cond_t wcond, jcond, hcond;
+    struct write_item *q_head, *q_tail;
+    struct job *pending, *active;
+    struct jobs_sub *subs;
+    pthread_t writer, workers[MAX_WORKERS];
+    int nworkers;
+    bool stopping;
+    struct jobs_stats stats;
+    struct webhook_sender *webhooks; /* NULL: webhooks off */
+    int audit_fd;                    /* PROSPECT_AUDIT_LOG, or stderr */
+    /* Scale-out (a PostgreSQL store): jobs are claimed from the database
+     * with a lease a heartbeat renews; a listener follows every job's
+     * events for the streams of this node. */
+    bool distributed;
+    char node[64];
+    struct store *lst, *hst; /* the listener's and the heartbeat's connections */
+    pthread_t listener, heartbeat;
+    bool has_listener, has_heartbeat, has_writer;
+    int64_t next_purge_mono;
+};
+
+/* ---- audit.c ---- */
+
+/* jobs__audit_open(j, e): opens PROSPECT_AUDIT_LOG for appending into
+ * j->audit_fd (stderr when unset). CORE_EIO when it cannot be opened. */
+int jobs__audit_open(struct jobs *j, struct err *e) __attribute__((warn_unused_result));
+
+/* jobs__audit_close(j): closes the audit log (not stderr). */
+void jobs__audit_close(struct jobs *j);
+
+/* jobs__audit(j, jb, leads, outcome, ms): writes the audit line of job jb,
+ * which ran here for ms with leads found; outcome is that of its last event,
+ * or NULL when a shutdown stopped it ("interrupted"). Worker thread. */
+void jobs__audit(struct jobs *j, const struct job *jb, int64_t leads, const char *outcome,
+                 int64_t ms);
+
+#include "core/banned.h"
+#endif
