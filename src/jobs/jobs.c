@@ -62,8 +62,8 @@ static void job_free(struct job *jb)
 
 /* ---- the writer ---- */
 
-static void enqueue(struct jobs *j, const char *job_id, int64_t seq, const char *type,
-                    const char *data)
+void jobs__enqueue(struct jobs *j, const char *job_id, int64_t seq, const char *type,
+                   const char *data)
 {
     struct write_item *it = xcalloc(1, sizeof *it);
     it->job_id = xstrdup(job_id);
@@ -208,7 +208,7 @@ static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
     if (stopping)
         return; /* shutting down (the job stays "running", to resume), or taken over */
     char *s = event_dump(ev);
-    enqueue(rc->j, rc->id, seq, event_type_name(type), s);
+    jobs__enqueue(rc->j, rc->id, seq, event_type_name(type), s);
     free(s);
     rc->leads += type == EVENT_LEAD_GENERATED;
     if (type == EVENT_PIPELINE_END || type == EVENT_PIPELINE_ERROR) {
@@ -219,12 +219,10 @@ static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
         rc->outcome = type == EVENT_PIPELINE_ERROR ? "failed"
                       : cancelled                  ? "cancelled"
                                                    : "succeeded";
-        enqueue(rc->j, rc->id, 0, rc->outcome, sum);
+        jobs__enqueue(rc->j, rc->id, 0, rc->outcome, sum);
         free(sum);
     }
 }
-
-static int parse_stored(const char *json, struct request *out);
 
 /* Scale-out: the oldest job no live worker holds, claimed for this node. */
 static struct job *claim(struct jobs *j, struct store *st)
@@ -239,9 +237,9 @@ static struct job *claim(struct jobs *j, struct store *st)
         return NULL;
     }
     struct job *jb = xcalloc(1, sizeof *jb);
-    if (parse_stored(sj.request, &jb->req)) {
+    if (jobs__parse_stored(sj.request, &jb->req)) {
         log_error("a claimed job's request cannot be read; it is ended", LOG_S("job_id", sj.id));
-        enqueue(j, sj.id, 0, "failed", NULL);
+        jobs__enqueue(j, sj.id, 0, "failed", NULL);
         request_release(&jb->req);
         free(jb);
         store_job_release(&sj);
@@ -515,7 +513,7 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&j->lock);
 
         if (!j->distributed) /* a claim marks it running in the database */
-            enqueue(j, jb->id, 0, "running", NULL);
+            jobs__enqueue(j, jb->id, 0, "running", NULL);
         struct run_ctx rc = {j, jb, jb->id, 0, NULL};
         int64_t t0 = clock_mono_ms();
         struct pipeline_options opt = {.cfg = j->cfg,
@@ -550,8 +548,6 @@ static void *worker_main(void *arg)
 }
 
 /* ---- the manager ---- */
-
-static void recover(struct jobs *j);
 
 int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct err *e)
 {
@@ -604,7 +600,7 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
         log_info("jobs are shared through the database", LOG_S("node", j->node),
                  LOG_I("workers", workers));
     } else {
-        recover(j);
+        jobs__recover(j);
     }
     j->has_writer = pthread_create(&j->writer, NULL, writer_main, j) == 0;
     int want = workers < 0 ? 0 : workers > MAX_WORKERS ? MAX_WORKERS : workers;
@@ -670,9 +666,7 @@ void jobs_free(struct jobs *j)
     free(j);
 }
 
-/* Reads a request this server validated and stored before (it may exceed
- * limits lowered since). */
-static int parse_stored(const char *json, struct request *out)
+int jobs__parse_stored(const char *json, struct request *out)
 {
     struct request_limits lim = {.max_body_bytes = (size_t)-1 / 2,
                                  .max_string_chars = (size_t)-1 / 2,
@@ -689,13 +683,13 @@ static void copy_request(struct request *dst, const struct request *src)
 {
     json_t *jr = request_to_json(src);
     char *s = json_dumps(jr, JSON_COMPACT);
-    if (parse_stored(s, dst)) /* cannot fail: src was valid */
+    if (jobs__parse_stored(s, dst)) /* cannot fail: src was valid */
         abort();
     free(s);
     json_decref(jr);
 }
 
-static void queue_job(struct jobs *j, struct job *jb)
+void jobs__queue(struct jobs *j, struct job *jb)
 {
     pthread_mutex_lock(&j->lock);
     struct job **tail = &j->pending;
@@ -706,92 +700,6 @@ static void queue_job(struct jobs *j, struct job *jb)
     j->stats.queued++;
     pthread_cond_signal(&j->jcond);
     pthread_mutex_unlock(&j->lock);
-}
-
-/* ---- restart recovery ---- */
-
-struct unfinished {
-    char **ids, **statuses;
-    int64_t *last_seq;
-    size_t n;
-};
-
-static int add_unfinished(void *ctx, int64_t last_seq, const char *status, const char *id)
-{
-    struct unfinished *u = ctx;
-    u->ids = xrealloc(u->ids, (u->n + 1) * sizeof *u->ids);
-    u->statuses = xrealloc(u->statuses, (u->n + 1) * sizeof *u->statuses);
-    u->last_seq = xrealloc(u->last_seq, (u->n + 1) * sizeof *u->last_seq);
-    u->ids[u->n] = xstrdup(id);
-    u->statuses[u->n] = xstrdup(status);
-    u->last_seq[u->n++] = last_seq;
-    return 0;
-}
-
-/* Ends a job a restart found unfinished with pipeline_error, keeping what
- * it stored (PROSPECT_RECOVERY=fail, or a request that cannot be read). */
-static void end_interrupted(struct jobs *j, const struct store_job *sj, const char *why)
-{
-    struct event_head h = {sj->id, sj->user_id, clock_now_ms()};
-    char msg[400];
-    snprintf(msg, sizeof msg,
-             "The server stopped while this job ran (%s); the %lld lead%s found before are kept. "
-             "Start the job again to look for more.",
-             why, (long long)sj->leads, sj->leads == 1 ? "" : "s");
-    json_t *ev = event_pipeline_error(&h, msg, "interrupted", "recovery");
-    json_t *summary = json_pack("{s:I, s:b}", "leads_kept", (json_int_t)sj->leads, "recovered", 1);
-    json_object_set(ev, "summary", summary);
-    char *data = event_dump(ev);
-    char *sum = json_dumps(summary, JSON_COMPACT);
-    enqueue(j, sj->id, sj->last_seq + 1, "pipeline_error", data);
-    enqueue(j, sj->id, 0, "failed", sum);
-    free(data);
-    free(sum);
-    json_decref(summary);
-    json_decref(ev);
-}
-
-/* Finds the jobs a crash or a stop left queued or running: queued ones are
- * queued again; running ones resume from their stored events, or end
- * (PROSPECT_RECOVERY). Before the writer and workers start. */
-static void recover(struct jobs *j)
-{
-    struct unfinished u = {0};
-    struct err e = {0};
-    if (store_jobs_unfinished(j->rst, add_unfinished, &u, &e))
-        log_error("could not look for unfinished jobs", LOG_S("error", e.msg));
-    bool resume = strcmp(j->cfg->recovery, "resume") == 0;
-    int64_t resumed = 0, ended = 0;
-    for (size_t i = 0; i < u.n; i++) {
-        struct store_job sj = {0};
-        if (store_job_get(j->rst, u.ids[i], &sj, &e) == 0) {
-            struct job *jb = xcalloc(1, sizeof *jb);
-            bool was_running = strcmp(u.statuses[i], "running") == 0;
-            if ((was_running && !resume) || parse_stored(sj.request, &jb->req)) {
-                end_interrupted(j, &sj,
-                                was_running && !resume ? "PROSPECT_RECOVERY=fail"
-                                                       : "its request could not be read");
-                request_release(&jb->req);
-                free(jb);
-                ended++;
-            } else {
-                jb->id = xstrdup(sj.id);
-                jb->owner = xstrdup(sj.owner);
-                jb->resume = was_running;
-                queue_job(j, jb);
-                resumed++;
-            }
-        }
-        store_job_release(&sj);
-        free(u.ids[i]);
-        free(u.statuses[i]);
-    }
-    free(u.ids);
-    free(u.statuses);
-    free(u.last_seq);
-    if (resumed || ended)
-        log_info("unfinished jobs found at start", LOG_I("continued", resumed),
-                 LOG_I("ended", ended), LOG_S("recovery", j->cfg->recovery));
 }
 
 int jobs_submit(struct jobs *j, const struct request *req, const char *owner, struct err *e)
@@ -818,7 +726,7 @@ int jobs_submit(struct jobs *j, const struct request *req, const char *owner, st
     jb->id = xstrdup(req->job_id);
     jb->owner = xstrdup(owner);
     copy_request(&jb->req, req);
-    queue_job(j, jb);
+    jobs__queue(j, jb);
     return 0;
 }
 
@@ -1207,7 +1115,7 @@ int jobs_bench_publish(struct jobs *j, const char *id, const char *message)
     struct event_head h = {id, "bench", clock_now_ms()};
     json_t *ev = event_status_update(&h, message, "bench", -1);
     char *data = event_dump(ev);
-    enqueue(j, id, seq, "status_update", data);
+    jobs__enqueue(j, id, seq, "status_update", data);
     free(data);
     json_decref(ev);
     return 0;

@@ -28,8 +28,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
+#include "core/buf.h"
 #include "jobs/jobs.h"
 #include "model/request.h"
 #include "store/store.h"
@@ -89,6 +92,51 @@ void jobs__audit_close(struct jobs *j);
  * or NULL when a shutdown stopped it ("interrupted"). Worker thread. */
 void jobs__audit(struct jobs *j, const struct job *jb, int64_t leads, const char *outcome,
                  int64_t ms);
+
+/* ---- queue.c ---- */
+
+/* jobs__job_free(jb): frees a job that is in no list. */
+void jobs__job_free(struct job *jb);
+
+/* jobs__parse_stored(json, out): reads a request this server validated and
+ * stored before (it may exceed limits lowered since) into out, which the
+ * caller releases (request_release) even on failure. 0, or request_parse's
+ * error. */
+int jobs__parse_stored(const char *json, struct request *out) __attribute__((warn_unused_result));
+
+/* jobs__queue(j, jb): appends jb (taken) to the local queue, counts it
+ * submitted and wakes a worker. Takes j->lock. */
+void jobs__queue(struct jobs *j, struct job *jb);
+
+/* jobs__live_locked(j, id, sj): whether job id is queued or running: here,
+ * or with a shared store on any node (sj: its stored row, or NULL). With
+ * j->lock held. */
+bool jobs__live_locked(struct jobs *j, const char *id, const struct store_job *sj);
+
+/* jobs__worker_main(j): a worker thread: runs jobs until j->stopping. */
+void *jobs__worker_main(void *arg);
+
+/* ---- writer.c ---- */
+
+/* jobs__enqueue(j, job_id, seq, type, data): hands the writer an event
+ * (seq > 0: its type and JSON) or a status change of the job (seq 0: the
+ * new status in type, the summary JSON in data, or NULL). Copies its
+ * arguments. Takes j->lock. */
+void jobs__enqueue(struct jobs *j, const char *job_id, int64_t seq, const char *type,
+                   const char *data);
+
+/* jobs__writer_main(j): the writer thread: stores what jobs__enqueue
+ * queued, in order, then fans each stored event out; purges expired jobs.
+ * Drains its queue once j->stopping, then ends. */
+void *jobs__writer_main(void *arg);
+
+/* ---- recovery.c ---- */
+
+/* jobs__recover(j): finds the jobs a crash or a stop left queued or
+ * running: queued ones are queued again; running ones resume from their
+ * stored events, or end (PROSPECT_RECOVERY). Before the writer and the
+ * workers start; one node with its own store only. */
+void jobs__recover(struct jobs *j);
 
 #include "core/banned.h"
 #endif
