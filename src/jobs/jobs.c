@@ -30,16 +30,6 @@
 #include "store/store.h"
 #include "webhook/webhook.h"
 
-#define PURGE_EVERY_MS (3600 * 1000LL)
-
-struct write_item {
-    char *job_id;
-    int64_t seq; /* 0: a status change */
-    char *type;  /* event type, or the new status */
-    char *data;  /* event JSON, or the summary JSON (may be NULL) */
-    struct write_item *next;
-};
-
 struct jobs_sub {
     struct jobs *j;
     char *job_id;
@@ -60,25 +50,7 @@ static void job_free(struct job *jb)
     free(jb);
 }
 
-/* ---- the writer ---- */
-
-void jobs__enqueue(struct jobs *j, const char *job_id, int64_t seq, const char *type,
-                   const char *data)
-{
-    struct write_item *it = xcalloc(1, sizeof *it);
-    it->job_id = xstrdup(job_id);
-    it->seq = seq;
-    it->type = xstrdup(type);
-    it->data = data ? xstrdup(data) : NULL;
-    pthread_mutex_lock(&j->lock);
-    if (j->q_tail)
-        j->q_tail->next = it;
-    else
-        j->q_head = it;
-    j->q_tail = it;
-    pthread_cond_signal(&j->wcond);
-    pthread_mutex_unlock(&j->lock);
-}
+/* ---- fan-out ---- */
 
 static bool terminal(const char *type)
 {
@@ -117,76 +89,14 @@ static void wake(struct jobs_sub *s)
     }
 }
 
-/* Deletes the jobs that finished more than PROSPECT_RETENTION_DAYS ago. */
-static void purge(struct jobs *j)
+void jobs__fanout(struct jobs *j, const char *job_id, int64_t seq, const char *type,
+                  const struct buf *frame)
 {
-    j->next_purge_mono = clock_mono_ms() + PURGE_EVERY_MS;
-    int64_t n = 0;
-    struct err e = {0};
-    int64_t before = clock_now_ms() - j->cfg->retention_days * 86400 * 1000LL;
-    if (store_jobs_purge(j->wst, before, &n, &e))
-        log_error("could not purge old jobs", LOG_S("error", e.msg));
-    else if (n)
-        log_info("purged jobs past their retention", LOG_I("jobs", n),
-                 LOG_I("retention_days", j->cfg->retention_days));
-}
-
-static void *writer_main(void *arg)
-{
-    struct jobs *j = arg;
-    const char *webhook_url = j->cfg->webhook_enabled ? j->cfg->webhook_url : NULL;
-    pthread_mutex_lock(&j->lock);
-    for (;;) {
-        while (!j->q_head && !j->stopping) {
-            if (j->cfg->retention_days && clock_mono_ms() >= j->next_purge_mono) {
-                pthread_mutex_unlock(&j->lock);
-                purge(j);
-                pthread_mutex_lock(&j->lock);
-                continue;
-            }
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += 60; /* to look at the purge clock now and then */
-            pthread_cond_timedwait(&j->wcond, &j->lock, &until);
+    for (struct jobs_sub *s = j->subs; s; s = s->next)
+        if (strcmp(s->job_id, job_id) == 0) {
+            deliver(s, seq, type, frame);
+            wake(s);
         }
-        if (!j->q_head)
-            break;
-        struct write_item *it = j->q_head;
-        j->q_head = it->next;
-        if (!j->q_head)
-            j->q_tail = NULL;
-        pthread_mutex_unlock(&j->lock);
-
-        struct err e = {0};
-        int rc = it->seq ? store_event_append(j->wst, it->job_id, it->seq, it->type, it->data,
-                                              webhook_url, &e)
-                         : store_job_status(j->wst, it->job_id, it->type, it->data, &e);
-        if (rc)
-            log_error("store write failed", LOG_S("job_id", it->job_id), LOG_S("error", e.msg));
-        else if (it->seq)
-            webhook_sender_kick(j->webhooks);
-
-        struct buf frame; /* one frame for every subscriber */
-        buf_init(&frame, 0);
-        if (it->seq && !rc && event_sse_frame(&frame, it->seq, it->type, it->data))
-            rc = CORE_ETOOBIG;
-        pthread_mutex_lock(&j->lock);
-        if (it->seq && !rc) {
-            j->stats.events_stored++;
-            for (struct jobs_sub *s = j->subs; s; s = s->next)
-                if (strcmp(s->job_id, it->job_id) == 0) {
-                    deliver(s, it->seq, it->type, &frame);
-                    wake(s);
-                }
-        }
-        buf_release(&frame);
-        free(it->job_id);
-        free(it->type);
-        free(it->data);
-        free(it);
-    }
-    pthread_mutex_unlock(&j->lock);
-    return NULL;
 }
 
 /* ---- the workers ---- */
@@ -602,7 +512,7 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
     } else {
         jobs__recover(j);
     }
-    j->has_writer = pthread_create(&j->writer, NULL, writer_main, j) == 0;
+    j->has_writer = pthread_create(&j->writer, NULL, jobs__writer_main, j) == 0;
     int want = workers < 0 ? 0 : workers > MAX_WORKERS ? MAX_WORKERS : workers;
     if (!want && !j->distributed)
         want = 1; /* only a shared store has API-only nodes */

@@ -130,6 +130,24 @@ void jobs__enqueue(struct jobs *j, const char *job_id, int64_t seq, const char *
  * Drains its queue once j->stopping, then ends. */
 void *jobs__writer_main(void *arg);
 
+/* ---- fanout.c ---- */
+
+/* jobs__fanout(j, job_id, seq, type, frame): appends event seq of job_id,
+ * framed once by the caller, to each of the job's streams that has had the
+ * events before it, and wakes them. Borrows frame. With j->lock held. */
+void jobs__fanout(struct jobs *j, const char *job_id, int64_t seq, const char *type,
+                  const struct buf *frame);
+
+/* jobs__followed_from(j, job_id): the last event seq that the least advanced
+ * of job_id's unended streams has had; -1 when no stream follows it. With
+ * j->lock held. */
+int64_t jobs__followed_from(struct jobs *j, const char *job_id);
+
+/* jobs__followed_jobs(j, n): the job ids unended streams follow, one per
+ * stream (repeats included), in a new array the caller frees (each id too);
+ * NULL when *n is 0. With j->lock held. */
+char **jobs__followed_jobs(struct jobs *j, size_t *n);
+
 /* ---- recovery.c ---- */
 
 /* jobs__recover(j): finds the jobs a crash or a stop left queued or
