@@ -30,73 +30,12 @@
 #include "store/store.h"
 #include "webhook/webhook.h"
 
-struct jobs_sub {
-    struct jobs *j;
-    char *job_id;
-    int64_t sent; /* last seq appended */
-    struct buf out;
-    size_t max;
-    bool ended, suspended;
-    jobs_wake_fn wake, suspend;
-    void *ctx;
-    struct jobs_sub *prev, *next;
-};
-
 static void job_free(struct job *jb)
 {
     free(jb->id);
     free(jb->owner);
     request_release(&jb->req);
     free(jb);
-}
-
-/* ---- fan-out ---- */
-
-static bool terminal(const char *type)
-{
-    return strcmp(type, "pipeline_end") == 0 || strcmp(type, "pipeline_error") == 0;
-}
-
-/* Appends an event to one subscriber (lock held). */
-/* Appends an event, framed once by the caller, to one subscriber (lock held). */
-static void deliver(struct jobs_sub *s, int64_t seq, const char *type, const struct buf *frame)
-{
-    if (s->ended || seq != s->sent + 1)
-        return; /* ended, or already replayed */
-    if (buf_append(&s->out, frame->data, frame->len)) {
-        /* Too far behind: a last word (past the cap) and the end. */
-        size_t keep = s->out.max;
-        s->out.max = s->out.len + 256;
-        char note[160];
-        snprintf(note, sizeof note, "stream too slow; reconnect with Last-Event-ID: %lld",
-                 (long long)s->sent);
-        if (event_sse_comment(&s->out, note))
-            log_warn("could not end a slow stream politely");
-        s->out.max = keep;
-        s->ended = true;
-    } else {
-        s->sent = seq;
-        if (terminal(type))
-            s->ended = true;
-    }
-}
-
-static void wake(struct jobs_sub *s)
-{
-    if (s->suspended) {
-        s->suspended = false;
-        s->wake(s->ctx);
-    }
-}
-
-void jobs__fanout(struct jobs *j, const char *job_id, int64_t seq, const char *type,
-                  const struct buf *frame)
-{
-    for (struct jobs_sub *s = j->subs; s; s = s->next)
-        if (strcmp(s->job_id, job_id) == 0) {
-            deliver(s, seq, type, frame);
-            wake(s);
-        }
 }
 
 /* ---- the workers ---- */
@@ -310,11 +249,8 @@ static int append_tail(void *ctx, int64_t seq, const char *type, const char *dat
 
 static void tail_job(struct jobs *j, const char *job_id)
 {
-    int64_t from = -1;
     pthread_mutex_lock(&j->lock);
-    for (struct jobs_sub *s = j->subs; s; s = s->next)
-        if (!s->ended && strcmp(s->job_id, job_id) == 0 && (from < 0 || s->sent < from))
-            from = s->sent;
+    int64_t from = jobs__followed_from(j, job_id);
     pthread_mutex_unlock(&j->lock);
     if (from < 0)
         return; /* nobody here follows it */
@@ -324,11 +260,7 @@ static void tail_job(struct jobs *j, const char *job_id)
         log_warn("could not read a job's new events", LOG_S("error", e.msg));
     pthread_mutex_lock(&j->lock);
     for (struct tail_ev *t = head; t; t = t->next) {
-        for (struct jobs_sub *s = j->subs; s; s = s->next)
-            if (strcmp(s->job_id, job_id) == 0) {
-                deliver(s, t->seq, t->type, &t->frame);
-                wake(s);
-            }
+        jobs__fanout(j, job_id, t->seq, t->type, &t->frame);
         j->stats.tail_events++;
         j->stats.tail_lag_ms += t->lag_ms;
     }
@@ -378,15 +310,9 @@ static void *listener_main(void *arg)
         }
         if (clock_mono_ms() >= next_sweep && j->lst) { /* whatever an announcement missed */
             next_sweep = clock_mono_ms() + 2000;
-            size_t n = 0, cap = 0;
-            char **ids = NULL;
+            size_t n = 0;
             pthread_mutex_lock(&j->lock);
-            for (struct jobs_sub *s = j->subs; s; s = s->next)
-                if (!s->ended) {
-                    if (n == cap)
-                        ids = xrealloc(ids, (cap = cap ? 2 * cap : 64) * sizeof *ids);
-                    ids[n++] = xstrdup(s->job_id);
-                }
+            char **ids = jobs__followed_jobs(j, &n);
             pthread_mutex_unlock(&j->lock);
             /* Thousands of streams may follow one job: each job once. */
             if (n)
@@ -640,7 +566,7 @@ int jobs_submit(struct jobs *j, const struct request *req, const char *owner, st
     return 0;
 }
 
-static bool live_locked(struct jobs *j, const char *id)
+static bool live_here(struct jobs *j, const char *id)
 {
     struct job *lists[] = {j->active, j->pending};
     for (int l = 0; l < 2; l++)
@@ -650,10 +576,9 @@ static bool live_locked(struct jobs *j, const char *id)
     return false;
 }
 
-/* job_live with j->lock held. */
-static bool job_live_locked(struct jobs *j, const char *id, const struct store_job *sj)
+bool jobs__live_locked(struct jobs *j, const char *id, const struct store_job *sj)
 {
-    if (live_locked(j, id))
+    if (live_here(j, id))
         return true;
     return j->distributed && sj &&
            (strcmp(sj->status, "queued") == 0 || strcmp(sj->status, "running") == 0);
@@ -664,7 +589,7 @@ static bool job_live_locked(struct jobs *j, const char *id, const struct store_j
 static bool job_live(struct jobs *j, const char *id, const struct store_job *sj)
 {
     pthread_mutex_lock(&j->lock);
-    bool live = job_live_locked(j, id, sj);
+    bool live = jobs__live_locked(j, id, sj);
     pthread_mutex_unlock(&j->lock);
     return live;
 }
@@ -852,124 +777,6 @@ bool jobs_ready(struct jobs *j)
     bool ok = store_corpus_stats(j->rst, &docs, &sites, &e) == 0;
     pthread_mutex_unlock(&j->rlock);
     return ok;
-}
-
-/* ---- subscriptions ---- */
-
-static int replay_one(void *ctx, int64_t seq, const char *type, const char *data)
-{
-    struct jobs_sub *s = ctx;
-    struct buf frame;
-    buf_init(&frame, 0);
-    if (event_sse_frame(&frame, seq, type, data) == 0)
-        deliver(s, seq, type, &frame);
-    buf_release(&frame);
-    return s->ended;
-}
-
-int jobs_subscribe(struct jobs *j, const char *id, int64_t after, size_t max_buffer,
-                   jobs_wake_fn wakefn, jobs_wake_fn suspend, void *ctx, struct jobs_sub **out,
-                   struct err *e)
-{
-    struct jobs_sub *s = xcalloc(1, sizeof *s);
-    s->j = j;
-    s->job_id = xstrdup(id);
-    s->sent = after < 0 ? 0 : after;
-    s->max = max_buffer;
-    buf_init(&s->out, 0); /* replay is unbounded; the live tail is capped */
-    s->wake = wakefn;
-    s->suspend = suspend;
-    s->ctx = ctx;
-    int rc = buf_puts(&s->out, "retry: 3000\n\n") ? CORE_ETOOBIG : 0;
-
-    pthread_mutex_lock(&j->lock);
-    struct store_job sj = {0};
-    pthread_mutex_lock(&j->rlock);
-    if (!rc)
-        rc = store_job_get(j->rst, id, &sj, e);
-    if (!rc)
-        rc = store_events_after(j->rst, id, s->sent, replay_one, s, e);
-    pthread_mutex_unlock(&j->rlock);
-    if (!rc && !s->ended) {
-        if (!job_live_locked(j, id, &sj)) { /* finished elsewhere, or left unfinished by a crash */
-            if (event_sse_comment(&s->out, "this job is not running on this server"))
-                log_warn("could not add a comment");
-            s->ended = true;
-        }
-    }
-    s->out.max = s->out.len + max_buffer;
-    if (!rc) {
-        s->next = j->subs;
-        if (j->subs)
-            j->subs->prev = s;
-        j->subs = s;
-        j->stats.streams++;
-    }
-    pthread_mutex_unlock(&j->lock);
-    store_job_release(&sj);
-    if (rc) {
-        buf_release(&s->out);
-        free(s->job_id);
-        free(s);
-        return rc;
-    }
-    *out = s;
-    return 0;
-}
-
-size_t jobs_sub_read(struct jobs_sub *s, char *buf, size_t max, bool *ended)
-{
-    pthread_mutex_lock(&s->j->lock);
-    size_t n = s->out.len < max ? s->out.len : max;
-    if (n) {
-        memcpy(buf, s->out.data, n);
-        memmove(s->out.data, s->out.data + n, s->out.len - n + 1);
-        s->out.len -= n;
-    }
-    *ended = s->ended && s->out.len == 0;
-    if (!n && !*ended && s->suspend) {
-        s->suspended = true;
-        s->suspend(s->ctx); /* under the lock: a wake cannot slip in between */
-    }
-    pthread_mutex_unlock(&s->j->lock);
-    return n;
-}
-
-void jobs_unsubscribe(struct jobs_sub *s)
-{
-    if (!s)
-        return;
-    struct jobs *j = s->j;
-    pthread_mutex_lock(&j->lock);
-    if (s->prev)
-        s->prev->next = s->next;
-    else
-        j->subs = s->next;
-    if (s->next)
-        s->next->prev = s->prev;
-    j->stats.streams--;
-    pthread_mutex_unlock(&j->lock);
-    buf_release(&s->out);
-    free(s->job_id);
-    free(s);
-}
-
-void jobs_comment_all(struct jobs *j, const char *text, bool end)
-{
-    pthread_mutex_lock(&j->lock);
-    for (struct jobs_sub *s = j->subs; s; s = s->next) {
-        if (s->ended)
-            continue;
-        size_t keep = s->out.max;
-        s->out.max = s->out.len + strlen(text) + 8; /* a comment always fits */
-        if (event_sse_comment(&s->out, text))
-            log_warn("could not add a comment");
-        s->out.max = keep;
-        if (end)
-            s->ended = true;
-        wake(s);
-    }
-    pthread_mutex_unlock(&j->lock);
 }
 
 void jobs_stats(struct jobs *j, struct jobs_stats *out)
