@@ -30,51 +30,7 @@
 #include "store/store.h"
 #include "webhook/webhook.h"
 
-static void job_free(struct job *jb)
-{
-    free(jb->id);
-    free(jb->owner);
-    request_release(&jb->req);
-    free(jb);
-}
-
-/* ---- the workers ---- */
-
-struct run_ctx {
-    struct jobs *j;
-    struct job *jb;
-    const char *id;
-    int64_t leads;
-    const char *outcome; /* of the last event; NULL: none (stopped by a shutdown) */
-};
-
-static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
-{
-    struct run_ctx *rc = ctx;
-    pthread_mutex_lock(&rc->j->lock);
-    bool stopping = rc->j->stopping || rc->jb->lost;
-    pthread_mutex_unlock(&rc->j->lock);
-    if (stopping)
-        return; /* shutting down (the job stays "running", to resume), or taken over */
-    char *s = event_dump(ev);
-    jobs__enqueue(rc->j, rc->id, seq, event_type_name(type), s);
-    free(s);
-    rc->leads += type == EVENT_LEAD_GENERATED;
-    if (type == EVENT_PIPELINE_END || type == EVENT_PIPELINE_ERROR) {
-        json_t *summary = json_object_get(ev, "summary");
-        char *sum = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
-        bool cancelled =
-            type == EVENT_PIPELINE_END && !json_is_true(json_object_get(ev, "success"));
-        rc->outcome = type == EVENT_PIPELINE_ERROR ? "failed"
-                      : cancelled                  ? "cancelled"
-                                                   : "succeeded";
-        jobs__enqueue(rc->j, rc->id, 0, rc->outcome, sum);
-        free(sum);
-    }
-}
-
-/* Scale-out: the oldest job no live worker holds, claimed for this node. */
-static struct job *claim(struct jobs *j, struct store *st)
+struct job *jobs__claim(struct jobs *j, struct store *st)
 {
     struct store_job sj = {0};
     bool resumed = false, cancel = false;
@@ -108,7 +64,7 @@ static struct job *claim(struct jobs *j, struct store *st)
     return jb;
 }
 
-static void deadline_in(struct timespec *t, int64_t ms)
+void jobs__deadline_in(struct timespec *t, int64_t ms)
 {
     clock_gettime(CLOCK_REALTIME, t);
     t->tv_sec += ms / 1000;
@@ -117,34 +73,6 @@ static void deadline_in(struct timespec *t, int64_t ms)
         t->tv_sec++;
         t->tv_nsec -= 1000000000L;
     }
-}
-
-/* The next job for a worker (lock held; NULL when stopping): the local
- * queue's, or with a shared store one claimed from it, polling while none
- * is free (a job submitted here wakes this node's workers at once). */
-static struct job *next_job(struct jobs *j, struct store *st)
-{
-    while (!j->stopping) {
-        if (!j->distributed) {
-            if (j->pending) {
-                struct job *jb = j->pending;
-                j->pending = jb->next;
-                j->stats.queued--;
-                return jb;
-            }
-            pthread_cond_wait(&j->jcond, &j->lock);
-            continue;
-        }
-        pthread_mutex_unlock(&j->lock);
-        struct job *jb = claim(j, st);
-        pthread_mutex_lock(&j->lock);
-        if (jb)
-            return jb;
-        struct timespec until;
-        deadline_in(&until, 300);
-        pthread_cond_timedwait(&j->jcond, &j->lock, &until);
-    }
-    return NULL;
 }
 
 /* Scale-out: renews the leases of this node's jobs. A job another worker
@@ -156,7 +84,7 @@ static void *heartbeat_main(void *arg)
     pthread_mutex_lock(&j->lock);
     while (!j->stopping) {
         struct timespec until;
-        deadline_in(&until, j->cfg->lease_ms / 3);
+        jobs__deadline_in(&until, j->cfg->lease_ms / 3);
         pthread_cond_timedwait(&j->hcond, &j->lock, &until);
         if (j->stopping)
             break;
@@ -328,61 +256,6 @@ static void *listener_main(void *arg)
     return NULL;
 }
 
-static void *worker_main(void *arg)
-{
-    struct jobs *j = arg;
-    struct store *st = NULL;
-    struct err e = {0};
-    if (store_open(j->cfg->db, &st, &e)) {
-        log_error("a worker cannot open the store", LOG_S("error", e.msg));
-        return NULL;
-    }
-    pthread_mutex_lock(&j->lock);
-    for (;;) {
-        struct job *jb = next_job(j, st);
-        if (!jb)
-            break;
-        jb->running = true;
-        jb->next = j->active;
-        j->active = jb;
-        j->stats.running++;
-        pthread_mutex_unlock(&j->lock);
-
-        if (!j->distributed) /* a claim marks it running in the database */
-            jobs__enqueue(j, jb->id, 0, "running", NULL);
-        struct run_ctx rc = {j, jb, jb->id, 0, NULL};
-        int64_t t0 = clock_mono_ms();
-        struct pipeline_options opt = {.cfg = j->cfg,
-                                       .store = st,
-                                       .emit = on_event,
-                                       .emit_ctx = &rc,
-                                       .cancel = &jb->cancel,
-                                       .resume = jb->resume};
-        pipeline_budget_from_config(j->cfg, &opt.budget);
-        int r = pipeline_run(&jb->req, &opt);
-        log_info("job finished", LOG_S("job_id", jb->id), LOG_I("rc", r));
-        jobs__audit(j, jb, rc.leads, rc.outcome, clock_mono_ms() - t0);
-
-        pthread_mutex_lock(&j->lock);
-        j->stats.running--;
-        if (r == 0)
-            j->stats.succeeded++;
-        else if (r == CORE_ECANCELED)
-            j->stats.cancelled++;
-        else
-            j->stats.failed++;
-        for (struct job **p = &j->active; *p; p = &(*p)->next)
-            if (*p == jb) {
-                *p = jb->next;
-                break;
-            }
-        job_free(jb);
-    }
-    pthread_mutex_unlock(&j->lock);
-    store_close(st);
-    return NULL;
-}
-
 /* ---- the manager ---- */
 
 int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct err *e)
@@ -443,7 +316,7 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
     if (!want && !j->distributed)
         want = 1; /* only a shared store has API-only nodes */
     for (int i = 0; i < want; i++)
-        if (pthread_create(&j->workers[j->nworkers], NULL, worker_main, j) == 0)
+        if (pthread_create(&j->workers[j->nworkers], NULL, jobs__worker_main, j) == 0)
             j->nworkers++;
     if (!j->has_writer || (want && !j->nworkers)) {
         jobs_free(j);
@@ -485,12 +358,12 @@ void jobs_free(struct jobs *j)
     while (j->pending) {
         struct job *jb = j->pending;
         j->pending = jb->next;
-        job_free(jb);
+        jobs__job_free(jb);
     }
     while (j->active) { /* benchmark jobs: no worker owns them */
         struct job *jb = j->active;
         j->active = jb->next;
-        job_free(jb);
+        jobs__job_free(jb);
     }
     store_close(j->wst);
     store_close(j->rst);
@@ -502,19 +375,6 @@ void jobs_free(struct jobs *j)
     free(j);
 }
 
-int jobs__parse_stored(const char *json, struct request *out)
-{
-    struct request_limits lim = {.max_body_bytes = (size_t)-1 / 2,
-                                 .max_string_chars = (size_t)-1 / 2,
-                                 .max_list_items = (size_t)-1 / 2,
-                                 .max_depth = 64,
-                                 .max_leads = 1 << 30};
-    struct problems p = {0};
-    int rc = request_parse(json, strlen(json), &lim, 0, out, &p);
-    problems_release(&p);
-    return rc;
-}
-
 static void copy_request(struct request *dst, const struct request *src)
 {
     json_t *jr = request_to_json(src);
@@ -523,19 +383,6 @@ static void copy_request(struct request *dst, const struct request *src)
         abort();
     free(s);
     json_decref(jr);
-}
-
-void jobs__queue(struct jobs *j, struct job *jb)
-{
-    pthread_mutex_lock(&j->lock);
-    struct job **tail = &j->pending;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = jb;
-    j->stats.submitted++;
-    j->stats.queued++;
-    pthread_cond_signal(&j->jcond);
-    pthread_mutex_unlock(&j->lock);
 }
 
 int jobs_submit(struct jobs *j, const struct request *req, const char *owner, struct err *e)
@@ -564,24 +411,6 @@ int jobs_submit(struct jobs *j, const struct request *req, const char *owner, st
     copy_request(&jb->req, req);
     jobs__queue(j, jb);
     return 0;
-}
-
-static bool live_here(struct jobs *j, const char *id)
-{
-    struct job *lists[] = {j->active, j->pending};
-    for (int l = 0; l < 2; l++)
-        for (struct job *jb = lists[l]; jb; jb = jb->next)
-            if (strcmp(jb->id, id) == 0)
-                return true;
-    return false;
-}
-
-bool jobs__live_locked(struct jobs *j, const char *id, const struct store_job *sj)
-{
-    if (live_here(j, id))
-        return true;
-    return j->distributed && sj &&
-           (strcmp(sj->status, "queued") == 0 || strcmp(sj->status, "running") == 0);
 }
 
 /* Whether job id is queued or running anywhere: here, or with a shared

@@ -148,6 +148,29 @@ int64_t jobs__followed_from(struct jobs *j, const char *job_id);
  * NULL when *n is 0. With j->lock held. */
 char **jobs__followed_jobs(struct jobs *j, size_t *n);
 
+/* ---- lease.c ---- */
+
+/* jobs__deadline_in(t, ms): t becomes the CLOCK_REALTIME time ms from now,
+ * for pthread_cond_timedwait. */
+void jobs__deadline_in(struct timespec *t, int64_t ms);
+
+/* jobs__lease_start(j, workers, e): names this node, opens the listener's
+ * and the heartbeat's connections and starts the listener (and, with
+ * workers, the heartbeat). CORE_EIO when a connection cannot be opened
+ * (nothing is left open or started then). */
+int jobs__lease_start(struct jobs *j, int workers, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* jobs__lease_stop(j): joins the heartbeat and the listener (after
+ * j->stopping was set and hcond broadcast) and closes their connections.
+ * Does nothing without a shared store. */
+void jobs__lease_stop(struct jobs *j);
+
+/* jobs__claim(j, st): the oldest job no live worker holds, claimed for this
+ * node on the worker's connection st, as a new job the caller owns; NULL
+ * when none is free (or on an error, logged). */
+struct job *jobs__claim(struct jobs *j, struct store *st);
+
 /* ---- recovery.c ---- */
 
 /* jobs__recover(j): finds the jobs a crash or a stop left queued or
