@@ -137,15 +137,19 @@ struct tail_ev {
  * it), or 0. */
 static int64_t event_ms(const char *data)
 {
-    const char *t = strstr(data, "\"timestamp\":\"");
+    json_t *ev = json_loads(data, 0, NULL);
+    const char *t = json_string_value(json_object_get(ev, "timestamp"));
     struct tm tm = {0};
     int ms = 0;
-    if (!t || sscanf(t + 13, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) != 7)
-        return 0;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return (int64_t)timegm(&tm) * 1000 + ms;
+    int64_t at = 0;
+    if (t && sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) == 7) {
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        at = (int64_t)timegm(&tm) * 1000 + ms;
+    }
+    json_decref(ev);
+    return at;
 }
 
 static int collect_tail(void *ctx, int64_t seq, const char *type, const char *data)
