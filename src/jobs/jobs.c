@@ -1,36 +1,17 @@
-/* jobs.c: the job manager of jobs.h.
- *
- * Threads: N workers run pipelines; one writer owns the write connection of
- * the store; the webhook sender has its own. A worker's events go to the
- * writer's queue; the writer stores each one (with its webhook delivery, in
- * one transaction), then appends it to the subscribers of its job, wakes
- * them and kicks the sender. The writer also purges expired jobs.
- * One mutex (lock) guards the queues, the registry of jobs and the
- * subscriptions; the read connection (replays, status) has its own. Lock
- * order: lock, then rlock; the wake and suspend callbacks run under lock.
+/* jobs.c: the job manager of jobs.h: its start and stop, and the calls that
+ * submit, cancel and delete jobs, read them through the read connection, and
+ * count. The threads and the streams are the other files' (jobs_int.h says
+ * which file holds what).
  */
-#include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
-#include <time.h>
-#include <unistd.h>
-
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
-#include "core/buf.h"
-#include "core/clock.h"
 #include "core/log.h"
-#include "core/str.h"
 #include "jobs/jobs_int.h"
-#include "model/event.h"
-#include "pipeline/pipeline.h"
 #include "store/store.h"
 #include "webhook/webhook.h"
-
-/* ---- the manager ---- */
 
 int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct err *e)
 {
