@@ -33,6 +33,7 @@
 #include "http/server.h"
 #include "store/store.h"
 #include "jobs/jobs.h"
+#include "jobs/jobs_bench.h"
 #include "upstream/upstream.h"
 #include "model/request.h"
 

@@ -1,624 +1,17 @@
-/* jobs.c: the job manager of jobs.h.
- *
- * Threads: N workers run pipelines; one writer owns the write connection of
- * the store; the webhook sender has its own. A worker's events go to the
- * writer's queue; the writer stores each one (with its webhook delivery, in
- * one transaction), then appends it to the subscribers of its job, wakes
- * them and kicks the sender. The writer also purges expired jobs.
- * One mutex (lock) guards the queues, the registry of jobs and the
- * subscriptions; the read connection (replays, status) has its own. Lock
- * order: lock, then rlock; the wake and suspend callbacks run under lock.
+/* jobs.c: the job manager of jobs.h: its start and stop, and the calls that
+ * submit, cancel and delete jobs, read them through the read connection, and
+ * count. The threads and the streams are the other files' (jobs_int.h says
+ * which file holds what).
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
-#include "core/buf.h"
-#include "core/clock.h"
 #include "core/log.h"
-#include "core/str.h"
-#include "jobs/jobs.h"
-#include "model/event.h"
-#include "pipeline/pipeline.h"
+#include "jobs/jobs_int.h"
 #include "store/store.h"
 #include "webhook/webhook.h"
-
-#define MAX_WORKERS 64
-#define PURGE_EVERY_MS (3600 * 1000LL)
-
-struct item {
-    char *job_id;
-    int64_t seq; /* 0: a status change */
-    char *type;  /* event type, or the new status */
-    char *data;  /* event JSON, or the summary JSON (may be NULL) */
-    struct item *next;
-};
-
-struct job {
-    char *id, *owner;
-    struct request req;
-    volatile sig_atomic_t cancel;
-    bool running;
-    bool resume;       /* left unfinished by a restart: continue from the store */
-    bool lost;         /* scale-out: another worker took it over; store nothing more */
-    int64_t bench_seq; /* a benchmark job's last seq */
-    struct job *next;
-};
-
-struct jobs_sub {
-    struct jobs *j;
-    char *job_id;
-    int64_t sent; /* last seq appended */
-    struct buf out;
-    size_t max;
-    bool ended, suspended;
-    jobs_wake_fn wake, suspend;
-    void *ctx;
-    struct jobs_sub *prev, *next;
-};
-
-struct jobs {
-    const struct config *cfg;
-    struct store *wst, *rst;
-    pthread_mutex_t lock, rlock;
-    pthread_cond_t wcond, jcond, hcond;
-    struct item *q_head, *q_tail;
-    struct job *pending, *active;
-    struct jobs_sub *subs;
-    pthread_t writer, workers[MAX_WORKERS];
-    int nworkers;
-    bool stopping;
-    struct jobs_stats stats;
-    struct webhook_sender *webhooks; /* NULL: webhooks off */
-    int audit_fd;                    /* PROSPECT_AUDIT_LOG, or stderr */
-    /* Scale-out (a PostgreSQL store): jobs are claimed from the database
-     * with a lease a heartbeat renews; a listener follows every job's
-     * events for the streams of this node. */
-    bool distributed;
-    char node[64];
-    struct store *lst, *hst; /* the listener's and the heartbeat's connections */
-    pthread_t listener, heartbeat;
-    bool has_listener, has_heartbeat, has_writer;
-    int64_t next_purge_mono;
-};
-
-static void job_free(struct job *jb)
-{
-    free(jb->id);
-    free(jb->owner);
-    request_release(&jb->req);
-    free(jb);
-}
-
-/* ---- the writer ---- */
-
-static void enqueue(struct jobs *j, const char *job_id, int64_t seq, const char *type,
-                    const char *data)
-{
-    struct item *it = xcalloc(1, sizeof *it);
-    it->job_id = xstrdup(job_id);
-    it->seq = seq;
-    it->type = xstrdup(type);
-    it->data = data ? xstrdup(data) : NULL;
-    pthread_mutex_lock(&j->lock);
-    if (j->q_tail)
-        j->q_tail->next = it;
-    else
-        j->q_head = it;
-    j->q_tail = it;
-    pthread_cond_signal(&j->wcond);
-    pthread_mutex_unlock(&j->lock);
-}
-
-static bool terminal(const char *type)
-{
-    return strcmp(type, "pipeline_end") == 0 || strcmp(type, "pipeline_error") == 0;
-}
-
-/* Appends an event to one subscriber (lock held). */
-/* Appends an event, framed once by the caller, to one subscriber (lock held). */
-static void deliver(struct jobs_sub *s, int64_t seq, const char *type, const struct buf *frame)
-{
-    if (s->ended || seq != s->sent + 1)
-        return; /* ended, or already replayed */
-    if (buf_append(&s->out, frame->data, frame->len)) {
-        /* Too far behind: a last word (past the cap) and the end. */
-        size_t keep = s->out.max;
-        s->out.max = s->out.len + 256;
-        char note[160];
-        snprintf(note, sizeof note, "stream too slow; reconnect with Last-Event-ID: %lld",
-                 (long long)s->sent);
-        if (event_sse_comment(&s->out, note))
-            log_warn("could not end a slow stream politely");
-        s->out.max = keep;
-        s->ended = true;
-    } else {
-        s->sent = seq;
-        if (terminal(type))
-            s->ended = true;
-    }
-}
-
-static void wake(struct jobs_sub *s)
-{
-    if (s->suspended) {
-        s->suspended = false;
-        s->wake(s->ctx);
-    }
-}
-
-/* Deletes the jobs that finished more than PROSPECT_RETENTION_DAYS ago. */
-static void purge(struct jobs *j)
-{
-    j->next_purge_mono = clock_mono_ms() + PURGE_EVERY_MS;
-    int64_t n = 0;
-    struct err e = {0};
-    int64_t before = clock_now_ms() - j->cfg->retention_days * 86400 * 1000LL;
-    if (store_jobs_purge(j->wst, before, &n, &e))
-        log_error("could not purge old jobs", LOG_S("error", e.msg));
-    else if (n)
-        log_info("purged jobs past their retention", LOG_I("jobs", n),
-                 LOG_I("retention_days", j->cfg->retention_days));
-}
-
-static void *writer_main(void *arg)
-{
-    struct jobs *j = arg;
-    const char *webhook_url = j->cfg->webhook_enabled ? j->cfg->webhook_url : NULL;
-    pthread_mutex_lock(&j->lock);
-    for (;;) {
-        while (!j->q_head && !j->stopping) {
-            if (j->cfg->retention_days && clock_mono_ms() >= j->next_purge_mono) {
-                pthread_mutex_unlock(&j->lock);
-                purge(j);
-                pthread_mutex_lock(&j->lock);
-                continue;
-            }
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += 60; /* to look at the purge clock now and then */
-            pthread_cond_timedwait(&j->wcond, &j->lock, &until);
-        }
-        if (!j->q_head)
-            break;
-        struct item *it = j->q_head;
-        j->q_head = it->next;
-        if (!j->q_head)
-            j->q_tail = NULL;
-        pthread_mutex_unlock(&j->lock);
-
-        struct err e = {0};
-        int rc = it->seq ? store_event_append(j->wst, it->job_id, it->seq, it->type, it->data,
-                                              webhook_url, &e)
-                         : store_job_status(j->wst, it->job_id, it->type, it->data, &e);
-        if (rc)
-            log_error("store write failed", LOG_S("job_id", it->job_id), LOG_S("error", e.msg));
-        else if (it->seq)
-            webhook_sender_kick(j->webhooks);
-
-        struct buf frame; /* one frame for every subscriber */
-        buf_init(&frame, 0);
-        if (it->seq && !rc && event_sse_frame(&frame, it->seq, it->type, it->data))
-            rc = CORE_ETOOBIG;
-        pthread_mutex_lock(&j->lock);
-        if (it->seq && !rc) {
-            j->stats.events_stored++;
-            for (struct jobs_sub *s = j->subs; s; s = s->next)
-                if (strcmp(s->job_id, it->job_id) == 0) {
-                    deliver(s, it->seq, it->type, &frame);
-                    wake(s);
-                }
-        }
-        buf_release(&frame);
-        free(it->job_id);
-        free(it->type);
-        free(it->data);
-        free(it);
-    }
-    pthread_mutex_unlock(&j->lock);
-    return NULL;
-}
-
-/* ---- the workers ---- */
-
-struct run_ctx {
-    struct jobs *j;
-    struct job *jb;
-    const char *id;
-    int64_t leads;
-    const char *outcome; /* of the last event; NULL: none (stopped by a shutdown) */
-};
-
-/* One audit line for a job that ran here. */
-static void audit(struct jobs *j, const struct job *jb, const struct run_ctx *rc, int64_t ms)
-{
-    json_t *ctx = request_to_json(&jb->req);
-    char *s = json_dumps(json_object_get(ctx, "business_context"), JSON_COMPACT);
-    unsigned char d[32];
-    unsigned int dlen = sizeof d;
-    EVP_Digest(s ? s : "", s ? strlen(s) : 0, d, &dlen, EVP_sha256(), NULL);
-    char hex[65];
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-    free(s);
-    json_decref(ctx);
-    char when[CLOCK_ISO_LEN];
-    clock_format_iso(clock_now_ms(), when);
-    json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "time", when, "key",
-                             jb->owner, "user_id", jb->req.user_id, "job_id", jb->id,
-                             "context_sha256", hex, "leads", (json_int_t)rc->leads, "duration_ms",
-                             (json_int_t)ms, "outcome", rc->outcome ? rc->outcome : "interrupted");
-    char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(line);
-    size_t n = strlen(text);
-    text[n] = '\n'; /* one write of the whole line: lines never interleave */
-    if (write(j->audit_fd, text, n + 1) != (ssize_t)(n + 1))
-        log_error("could not write the audit line", LOG_S("job_id", jb->id));
-    free(text);
-}
-
-static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
-{
-    struct run_ctx *rc = ctx;
-    pthread_mutex_lock(&rc->j->lock);
-    bool stopping = rc->j->stopping || rc->jb->lost;
-    pthread_mutex_unlock(&rc->j->lock);
-    if (stopping)
-        return; /* shutting down (the job stays "running", to resume), or taken over */
-    char *s = event_dump(ev);
-    enqueue(rc->j, rc->id, seq, event_type_name(type), s);
-    free(s);
-    rc->leads += type == EVENT_LEAD_GENERATED;
-    if (type == EVENT_PIPELINE_END || type == EVENT_PIPELINE_ERROR) {
-        json_t *summary = json_object_get(ev, "summary");
-        char *sum = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
-        bool cancelled =
-            type == EVENT_PIPELINE_END && !json_is_true(json_object_get(ev, "success"));
-        rc->outcome = type == EVENT_PIPELINE_ERROR ? "failed"
-                      : cancelled                  ? "cancelled"
-                                                   : "succeeded";
-        enqueue(rc->j, rc->id, 0, rc->outcome, sum);
-        free(sum);
-    }
-}
-
-static int parse_stored(const char *json, struct request *out);
-
-/* Scale-out: the oldest job no live worker holds, claimed for this node. */
-static struct job *claim(struct jobs *j, struct store *st)
-{
-    struct store_job sj = {0};
-    bool resumed = false, cancel = false;
-    struct err e = {0};
-    int rc = store_job_claim(st, j->node, j->cfg->lease_ms, &sj, &resumed, &cancel, &e);
-    if (rc) {
-        if (rc != CORE_ENOTFOUND)
-            log_error("could not claim a job", LOG_S("error", e.msg));
-        return NULL;
-    }
-    struct job *jb = xcalloc(1, sizeof *jb);
-    if (parse_stored(sj.request, &jb->req)) {
-        log_error("a claimed job's request cannot be read; it is ended", LOG_S("job_id", sj.id));
-        enqueue(j, sj.id, 0, "failed", NULL);
-        request_release(&jb->req);
-        free(jb);
-        store_job_release(&sj);
-        return NULL;
-    }
-    jb->id = xstrdup(sj.id);
-    jb->owner = xstrdup(sj.owner);
-    jb->resume = resumed;
-    jb->cancel = cancel;
-    log_info(resumed ? "job reclaimed from a worker whose lease expired" : "job claimed",
-             LOG_S("job_id", sj.id), LOG_S("node", j->node));
-    pthread_mutex_lock(&j->lock);
-    j->stats.claimed++;
-    j->stats.reclaimed += resumed;
-    pthread_mutex_unlock(&j->lock);
-    store_job_release(&sj);
-    return jb;
-}
-
-static void deadline_in(struct timespec *t, int64_t ms)
-{
-    clock_gettime(CLOCK_REALTIME, t);
-    t->tv_sec += ms / 1000;
-    t->tv_nsec += (ms % 1000) * 1000000L;
-    if (t->tv_nsec >= 1000000000L) {
-        t->tv_sec++;
-        t->tv_nsec -= 1000000000L;
-    }
-}
-
-/* The next job for a worker (lock held; NULL when stopping): the local
- * queue's, or with a shared store one claimed from it, polling while none
- * is free (a job submitted here wakes this node's workers at once). */
-static struct job *next_job(struct jobs *j, struct store *st)
-{
-    while (!j->stopping) {
-        if (!j->distributed) {
-            if (j->pending) {
-                struct job *jb = j->pending;
-                j->pending = jb->next;
-                j->stats.queued--;
-                return jb;
-            }
-            pthread_cond_wait(&j->jcond, &j->lock);
-            continue;
-        }
-        pthread_mutex_unlock(&j->lock);
-        struct job *jb = claim(j, st);
-        pthread_mutex_lock(&j->lock);
-        if (jb)
-            return jb;
-        struct timespec until;
-        deadline_in(&until, 300);
-        pthread_cond_timedwait(&j->jcond, &j->lock, &until);
-    }
-    return NULL;
-}
-
-/* Scale-out: renews the leases of this node's jobs. A job another worker
- * took over (this node stalled past its lease) stops and stores nothing
- * more; a cancel asked on another node reaches the job here. */
-static void *heartbeat_main(void *arg)
-{
-    struct jobs *j = arg;
-    pthread_mutex_lock(&j->lock);
-    while (!j->stopping) {
-        struct timespec until;
-        deadline_in(&until, j->cfg->lease_ms / 3);
-        pthread_cond_timedwait(&j->hcond, &j->lock, &until);
-        if (j->stopping)
-            break;
-        size_t n = 0;
-        for (struct job *jb = j->active; jb; jb = jb->next)
-            n++;
-        char **ids = xcalloc(n + 1, sizeof *ids);
-        n = 0;
-        for (struct job *jb = j->active; jb; jb = jb->next)
-            ids[n++] = xstrdup(jb->id);
-        pthread_mutex_unlock(&j->lock);
-        for (size_t i = 0; i < n; i++) {
-            bool cancel = false;
-            struct err e = {0};
-            int rc = store_job_renew(j->hst, ids[i], j->node, j->cfg->lease_ms, &cancel, &e);
-            pthread_mutex_lock(&j->lock);
-            for (struct job *jb = j->active; jb; jb = jb->next) {
-                if (strcmp(jb->id, ids[i]) != 0)
-                    continue;
-                if (rc == CORE_ENOTFOUND) {
-                    jb->lost = true;
-                    jb->cancel = 1;
-                    log_warn("lost a job's lease to another worker; stopping it here",
-                             LOG_S("job_id", jb->id));
-                } else if (!rc && cancel) {
-                    jb->cancel = 1;
-                }
-            }
-            j->stats.renewals += rc == 0;
-            pthread_mutex_unlock(&j->lock);
-            free(ids[i]);
-        }
-        free(ids);
-        pthread_mutex_lock(&j->lock);
-    }
-    pthread_mutex_unlock(&j->lock);
-    return NULL;
-}
-
-/* Scale-out: the events of jobs other nodes run, for this node's streams.
- * A job's announcement (pg_notify) makes the listener read what its
- * subscribers have not had yet from the stored log, so replay and live
- * tail are one mechanism; every 2 s it also looks without one, in case an
- * announcement was missed. */
-struct tail_ev {
-    int64_t seq;
-    char *type;
-    struct buf frame;
-    int64_t lag_ms; /* from the event's timestamp to now */
-    struct tail_ev *next;
-};
-
-/* The epoch ms of an event's "timestamp" (ISO 8601 UTC, as event.c writes
- * it), or 0. */
-static int64_t event_ms(const char *data)
-{
-    const char *t = strstr(data, "\"timestamp\":\"");
-    struct tm tm = {0};
-    int ms = 0;
-    if (!t || sscanf(t + 13, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) != 7)
-        return 0;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return (int64_t)timegm(&tm) * 1000 + ms;
-}
-
-static int collect_tail(void *ctx, int64_t seq, const char *type, const char *data)
-{
-    struct tail_ev **tail = ctx;
-    struct tail_ev *t = xcalloc(1, sizeof *t);
-    t->seq = seq;
-    t->type = xstrdup(type);
-    int64_t at = event_ms(data);
-    t->lag_ms = at ? clock_now_ms() - at : 0;
-    buf_init(&t->frame, 0);
-    if (event_sse_frame(&t->frame, seq, type, data))
-        log_warn("an event could not be framed");
-    *tail = t;
-    return 0;
-}
-
-static int append_tail(void *ctx, int64_t seq, const char *type, const char *data)
-{
-    struct tail_ev ***end = ctx;
-    collect_tail(*end, seq, type, data);
-    *end = &(**end)->next;
-    return 0;
-}
-
-static void tail_job(struct jobs *j, const char *job_id)
-{
-    int64_t from = -1;
-    pthread_mutex_lock(&j->lock);
-    for (struct jobs_sub *s = j->subs; s; s = s->next)
-        if (!s->ended && strcmp(s->job_id, job_id) == 0 && (from < 0 || s->sent < from))
-            from = s->sent;
-    pthread_mutex_unlock(&j->lock);
-    if (from < 0)
-        return; /* nobody here follows it */
-    struct tail_ev *head = NULL, **end = &head;
-    struct err e = {0};
-    if (store_events_after(j->lst, job_id, from, append_tail, &end, &e))
-        log_warn("could not read a job's new events", LOG_S("error", e.msg));
-    pthread_mutex_lock(&j->lock);
-    for (struct tail_ev *t = head; t; t = t->next) {
-        for (struct jobs_sub *s = j->subs; s; s = s->next)
-            if (strcmp(s->job_id, job_id) == 0) {
-                deliver(s, t->seq, t->type, &t->frame);
-                wake(s);
-            }
-        j->stats.tail_events++;
-        j->stats.tail_lag_ms += t->lag_ms;
-    }
-    pthread_mutex_unlock(&j->lock);
-    while (head) {
-        struct tail_ev *t = head;
-        head = t->next;
-        buf_release(&t->frame);
-        free(t->type);
-        free(t);
-    }
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void *listener_main(void *arg)
-{
-    struct jobs *j = arg;
-    int64_t next_sweep = clock_mono_ms() + 2000;
-    for (;;) {
-        pthread_mutex_lock(&j->lock);
-        bool stop = j->stopping;
-        pthread_mutex_unlock(&j->lock);
-        if (stop)
-            break;
-        char job_id[REQUEST_MAX_ID_CHARS + 1];
-        struct err e = {0};
-        if (!j->lst && store_open(j->cfg->db, &j->lst, &e)) {
-            struct timespec nap = {1, 0};
-            nanosleep(&nap, NULL);
-            continue;
-        }
-        int rc = store_wait_event(j->lst, 250, job_id, sizeof job_id, &e);
-        if (rc == 0) {
-            tail_job(j, job_id);
-            pthread_mutex_lock(&j->lock);
-            j->stats.notifications++;
-            pthread_mutex_unlock(&j->lock);
-        } else if (rc != CORE_ETIMEOUT) {
-            log_error("event announcements failed; reconnecting", LOG_S("error", e.msg));
-            store_close(j->lst);
-            j->lst = NULL;
-            continue;
-        }
-        if (clock_mono_ms() >= next_sweep && j->lst) { /* whatever an announcement missed */
-            next_sweep = clock_mono_ms() + 2000;
-            size_t n = 0, cap = 0;
-            char **ids = NULL;
-            pthread_mutex_lock(&j->lock);
-            for (struct jobs_sub *s = j->subs; s; s = s->next)
-                if (!s->ended) {
-                    if (n == cap)
-                        ids = xrealloc(ids, (cap = cap ? 2 * cap : 64) * sizeof *ids);
-                    ids[n++] = xstrdup(s->job_id);
-                }
-            pthread_mutex_unlock(&j->lock);
-            /* Thousands of streams may follow one job: each job once. */
-            if (n)
-                qsort(ids, n, sizeof *ids, cmp_str);
-            for (size_t i = 0; i < n; i++)
-                if (i == 0 || strcmp(ids[i - 1], ids[i]) != 0)
-                    tail_job(j, ids[i]);
-            for (size_t i = 0; i < n; i++)
-                free(ids[i]);
-            free(ids);
-        }
-    }
-    return NULL;
-}
-
-static void *worker_main(void *arg)
-{
-    struct jobs *j = arg;
-    struct store *st = NULL;
-    struct err e = {0};
-    if (store_open(j->cfg->db, &st, &e)) {
-        log_error("a worker cannot open the store", LOG_S("error", e.msg));
-        return NULL;
-    }
-    pthread_mutex_lock(&j->lock);
-    for (;;) {
-        struct job *jb = next_job(j, st);
-        if (!jb)
-            break;
-        jb->running = true;
-        jb->next = j->active;
-        j->active = jb;
-        j->stats.running++;
-        pthread_mutex_unlock(&j->lock);
-
-        if (!j->distributed) /* a claim marks it running in the database */
-            enqueue(j, jb->id, 0, "running", NULL);
-        struct run_ctx rc = {j, jb, jb->id, 0, NULL};
-        int64_t t0 = clock_mono_ms();
-        struct pipeline_options opt = {.cfg = j->cfg,
-                                       .store = st,
-                                       .emit = on_event,
-                                       .emit_ctx = &rc,
-                                       .cancel = &jb->cancel,
-                                       .resume = jb->resume};
-        pipeline_budget_from_config(j->cfg, &opt.budget);
-        int r = pipeline_run(&jb->req, &opt);
-        log_info("job finished", LOG_S("job_id", jb->id), LOG_I("rc", r));
-        audit(j, jb, &rc, clock_mono_ms() - t0);
-
-        pthread_mutex_lock(&j->lock);
-        j->stats.running--;
-        if (r == 0)
-            j->stats.succeeded++;
-        else if (r == CORE_ECANCELED)
-            j->stats.cancelled++;
-        else
-            j->stats.failed++;
-        for (struct job **p = &j->active; *p; p = &(*p)->next)
-            if (*p == jb) {
-                *p = jb->next;
-                break;
-            }
-        job_free(jb);
-    }
-    pthread_mutex_unlock(&j->lock);
-    store_close(st);
-    return NULL;
-}
-
-/* ---- the manager ---- */
-
-static void recover(struct jobs *j);
 
 int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct err *e)
 {
@@ -632,16 +25,11 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
         free(j);
         return rc;
     }
-    j->audit_fd = STDERR_FILENO;
-    if (*cfg->audit_log &&
-        (j->audit_fd = open(cfg->audit_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
-        rc = err_set(e, CORE_EIO, "PROSPECT_AUDIT_LOG: cannot open %s: %s", cfg->audit_log,
-                     strerror(errno));
+    rc = jobs__audit_open(j, e);
     if (!rc && cfg->webhook_enabled)
         rc = webhook_sender_start(cfg, &j->webhooks, e);
     if (rc) {
-        if (j->audit_fd > STDERR_FILENO)
-            close(j->audit_fd);
+        jobs__audit_close(j);
         store_close(j->wst);
         store_close(j->rst);
         free(j);
@@ -656,35 +44,23 @@ int jobs_new(const struct config *cfg, int workers, struct jobs **out, struct er
     if (j->distributed) {
         /* Workers on other nodes take over what a dead node left (leases):
          * nothing to recover here. */
-        char host[64] = "node", hex[9];
-        gethostname(host, sizeof host - 1);
-        str_random_hex(hex, 4);
-        snprintf(j->node, sizeof j->node, "%.40s-%d-%s", host, (int)getpid(), hex);
-        if (store_open(cfg->db, &j->lst, e) || store_open(cfg->db, &j->hst, e)) {
-            /* without a heartbeat, leases would lapse under running jobs */
-            store_close(j->lst);
+        if (jobs__lease_start(j, workers, e)) {
             webhook_sender_stop(j->webhooks);
-            if (j->audit_fd > STDERR_FILENO)
-                close(j->audit_fd);
+            jobs__audit_close(j);
             store_close(j->wst);
             store_close(j->rst);
             free(j);
             return CORE_EIO;
         }
-        j->has_listener = pthread_create(&j->listener, NULL, listener_main, j) == 0;
-        if (workers > 0)
-            j->has_heartbeat = pthread_create(&j->heartbeat, NULL, heartbeat_main, j) == 0;
-        log_info("jobs are shared through the database", LOG_S("node", j->node),
-                 LOG_I("workers", workers));
     } else {
-        recover(j);
+        jobs__recover(j);
     }
-    j->has_writer = pthread_create(&j->writer, NULL, writer_main, j) == 0;
+    j->has_writer = pthread_create(&j->writer, NULL, jobs__writer_main, j) == 0;
     int want = workers < 0 ? 0 : workers > MAX_WORKERS ? MAX_WORKERS : workers;
     if (!want && !j->distributed)
         want = 1; /* only a shared store has API-only nodes */
     for (int i = 0; i < want; i++)
-        if (pthread_create(&j->workers[j->nworkers], NULL, worker_main, j) == 0)
+        if (pthread_create(&j->workers[j->nworkers], NULL, jobs__worker_main, j) == 0)
             j->nworkers++;
     if (!j->has_writer || (want && !j->nworkers)) {
         jobs_free(j);
@@ -710,29 +86,23 @@ void jobs_free(struct jobs *j)
     pthread_mutex_unlock(&j->lock);
     for (int i = 0; i < j->nworkers; i++)
         pthread_join(j->workers[i], NULL);
-    if (j->has_heartbeat)
-        pthread_join(j->heartbeat, NULL);
-    if (j->has_listener)
-        pthread_join(j->listener, NULL);
-    store_close(j->lst);
-    store_close(j->hst);
+    jobs__lease_stop(j);
     pthread_mutex_lock(&j->lock);
     pthread_cond_broadcast(&j->wcond);
     pthread_mutex_unlock(&j->lock);
     if (j->has_writer)
         pthread_join(j->writer, NULL); /* drains the queue first */
     webhook_sender_stop(j->webhooks);
-    if (j->audit_fd > STDERR_FILENO)
-        close(j->audit_fd);
+    jobs__audit_close(j);
     while (j->pending) {
         struct job *jb = j->pending;
         j->pending = jb->next;
-        job_free(jb);
+        jobs__job_free(jb);
     }
     while (j->active) { /* benchmark jobs: no worker owns them */
         struct job *jb = j->active;
         j->active = jb->next;
-        job_free(jb);
+        jobs__job_free(jb);
     }
     store_close(j->wst);
     store_close(j->rst);
@@ -744,128 +114,14 @@ void jobs_free(struct jobs *j)
     free(j);
 }
 
-/* Reads a request this server validated and stored before (it may exceed
- * limits lowered since). */
-static int parse_stored(const char *json, struct request *out)
-{
-    struct request_limits lim = {.max_body_bytes = (size_t)-1 / 2,
-                                 .max_string_chars = (size_t)-1 / 2,
-                                 .max_list_items = (size_t)-1 / 2,
-                                 .max_depth = 64,
-                                 .max_leads = 1 << 30};
-    struct problems p = {0};
-    int rc = request_parse(json, strlen(json), &lim, 0, out, &p);
-    problems_release(&p);
-    return rc;
-}
-
 static void copy_request(struct request *dst, const struct request *src)
 {
     json_t *jr = request_to_json(src);
     char *s = json_dumps(jr, JSON_COMPACT);
-    if (parse_stored(s, dst)) /* cannot fail: src was valid */
+    if (jobs__parse_stored(s, dst)) /* cannot fail: src was valid */
         abort();
     free(s);
     json_decref(jr);
-}
-
-static void queue_job(struct jobs *j, struct job *jb)
-{
-    pthread_mutex_lock(&j->lock);
-    struct job **tail = &j->pending;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = jb;
-    j->stats.submitted++;
-    j->stats.queued++;
-    pthread_cond_signal(&j->jcond);
-    pthread_mutex_unlock(&j->lock);
-}
-
-/* ---- restart recovery ---- */
-
-struct unfinished {
-    char **ids, **statuses;
-    int64_t *last_seq;
-    size_t n;
-};
-
-static int add_unfinished(void *ctx, int64_t last_seq, const char *status, const char *id)
-{
-    struct unfinished *u = ctx;
-    u->ids = xrealloc(u->ids, (u->n + 1) * sizeof *u->ids);
-    u->statuses = xrealloc(u->statuses, (u->n + 1) * sizeof *u->statuses);
-    u->last_seq = xrealloc(u->last_seq, (u->n + 1) * sizeof *u->last_seq);
-    u->ids[u->n] = xstrdup(id);
-    u->statuses[u->n] = xstrdup(status);
-    u->last_seq[u->n++] = last_seq;
-    return 0;
-}
-
-/* Ends a job a restart found unfinished with pipeline_error, keeping what
- * it stored (PROSPECT_RECOVERY=fail, or a request that cannot be read). */
-static void end_interrupted(struct jobs *j, const struct store_job *sj, const char *why)
-{
-    struct event_head h = {sj->id, sj->user_id, clock_now_ms()};
-    char msg[400];
-    snprintf(msg, sizeof msg,
-             "The server stopped while this job ran (%s); the %lld lead%s found before are kept. "
-             "Start the job again to look for more.",
-             why, (long long)sj->leads, sj->leads == 1 ? "" : "s");
-    json_t *ev = event_pipeline_error(&h, msg, "interrupted", "recovery");
-    json_t *summary = json_pack("{s:I, s:b}", "leads_kept", (json_int_t)sj->leads, "recovered", 1);
-    json_object_set(ev, "summary", summary);
-    char *data = event_dump(ev);
-    char *sum = json_dumps(summary, JSON_COMPACT);
-    enqueue(j, sj->id, sj->last_seq + 1, "pipeline_error", data);
-    enqueue(j, sj->id, 0, "failed", sum);
-    free(data);
-    free(sum);
-    json_decref(summary);
-    json_decref(ev);
-}
-
-/* Finds the jobs a crash or a stop left queued or running: queued ones are
- * queued again; running ones resume from their stored events, or end
- * (PROSPECT_RECOVERY). Before the writer and workers start. */
-static void recover(struct jobs *j)
-{
-    struct unfinished u = {0};
-    struct err e = {0};
-    if (store_jobs_unfinished(j->rst, add_unfinished, &u, &e))
-        log_error("could not look for unfinished jobs", LOG_S("error", e.msg));
-    bool resume = strcmp(j->cfg->recovery, "resume") == 0;
-    int64_t resumed = 0, ended = 0;
-    for (size_t i = 0; i < u.n; i++) {
-        struct store_job sj = {0};
-        if (store_job_get(j->rst, u.ids[i], &sj, &e) == 0) {
-            struct job *jb = xcalloc(1, sizeof *jb);
-            bool was_running = strcmp(u.statuses[i], "running") == 0;
-            if ((was_running && !resume) || parse_stored(sj.request, &jb->req)) {
-                end_interrupted(j, &sj,
-                                was_running && !resume ? "PROSPECT_RECOVERY=fail"
-                                                       : "its request could not be read");
-                request_release(&jb->req);
-                free(jb);
-                ended++;
-            } else {
-                jb->id = xstrdup(sj.id);
-                jb->owner = xstrdup(sj.owner);
-                jb->resume = was_running;
-                queue_job(j, jb);
-                resumed++;
-            }
-        }
-        store_job_release(&sj);
-        free(u.ids[i]);
-        free(u.statuses[i]);
-    }
-    free(u.ids);
-    free(u.statuses);
-    free(u.last_seq);
-    if (resumed || ended)
-        log_info("unfinished jobs found at start", LOG_I("continued", resumed),
-                 LOG_I("ended", ended), LOG_S("recovery", j->cfg->recovery));
 }
 
 int jobs_submit(struct jobs *j, const struct request *req, const char *owner, struct err *e)
@@ -892,27 +148,8 @@ int jobs_submit(struct jobs *j, const struct request *req, const char *owner, st
     jb->id = xstrdup(req->job_id);
     jb->owner = xstrdup(owner);
     copy_request(&jb->req, req);
-    queue_job(j, jb);
+    jobs__queue(j, jb);
     return 0;
-}
-
-static bool live_locked(struct jobs *j, const char *id)
-{
-    struct job *lists[] = {j->active, j->pending};
-    for (int l = 0; l < 2; l++)
-        for (struct job *jb = lists[l]; jb; jb = jb->next)
-            if (strcmp(jb->id, id) == 0)
-                return true;
-    return false;
-}
-
-/* job_live with j->lock held. */
-static bool job_live_locked(struct jobs *j, const char *id, const struct store_job *sj)
-{
-    if (live_locked(j, id))
-        return true;
-    return j->distributed && sj &&
-           (strcmp(sj->status, "queued") == 0 || strcmp(sj->status, "running") == 0);
 }
 
 /* Whether job id is queued or running anywhere: here, or with a shared
@@ -920,7 +157,7 @@ static bool job_live_locked(struct jobs *j, const char *id, const struct store_j
 static bool job_live(struct jobs *j, const char *id, const struct store_job *sj)
 {
     pthread_mutex_lock(&j->lock);
-    bool live = job_live_locked(j, id, sj);
+    bool live = jobs__live_locked(j, id, sj);
     pthread_mutex_unlock(&j->lock);
     return live;
 }
@@ -1110,124 +347,6 @@ bool jobs_ready(struct jobs *j)
     return ok;
 }
 
-/* ---- subscriptions ---- */
-
-static int replay_one(void *ctx, int64_t seq, const char *type, const char *data)
-{
-    struct jobs_sub *s = ctx;
-    struct buf frame;
-    buf_init(&frame, 0);
-    if (event_sse_frame(&frame, seq, type, data) == 0)
-        deliver(s, seq, type, &frame);
-    buf_release(&frame);
-    return s->ended;
-}
-
-int jobs_subscribe(struct jobs *j, const char *id, int64_t after, size_t max_buffer,
-                   jobs_wake_fn wakefn, jobs_wake_fn suspend, void *ctx, struct jobs_sub **out,
-                   struct err *e)
-{
-    struct jobs_sub *s = xcalloc(1, sizeof *s);
-    s->j = j;
-    s->job_id = xstrdup(id);
-    s->sent = after < 0 ? 0 : after;
-    s->max = max_buffer;
-    buf_init(&s->out, 0); /* replay is unbounded; the live tail is capped */
-    s->wake = wakefn;
-    s->suspend = suspend;
-    s->ctx = ctx;
-    int rc = buf_puts(&s->out, "retry: 3000\n\n") ? CORE_ETOOBIG : 0;
-
-    pthread_mutex_lock(&j->lock);
-    struct store_job sj = {0};
-    pthread_mutex_lock(&j->rlock);
-    if (!rc)
-        rc = store_job_get(j->rst, id, &sj, e);
-    if (!rc)
-        rc = store_events_after(j->rst, id, s->sent, replay_one, s, e);
-    pthread_mutex_unlock(&j->rlock);
-    if (!rc && !s->ended) {
-        if (!job_live_locked(j, id, &sj)) { /* finished elsewhere, or left unfinished by a crash */
-            if (event_sse_comment(&s->out, "this job is not running on this server"))
-                log_warn("could not add a comment");
-            s->ended = true;
-        }
-    }
-    s->out.max = s->out.len + max_buffer;
-    if (!rc) {
-        s->next = j->subs;
-        if (j->subs)
-            j->subs->prev = s;
-        j->subs = s;
-        j->stats.streams++;
-    }
-    pthread_mutex_unlock(&j->lock);
-    store_job_release(&sj);
-    if (rc) {
-        buf_release(&s->out);
-        free(s->job_id);
-        free(s);
-        return rc;
-    }
-    *out = s;
-    return 0;
-}
-
-size_t jobs_sub_read(struct jobs_sub *s, char *buf, size_t max, bool *ended)
-{
-    pthread_mutex_lock(&s->j->lock);
-    size_t n = s->out.len < max ? s->out.len : max;
-    if (n) {
-        memcpy(buf, s->out.data, n);
-        memmove(s->out.data, s->out.data + n, s->out.len - n + 1);
-        s->out.len -= n;
-    }
-    *ended = s->ended && s->out.len == 0;
-    if (!n && !*ended && s->suspend) {
-        s->suspended = true;
-        s->suspend(s->ctx); /* under the lock: a wake cannot slip in between */
-    }
-    pthread_mutex_unlock(&s->j->lock);
-    return n;
-}
-
-void jobs_unsubscribe(struct jobs_sub *s)
-{
-    if (!s)
-        return;
-    struct jobs *j = s->j;
-    pthread_mutex_lock(&j->lock);
-    if (s->prev)
-        s->prev->next = s->next;
-    else
-        j->subs = s->next;
-    if (s->next)
-        s->next->prev = s->prev;
-    j->stats.streams--;
-    pthread_mutex_unlock(&j->lock);
-    buf_release(&s->out);
-    free(s->job_id);
-    free(s);
-}
-
-void jobs_comment_all(struct jobs *j, const char *text, bool end)
-{
-    pthread_mutex_lock(&j->lock);
-    for (struct jobs_sub *s = j->subs; s; s = s->next) {
-        if (s->ended)
-            continue;
-        size_t keep = s->out.max;
-        s->out.max = s->out.len + strlen(text) + 8; /* a comment always fits */
-        if (event_sse_comment(&s->out, text))
-            log_warn("could not add a comment");
-        s->out.max = keep;
-        if (end)
-            s->ended = true;
-        wake(s);
-    }
-    pthread_mutex_unlock(&j->lock);
-}
-
 void jobs_stats(struct jobs *j, struct jobs_stats *out)
 {
     pthread_mutex_lock(&j->lock);
@@ -1249,40 +368,4 @@ void jobs_stats(struct jobs *j, struct jobs_stats *out)
     pthread_mutex_unlock(&j->rlock);
     out->webhooks_pending = oc.pending;
     out->webhooks_dead_total = oc.dead;
-}
-
-int jobs_bench_open(struct jobs *j, const char *id, struct err *e)
-{
-    pthread_mutex_lock(&j->rlock);
-    int rc = store_job_create(j->rst, id, "bench", "", "{}", e);
-    pthread_mutex_unlock(&j->rlock);
-    if (rc)
-        return rc;
-    struct job *jb = xcalloc(1, sizeof *jb);
-    jb->id = xstrdup(id);
-    jb->running = true;
-    pthread_mutex_lock(&j->lock);
-    jb->next = j->active; /* live, with no worker: nothing ends it */
-    j->active = jb;
-    pthread_mutex_unlock(&j->lock);
-    return 0;
-}
-
-int jobs_bench_publish(struct jobs *j, const char *id, const char *message)
-{
-    int64_t seq = 0;
-    pthread_mutex_lock(&j->lock);
-    for (struct job *jb = j->active; jb; jb = jb->next)
-        if (strcmp(jb->id, id) == 0)
-            seq = ++jb->bench_seq;
-    pthread_mutex_unlock(&j->lock);
-    if (!seq)
-        return CORE_ENOTFOUND;
-    struct event_head h = {id, "bench", clock_now_ms()};
-    json_t *ev = event_status_update(&h, message, "bench", -1);
-    char *data = event_dump(ev);
-    enqueue(j, id, seq, "status_update", data);
-    free(data);
-    json_decref(ev);
-    return 0;
 }

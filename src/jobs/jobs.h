@@ -111,18 +111,6 @@ void jobs_unsubscribe(struct jobs_sub *s);
  * (keep-alive; shutdown), ending them when end. */
 void jobs_comment_all(struct jobs *j, const char *text, bool end);
 
-/* ---- benchmark hooks (bench/sse.sh; the server offers them only with
- * PROSPECT_BENCH_ROUTES=1) ---- */
-
-/* jobs_bench_open(j, id, e): a job that runs no pipeline and stays live, so
- * that streams follow it until the process stops. */
-int jobs_bench_open(struct jobs *j, const char *id, struct err *e)
-    __attribute__((warn_unused_result));
-
-/* jobs_bench_publish(j, id, message): appends a status_update carrying
- * message to such a job, through the writer like any event. */
-int jobs_bench_publish(struct jobs *j, const char *id, const char *message);
-
 struct jobs_stats {
     int64_t submitted, running, queued, succeeded, failed, cancelled;
     int64_t streams, events_stored;
