@@ -66,26 +66,54 @@ void http__observe(enum route r, unsigned status, double seconds);
  * exposition format to b. */
 void http__metrics_text(struct jobs *jobs, struct buf *b);
 
-/* An answer with one optional extra header (name NULL: none). */
+/* ---- respond.c: answers; each sets cx->status for /metrics ---- */
+
+/* http__respond_with(c, cx, status, type, body, len, name, value): an
+ * answer (body copied) with one optional extra header (name NULL: none). */
 enum MHD_Result http__respond_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
                                    const char *type, const char *body, size_t len, const char *name,
                                    const char *value);
 
-/* A JSON answer (j stolen). */
+/* http__respond(c, cx, status, type, body, len): the same without the header. */
+enum MHD_Result http__respond(struct MHD_Connection *c, struct conn *cx, unsigned status,
+                              const char *type, const char *body, size_t len);
+
+/* http__respond_json(c, cx, status, j): a JSON answer (j stolen). */
 enum MHD_Result http__respond_json(struct MHD_Connection *c, struct conn *cx, unsigned status,
                                    json_t *j);
 
-/* {"error": code, "message": message}. */
+/* http__error(c, cx, status, code, message): {"error": code, "message": message}. */
 enum MHD_Result http__error(struct MHD_Connection *c, struct conn *cx, unsigned status,
                             const char *code, const char *message);
 
-/* The same with one extra header. */
+/* http__error_with(...): the same with one extra header. */
 enum MHD_Result http__error_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
                                  const char *code, const char *message, const char *name,
                                  const char *value);
 
-/* The CORS headers of an answer to an allowed origin. */
+/* http__too_many(c, cx, retry_s, code, what): 429 with Retry-After. */
+enum MHD_Result http__too_many(struct MHD_Connection *c, struct conn *cx, int64_t retry_s,
+                               const char *code, const char *what);
+
+/* http__internal(c, cx, detail): a 500; detail goes to the log under a
+ * random id, the client gets only the id. */
+enum MHD_Result http__internal(struct MHD_Connection *c, struct conn *cx, const char *detail);
+
+/* http__job_failed(c, cx, rc, e): a failed call of the job manager: 409
+ * for CORE_EBUSY, 404 for an unknown job, else http__internal. */
+enum MHD_Result http__job_failed(struct MHD_Connection *c, struct conn *cx, int rc,
+                                 const struct err *e);
+
+/* http__decorate(r, cx): the CORS headers of an answer to an allowed origin. */
 void http__decorate(struct MHD_Response *r, const struct conn *cx);
+
+/* ---- sse.c ---- */
+
+/* http__stream(sv, c, cx, job_id, after): answers with job_id's events
+ * after event id `after` as text/event-stream, then its live tail; an
+ * unknown job gets http__job_failed. */
+enum MHD_Result http__stream(struct server *sv, struct MHD_Connection *c, struct conn *cx,
+                             const char *job_id, int64_t after);
 
 /* ---- mcp_http.c: MCP over Streamable HTTP at /mcp ---- */
 

@@ -2,9 +2,8 @@
  * internal thread, suspend/resume for streams).
  *
  * A request is routed once its body is in (bodies are capped; the cap is
- * checked against Content-Length first). Answers are JSON, or SSE for event
- * streams: the stream's bytes come from a jobs_sub (jobs.h), and a stream
- * with nothing to send is suspended until the writer wakes it.
+ * checked against Content-Length first). Answers come from respond.c, event
+ * streams from sse.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,167 +37,7 @@
 
 extern const struct embed_file http__assets[];
 
-#define STREAM_BUFFER (256 * 1024) /* bytes a slow stream may fall behind */
 #define KEEPALIVE_S 15
-
-/* ---- per connection ---- */
-
-struct stream {
-    struct MHD_Connection *c;
-    struct jobs_sub *sub;
-};
-
-/* The CORS headers of an answer to an allowed origin. */
-void http__decorate(struct MHD_Response *r, const struct conn *cx)
-{
-    if (!cx->origin)
-        return;
-    MHD_add_response_header(r, "Access-Control-Allow-Origin", cx->origin);
-    MHD_add_response_header(r, "Access-Control-Expose-Headers",
-                            "Location, Retry-After, Mcp-Session-Id");
-    MHD_add_response_header(r, "Vary", "Origin");
-}
-
-/* An answer with one optional extra header (name NULL: none). */
-enum MHD_Result http__respond_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                                   const char *type, const char *body, size_t len, const char *name,
-                                   const char *value)
-{
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-    MHD_add_response_header(r, "Content-Type", type);
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    if (status == 405)
-        MHD_add_response_header(r, "Allow", "GET, POST, DELETE, OPTIONS");
-    if (name)
-        MHD_add_response_header(r, name, value);
-    http__decorate(r, cx);
-    cx->status = status;
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-static enum MHD_Result respond(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                               const char *type, const char *body, size_t len)
-{
-    return http__respond_with(c, cx, status, type, body, len, NULL, NULL);
-}
-
-/* A JSON error {error, message} with one extra header. */
-enum MHD_Result http__error_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                                 const char *code, const char *message, const char *name,
-                                 const char *value)
-{
-    json_t *j = json_pack("{s:s, s:s}", "error", code, "message", message);
-    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(j);
-    enum MHD_Result ret =
-        http__respond_with(c, cx, status, "application/json", s, strlen(s), name, value);
-    free(s);
-    return ret;
-}
-
-/* 429 with Retry-After. */
-static enum MHD_Result too_many(struct MHD_Connection *c, struct conn *cx, int64_t retry_s,
-                                const char *code, const char *what)
-{
-    char msg[200], after[24];
-    snprintf(msg, sizeof msg, "%s; retry in %lld s", what, (long long)retry_s);
-    snprintf(after, sizeof after, "%lld", (long long)retry_s);
-    return http__error_with(c, cx, 429, code, msg, "Retry-After", after);
-}
-
-enum MHD_Result http__respond_json(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                                   json_t *j)
-{
-    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(j);
-    enum MHD_Result ret = respond(c, cx, status, "application/json", s, strlen(s));
-    free(s);
-    return ret;
-}
-
-enum MHD_Result http__error(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                            const char *code, const char *message)
-{
-    return http__respond_json(c, cx, status,
-                              json_pack("{s:s, s:s}", "error", code, "message", message));
-}
-
-/* A 5xx: the detail goes to the log under an id, the client gets the id. */
-static enum MHD_Result internal(struct MHD_Connection *c, struct conn *cx, const char *detail)
-{
-    char id[17];
-    str_random_hex(id, 8);
-    log_error("internal error", LOG_S("error_id", id), LOG_S("detail", detail));
-    return http__respond_json(c, cx, 500,
-                              json_pack("{s:s, s:s}", "error", "internal_error", "error_id", id));
-}
-
-/* A failed job lookup: 404 for an unknown job, else a masked 5xx. */
-static enum MHD_Result job_failed(struct MHD_Connection *c, struct conn *cx, int rc,
-                                  const struct err *e)
-{
-    if (rc == CORE_EBUSY)
-        return http__error(c, cx, 409, "job_running", e->msg);
-    return rc == CORE_ENOTFOUND ? http__error(c, cx, 404, "not_found", "no such job")
-                                : internal(c, cx, e->msg);
-}
-
-/* ---- streams ---- */
-
-static void stream_wake(void *ctx)
-{
-    MHD_resume_connection(((struct stream *)ctx)->c);
-}
-
-static void stream_suspend(void *ctx)
-{
-    MHD_suspend_connection(((struct stream *)ctx)->c);
-}
-
-static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-    (void)pos;
-    struct stream *s = cls;
-    bool ended = false;
-    size_t n = jobs_sub_read(s->sub, buf, max, &ended);
-    if (n)
-        return (ssize_t)n;
-    return ended ? MHD_CONTENT_READER_END_OF_STREAM : 0; /* 0: suspended until woken */
-}
-
-static void stream_free(void *cls)
-{
-    struct stream *s = cls;
-    jobs_unsubscribe(s->sub);
-    free(s);
-}
-
-static enum MHD_Result stream(struct server *sv, struct MHD_Connection *c, struct conn *cx,
-                              const char *job_id, int64_t after)
-{
-    struct stream *s = xcalloc(1, sizeof *s);
-    s->c = c;
-    struct err e = {0};
-    int rc = jobs_subscribe(sv->jobs, job_id, after, STREAM_BUFFER, stream_wake, stream_suspend, s,
-                            &s->sub, &e);
-    if (rc) {
-        free(s);
-        return job_failed(c, cx, rc, &e);
-    }
-    struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 2048, stream_read, s, stream_free);
-    MHD_add_response_header(r, "Content-Type", "text/event-stream; charset=utf-8");
-    MHD_add_response_header(r, "Cache-Control", "no-cache");
-    MHD_add_response_header(r, "X-Accel-Buffering", "no");
-    http__decorate(r, cx);
-    cx->status = 200;
-    enum MHD_Result ret = MHD_queue_response(c, 200, r);
-    MHD_destroy_response(r);
-    return ret;
-}
 
 /* ---- handlers ---- */
 
@@ -226,15 +65,15 @@ static enum MHD_Result start_job(struct server *sv, struct MHD_Connection *c, st
 {
     int64_t retry_s = 0;
     if (!take(sv, cx, ACCESS_JOB, &retry_s))
-        return too_many(c, cx, retry_s, "rate_limited",
-                        "too many jobs started (PROSPECT_RATE_JOBS)");
+        return http__too_many(c, cx, retry_s, "rate_limited",
+                              "too many jobs started (PROSPECT_RATE_JOBS)");
     if (*cx->key && sv->cfg->max_jobs_per_key &&
         jobs_active(sv->jobs, cx->key) >= sv->cfg->max_jobs_per_key) {
         char what[160];
         snprintf(what, sizeof what,
                  "key %s has %lld jobs queued or running, its limit (PROSPECT_MAX_JOBS_PER_KEY)",
                  cx->key, (long long)sv->cfg->max_jobs_per_key);
-        return too_many(c, cx, 10, "too_many_jobs", what);
+        return http__too_many(c, cx, 10, "too_many_jobs", what);
     }
     struct request req;
     struct problems probs = {0};
@@ -253,9 +92,9 @@ static enum MHD_Result start_job(struct server *sv, struct MHD_Connection *c, st
                  req.job_id, req.job_id);
         ret = http__error(c, cx, 409, "job_exists", msg);
     } else if (rc) {
-        ret = internal(c, cx, e.msg);
+        ret = http__internal(c, cx, e.msg);
     } else if (streaming) {
-        ret = stream(sv, c, cx, req.job_id, 0);
+        ret = http__stream(sv, c, cx, req.job_id, 0);
     } else {
         char events[300], status[300];
         snprintf(events, sizeof events, "/api/v2/jobs/%s/events", req.job_id);
@@ -311,7 +150,7 @@ static enum MHD_Result leads(struct server *sv, struct MHD_Connection *c, struct
     struct err e = {0};
     int rc = jobs_leads(sv->jobs, id, &arr, &e);
     if (rc)
-        return job_failed(c, cx, rc, &e);
+        return http__job_failed(c, cx, rc, &e);
     if (!csv)
         return http__respond_json(c, cx, 200, json_pack("{s:s, s:o}", "job_id", id, "leads", arr));
     struct buf b;
@@ -348,7 +187,7 @@ static enum MHD_Result leads(struct server *sv, struct MHD_Connection *c, struct
             csv_field(&b, row[k], k + 1 == sizeof row / sizeof *row);
     }
     json_decref(arr);
-    enum MHD_Result ret = respond(c, cx, 200, "text/csv; charset=utf-8", buf_cstr(&b), b.len);
+    enum MHD_Result ret = http__respond(c, cx, 200, "text/csv; charset=utf-8", buf_cstr(&b), b.len);
     buf_release(&b);
     return ret;
 }
@@ -358,7 +197,8 @@ static enum MHD_Result prometheus(struct server *sv, struct MHD_Connection *c, s
     struct buf b;
     buf_init(&b, 0);
     http__metrics_text(sv->jobs, &b);
-    enum MHD_Result ret = respond(c, cx, 200, "text/plain; version=0.0.4", buf_cstr(&b), b.len);
+    enum MHD_Result ret =
+        http__respond(c, cx, 200, "text/plain; version=0.0.4", buf_cstr(&b), b.len);
     buf_release(&b);
     return ret;
 }
@@ -471,7 +311,7 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
         int rc =
             jobs_list(sv->jobs, access_keys(sv->access) ? cx->key : NULL, (size_t)n, &list, &e);
         if (rc)
-            return internal(c, cx, e.msg);
+            return http__internal(c, cx, e.msg);
         return http__respond_json(c, cx, 200, json_pack("{s:o}", "jobs", list));
     }
     if (strncmp(url, "/api/v2/jobs/", 13) == 0) {
@@ -492,7 +332,7 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
             if (v && (str_to_i64(v, &n) || n < 0))
                 return http__error(c, cx, 400, "bad_event_id",
                                    "Last-Event-ID and after must be a non-negative integer");
-            return stream(sv, c, cx, id, n);
+            return http__stream(sv, c, cx, id, n);
         }
         if (strcmp(rest, "/leads") == 0) {
             cx->route = R_JOB_LEADS;
@@ -506,7 +346,7 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
             struct err e = {0};
             int rc = jobs_delete(sv->jobs, id, &e);
             if (rc)
-                return job_failed(c, cx, rc, &e);
+                return http__job_failed(c, cx, rc, &e);
             return http__respond_json(c, cx, 200,
                                       json_pack("{s:s, s:b}", "job_id", id, "deleted", 1));
         }
@@ -520,7 +360,7 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
             struct err e = {0};
             int rc = jobs_status(sv->jobs, id, &status, &e);
             if (rc)
-                return job_failed(c, cx, rc, &e);
+                return http__job_failed(c, cx, rc, &e);
             json_decref(status);
             if (jobs_cancel(sv->jobs, id))
                 return http__error(c, cx, 409, "not_running",
@@ -535,7 +375,7 @@ static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct
         struct err e = {0};
         int rc = jobs_status(sv->jobs, id, &status, &e);
         if (rc)
-            return job_failed(c, cx, rc, &e);
+            return http__job_failed(c, cx, rc, &e);
         return http__respond_json(c, cx, 200, status);
     }
     cx->route = R_OTHER;
@@ -613,8 +453,8 @@ static enum MHD_Result admit(struct server *sv, struct MHD_Connection *c, struct
     int64_t retry_s = 0;
     if (!open && !take(sv, cx, ACCESS_REQUEST, &retry_s)) {
         cx->rejected = true;
-        return too_many(c, cx, retry_s, "rate_limited",
-                        "too many requests (PROSPECT_RATE_REQUESTS)");
+        return http__too_many(c, cx, retry_s, "rate_limited",
+                              "too many requests (PROSPECT_RATE_REQUESTS)");
     }
     return MHD_YES;
 }
