@@ -4,14 +4,15 @@
 # resident memory per stream, CPU per broadcast, delivery latency p50/p99.
 # Streams default to 1000 5000 10000; one event a second is broadcast 5
 # times. Server and clients are separate processes (20,000 open files each).
-# Needs a Release build in build/ and Debian's python3-fastapi and
+# Needs a Release build in build/ (its prospect-test, the build with the
+# benchmark's publish routes) and Debian's python3-fastapi and
 # python3-uvicorn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(1000 5000 10000)
 events=5
-[ -x build/prospect ] && [ -x build/bench/sse_clients ] || { echo "build first"; exit 1; }
+[ -x build/prospect-test ] && [ -x build/bench/sse_clients ] || { echo "build first"; exit 1; }
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 ulimit -n 20000
@@ -27,7 +28,7 @@ run() { # run SIDE N -> "rss_per_stream_kb cpu_ms_per_broadcast p50 p99 user_ms_
   if [ "$side" = prospect ]; then
     PROSPECT_BENCH_ROUTES=1 PROSPECT_LOG_LEVEL=error MCP_SERVER_PORT=$port \
       PROSPECT_MAX_CONNECTIONS_PER_IP=0 PROSPECT_RATE_REQUESTS=0 \
-      build/prospect serve --db "$work/b-$n.db" 2>/dev/null &
+      build/prospect-test serve --db "$work/b-$n.db" 2>/dev/null &
     pid=$!
     path=/api/v2/jobs/bench/events
     pub="http://127.0.0.1:$port/bench/publish/bench"

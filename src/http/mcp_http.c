@@ -266,9 +266,9 @@ static enum MHD_Result rpc_error(struct MHD_Connection *c, struct conn *cx, unsi
 
 /* ---- the route ---- */
 
-enum MHD_Result http__mcp(struct server *sv, struct MHD_Connection *c, struct conn *cx,
-                          const char *method)
+enum MHD_Result http__mcp(struct server *sv, struct MHD_Connection *c, struct conn *cx)
 {
+    const char *method = cx->method;
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
     const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
     if (loopback_bind(sv->cfg) && !loopback_host(host))

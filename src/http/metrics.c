@@ -232,3 +232,14 @@ void http__metrics_text(struct jobs *jobs, struct buf *out)
     (void)rc; /* a cut answer is still a valid exposition */
     *out = b;
 }
+
+enum MHD_Result http__metrics(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    struct buf b;
+    buf_init(&b, 0);
+    http__metrics_text(sv->jobs, &b);
+    enum MHD_Result ret =
+        http__respond(c, cx, 200, "text/plain; version=0.0.4", buf_cstr(&b), b.len);
+    buf_release(&b);
+    return ret;
+}

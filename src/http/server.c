@@ -1,21 +1,21 @@
 /* server.c: the HTTP front end of server.h on libmicrohttpd (epoll, one
- * internal thread, suspend/resume for streams).
+ * internal thread, suspend/resume for streams): the server's lifecycle, a
+ * connection's state, and the route table the request callback walks.
  *
- * A request is routed once its body is in (bodies are capped; the cap is
- * checked against Content-Length first). Answers are JSON, or SSE for event
- * streams: the stream's bytes come from a jobs_sub (jobs.h), and a stream
- * with nothing to send is suspended until the writer wakes it.
+ * A request is admitted once its headers are in (CORS, API key, request
+ * rate), and routed once its body is in (bodies are capped; the cap is
+ * checked against Content-Length first). The handlers live one file per
+ * resource (jobs_routes.c, execute.c, static.c, health.c, metrics.c,
+ * mcp_http.c); answers come from respond.c, event streams from sse.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,193 +24,180 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/clock.h"
-#include "core/embed.h"
 #include "core/log.h"
 #include "core/sig.h"
 #include "core/str.h"
 #include "http/access.h"
 #include "http/http_int.h"
 #include "http/server.h"
-#include "store/store.h"
 #include "jobs/jobs.h"
-#include "jobs/jobs_bench.h"
-#include "upstream/upstream.h"
-#include "model/request.h"
+#include "store/store.h"
 
-extern const struct embed_file http__assets[];
-
-#define STREAM_BUFFER (256 * 1024) /* bytes a slow stream may fall behind */
 #define KEEPALIVE_S 15
 
-/* ---- per connection ---- */
+/* ---- the route table ---- */
 
-struct stream {
-    struct MHD_Connection *c;
-    struct jobs_sub *sub;
+/* Every route of the API. A path's rows are tried in order; the first of
+ * them names the route of a 405. */
+static const struct http_route routes[] = {
+    {M_ANY, "/health", R_HEALTH, http__health, 0},
+    {M_ANY, "/ready", R_READY, http__ready, 0},
+    {M_ANY, "/metrics", R_METRICS, http__metrics, 0},
+    {M_ANY, "/mcp", R_MCP, http__mcp, 0},
+    {M_ANY, "/openapi.json", R_OPENAPI, http__static, 0},
+    {M_GET, "/", R_PAGE, http__static, F_NO_405},
+    {M_GET, "/index.html", R_PAGE, http__static, F_NO_405},
+    {M_GET, "/app.js", R_PAGE, http__static, F_NO_405},
+    {M_GET, "/app.css", R_PAGE, http__static, F_NO_405},
+    {M_POST, "/api/v2/execute_streaming_prospect", R_EXECUTE, http__execute, F_JSON_BODY},
+    {M_POST, "/api/v2/jobs", R_JOBS_CREATE, http__jobs_create, F_JSON_BODY},
+    {M_GET, "/api/v2/jobs", R_JOBS_CREATE, http__jobs_list, 0},
+    {M_GET, "/api/v2/jobs/{id}", R_JOB, http__job_status, 0},
+    {M_DELETE, "/api/v2/jobs/{id}", R_JOB_CANCEL, http__job_cancel, 0},
+    {M_GET, "/api/v2/jobs/{id}/events", R_JOB_EVENTS, http__job_events, 0},
+    {M_GET, "/api/v2/jobs/{id}/leads", R_JOB_LEADS, http__job_leads, 0},
+    {M_DELETE, "/api/v2/jobs/{id}/data", R_JOB_DATA, http__job_data, 0},
 };
 
-/* The CORS headers of an answer to an allowed origin. */
-void http__decorate(struct MHD_Response *r, const struct conn *cx)
+/* The bench routes of a test build (NULL in production). */
+static const struct http_route *bench_routes;
+static size_t n_bench_routes;
+
+void http__set_bench_routes(const struct http_route *v, size_t n)
 {
-    if (!cx->origin)
-        return;
-    MHD_add_response_header(r, "Access-Control-Allow-Origin", cx->origin);
-    MHD_add_response_header(r, "Access-Control-Expose-Headers",
-                            "Location, Retry-After, Mcp-Session-Id");
-    MHD_add_response_header(r, "Vary", "Origin");
+    bench_routes = v;
+    n_bench_routes = n;
 }
 
-/* An answer with one optional extra header (name NULL: none). */
-enum MHD_Result http__respond_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                                   const char *type, const char *body, size_t len, const char *name,
-                                   const char *value)
+static unsigned method_bit(const char *method)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-    MHD_add_response_header(r, "Content-Type", type);
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    if (status == 405)
-        MHD_add_response_header(r, "Allow", "GET, POST, DELETE, OPTIONS");
-    if (name)
-        MHD_add_response_header(r, name, value);
-    http__decorate(r, cx);
-    cx->status = status;
-    enum MHD_Result ret = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
-    return ret;
+    if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+        return M_GET;
+    if (strcmp(method, "POST") == 0)
+        return M_POST;
+    return strcmp(method, "DELETE") == 0 ? M_DELETE : M_OTHER;
 }
 
-static enum MHD_Result respond(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                               const char *type, const char *body, size_t len)
+/* The length of the job id at the start of s: 0 when it is empty or too long. */
+static size_t id_len(const char *s)
 {
-    return http__respond_with(c, cx, status, type, body, len, NULL, NULL);
+    size_t k = strcspn(s, "/");
+    return k < REQUEST_MAX_ID_CHARS + 1 ? k : 0;
 }
 
-/* A JSON error {error, message} with one extra header. */
-enum MHD_Result http__error_with(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                                 const char *code, const char *message, const char *name,
-                                 const char *value)
+/* Whether url matches path; fills cx->id for an {id}, cx->tail for a final *. */
+static bool path_match(const char *path, const char *url, struct conn *cx)
 {
-    json_t *j = json_pack("{s:s, s:s}", "error", code, "message", message);
-    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(j);
-    enum MHD_Result ret =
-        http__respond_with(c, cx, status, "application/json", s, strlen(s), name, value);
-    free(s);
-    return ret;
-}
-
-/* 429 with Retry-After. */
-static enum MHD_Result too_many(struct MHD_Connection *c, struct conn *cx, int64_t retry_s,
-                                const char *code, const char *what)
-{
-    char msg[200], after[24];
-    snprintf(msg, sizeof msg, "%s; retry in %lld s", what, (long long)retry_s);
-    snprintf(after, sizeof after, "%lld", (long long)retry_s);
-    return http__error_with(c, cx, 429, code, msg, "Retry-After", after);
-}
-
-enum MHD_Result http__respond_json(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                                   json_t *j)
-{
-    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(j);
-    enum MHD_Result ret = respond(c, cx, status, "application/json", s, strlen(s));
-    free(s);
-    return ret;
-}
-
-enum MHD_Result http__error(struct MHD_Connection *c, struct conn *cx, unsigned status,
-                            const char *code, const char *message)
-{
-    return http__respond_json(c, cx, status,
-                              json_pack("{s:s, s:s}", "error", code, "message", message));
-}
-
-/* A 5xx: the detail goes to the log under an id, the client gets the id. */
-static enum MHD_Result internal(struct MHD_Connection *c, struct conn *cx, const char *detail)
-{
-    char id[17];
-    str_random_hex(id, 8);
-    log_error("internal error", LOG_S("error_id", id), LOG_S("detail", detail));
-    return http__respond_json(c, cx, 500,
-                              json_pack("{s:s, s:s}", "error", "internal_error", "error_id", id));
-}
-
-/* A failed job lookup: 404 for an unknown job, else a masked 5xx. */
-static enum MHD_Result job_failed(struct MHD_Connection *c, struct conn *cx, int rc,
-                                  const struct err *e)
-{
-    if (rc == CORE_EBUSY)
-        return http__error(c, cx, 409, "job_running", e->msg);
-    return rc == CORE_ENOTFOUND ? http__error(c, cx, 404, "not_found", "no such job")
-                                : internal(c, cx, e->msg);
-}
-
-/* ---- streams ---- */
-
-static void stream_wake(void *ctx)
-{
-    MHD_resume_connection(((struct stream *)ctx)->c);
-}
-
-static void stream_suspend(void *ctx)
-{
-    MHD_suspend_connection(((struct stream *)ctx)->c);
-}
-
-static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-    (void)pos;
-    struct stream *s = cls;
-    bool ended = false;
-    size_t n = jobs_sub_read(s->sub, buf, max, &ended);
-    if (n)
-        return (ssize_t)n;
-    return ended ? MHD_CONTENT_READER_END_OF_STREAM : 0; /* 0: suspended until woken */
-}
-
-static void stream_free(void *cls)
-{
-    struct stream *s = cls;
-    jobs_unsubscribe(s->sub);
-    free(s);
-}
-
-static enum MHD_Result stream(struct server *sv, struct MHD_Connection *c, struct conn *cx,
-                              const char *job_id, int64_t after)
-{
-    struct stream *s = xcalloc(1, sizeof *s);
-    s->c = c;
-    struct err e = {0};
-    int rc = jobs_subscribe(sv->jobs, job_id, after, STREAM_BUFFER, stream_wake, stream_suspend, s,
-                            &s->sub, &e);
-    if (rc) {
-        free(s);
-        return job_failed(c, cx, rc, &e);
+    for (;;) {
+        if (strncmp(path, "{id}", 4) == 0) {
+            size_t k = id_len(url);
+            if (!k)
+                return false;
+            memcpy(cx->id, url, k);
+            cx->id[k] = '\0';
+            path += 4;
+            url += k;
+        } else if (strcmp(path, "*") == 0) {
+            cx->tail = url;
+            return true;
+        } else if (*path != *url) {
+            return false;
+        } else if (!*path) {
+            return true;
+        } else {
+            path++;
+            url++;
+        }
     }
-    struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 2048, stream_read, s, stream_free);
-    MHD_add_response_header(r, "Content-Type", "text/event-stream; charset=utf-8");
-    MHD_add_response_header(r, "Cache-Control", "no-cache");
-    MHD_add_response_header(r, "X-Accel-Buffering", "no");
-    http__decorate(r, cx);
-    cx->status = 200;
-    enum MHD_Result ret = MHD_queue_response(c, 200, r);
-    MHD_destroy_response(r);
-    return ret;
 }
 
-/* ---- handlers ---- */
-
-static bool json_content(struct MHD_Connection *c)
+/* Where url reaches the {id} of some route (the job id starts there), or NULL. */
+static const char *job_id_at(const char *url)
 {
-    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-    return ct && strncasecmp(ct, "application/json", 16) == 0;
+    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
+        const char *at = strstr(routes[i].path, "{id}");
+        if (at && strncmp(url, routes[i].path, (size_t)(at - routes[i].path)) == 0)
+            return url + (at - routes[i].path);
+    }
+    return NULL;
 }
 
-/* Takes a token of kind from the caller's key and address buckets. */
-static bool take(struct server *sv, struct conn *cx, enum access_kind kind, int64_t *retry_s)
+/* The row for cx->url and method m, or NULL; *path_hit: the first row whose
+ * path matched whatever its methods (NULL: none did). */
+static const struct http_route *route_find(const struct server *sv, struct conn *cx, unsigned m,
+                                           const struct http_route **path_hit)
+{
+    const struct {
+        const struct http_route *v;
+        size_t n;
+    } tables[] = {{routes, sizeof routes / sizeof *routes},
+                  {bench_routes, sv->bench ? n_bench_routes : 0}};
+    *path_hit = NULL;
+    for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+        for (size_t i = 0; i < tables[t].n; i++) {
+            const struct http_route *r = &tables[t].v[i];
+            if (!path_match(r->path, cx->url, cx))
+                continue;
+            if (r->methods & m)
+                return r;
+            if (!*path_hit)
+                *path_hit = r;
+        }
+    return NULL;
+}
+
+/* 405 for a path that has rows, none for the method: "use GET or POST". */
+static enum MHD_Result not_allowed(struct MHD_Connection *c, struct conn *cx,
+                                   const struct http_route *hit)
+{
+    unsigned methods = 0;
+    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
+        if (strcmp(routes[i].path, hit->path) == 0)
+            methods |= routes[i].methods;
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } names[] = {{M_GET, "GET"}, {M_POST, "POST"}, {M_DELETE, "DELETE"}};
+    char msg[40] = "use";
+    const char *sep = " ";
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (methods & names[i].bit) {
+            size_t k = strlen(msg);
+            snprintf(msg + k, sizeof msg - k, "%s%s", sep, names[i].name);
+            sep = " or ";
+        }
+    return http__error(c, cx, 405, "method_not_allowed", msg);
+}
+
+/* The walk: the job id's check, then the row of the path and method. */
+static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    const char *at = job_id_at(cx->url);
+    if (at) {
+        size_t k = id_len(at);
+        memcpy(cx->id, at, k);
+        cx->id[k] = '\0';
+        if (!k || !http__job_visible(sv, cx, cx->id)) {
+            cx->route = R_OTHER; /* another key's job is answered as no job */
+            return http__error(c, cx, 404, "not_found", "no such job");
+        }
+    }
+    const struct http_route *hit, *r = route_find(sv, cx, method_bit(cx->method), &hit);
+    if (r) {
+        cx->route = r->route;
+        return r->handler(sv, c, cx);
+    }
+    if (hit && !(hit->flags & F_NO_405)) {
+        cx->route = hit->route;
+        return not_allowed(c, cx, hit);
+    }
+    cx->route = R_OTHER;
+    return http__error(c, cx, 404, "not_found", "no such resource");
+}
+
+/* ---- a connection ---- */
+
+bool http__take(struct server *sv, struct conn *cx, enum access_kind kind, int64_t *retry_s)
 {
     char who[ACCESS_NAME_MAX + 80];
     if (*cx->key) {
@@ -222,325 +209,10 @@ static bool take(struct server *sv, struct conn *cx, enum access_kind kind, int6
     return access_take(sv->access, kind, who, retry_s);
 }
 
-static enum MHD_Result start_job(struct server *sv, struct MHD_Connection *c, struct conn *cx,
-                                 bool streaming)
+static bool json_content(struct MHD_Connection *c)
 {
-    int64_t retry_s = 0;
-    if (!take(sv, cx, ACCESS_JOB, &retry_s))
-        return too_many(c, cx, retry_s, "rate_limited",
-                        "too many jobs started (PROSPECT_RATE_JOBS)");
-    if (*cx->key && sv->cfg->max_jobs_per_key &&
-        jobs_active(sv->jobs, cx->key) >= sv->cfg->max_jobs_per_key) {
-        char what[160];
-        snprintf(what, sizeof what,
-                 "key %s has %lld jobs queued or running, its limit (PROSPECT_MAX_JOBS_PER_KEY)",
-                 cx->key, (long long)sv->cfg->max_jobs_per_key);
-        return too_many(c, cx, 10, "too_many_jobs", what);
-    }
-    struct request req;
-    struct problems probs = {0};
-    if (request_parse(buf_cstr(&cx->body), cx->body.len, &sv->lim, 0, &req, &probs)) {
-        enum MHD_Result ret = http__respond_json(c, cx, 400, problems_to_json(&probs));
-        problems_release(&probs);
-        return ret;
-    }
-    struct err e = {0};
-    int rc = jobs_submit(sv->jobs, &req, cx->key, &e);
-    enum MHD_Result ret;
-    if (rc == CORE_EEXIST) {
-        char msg[300];
-        snprintf(msg, sizeof msg,
-                 "job %s exists; watch it at /api/v2/jobs/%s/events, or send a new job_id",
-                 req.job_id, req.job_id);
-        ret = http__error(c, cx, 409, "job_exists", msg);
-    } else if (rc) {
-        ret = internal(c, cx, e.msg);
-    } else if (streaming) {
-        ret = stream(sv, c, cx, req.job_id, 0);
-    } else {
-        char events[300], status[300];
-        snprintf(events, sizeof events, "/api/v2/jobs/%s/events", req.job_id);
-        snprintf(status, sizeof status, "/api/v2/jobs/%s", req.job_id);
-        json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "job_id", req.job_id, "status", "queued",
-                              "status_url", status, "events_url", events);
-        struct MHD_Response *r;
-        char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        json_decref(j);
-        r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
-        MHD_add_response_header(r, "Content-Type", "application/json");
-        MHD_add_response_header(r, "Location", status);
-        http__decorate(r, cx);
-        cx->status = 202;
-        ret = MHD_queue_response(c, 202, r);
-        MHD_destroy_response(r);
-    }
-    request_release(&req);
-    return ret;
-}
-
-static void csv_field(struct buf *b, const char *s, bool last)
-{
-    int rc = 0;
-    if (strpbrk(s, ",\"\n\r")) {
-        rc |= buf_putc(b, '"');
-        for (const char *p = s; *p; p++)
-            rc |= *p == '"' ? buf_puts(b, "\"\"") : buf_putc(b, *p);
-        rc |= buf_putc(b, '"');
-    } else {
-        rc |= buf_puts(b, s);
-    }
-    rc |= buf_putc(b, last ? '\n' : ',');
-    (void)rc;
-}
-
-static const char *jstr(json_t *o, const char *a, const char *b)
-{
-    json_t *v = json_object_get(o, a);
-    if (b)
-        v = json_object_get(v, b);
-    return json_is_string(v) ? json_string_value(v) : "";
-}
-
-static enum MHD_Result leads(struct server *sv, struct MHD_Connection *c, struct conn *cx,
-                             const char *id)
-{
-    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
-    bool csv = format && strcmp(format, "csv") == 0;
-    if (format && !csv && strcmp(format, "json") != 0)
-        return http__error(c, cx, 400, "bad_format", "format must be json or csv");
-    json_t *arr;
-    struct err e = {0};
-    int rc = jobs_leads(sv->jobs, id, &arr, &e);
-    if (rc)
-        return job_failed(c, cx, rc, &e);
-    if (!csv)
-        return http__respond_json(c, cx, 200, json_pack("{s:s, s:o}", "job_id", id, "leads", arr));
-    struct buf b;
-    buf_init(&b, 0);
-    static const char *const cols[] = {
-        "Lead ID", "Company Name", "Website",        "Industry", "Company Size",
-        "Email",   "Phone",        "Prospect Score", "Summary",  NULL};
-    for (const char *const *col = cols; *col; col++)
-        csv_field(&b, *col, col[1] == NULL);
-    size_t i;
-    json_t *l;
-    json_array_foreach (arr, i, l) {
-        json_t *d = json_object_get(l, "lead_data"), *ae = json_object_get(d, "adk1_enrichment");
-        json_t *ai =
-            json_object_get(json_object_get(json_object_get(l, "final_package"), "analyzed_lead"),
-                            "ai_intelligence");
-        char score[16];
-        json_t *ps = json_object_get(ai, "prospect_score");
-        snprintf(score, sizeof score, "%s", "");
-        if (json_is_number(ps))
-            snprintf(score, sizeof score, "%.2f", json_number_value(ps));
-        json_t *em = json_array_get(json_object_get(ae, "contact_emails"), 0);
-        json_t *ph = json_array_get(json_object_get(ae, "contact_phones"), 0);
-        const char *row[] = {jstr(l, "lead_id", NULL),
-                             jstr(d, "company_name", NULL),
-                             jstr(d, "website", NULL),
-                             jstr(ae, "industry", NULL),
-                             jstr(ae, "company_size", NULL),
-                             json_is_string(em) ? json_string_value(em) : "",
-                             json_is_string(ph) ? json_string_value(ph) : "",
-                             score,
-                             jstr(ai, "qualification_summary", NULL)};
-        for (size_t k = 0; k < sizeof row / sizeof *row; k++)
-            csv_field(&b, row[k], k + 1 == sizeof row / sizeof *row);
-    }
-    json_decref(arr);
-    enum MHD_Result ret = respond(c, cx, 200, "text/csv; charset=utf-8", buf_cstr(&b), b.len);
-    buf_release(&b);
-    return ret;
-}
-
-static enum MHD_Result prometheus(struct server *sv, struct MHD_Connection *c, struct conn *cx)
-{
-    struct buf b;
-    buf_init(&b, 0);
-    http__metrics_text(sv->jobs, &b);
-    enum MHD_Result ret = respond(c, cx, 200, "text/plain; version=0.0.4", buf_cstr(&b), b.len);
-    buf_release(&b);
-    return ret;
-}
-
-/* "/api/v2/jobs/ID[/events|/leads]": copies ID, returns the rest. */
-static const char *job_path(const char *url, char *id, size_t n)
-{
-    const char *p = url + strlen("/api/v2/jobs/");
-    size_t k = strcspn(p, "/");
-    if (k == 0 || k >= n)
-        return NULL;
-    memcpy(id, p, k);
-    id[k] = '\0';
-    return p + k;
-}
-
-/* A file shipped in the binary; the page's files may only load each other. */
-static enum MHD_Result asset(struct MHD_Connection *c, struct conn *cx, const char *name,
-                             const char *type)
-{
-    const struct embed_file *f = http__assets;
-    while (f->name && strcmp(f->name, name) != 0)
-        f++;
-    if (!f->name)
-        return http__error(c, cx, 404, "not_found", "not in this build");
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(f->len, (void *)f->data, MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(r, "Content-Type", type);
-    MHD_add_response_header(r, "Cache-Control", "no-cache");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Content-Security-Policy",
-                            "default-src 'self'; img-src 'self' data:; object-src 'none'; "
-                            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
-    http__decorate(r, cx);
-    cx->status = 200;
-    enum MHD_Result ret = MHD_queue_response(c, 200, r);
-    MHD_destroy_response(r);
-    return ret;
-}
-
-static enum MHD_Result route(struct server *sv, struct MHD_Connection *c, struct conn *cx,
-                             const char *url, const char *method)
-{
-    bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    bool post = strcmp(method, "POST") == 0, del = strcmp(method, "DELETE") == 0;
-    if (strcmp(url, "/health") == 0) {
-        cx->route = R_HEALTH;
-        return http__respond_json(c, cx, 200, json_pack("{s:s}", "status", "ok"));
-    }
-    if (strcmp(url, "/ready") == 0) {
-        cx->route = R_READY;
-        bool ok = jobs_ready(sv->jobs);
-        return http__respond_json(
-            c, cx, ok ? 200 : 503,
-            json_pack("{s:s, s:b}", "status", ok ? "ready" : "unavailable", "store", ok));
-    }
-    if (strcmp(url, "/metrics") == 0) {
-        cx->route = R_METRICS;
-        return prometheus(sv, c, cx);
-    }
-    if (strcmp(url, "/mcp") == 0) {
-        cx->route = R_MCP;
-        return http__mcp(sv, c, cx, method);
-    }
-    if (strcmp(url, "/openapi.json") == 0) {
-        cx->route = R_OPENAPI;
-        return asset(c, cx, "openapi.json", "application/json");
-    }
-    if (get && (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0)) {
-        cx->route = R_PAGE;
-        return asset(c, cx, "index.html", "text/html; charset=utf-8");
-    }
-    if (get && strcmp(url, "/app.js") == 0) {
-        cx->route = R_PAGE;
-        return asset(c, cx, "app.js", "text/javascript; charset=utf-8");
-    }
-    if (get && strcmp(url, "/app.css") == 0) {
-        cx->route = R_PAGE;
-        return asset(c, cx, "app.css", "text/css; charset=utf-8");
-    }
-    if (sv->bench && post && strncmp(url, "/bench/", 7) == 0) {
-        /* /bench/open/ID and /bench/publish/ID, for bench/sse.sh only */
-        bool open = strncmp(url, "/bench/open/", 12) == 0;
-        const char *id = url + (open ? 12 : strncmp(url, "/bench/publish/", 15) == 0 ? 15 : 0);
-        struct err e = {0};
-        int rc = id == url ? CORE_ENOTFOUND
-                 : open    ? jobs_bench_open(sv->jobs, id, &e)
-                           : jobs_bench_publish(sv->jobs, id, buf_cstr(&cx->body));
-        return rc ? http__error(c, cx, rc == CORE_ENOTFOUND ? 404 : 409, "bench", "no")
-                  : http__respond_json(c, cx, 200, json_pack("{s:s}", "status", "ok"));
-    }
-    if (strcmp(url, "/api/v2/execute_streaming_prospect") == 0) {
-        cx->route = R_EXECUTE;
-        return post ? start_job(sv, c, cx, true)
-                    : http__error(c, cx, 405, "method_not_allowed", "use POST");
-    }
-    if (strcmp(url, "/api/v2/jobs") == 0) {
-        cx->route = R_JOBS_CREATE;
-        if (post)
-            return start_job(sv, c, cx, false);
-        if (!get)
-            return http__error(c, cx, 405, "method_not_allowed", "use GET or POST");
-        const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
-        int64_t n = 50;
-        if (lim && (str_to_i64(lim, &n) || n < 1 || n > 500))
-            return http__error(c, cx, 400, "bad_limit", "limit must be an integer from 1 to 500");
-        json_t *list;
-        struct err e = {0};
-        int rc =
-            jobs_list(sv->jobs, access_keys(sv->access) ? cx->key : NULL, (size_t)n, &list, &e);
-        if (rc)
-            return internal(c, cx, e.msg);
-        return http__respond_json(c, cx, 200, json_pack("{s:o}", "jobs", list));
-    }
-    if (strncmp(url, "/api/v2/jobs/", 13) == 0) {
-        char id[REQUEST_MAX_ID_CHARS + 1];
-        const char *rest = job_path(url, id, sizeof id);
-        if (!rest || (access_keys(sv->access) && jobs_visible(sv->jobs, id, cx->key))) {
-            cx->route = R_OTHER; /* another key's job is answered as no job */
-            return http__error(c, cx, 404, "not_found", "no such job");
-        }
-        if (strcmp(rest, "/events") == 0) {
-            cx->route = R_JOB_EVENTS;
-            if (!get)
-                return http__error(c, cx, 405, "method_not_allowed", "use GET");
-            const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
-            const char *after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
-            int64_t n = 0;
-            const char *v = last ? last : after;
-            if (v && (str_to_i64(v, &n) || n < 0))
-                return http__error(c, cx, 400, "bad_event_id",
-                                   "Last-Event-ID and after must be a non-negative integer");
-            return stream(sv, c, cx, id, n);
-        }
-        if (strcmp(rest, "/leads") == 0) {
-            cx->route = R_JOB_LEADS;
-            return get ? leads(sv, c, cx, id)
-                       : http__error(c, cx, 405, "method_not_allowed", "use GET");
-        }
-        if (strcmp(rest, "/data") == 0) {
-            cx->route = R_JOB_DATA;
-            if (!del)
-                return http__error(c, cx, 405, "method_not_allowed", "use DELETE");
-            struct err e = {0};
-            int rc = jobs_delete(sv->jobs, id, &e);
-            if (rc)
-                return job_failed(c, cx, rc, &e);
-            return http__respond_json(c, cx, 200,
-                                      json_pack("{s:s, s:b}", "job_id", id, "deleted", 1));
-        }
-        if (*rest) {
-            cx->route = R_OTHER;
-            return http__error(c, cx, 404, "not_found", "no such resource");
-        }
-        if (del) {
-            cx->route = R_JOB_CANCEL;
-            json_t *status;
-            struct err e = {0};
-            int rc = jobs_status(sv->jobs, id, &status, &e);
-            if (rc)
-                return job_failed(c, cx, rc, &e);
-            json_decref(status);
-            if (jobs_cancel(sv->jobs, id))
-                return http__error(c, cx, 409, "not_running",
-                                   "the job is not running on this server");
-            return http__respond_json(
-                c, cx, 202, json_pack("{s:s, s:s}", "job_id", id, "status", "cancelling"));
-        }
-        cx->route = R_JOB;
-        if (!get)
-            return http__error(c, cx, 405, "method_not_allowed", "use GET or DELETE");
-        json_t *status;
-        struct err e = {0};
-        int rc = jobs_status(sv->jobs, id, &status, &e);
-        if (rc)
-            return job_failed(c, cx, rc, &e);
-        return http__respond_json(c, cx, 200, status);
-    }
-    cx->route = R_OTHER;
-    return http__error(c, cx, 404, "not_found", "no such resource");
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    return ct && strncasecmp(ct, "application/json", 16) == 0;
 }
 
 static void client_address(struct MHD_Connection *c, char *out, size_t n)
@@ -612,10 +284,10 @@ static enum MHD_Result admit(struct server *sv, struct MHD_Connection *c, struct
         }
     }
     int64_t retry_s = 0;
-    if (!open && !take(sv, cx, ACCESS_REQUEST, &retry_s)) {
+    if (!open && !http__take(sv, cx, ACCESS_REQUEST, &retry_s)) {
         cx->rejected = true;
-        return too_many(c, cx, retry_s, "rate_limited",
-                        "too many requests (PROSPECT_RATE_REQUESTS)");
+        return http__too_many(c, cx, retry_s, "rate_limited",
+                              "too many requests (PROSPECT_RATE_REQUESTS)");
     }
     return MHD_YES;
 }
@@ -636,10 +308,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         enum MHD_Result admitted = admit(sv, c, cx, url, method);
         if (cx->rejected)
             return admitted; /* answered already */
-        if (strcmp(method, "POST") == 0 &&
-            (strcmp(url, "/api/v2/jobs") == 0 ||
-             strcmp(url, "/api/v2/execute_streaming_prospect") == 0)) {
-            cx->route = strcmp(url, "/api/v2/jobs") == 0 ? R_JOBS_CREATE : R_EXECUTE;
+        cx->url = url;
+        const struct http_route *hit, *r = route_find(sv, cx, method_bit(method), &hit);
+        if (r && (r->flags & F_JSON_BODY)) {
+            cx->route = r->route;
             const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
             int64_t n = 0;
             if (!json_content(c)) {
@@ -670,7 +342,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         snprintf(msg, sizeof msg, "the body is larger than %zu bytes", sv->lim.max_body_bytes);
         return http__error(c, cx, 413, "payload_too_large", msg);
     }
-    return route(sv, c, cx, url, method);
+    cx->url = url;
+    cx->method = method;
+    return route(sv, c, cx);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -711,9 +385,11 @@ int http_serve(const struct config *cfg, bool no_worker, struct err *e)
     sig_block_stop(&set);
 
     const char *bench = getenv("PROSPECT_BENCH_ROUTES");
-    struct server sv = {.cfg = cfg, .bench = bench && strcmp(bench, "1") == 0};
+    struct server sv = {.cfg = cfg, .bench = bench && strcmp(bench, "1") == 0 && bench_routes};
     if (sv.bench)
         log_warn("benchmark routes are on (PROSPECT_BENCH_ROUTES=1): not for production");
+    else if (bench && strcmp(bench, "1") == 0)
+        log_warn("PROSPECT_BENCH_ROUTES=1 is ignored: only prospect-test has the benchmark routes");
     sv.lim = (struct request_limits){
         .max_body_bytes = (size_t)cfg->max_body_bytes,
         .max_string_chars = (size_t)cfg->max_string_chars,

@@ -59,9 +59,12 @@ int mcp_new(const struct config *cfg, struct jobs *jobs, struct mcp **out, struc
     m->cfg = cfg;
     m->jobs = jobs;
     const char *t = getenv("PROSPECT_MCP_TEST_TOOLS");
-    m->test_tools = t && strcmp(t, "1") == 0;
+    bool asked = t && strcmp(t, "1") == 0;
+    m->test_tools = asked && mcp__has_test_tools();
     if (m->test_tools)
         log_warn("MCP test tools are listed (PROSPECT_MCP_TEST_TOOLS=1): not for production");
+    else if (asked)
+        log_warn("PROSPECT_MCP_TEST_TOOLS=1 is ignored: only prospect-test has the test tools");
     pthread_mutex_init(&m->lock, NULL);
     *out = m;
     return 0;

@@ -34,8 +34,9 @@ struct mcp_out {
 };
 
 /* mcp_new(cfg, jobs, out, e): the engine over a running job manager (both
- * borrowed for its life). With PROSPECT_MCP_TEST_TOOLS=1 in the
- * environment it also lists the conformance suite's test tools. */
+ * borrowed for its life). In prospect-test (mcp/test_tools.h) and with
+ * PROSPECT_MCP_TEST_TOOLS=1 in the environment it also lists the
+ * conformance suite's test tools. */
 int mcp_new(const struct config *cfg, struct jobs *jobs, struct mcp **out, struct err *e)
     __attribute__((warn_unused_result));
 

@@ -1,5 +1,5 @@
-/* mcp_int.h: what the protocol engine (mcp.c), the tools (tools.c) and the
- * stdio transport (stdio.c) share. */
+/* mcp_int.h: what the protocol engine (mcp.c), the tools (tools.c, and
+ * the test build's test_tools.c) and the stdio transport (stdio.c) share. */
 #ifndef PROSPECT_MCP_INT_H
 #define PROSPECT_MCP_INT_H
 
@@ -13,7 +13,7 @@
 struct mcp {
     const struct config *cfg;
     struct jobs *jobs;
-    bool test_tools; /* PROSPECT_MCP_TEST_TOOLS=1: the conformance suite's tools */
+    bool test_tools; /* test tools registered and PROSPECT_MCP_TEST_TOOLS=1 */
     pthread_mutex_t lock;
 };
 
@@ -44,7 +44,27 @@ const char *mcp_session_owner(const struct mcp_session *s);
 
 bool mcp__method_known(const char *method);
 
-/* tools.c: the tools. */
+/* ---- tools.c: the tools ---- */
+
+typedef json_t *(*mcp_tool_fn)(struct mcp_call *c);
+
+/* One tool: a row of a tool table. */
+struct mcp_tool {
+    const char *name, *title, *description;
+    const char *input, *output; /* JSON Schema text; output may be NULL */
+    bool read_only, destructive, idempotent, open_world;
+    mcp_tool_fn fn; /* the call's result, as mcp__tool_call returns it */
+};
+
+/* mcp__set_test_tools(v, n): the tools a test build offers after ours
+ * (test_tools.c, linked only into prospect-test), v borrowed for the
+ * process's life; an engine lists them only with PROSPECT_MCP_TEST_TOOLS=1
+ * as well. Thread: call before the first mcp_new. */
+void mcp__set_test_tools(const struct mcp_tool *v, size_t n);
+
+/* mcp__has_test_tools(): whether a test build registered its tools. */
+bool mcp__has_test_tools(void);
+
 bool mcp__tool_known(const struct mcp *m, const char *name);
 json_t *mcp__tools_list(const struct mcp *m);
 /* mcp__tool_call(c): the call's result ({content, structuredContent?,

