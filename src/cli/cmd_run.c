@@ -11,7 +11,9 @@
 #include <jansson.h>
 
 #include "cli/cli_int.h"
+#include "core/buf.h"
 #include "core/str.h"
+#include "model/lead.h"
 #include "pipeline/pipeline.h"
 #include "store/store.h"
 
@@ -125,23 +127,6 @@ static const char *first(json_t *arr)
     return json_is_string(json_array_get(arr, 0)) ? json_string_value(json_array_get(arr, 0)) : "";
 }
 
-static void csv_field(FILE *out, const char *s, bool last)
-{
-    bool quote = strpbrk(s, ",\"\n\r") != NULL;
-    if (quote) {
-        fputc('"', out);
-        for (const char *c = s; *c; c++) {
-            if (*c == '"')
-                fputc('"', out);
-            fputc(*c, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(s, out);
-    }
-    fputc(last ? '\n' : ',', out);
-}
-
 static void print_leads(struct printer *p)
 {
     size_t i;
@@ -156,44 +141,15 @@ static void print_leads(struct printer *p)
         json_decref(out);
         return;
     }
-    if (p->format == F_CSV) {
-        static const char *const cols[] = {
-            "Company Name", "Website",        "Industry",       "Company Size",
-            "Email",        "Phone",          "Address",        "Country",
-            "LinkedIn",     "Prospect Score", "Pain Alignment", "Buying Intent",
-            "Urgency",      "ICP Fit",        "Summary",        NULL};
-        for (const char *const *c = cols; *c; c++)
-            csv_field(p->out, *c, c[1] == NULL);
-        json_array_foreach (p->order, i, id) {
-            json_t *l = json_object_get(p->leads, json_string_value(id));
-            json_t *d = json_object_get(l, "lead_data");
-            json_t *ai = json_object_get(
-                json_object_get(json_object_get(l, "final_package"), "analyzed_lead"),
-                "ai_intelligence");
-            char sc[5][16];
-            const char *keys[] = {"prospect_score", "pain_alignment_score", "buying_intent_score",
-                                  "urgency_score", "icp_fit_score"};
-            for (int k = 0; k < 5; k++)
-                snprintf(sc[k], sizeof sc[k], "%.2f", num_at(ai, keys[k]));
-            const char *row[] = {
-                str_at(d, "company_name"),
-                str_at(d, "website"),
-                str_at(d, "adk1_enrichment.industry"),
-                str_at(d, "adk1_enrichment.company_size"),
-                first(json_object_get(json_object_get(d, "adk1_enrichment"), "contact_emails")),
-                first(json_object_get(json_object_get(d, "adk1_enrichment"), "contact_phones")),
-                str_at(d, "address"),
-                str_at(d, "country"),
-                str_at(d, "social.linkedin"),
-                sc[0],
-                sc[1],
-                sc[2],
-                sc[3],
-                sc[4],
-                str_at(ai, "qualification_summary")};
-            for (size_t k = 0; k < sizeof row / sizeof *row; k++)
-                csv_field(p->out, row[k], k + 1 == sizeof row / sizeof *row);
-        }
+    if (p->format == F_CSV) { /* the same rows as the API's */
+        struct buf b;
+        buf_init(&b, 0);
+        int rc = lead_csv_header(&b);
+        json_array_foreach (p->order, i, id)
+            rc |= lead_csv_row(json_object_get(p->leads, json_string_value(id)), &b);
+        (void)rc; /* no cap on b */
+        fwrite(b.data ? b.data : "", 1, b.len, p->out);
+        buf_release(&b);
         return;
     }
     if (p->format != F_TABLE)
@@ -201,17 +157,11 @@ static void print_leads(struct printer *p)
     fprintf(p->out, "%-26s %-30s %-24s %-15s %-34s %-15s %5s\n", "COMPANY", "WEBSITE", "INDUSTRY",
             "SIZE", "EMAIL", "PHONE", "SCORE");
     json_array_foreach (p->order, i, id) {
-        json_t *l = json_object_get(p->leads, json_string_value(id));
-        json_t *d = json_object_get(l, "lead_data");
-        json_t *ai =
-            json_object_get(json_object_get(json_object_get(l, "final_package"), "analyzed_lead"),
-                            "ai_intelligence");
+        struct lead_view v;
+        lead_view(json_object_get(p->leads, json_string_value(id)), &v);
         fprintf(p->out, "%-26.26s %-30.30s %-24.24s %-15.15s %-34.34s %-15.15s %5.2f\n",
-                str_at(d, "company_name"), str_at(d, "website"),
-                str_at(d, "adk1_enrichment.industry"), str_at(d, "adk1_enrichment.company_size"),
-                first(json_object_get(json_object_get(d, "adk1_enrichment"), "contact_emails")),
-                first(json_object_get(json_object_get(d, "adk1_enrichment"), "contact_phones")),
-                num_at(ai, "prospect_score"));
+                v.company_name, v.website, v.industry, v.company_size, first(v.emails),
+                first(v.phones), v.prospect);
     }
     if (p->last) {
         const char *type = str_at(p->last, "event_type");

@@ -17,6 +17,7 @@
 #include "core/str.h"
 #include "http/http_int.h"
 #include "jobs/jobs.h"
+#include "model/lead.h"
 #include "model/request.h"
 
 bool http__job_visible(struct server *sv, const struct conn *cx, const char *id)
@@ -157,29 +158,6 @@ enum MHD_Result http__job_data(struct server *sv, struct MHD_Connection *c, stru
 
 /* ---- GET /api/v2/jobs/{id}/leads[?format=json|csv] ---- */
 
-static void csv_field(struct buf *b, const char *s, bool last)
-{
-    int rc = 0;
-    if (strpbrk(s, ",\"\n\r")) {
-        rc |= buf_putc(b, '"');
-        for (const char *p = s; *p; p++)
-            rc |= *p == '"' ? buf_puts(b, "\"\"") : buf_putc(b, *p);
-        rc |= buf_putc(b, '"');
-    } else {
-        rc |= buf_puts(b, s);
-    }
-    rc |= buf_putc(b, last ? '\n' : ',');
-    (void)rc;
-}
-
-static const char *jstr(json_t *o, const char *a, const char *b)
-{
-    json_t *v = json_object_get(o, a);
-    if (b)
-        v = json_object_get(v, b);
-    return json_is_string(v) ? json_string_value(v) : "";
-}
-
 enum MHD_Result http__job_leads(struct server *sv, struct MHD_Connection *c, struct conn *cx)
 {
     const char *id = cx->id;
@@ -194,39 +172,14 @@ enum MHD_Result http__job_leads(struct server *sv, struct MHD_Connection *c, str
         return http__job_failed(c, cx, rc, &e);
     if (!csv)
         return http__respond_json(c, cx, 200, json_pack("{s:s, s:o}", "job_id", id, "leads", arr));
-    struct buf b;
+    struct buf b; /* the same rows as the CLI's */
     buf_init(&b, 0);
-    static const char *const cols[] = {
-        "Lead ID", "Company Name", "Website",        "Industry", "Company Size",
-        "Email",   "Phone",        "Prospect Score", "Summary",  NULL};
-    for (const char *const *col = cols; *col; col++)
-        csv_field(&b, *col, col[1] == NULL);
+    rc = lead_csv_header(&b);
     size_t i;
     json_t *l;
-    json_array_foreach (arr, i, l) {
-        json_t *d = json_object_get(l, "lead_data"), *ae = json_object_get(d, "adk1_enrichment");
-        json_t *ai =
-            json_object_get(json_object_get(json_object_get(l, "final_package"), "analyzed_lead"),
-                            "ai_intelligence");
-        char score[16];
-        json_t *ps = json_object_get(ai, "prospect_score");
-        snprintf(score, sizeof score, "%s", "");
-        if (json_is_number(ps))
-            snprintf(score, sizeof score, "%.2f", json_number_value(ps));
-        json_t *em = json_array_get(json_object_get(ae, "contact_emails"), 0);
-        json_t *ph = json_array_get(json_object_get(ae, "contact_phones"), 0);
-        const char *row[] = {jstr(l, "lead_id", NULL),
-                             jstr(d, "company_name", NULL),
-                             jstr(d, "website", NULL),
-                             jstr(ae, "industry", NULL),
-                             jstr(ae, "company_size", NULL),
-                             json_is_string(em) ? json_string_value(em) : "",
-                             json_is_string(ph) ? json_string_value(ph) : "",
-                             score,
-                             jstr(ai, "qualification_summary", NULL)};
-        for (size_t k = 0; k < sizeof row / sizeof *row; k++)
-            csv_field(&b, row[k], k + 1 == sizeof row / sizeof *row);
-    }
+    json_array_foreach (arr, i, l)
+        rc |= lead_csv_row(l, &b);
+    (void)rc; /* no cap on b */
     json_decref(arr);
     enum MHD_Result ret = http__respond(c, cx, 200, "text/csv; charset=utf-8", buf_cstr(&b), b.len);
     buf_release(&b);

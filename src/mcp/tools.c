@@ -23,6 +23,7 @@
 #include "fetch/fetch.h"
 #include "llm/llm.h"
 #include "mcp/mcp_int.h"
+#include "model/lead.h"
 #include "model/request.h"
 #include "pipeline/pipeline.h"
 #include "query/query.h"
@@ -139,25 +140,14 @@ static json_t *parse_context(struct mcp_call *c, int max_leads, struct request *
  * final_package?}) or from a lead_generated event. */
 static json_t *lead_summary(json_t *l)
 {
-    json_t *d = json_object_get(l, "lead_data");
-    json_t *x = json_object_get(d, "adk1_enrichment");
-    json_t *ai = json_object_get(
-        json_object_get(json_object_get(l, "final_package"), "analyzed_lead"), "ai_intelligence");
-    json_t *q = json_object_get(
-        json_object_get(json_object_get(l, "final_package"), "analyzed_lead"), "qualified");
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "lead_id",
-                     str_or(json_object_get(l, "lead_id"), ""), "company_name",
-                     str_or(json_object_get(d, "company_name"), ""), "website",
-                     str_or(json_object_get(d, "website"), ""), "industry",
-                     str_or(json_object_get(x, "industry"), ""), "company_size",
-                     str_or(json_object_get(x, "company_size"), ""), "emails",
-                     array_or_empty(json_object_get(x, "contact_emails")), "phones",
-                     array_or_empty(json_object_get(x, "contact_phones")), "prospect_score",
-                     ai ? json_real(json_number_value(json_object_get(ai, "prospect_score")))
-                        : json_null(),
-                     "qualified", json_is_boolean(q) ? json_incref(q) : json_null(), "summary",
-                     str_or(json_object_get(ai, "qualification_summary"),
-                            str_or(json_object_get(x, "qualification_summary"), "")));
+    struct lead_view v;
+    lead_view(l, &v);
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "lead_id", v.lead_id, "company_name",
+        v.company_name, "website", v.website, "industry", v.industry, "company_size",
+        v.company_size, "emails", array_or_empty(v.emails), "phones", array_or_empty(v.phones),
+        "prospect_score", v.intel ? json_real(v.prospect) : json_null(), "qualified",
+        v.qualified < 0 ? json_null() : json_boolean(v.qualified), "summary", v.summary);
 }
 
 /* The job's stored leads, if owner may see them; NULL with *err set. */
@@ -226,16 +216,13 @@ static int on_job_event(void *ctx, int64_t seq, const char *type, const char *da
         json_array_foreach (f->leads, i, l) {
             if (!json_equal(json_object_get(l, "lead_id"), json_object_get(ev, "lead_id")))
                 continue;
-            json_t *pkg = json_object_get(json_object_get(ev, "final_package"), "analyzed_lead");
-            json_t *ai = json_object_get(pkg, "ai_intelligence");
-            json_object_set_new(
-                l, "prospect_score",
-                json_real(json_number_value(json_object_get(ai, "prospect_score"))));
-            json_t *q = json_object_get(pkg, "qualified");
-            json_object_set_new(l, "qualified", json_is_boolean(q) ? json_incref(q) : json_null());
-            const char *sum = json_string_value(json_object_get(ai, "qualification_summary"));
-            if (sum)
-                json_object_set_new(l, "summary", json_string(sum));
+            struct lead_view v;
+            lead_view(ev, &v);
+            json_object_set_new(l, "prospect_score", json_real(v.prospect));
+            json_object_set_new(l, "qualified",
+                                v.qualified < 0 ? json_null() : json_boolean(v.qualified));
+            if (v.intel && *v.summary)
+                json_object_set_new(l, "summary", json_string(v.summary));
         }
     } else if (strcmp(type, "status_update") == 0) {
         snprintf(f->message, sizeof f->message, "%s",

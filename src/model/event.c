@@ -239,3 +239,36 @@ int event_sse_comment(struct buf *out, const char *text)
     }
     return 0;
 }
+
+int event_view_decode(const char *type, const char *data, struct event_view *out)
+{
+    memset(out, 0, sizeof *out);
+    out->lead_id = out->stage = out->timestamp = "";
+    lead_view(NULL, &out->lead);
+    int rc = event_type_parse(type, &out->type);
+    if (rc)
+        return rc;
+    out->root = json_loads(data, 0, NULL);
+    if (!json_is_object(out->root))
+        return CORE_EPARSE;
+    json_t *r = out->root;
+    const char *s;
+    if ((s = json_string_value(json_object_get(r, "lead_id"))))
+        out->lead_id = s;
+    if ((s = json_string_value(json_object_get(r, "stage"))))
+        out->stage = s;
+    if ((s = json_string_value(json_object_get(r, "timestamp"))))
+        out->timestamp = s;
+    json_t *q = json_object_get(r, "queries"), *si = json_object_get(r, "sites");
+    out->queries = json_is_array(q) ? q : NULL;
+    out->sites = json_is_array(si) ? si : NULL;
+    out->success = json_is_true(json_object_get(r, "success"));
+    lead_view(r, &out->lead);
+    return 0;
+}
+
+void event_view_release(struct event_view *v)
+{
+    json_decref(v->root);
+    v->root = NULL;
+}

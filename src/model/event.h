@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "core/buf.h"
+#include "model/lead.h"
 
 enum event_type {
     EVENT_PIPELINE_START,
@@ -103,6 +104,24 @@ json_t *event_pipeline_end(const struct event_head *h, bool success,
 
 json_t *event_pipeline_error(const struct event_head *h, const char *error_message,
                              const char *error_type, const char *stage);
+
+/* A stored event read back (the job's log): its type and the fields the
+ * log's readers use. Strings and arrays are borrowed from root. */
+struct event_view {
+    enum event_type type;
+    json_t *root;                            /* owned */
+    const char *lead_id, *stage, *timestamp; /* "" when absent */
+    json_t *queries, *sites;                 /* a status_update's, or NULL */
+    bool success;                            /* a lead_enrichment_end's or pipeline_end's */
+    struct lead_view lead;                   /* a lead event's lead (final_package and all) */
+};
+
+/* event_view_decode(type, data, out): reads one stored event. CORE_EINVAL
+ * for an unknown type, CORE_EPARSE for data that is not a JSON object;
+ * release out with event_view_release either way. */
+int event_view_decode(const char *type, const char *data, struct event_view *out)
+    __attribute__((warn_unused_result));
+void event_view_release(struct event_view *v);
 
 /* event_dump(ev): compact one-line JSON; the caller frees it. */
 char *event_dump(const json_t *ev);

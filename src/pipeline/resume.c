@@ -55,42 +55,37 @@ static int load_event(void *ctx, int64_t seq, const char *type, const char *data
 {
     struct job *j = ctx;
     j->seq = seq;
-    json_t *ev = json_loads(data, 0, NULL);
-    const char *lead_id = json_string_value(json_object_get(ev, "lead_id"));
-    const char *stage = json_string_value(json_object_get(ev, "stage"));
-    json_t *queries = json_object_get(ev, "queries");
-    json_t *sites = json_object_get(ev, "sites");
+    struct event_view v;
+    if (event_view_decode(type, data, &v)) { /* not ours to judge: skipped */
+        event_view_release(&v);
+        return 0;
+    }
+    const char *lead_id = v.lead_id;
     size_t slot = 0;
-    if (strcmp(type, "status_update") == 0 && stage && strcmp(stage, "queries") == 0 &&
-        json_is_array(queries) && !j->stored_queries) {
-        j->stored_queries = json_incref(queries);
-    } else if (strcmp(type, "status_update") == 0 && stage && strcmp(stage, "search") == 0 &&
-               json_is_array(sites)) {
+    bool status = v.type == EVENT_STATUS_UPDATE;
+    if (status && !strcmp(v.stage, "queries") && v.queries && !j->stored_queries) {
+        j->stored_queries = json_incref(v.queries);
+    } else if (status && !strcmp(v.stage, "search") && v.sites) {
         json_decref(j->stored_sites); /* each round's list holds the one before */
-        j->stored_sites = json_incref(sites);
+        j->stored_sites = json_incref(v.sites);
         j->stored_rounds++;
-    } else if (lead_id && strcmp(type, "lead_generated") == 0 &&
+    } else if (*lead_id && v.type == EVENT_LEAD_GENERATED &&
                !pipeline__resumed_stage(j, lead_id, NULL)) {
         j->resumed_ids = xrealloc(j->resumed_ids, (j->nresumed + 1) * sizeof *j->resumed_ids);
         j->resumed_stage = xrealloc(j->resumed_stage, (j->nresumed + 1) * sizeof(int));
         j->resumed_ids[j->nresumed] = xstrdup(lead_id);
         j->resumed_stage[j->nresumed++] = 1;
         j->leads++;
-    } else if (lead_id && strcmp(type, "lead_enrichment_start") == 0 &&
+    } else if (*lead_id && v.type == EVENT_LEAD_ENRICHMENT_START &&
                pipeline__resumed_stage(j, lead_id, &slot) == 1) {
         j->resumed_stage[slot] = 2;
-    } else if (lead_id && strcmp(type, "lead_enrichment_end") == 0 &&
+    } else if (*lead_id && v.type == EVENT_LEAD_ENRICHMENT_END &&
                pipeline__resumed_stage(j, lead_id, &slot) == 2) {
         j->resumed_stage[slot] = 3;
-        if (json_is_true(json_object_get(ev, "success"))) {
+        if (v.success) {
             j->enriched++;
-            json_t *intel = json_object_get(
-                json_object_get(json_object_get(ev, "final_package"), "analyzed_lead"),
-                "ai_intelligence");
-            double score = json_number_value(json_object_get(intel, "prospect_score"));
-            j->qualified += score >= (double)j->opt->cfg->qualify_threshold / 100.0;
-            const char *analyst = json_string_value(json_object_get(intel, "analyst"));
-            if (analyst && strcmp(analyst, "heuristic") != 0)
+            j->qualified += v.lead.prospect >= (double)j->opt->cfg->qualify_threshold / 100.0;
+            if (*v.lead.analyst && strcmp(v.lead.analyst, "heuristic") != 0)
                 j->leads_llm++;
             else
                 j->leads_heuristic++;
@@ -98,7 +93,7 @@ static int load_event(void *ctx, int64_t seq, const char *type, const char *data
             j->failed++;
         }
     }
-    json_decref(ev);
+    event_view_release(&v);
     return 0;
 }
 
