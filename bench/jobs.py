@@ -93,7 +93,7 @@ def run(binary, side, n):
                         PROSPECT_SEARCH="tavily", PROSPECT_FETCH_ALLOW_PRIVATE="1",
                         PROSPECT_LLM="heuristic", PROSPECT_LOG_LEVEL="warn",
                         PROSPECT_SEARCH_RPM="0", PROSPECT_RATE_REQUESTS="0",
-                        PROSPECT_MAX_CONNECTIONS_PER_IP="0")
+                        PROSPECT_MAX_CONNECTIONS_PER_IP="0", PROSPECT_RATE_JOBS="0")
     db = os.path.join(lib.TMP, "%s-%d.db" % (side, n))
     srv = lib.Server(binary, "%s-%d" % (side, n), db, env)
     pid = srv.p.pid
