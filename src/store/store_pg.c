@@ -1051,19 +1051,16 @@ static int pg_page_stats(struct store *base, int64_t *pages, int64_t *hits, stru
     return 0;
 }
 
-const struct store_ops store__pg_ops = {
-    .name = "postgres",
-    .open = pg_open,
-    .close = pg_close,
-    .begin = pg_begin,
-    .commit = pg_commit,
-    .rollback = pg_rollback,
+static const struct store_corpus_ops pg_corpus = {
     .corpus_put = pg_corpus_put,
     .corpus_hash = pg_corpus_hash,
     .corpus_stats = pg_corpus_stats,
     .corpus_search = pg_corpus_search,
     .corpus_snippet = pg_corpus_snippet,
     .corpus_page = pg_corpus_page,
+};
+
+static const struct store_jobs_ops pg_jobs = {
     .job_create = pg_job_create,
     .job_status = pg_job_status,
     .job_get = pg_job_get,
@@ -1074,21 +1071,44 @@ const struct store_ops store__pg_ops = {
     .jobs_list = pg_jobs_list,
     .job_delete = pg_job_delete,
     .jobs_purge = pg_jobs_purge,
+};
+
+static const struct store_outbox_ops pg_outbox = {
     .outbox_due = pg_outbox_due,
     .outbox_mark = pg_outbox_mark,
     .outbox_disable = pg_outbox_disable,
     .outbox_enable = pg_outbox_enable,
     .outbox_disabled = pg_outbox_disabled,
     .outbox_counts = pg_outbox_counts,
-    .job_claim = pg_job_claim,
-    .job_renew = pg_job_renew,
-    .job_request_cancel = pg_job_request_cancel,
-    .jobs_active = pg_jobs_active,
-    .wait_event = pg_wait_event,
+};
+
+static const struct store_cache_ops pg_cache = {
     .cache_get = pg_cache_get,
     .cache_put = pg_cache_put,
     .page_get = pg_page_get,
     .page_put = pg_page_put,
     .page_touch = pg_page_touch,
     .page_stats = pg_page_stats,
+};
+
+static const struct store_queue_ops pg_queue = {
+    .job_claim = pg_job_claim,
+    .job_renew = pg_job_renew,
+    .job_request_cancel = pg_job_request_cancel,
+    .jobs_active = pg_jobs_active,
+    .wait_event = pg_wait_event,
+};
+
+const struct store_ops store__pg_ops = {
+    .name = "postgres",
+    .open = pg_open,
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .corpus = &pg_corpus,
+    .jobs = &pg_jobs,
+    .outbox = &pg_outbox,
+    .cache = &pg_cache,
+    .queue = &pg_queue,
 };

@@ -1118,19 +1118,16 @@ static int sq_page_stats(struct store *base, int64_t *pages, int64_t *hits, stru
     return rc;
 }
 
-const struct store_ops store__sqlite_ops = {
-    .name = "sqlite",
-    .open = sq_open,
-    .close = sq_close,
-    .begin = sq_begin,
-    .commit = sq_commit,
-    .rollback = sq_rollback,
+static const struct store_corpus_ops sq_corpus = {
     .corpus_put = sq_corpus_put,
     .corpus_hash = sq_corpus_hash,
     .corpus_stats = sq_corpus_stats,
     .corpus_search = sq_corpus_search,
     .corpus_snippet = sq_corpus_snippet,
     .corpus_page = sq_corpus_page,
+};
+
+static const struct store_jobs_ops sq_jobs = {
     .job_create = sq_job_create,
     .job_status = sq_job_status,
     .job_get = sq_job_get,
@@ -1141,16 +1138,35 @@ const struct store_ops store__sqlite_ops = {
     .jobs_list = sq_jobs_list,
     .job_delete = sq_job_delete,
     .jobs_purge = sq_jobs_purge,
+};
+
+static const struct store_outbox_ops sq_outbox = {
     .outbox_due = sq_outbox_due,
     .outbox_mark = sq_outbox_mark,
     .outbox_disable = sq_outbox_disable,
     .outbox_enable = sq_outbox_enable,
     .outbox_disabled = sq_outbox_disabled,
     .outbox_counts = sq_outbox_counts,
+};
+
+static const struct store_cache_ops sq_cache = {
     .cache_get = sq_cache_get,
     .cache_put = sq_cache_put,
     .page_get = sq_page_get,
     .page_put = sq_page_put,
     .page_touch = sq_page_touch,
     .page_stats = sq_page_stats,
+};
+
+const struct store_ops store__sqlite_ops = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .corpus = &sq_corpus,
+    .jobs = &sq_jobs,
+    .outbox = &sq_outbox,
+    .cache = &sq_cache,
 };
