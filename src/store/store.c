@@ -1,5 +1,5 @@
-/* store.c: picks the backend for a target and dispatches to its ops; pages
- * are compressed here, once for both backends. */
+/* store.c: picks the backend for a target and dispatches to its tables
+ * (store_int.h); pages are compressed here, once for both backends. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,23 +54,23 @@ void store_rollback(struct store *s)
 int store_corpus_put(struct store *s, const struct store_doc *doc, enum store_put *result,
                      struct err *e)
 {
-    return s->ops->corpus_put(s, doc, result, e);
+    return s->ops->corpus->corpus_put(s, doc, result, e);
 }
 
 int store_corpus_hash(struct store *s, const char *url, char hash[65], struct err *e)
 {
-    return s->ops->corpus_hash(s, url, hash, e);
+    return s->ops->corpus->corpus_hash(s, url, hash, e);
 }
 
 int store_corpus_stats(struct store *s, int64_t *docs, int64_t *sites, struct err *e)
 {
-    return s->ops->corpus_stats(s, docs, sites, e);
+    return s->ops->corpus->corpus_stats(s, docs, sites, e);
 }
 
 int store_corpus_search(struct store *s, const char *const *terms, size_t nterms, size_t max,
                         struct store_hits *out, struct err *e)
 {
-    return s->ops->corpus_search(s, terms, nterms, max, out, e);
+    return s->ops->corpus->corpus_search(s, terms, nterms, max, out, e);
 }
 
 void store_hits_release(struct store_hits *h)
@@ -88,13 +88,13 @@ void store_hits_release(struct store_hits *h)
 int store_corpus_snippet(struct store *s, const char *const *terms, size_t nterms, int64_t id,
                          char **out, struct err *e)
 {
-    return s->ops->corpus_snippet(s, terms, nterms, id, out, e);
+    return s->ops->corpus->corpus_snippet(s, terms, nterms, id, out, e);
 }
 
 int store_corpus_page(struct store *s, const char *url, char **html, size_t *len, char charset[64],
                       struct err *e)
 {
-    return s->ops->corpus_page(s, url, html, len, charset, e);
+    return s->ops->corpus->corpus_page(s, url, html, len, charset, e);
 }
 
 void store_job_release(struct store_job *j)
@@ -111,59 +111,60 @@ void store_job_release(struct store_job *j)
 int store_job_create(struct store *s, const char *id, const char *user_id, const char *owner,
                      const char *request_json, struct err *e)
 {
-    return s->ops->job_create(s, id, user_id, owner, request_json, e);
+    return s->ops->jobs->job_create(s, id, user_id, owner, request_json, e);
 }
 
 int store_job_status(struct store *s, const char *id, const char *status, const char *summary_json,
                      struct err *e)
 {
-    return s->ops->job_status(s, id, status, summary_json, e);
+    return s->ops->jobs->job_status(s, id, status, summary_json, e);
 }
 
 int store_job_get(struct store *s, const char *id, struct store_job *out, struct err *e)
 {
-    return s->ops->job_get(s, id, out, e);
+    return s->ops->jobs->job_get(s, id, out, e);
 }
 
 int store_event_append(struct store *s, const char *job_id, int64_t seq, const char *type,
                        const char *data, const char *webhook_url, struct err *e)
 {
-    return s->ops->event_append(s, job_id, seq, type, data, webhook_url, e);
+    return s->ops->jobs->event_append(s, job_id, seq, type, data, webhook_url, e);
 }
 
 int store_events_after(struct store *s, const char *job_id, int64_t after, store_event_fn fn,
                        void *ctx, struct err *e)
 {
-    return s->ops->events_after(s, job_id, after, fn, ctx, e);
+    return s->ops->jobs->events_after(s, job_id, after, fn, ctx, e);
 }
 
 int store_leads(struct store *s, const char *job_id, store_event_fn fn, void *ctx, struct err *e)
 {
-    return s->ops->leads(s, job_id, fn, ctx, e);
+    return s->ops->jobs->leads(s, job_id, fn, ctx, e);
 }
 
 int store_jobs_unfinished(struct store *s, store_event_fn fn, void *ctx, struct err *e)
 {
-    return s->ops->jobs_unfinished(s, fn, ctx, e);
+    return s->ops->jobs->jobs_unfinished(s, fn, ctx, e);
 }
 
 int store_jobs_list(struct store *s, const char *owner, size_t limit, store_job_fn fn, void *ctx,
                     struct err *e)
 {
-    return s->ops->jobs_list(s, owner, limit, fn, ctx, e);
+    return s->ops->jobs->jobs_list(s, owner, limit, fn, ctx, e);
 }
 
 int store_job_delete(struct store *s, const char *id, struct err *e)
 {
-    return s->ops->job_delete(s, id, e);
+    return s->ops->jobs->job_delete(s, id, e);
 }
 
 int store_jobs_purge(struct store *s, int64_t before_ms, int64_t *purged, struct err *e)
 {
-    return s->ops->jobs_purge(s, before_ms, purged, e);
+    return s->ops->jobs->jobs_purge(s, before_ms, purged, e);
 }
 
-/* Scale-out needs a shared database: a backend without it says so. */
+/* Scale-out needs a shared database: a backend without it has no queue
+ * table, and says so. */
 static int unsupported(const struct store *s, struct err *e)
 {
     return err_set(e, CORE_EUNSUP, "the %s store has no job queue: use PROSPECT_DB=postgres://...",
@@ -173,58 +174,61 @@ static int unsupported(const struct store *s, struct err *e)
 int store_job_claim(struct store *s, const char *worker, int64_t lease_ms, struct store_job *out,
                     bool *resumed, bool *cancel, struct err *e)
 {
-    return s->ops->job_claim ? s->ops->job_claim(s, worker, lease_ms, out, resumed, cancel, e)
-                             : unsupported(s, e);
+    const struct store_queue_ops *q = s->ops->queue;
+    return q ? q->job_claim(s, worker, lease_ms, out, resumed, cancel, e) : unsupported(s, e);
 }
 
 int store_job_renew(struct store *s, const char *id, const char *worker, int64_t lease_ms,
                     bool *cancel, struct err *e)
 {
-    return s->ops->job_renew ? s->ops->job_renew(s, id, worker, lease_ms, cancel, e)
-                             : unsupported(s, e);
+    const struct store_queue_ops *q = s->ops->queue;
+    return q ? q->job_renew(s, id, worker, lease_ms, cancel, e) : unsupported(s, e);
 }
 
 int store_job_request_cancel(struct store *s, const char *id, struct err *e)
 {
-    return s->ops->job_request_cancel ? s->ops->job_request_cancel(s, id, e) : unsupported(s, e);
+    const struct store_queue_ops *q = s->ops->queue;
+    return q ? q->job_request_cancel(s, id, e) : unsupported(s, e);
 }
 
 int store_jobs_active(struct store *s, const char *owner, int64_t *n, struct err *e)
 {
-    return s->ops->jobs_active ? s->ops->jobs_active(s, owner, n, e) : unsupported(s, e);
+    const struct store_queue_ops *q = s->ops->queue;
+    return q ? q->jobs_active(s, owner, n, e) : unsupported(s, e);
 }
 
 int store_wait_event(struct store *s, int timeout_ms, char *job_id, size_t n, struct err *e)
 {
-    return s->ops->wait_event ? s->ops->wait_event(s, timeout_ms, job_id, n, e) : unsupported(s, e);
+    const struct store_queue_ops *q = s->ops->queue;
+    return q ? q->wait_event(s, timeout_ms, job_id, n, e) : unsupported(s, e);
 }
 
 int store_outbox_due(struct store *s, int64_t now_ms, size_t max, store_delivery_fn fn, void *ctx,
                      int64_t *next_ms, struct err *e)
 {
-    return s->ops->outbox_due(s, now_ms, max, fn, ctx, next_ms, e);
+    return s->ops->outbox->outbox_due(s, now_ms, max, fn, ctx, next_ms, e);
 }
 
 int store_outbox_mark(struct store *s, const char *job_id, int64_t seq, enum store_outcome outcome,
                       int64_t attempts, int64_t next_ms, const char *error, struct err *e)
 {
-    return s->ops->outbox_mark(s, job_id, seq, outcome, attempts, next_ms, error, e);
+    return s->ops->outbox->outbox_mark(s, job_id, seq, outcome, attempts, next_ms, error, e);
 }
 
 int store_outbox_disable(struct store *s, const char *url, const char *reason, struct err *e)
 {
-    return s->ops->outbox_disable(s, url, reason, e);
+    return s->ops->outbox->outbox_disable(s, url, reason, e);
 }
 
 int store_outbox_enable(struct store *s, const char *url, bool redeliver_dead, int64_t *requeued,
                         struct err *e)
 {
-    return s->ops->outbox_enable(s, url, redeliver_dead, requeued, e);
+    return s->ops->outbox->outbox_enable(s, url, redeliver_dead, requeued, e);
 }
 
 int store_outbox_disabled(struct store *s, const char *url, char *reason, size_t n, struct err *e)
 {
-    return s->ops->outbox_disabled(s, url, reason, n, e);
+    return s->ops->outbox->outbox_disabled(s, url, reason, n, e);
 }
 
 void store__count_state(struct store_outbox_counts *out, const char *state, int64_t n)
@@ -242,19 +246,19 @@ void store__count_state(struct store_outbox_counts *out, const char *state, int6
 int store_outbox_counts(struct store *s, const char *job_id, struct store_outbox_counts *out,
                         struct err *e)
 {
-    return s->ops->outbox_counts(s, job_id, out, e);
+    return s->ops->outbox->outbox_counts(s, job_id, out, e);
 }
 
 int store_cache_get(struct store *s, const char *key, int64_t now_ms, char **value, size_t *len,
                     struct err *e)
 {
-    return s->ops->cache_get(s, key, now_ms, value, len, e);
+    return s->ops->cache->cache_get(s, key, now_ms, value, len, e);
 }
 
 int store_cache_put(struct store *s, const char *key, const char *kind, const char *value,
                     size_t len, int64_t expires_ms, struct err *e)
 {
-    return s->ops->cache_put(s, key, kind, value, len, expires_ms, e);
+    return s->ops->cache->cache_put(s, key, kind, value, len, expires_ms, e);
 }
 
 /* ---- pages ---- */
@@ -263,7 +267,7 @@ int store_page_get(struct store *s, const char *url, struct store_page *out, str
 {
     memset(out, 0, sizeof *out);
     size_t size = 0;
-    int rc = s->ops->page_get(s, url, out, &size, e);
+    int rc = s->ops->cache->page_get(s, url, out, &size, e);
     if (rc)
         return rc;
     if (size > STORE_PAGE_MAX) {
@@ -300,19 +304,19 @@ int store_page_put(struct store *s, const char *url, const struct store_page *p,
     c.body = z;
     c.len = (size_t)zlen;
     int64_t purge_before = clock_now_ms() - (ttl_s + 7 * 86400) * 1000;
-    int rc = s->ops->page_put(s, url, &c, p->len, purge_before, e);
+    int rc = s->ops->cache->page_put(s, url, &c, p->len, purge_before, e);
     free(z);
     return rc;
 }
 
 int store_page_touch(struct store *s, const char *url, int64_t fetched_at, struct err *e)
 {
-    return s->ops->page_touch(s, url, fetched_at, e);
+    return s->ops->cache->page_touch(s, url, fetched_at, e);
 }
 
 int store_page_stats(struct store *s, int64_t *pages, int64_t *hits, struct err *e)
 {
-    return s->ops->page_stats(s, pages, hits, e);
+    return s->ops->cache->page_stats(s, pages, hits, e);
 }
 
 void store_page_release(struct store_page *p)
