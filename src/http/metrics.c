@@ -99,11 +99,17 @@ static int outbound_lines(struct buf *b)
         "prospect_page_cache_total{outcome=\"revalidated\"} %lld\n"
         "prospect_page_cache_total{outcome=\"fetched\"} %lld\n"
         "prospect_page_cache_total{outcome=\"stored\"} %lld\n"
-        "prospect_page_cache_total{outcome=\"no_store\"} %lld\n",
+        "prospect_page_cache_total{outcome=\"no_store\"} %lld\n"
+        "# HELP prospect_pages_extracted_total Pages extracted, and readings another job's "
+        "extraction of the same page served.\n"
+        "# TYPE prospect_pages_extracted_total counter\n"
+        "prospect_pages_extracted_total{kind=\"extracted\"} %lld\n"
+        "prospect_pages_extracted_total{kind=\"shared\"} %lld\n",
         (long long)es.transfers, (long long)es.running, (long long)fs.requests,
         (long long)fs.robots, (long long)fs.coalesced, (long long)fs.crawl_delayed,
         (long long)fs.cancelled, (long long)ps.hits, (long long)ps.revalidated,
-        (long long)ps.fetched, (long long)ps.stored, (long long)ps.not_stored);
+        (long long)ps.fetched, (long long)ps.stored, (long long)ps.not_stored,
+        (long long)ps.extracted, (long long)ps.extract_shared);
 }
 
 void http__metrics_text(struct jobs *jobs, struct buf *out)

@@ -77,9 +77,11 @@ int pipeline_enrich(const struct request *req, const char *url, const struct pip
 
 /* Pages of the page cache (PROSPECT_PAGE_TTL_S) in this process: served
  * from the store, confirmed by a 304, fetched, stored, and not stored
- * (Cache-Control: no-store or private). */
+ * (Cache-Control: no-store or private); pages extracted, and extractions
+ * another job's reading of the same page spared. */
 struct pipeline_page_stats {
     int64_t hits, revalidated, fetched, stored, not_stored;
+    int64_t extracted, extract_shared;
 };
 void pipeline_page_stats(struct pipeline_page_stats *out);
 

@@ -5,6 +5,7 @@
  * site.c     reading one site: its pages in waves, the page cache, extraction
  * verdict.c  what a site came to: not a lead, a lead and its scores (and the
  *            LLM's), applied in the sites' order, the reserve
+ * parsed.c   pages extracted once for every job that reads them
  * resume.c   a job resumed after a restart: what it stored before
  * summary.c  the summary of pipeline_end, and the events' common parts
  *
@@ -173,6 +174,18 @@ void pipeline__emit_enriched(struct job *j, const struct site *s, const struct e
 /* Marks s read and applies every outcome next in order; with j->lock held. */
 void pipeline__commit(struct job *j, struct site *s);
 void pipeline__add_reserves(struct job *j);
+
+/* ---- parsed.c: pages extracted once for every job ---- */
+
+/* pipeline__parsed_get(html, len, charset, url, hint): the extracted page of
+ * html (borrowed) read as url with the country hint (may be NULL): from the
+ * cache when any job extracted the same bytes, else extracted now. NULL when
+ * the HTML cannot be parsed. Give it back with pipeline__parsed_put; it must
+ * not be changed. */
+const struct extract_page *pipeline__parsed_get(const char *html, size_t len, const char *charset,
+                                                const char *url, const char *hint);
+void pipeline__parsed_put(const struct extract_page *p);
+void pipeline__parsed_stats(int64_t *hits, int64_t *misses);
 
 /* ---- resume.c ---- */
 

@@ -33,6 +33,7 @@ void pipeline_page_stats(struct pipeline_page_stats *out)
     out->fetched = __atomic_load_n(&page_stats.fetched, __ATOMIC_RELAXED);
     out->stored = __atomic_load_n(&page_stats.stored, __ATOMIC_RELAXED);
     out->not_stored = __atomic_load_n(&page_stats.not_stored, __ATOMIC_RELAXED);
+    pipeline__parsed_stats(&out->extract_shared, &out->extracted);
 }
 
 static void bump(int64_t *counter)
@@ -382,27 +383,24 @@ static void read_page(struct reading *rd, size_t k)
     if (!html)
         return;
     int64_t e0 = clock_mono_ms();
-    struct extract_doc *d = NULL;
-    struct err e = {0};
-    if (extract_parse(html, len, charset, rd->urls[k], &d, &e) == 0) {
-        struct extract_page p;
-        extract_page(d, rd->country[0] ? rd->country : NULL, &p);
-        if (!rd->country[0] && p.country[0])
-            memcpy(rd->country, p.country, 3);
-        const char *why = pipeline__not_a_lead(&p);
+    const struct extract_page *p =
+        pipeline__parsed_get(html, len, charset, rd->urls[k], rd->country[0] ? rd->country : NULL);
+    if (p) {
+        if (!rd->country[0] && p->country[0])
+            memcpy(rd->country, p->country, 3);
+        const char *why = pipeline__not_a_lead(p);
         if (why && k == 0)
             rd->reject = why; /* the page the search found decides */
-        extract_lead_add(&rd->lead, &p);
+        extract_lead_add(&rd->lead, p);
         rd->pages++;
         int max_links = (int)j->opt->cfg->fetch_max_links;
-        for (size_t i = 0; i < p.nlinks && rd->links_taken < max_links; i++) {
-            if (rd->nurls >= MAX_PAGES_PER_SITE || seen(rd->urls, rd->nurls, p.links[i].url))
+        for (size_t i = 0; i < p->nlinks && rd->links_taken < max_links; i++) {
+            if (rd->nurls >= MAX_PAGES_PER_SITE || seen(rd->urls, rd->nurls, p->links[i].url))
                 continue;
-            rd->urls[rd->nurls++] = xstrdup(p.links[i].url);
+            rd->urls[rd->nurls++] = xstrdup(p->links[i].url);
             rd->links_taken++;
         }
-        extract_page_release(&p);
-        extract_doc_free(d);
+        pipeline__parsed_put(p);
     }
     rd->extract_ms += clock_mono_ms() - e0;
     free(html);
