@@ -150,6 +150,21 @@ check(metric(srv, "prospect_page_cache_total", "hit") == 0, "a no-store page cam
 check(second > 0, "the second job fetched no page again, though none may be kept")
 srv.stop()
 
+# ---- robots.txt's Crawl-delay spaces a site's requests ----
+cbase = web("--crawl-delay", "0.4")
+srv = lib.Server(BIN, "engine-delay", os.path.join(lib.TMP, "delay.db"), env(cbase))
+run_jobs(srv, "cd", 1)
+gaps = []
+for host, starts in stats(cbase)["starts"].items():
+    starts.sort()
+    gaps += [b - a for a, b in zip(starts, starts[1:])]
+check(gaps, "no site got two page requests: the Crawl-delay was not exercised")
+check(min(gaps or [1]) >= 0.38, "two requests to a site %.2f s apart; its Crawl-delay is 0.4 s"
+      % min(gaps or [1]))
+check(metric(srv, "prospect_fetch_requests_total", "crawl_delayed") > 0,
+      "no request waited for a Crawl-delay")
+srv.stop()
+
 # ---- a cancel stops the job's transfers at once ----
 sbase = web("--latency", "3")
 srv = lib.Server(BIN, "engine-cancel", os.path.join(lib.TMP, "cancel.db"), env(sbase))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""realweb.py PAGES_DIR PORTFILE LOGFILE [--latency S] [--no-store]: the real pages of
+"""realweb.py PAGES_DIR PORTFILE LOGFILE [--latency S] [--no-store] [--crawl-delay S]: the real pages of
 tests/realpages served as the open web on loopback, with a Tavily mock to
 find them.
 
@@ -8,7 +8,8 @@ give each page an ETag and a Last-Modified date, answering 304 to a
 request that still holds them; with --no-store every page says
 Cache-Control: no-store instead. GET http://127.0.0.1:PORT/__stats gives
 what the sites saw: requests per page, the peak of requests in flight per
-site and in all, 304 answers, and the searches.
+site and in all, when each request to a site came (seconds), 304 answers,
+and the searches. --crawl-delay puts a Crawl-delay in every robots.txt.
 
 Each page is served at its own address on a site of its own:
 https://www.termiopest.com/pest-control-queen-creek becomes
@@ -38,7 +39,9 @@ pages_dir, portfile, logfile = sys.argv[1], sys.argv[2], sys.argv[3]
 LATENCY = float(sys.argv[sys.argv.index("--latency") + 1]) if "--latency" in sys.argv else 0.0
 LAST_MODIFIED = "Tue, 03 Nov 2026 10:00:00 GMT"
 NO_STORE = "--no-store" in sys.argv
-STATS = {"requests": {}, "peak_per_site": {}, "peak": 0, "searches": 0, "not_modified": 0}
+CRAWL_DELAY = sys.argv[sys.argv.index("--crawl-delay") + 1] if "--crawl-delay" in sys.argv else None
+STATS = {"requests": {}, "peak_per_site": {}, "peak": 0, "searches": 0, "not_modified": 0,
+         "starts": {}}
 IN_FLIGHT = {}
 LOCK = threading.Lock()
 labels = json.load(open(os.path.join(pages_dir, "..", "labels.json")))
@@ -137,6 +140,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with LOCK:
             key = host + self.path
             STATS["requests"][key] = STATS["requests"].get(key, 0) + 1
+            if self.path != "/robots.txt":
+                STATS["starts"].setdefault(host, []).append(time.monotonic())
             IN_FLIGHT[host] = IN_FLIGHT.get(host, 0) + 1
             IN_FLIGHT[""] = IN_FLIGHT.get("", 0) + 1
             STATS["peak_per_site"][host] = max(STATS["peak_per_site"].get(host, 0), IN_FLIGHT[host])
@@ -155,7 +160,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if site is None:
             return self.send(404, b"no such site", "text/plain")
         if self.path == "/robots.txt":
-            return self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+            robots = "User-agent: *\nAllow: /\n"
+            if CRAWL_DELAY:
+                robots += "Crawl-delay: %s\n" % CRAWL_DELAY
+            return self.send(200, robots.encode(), "text/plain")
         page = site.get(self.path)
         if page is None:
             return self.send(404, b"<html><body>Not found</body></html>", "text/html")

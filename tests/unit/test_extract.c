@@ -165,6 +165,19 @@ static void robots_rules(void **state)
     assert_false(fetch_robots_allowed("User-agent: *\nDisallow: /\n", "Prospect", "/x"));
 }
 
+static void robots_crawl_delay(void **state)
+{
+    (void)state;
+    const char *r = "User-agent: *\nCrawl-delay: 2\nDisallow: /tmp\n\n"
+                    "User-agent: Prospect\nCrawl-delay: 0.5 # seconds\n";
+    assert_int_equal(fetch_robots_delay_ms(r, "Prospect"), 500); /* our group, fractions kept */
+    assert_int_equal(fetch_robots_delay_ms(r, "SomeBot"), 2000); /* '*' */
+    assert_int_equal(fetch_robots_delay_ms("User-agent: *\nDisallow: /\n", "Prospect"), 0);
+    assert_int_equal(fetch_robots_delay_ms("User-agent: *\nCrawl-delay: soon\n", "P"), 0);
+    assert_int_equal(fetch_robots_delay_ms("User-agent: *\nCrawl-delay: -3\n", "P"), 0);
+    assert_int_equal(fetch_robots_delay_ms("", "Prospect"), 0);
+}
+
 static struct extract_page page_of(const char *html, const char *url)
 {
     struct extract_doc *d;
@@ -386,6 +399,7 @@ int main(void)
         cmocka_unit_test(email_cases),
         cmocka_unit_test(address_guard),
         cmocka_unit_test(robots_rules),
+        cmocka_unit_test(robots_crawl_delay),
         cmocka_unit_test(main_text_drops_boilerplate),
         cmocka_unit_test(lead_merges_pages_with_provenance),
         cmocka_unit_test(real_page_wordings),
