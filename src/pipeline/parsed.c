@@ -110,6 +110,7 @@ const struct extract_page *pipeline__parsed_get(const char *html, size_t len, co
     struct parsed *other = find_locked(url, hash, h);
     if (other) { /* another job extracted it meanwhile: one copy is enough */
         other->refs++;
+        x->refs = 1; /* never listed: the caller's was the only hold */
         unref_locked(x);
         x = other;
     } else {
