@@ -167,6 +167,16 @@ struct run {
     void *ctx;
 };
 
+static struct run *run_new(struct search_provider *p, size_t limit, struct search_results *out,
+                           struct err *e, search_done_fn done, void *ctx)
+{
+    struct run *x = xcalloc(1, sizeof *x);
+    *x = (struct run){
+        .w = (struct web *)p, .limit = limit, .out = out, .e = e, .done = done, .ctx = ctx};
+    *out = (struct search_results){0};
+    return x;
+}
+
 static void run_end(struct run *x, int rc)
 {
     if (rc)
@@ -240,12 +250,10 @@ static int tavily_run_async(struct search_provider *p, const char *query, size_t
                             struct search_results *out, struct err *e, search_done_fn done,
                             void *ctx)
 {
-    struct web *w = (struct web *)p;
-    *out = (struct search_results){0};
     if (!*query)
         return err_set(e, CORE_EINVAL, "empty query");
-    struct run *x = xcalloc(1, sizeof *x);
-    *x = (struct run){.w = w, .limit = limit, .out = out, .e = e, .done = done, .ctx = ctx};
+    struct run *x = run_new(p, limit, out, e, done, ctx);
+    struct web *w = x->w;
     char *text = tavily_body(query, limit);
     char *url = xasprintf("%s/search", w->base_url);
     struct upstream_request rq = request_of(w, "POST", url, text);
@@ -401,21 +409,13 @@ static int searxng_run_async(struct search_provider *p, const char *query, size_
                              struct search_results *out, struct err *e, search_done_fn done,
                              void *ctx)
 {
-    struct web *w = (struct web *)p;
-    *out = (struct search_results){0};
     if (!*query)
         return err_set(e, CORE_EINVAL, "empty query");
-    struct run *x = xcalloc(1, sizeof *x);
+    struct run *x = run_new(p, limit, out, e, done, ctx);
     char *q = curl_easy_escape(NULL, query, 0);
-    *x = (struct run){.w = w,
-                      .limit = limit,
-                      .out = out,
-                      .e = e,
-                      .done = done,
-                      .ctx = ctx,
-                      .page = 1,
-                      .pages = searxng_pages(limit),
-                      .query = xstrdup(q)};
+    x->page = 1;
+    x->pages = searxng_pages(limit);
+    x->query = xstrdup(q);
     curl_free(q);
     searxng_send(x);
     return 0;
