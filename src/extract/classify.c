@@ -340,14 +340,13 @@ void extract__technologies(const struct extract_doc *d, const struct extract_met
     struct buf hay;
     buf_init(&hay, 1 << 20);
     static const char *const attrs[] = {"src", "href", "action", "data-src", NULL};
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (x->type != XML_ELEMENT_NODE)
+    for (size_t i = 0; i < d->nnodes; i++) {
+        uint8_t tag = d->nodes[i].tag;
+        bool script = tag == EXTRACT_TAG_SCRIPT;
+        if (!script && tag != EXTRACT_TAG_LINK && tag != EXTRACT_TAG_FORM &&
+            tag != EXTRACT_TAG_IFRAME && tag != EXTRACT_TAG_IMG)
             continue;
-        bool script = extract__name_is(x, "script");
-        if (!script && !extract__name_is(x, "link") && !extract__name_is(x, "form") &&
-            !extract__name_is(x, "iframe") && !extract__name_is(x, "img"))
-            continue;
+        xmlNodePtr x = d->nodes[i].node;
         for (const char *const *a = attrs; *a; a++) {
             const char *v = extract__attr(x, *a);
             if (v && (buf_puts(&hay, v) || buf_putc(&hay, '\n')))

@@ -334,18 +334,19 @@ void extract__emails(const struct extract_doc *d, const struct extract_meta *m,
                      const char *visible_text, const char *site, struct extract_page *pg)
 {
     pthread_once(&re_once, compile_all);
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (x->type != XML_ELEMENT_NODE)
+    for (size_t i = 0; i < d->nnodes; i++) {
+        /* every element may carry data-cfemail; only links carry mailto: */
+        if (!(d->nodes[i].flags & EXTRACT_N_ATTRS))
             continue;
-        const char *cf = x->properties ? extract__attr(x, "data-cfemail") : NULL;
+        xmlNodePtr x = d->nodes[i].node;
+        const char *cf = extract__attr(x, "data-cfemail");
         if (cf) {
             char *e = cf_decode(cf);
             if (e)
                 extract__add_email(pg, e, site);
             free(e);
         }
-        if (!extract__name_is(x, "a"))
+        if (d->nodes[i].tag != EXTRACT_TAG_A)
             continue;
         const char *h = extract__attr(x, "href");
         if (!h)

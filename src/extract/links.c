@@ -101,15 +101,14 @@ void extract__links(const struct extract_doc *d, const char *site, struct extrac
         return;
     pthread_once(&any_once, compile_any);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
     char hosts[64][64]; /* distinct other sites (registrable domains) linked to */
     int nhosts = 0;
     char seen[64][96]; /* hosts looked up already: a page links to a few, many times */
     int nseen = 0;
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (!extract__name_is(x, "a"))
+    for (size_t x = 0; x < d->nnodes; x++) {
+        if (d->nodes[x].tag != EXTRACT_TAG_A)
             continue;
-        const char *href = extract__attr(x, "href");
+        const char *href = extract__attr(d->nodes[x].node, "href");
         if (!href || !*href)
             continue;
         if (strncasecmp(href, "http://", 7) == 0 || strncasecmp(href, "https://", 8) == 0) {
@@ -135,7 +134,7 @@ void extract__links(const struct extract_doc *d, const char *site, struct extrac
         if (pg->nlinks >= MAX_LINKS)
             continue;
         /* Cheap test first: only links that name a kind are resolved. */
-        char *label = extract__node_text(x, 256);
+        char *label = extract__node_text(d, x, 256);
         if (!any_kind(href, md) && !any_kind(label, md)) {
             free(label);
             continue;

@@ -409,23 +409,25 @@ static void og(struct extract_meta *m, xmlNodePtr meta)
 void extract__meta(const struct extract_doc *d, struct extract_meta *m)
 {
     memset(m, 0, sizeof *m);
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (x->type != XML_ELEMENT_NODE)
+    for (size_t i = 0; i < d->nnodes; i++) {
+        /* everything read here is an attribute */
+        if (!(d->nodes[i].flags & EXTRACT_N_ATTRS))
             continue;
-        if (extract__name_is(x, "meta")) {
+        xmlNodePtr x = d->nodes[i].node;
+        uint8_t tag = d->nodes[i].tag;
+        if (tag == EXTRACT_TAG_META) {
             og(m, x);
-        } else if (extract__name_is(x, "html")) {
+        } else if (tag == EXTRACT_TAG_HTML) {
             set_once(&m->lang, prop(x, "lang"));
-        } else if (extract__name_is(x, "base")) {
+        } else if (tag == EXTRACT_TAG_BASE) {
             set_once(&m->base_href, prop(x, "href"));
-        } else if (extract__name_is(x, "script")) {
+        } else if (tag == EXTRACT_TAG_SCRIPT) {
             char *type = prop(x, "type");
             if (type && strcasecmp(type, "application/ld+json") == 0)
                 jsonld(m, x);
             free(type);
         }
-        if (x->properties && has_attr(x, "itemscope")) {
+        if (has_attr(x, "itemscope")) {
             char *type = prop(x, "itemtype");
             if (type) {
                 if (!has_attr(x, "itemprop")) /* a top-level item */
