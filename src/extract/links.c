@@ -67,6 +67,35 @@ static bool contains_word(const char *hay, const char *words)
 static pcre2_code *any_re;
 static pthread_once_t any_once = PTHREAD_ONCE_INIT;
 
+/* The same words, those in ASCII only, by their lower-cased first byte:
+ * most hrefs and link texts are ASCII, and there the pattern's caseless
+ * match is plain ASCII case folding (the Unicode case variants of k and s,
+ * U+212A and U+017F, are not ASCII, nor are the other words' letters),
+ * which a scan of the few words of each first letter does without the
+ * regex engine's trial at nearly every letter. */
+#define ANY_MAX_WORDS 96
+static struct {
+    const char *word;
+    size_t len;
+} any_words[128][ANY_MAX_WORDS];
+static size_t any_nwords[128];
+
+static void any_words_add(const char *w, size_t len)
+{
+    if (!len)
+        abort(); /* an empty word would match every link; a bug in the table */
+    bool ascii = true;
+    for (size_t i = 0; i < len && ascii; i++)
+        ascii = (unsigned char)w[i] < 0x80;
+    if (!ascii)
+        return; /* no ASCII text holds it: only the pattern can match it */
+    int c = tolower((unsigned char)w[0]);
+    if (any_nwords[c] >= ANY_MAX_WORDS)
+        abort(); /* the kinds table outgrew this one; the tests catch it */
+    any_words[c][any_nwords[c]].word = w;
+    any_words[c][any_nwords[c]++].len = len;
+}
+
 static void compile_any(void)
 {
     struct buf pat;
@@ -88,11 +117,31 @@ static void compile_any(void)
         abort(); /* built from the table above; covered by the tests */
     pcre2_jit_compile(any_re, PCRE2_JIT_COMPLETE);
     buf_release(&pat);
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        for (const char *w = kinds[k].words; *w;) {
+            size_t n = strcspn(w, "|");
+            any_words_add(w, n);
+            w += n + (w[n] == '|');
+        }
 }
 
 static bool any_kind(const char *s, pcre2_match_data *md)
 {
-    return s && pcre2_match(any_re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0;
+    if (!s)
+        return false;
+    size_t n = 0;
+    while (s[n] && (unsigned char)s[n] < 0x80)
+        n++;
+    if (s[n]) /* not ASCII: the pattern's Unicode case folding decides */
+        return pcre2_match(any_re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = tolower((unsigned char)s[i]);
+        for (size_t k = 0; k < any_nwords[c]; k++)
+            if (any_words[c][k].len <= n - i &&
+                strncasecmp(s + i, any_words[c][k].word, any_words[c][k].len) == 0)
+                return true;
+    }
+    return false;
 }
 
 void extract__links(const struct extract_doc *d, const char *site, struct extract_page *pg)
