@@ -621,7 +621,8 @@ static int address_hcard(const struct extract_doc *d, struct extract_address *a)
     const struct extract_node *nodes = d->nodes;
     const unsigned with_attrs = EXTRACT_N_ELEMENT | EXTRACT_N_ATTRS;
     for (size_t x = 0; x < d->nnodes; x++) {
-        if ((nodes[x].flags & with_attrs) != with_attrs || !has_class(nodes[x].node, "adr"))
+        /* EXTRACT_N_ADR: "adr" occurs in the class, a word of it or not */
+        if (!(nodes[x].flags & EXTRACT_N_ADR) || !has_class(nodes[x].node, "adr"))
             continue;
         static const char *const classes[] = {"street-address", "locality", "region", "postal-code",
                                               "country-name"};

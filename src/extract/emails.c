@@ -363,11 +363,13 @@ void extract__emails(const struct extract_doc *d, const struct extract_meta *m,
 {
     pthread_once(&re_once, compile_all);
     for (size_t i = 0; i < d->nnodes; i++) {
-        /* every element may carry data-cfemail; only links carry mailto: */
-        if (!(d->nodes[i].flags & EXTRACT_N_ATTRS))
+        /* any element may carry data-cfemail; only links carry mailto: */
+        uint16_t f = d->nodes[i].flags;
+        if (!(f & EXTRACT_N_ATTRS) ||
+            (!(f & EXTRACT_N_CFEMAIL) && d->nodes[i].tag != EXTRACT_TAG_A))
             continue;
         xmlNodePtr x = d->nodes[i].node;
-        const char *cf = extract__attr(x, "data-cfemail");
+        const char *cf = f & EXTRACT_N_CFEMAIL ? extract__attr(x, "data-cfemail") : NULL;
         if (cf) {
             char *e = cf_decode(cf);
             if (e)

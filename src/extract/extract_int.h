@@ -89,9 +89,13 @@ enum {
     EXTRACT_N_ELEMENT = 1 << 0,   /* an element */
     EXTRACT_N_TEXT = 1 << 1,      /* a text node */
     EXTRACT_N_CDATA = 1 << 2,     /* a CDATA section */
-    EXTRACT_N_INVISIBLE = 1 << 3, /* extract__is_invisible */
-    EXTRACT_N_BLOCK = 1 << 4,     /* extract__is_block */
+    EXTRACT_N_INVISIBLE = 1 << 3, /* never shown: script, style, head, hidden, comments... */
+    EXTRACT_N_BLOCK = 1 << 4,     /* an element that ends a line of text */
     EXTRACT_N_ATTRS = 1 << 5,     /* an element with attributes */
+    EXTRACT_N_CFEMAIL = 1 << 6,   /* ... among them data-cfemail */
+    EXTRACT_N_ITEMSCOPE = 1 << 7, /* ... itemscope */
+    EXTRACT_N_MARKED = 1 << 8,    /* ... role, class or id */
+    EXTRACT_N_ADR = 1 << 9,       /* ... a class attribute in which "adr" occurs */
 };
 
 /* One node of the root element's subtree, in the order of an extract__next
@@ -101,11 +105,11 @@ enum {
  * A subtree is the range [i, end): skipping it is i = end. */
 struct extract_node {
     xmlNodePtr node;
-    const char *text; /* a text or CDATA node's content ("" when none), else NULL */
+    const char *text; /* a text or CDATA node's content, else NULL */
     uint32_t end;     /* the index just past this node's subtree */
     uint32_t parent;  /* the parent's index; UINT32_MAX for the root element */
+    uint16_t flags;   /* EXTRACT_N_* */
     uint8_t tag;      /* enum extract_tag, for elements */
-    uint8_t flags;    /* EXTRACT_N_* */
 };
 
 struct extract_doc {

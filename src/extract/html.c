@@ -177,27 +177,79 @@ const char *extract__attr(xmlNodePtr n, const char *name)
     return NULL;
 }
 
-/* An element's attributes hide it: hidden, aria-hidden="true", or a style
- * of "display:none" or "visibility:hidden" (spaces allowed). */
-static bool hidden_by_attrs(xmlNodePtr n)
+/* The value of an attribute as extract__attr gives it. */
+static const char *attr_value(xmlAttrPtr a)
 {
-    if (!n->properties)
-        return false;
-    if (extract__attr(n, "hidden"))
-        return true;
-    const char *aria = extract__attr(n, "aria-hidden");
+    if (a->children && a->children->type == XML_TEXT_NODE && !a->children->next)
+        return a->children->content ? (const char *)a->children->content : "";
+    return "";
+}
+
+/* What an element's attributes say, read in one pass over them: the
+ * EXTRACT_N_* flags of those the extractors look for, and whether they hide
+ * it: hidden, aria-hidden="true", or a style of "display:none" or
+ * "visibility:hidden" (spaces allowed). The first of a name counts, as with
+ * extract__attr. */
+static uint16_t attr_flags(xmlNodePtr n, bool *hidden)
+{
+    uint16_t flags = 0;
+    const char *aria = NULL, *style = NULL, *cls = NULL;
+    *hidden = false;
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        const char *name = (const char *)a->name;
+        if (!name)
+            continue;
+        switch (name[0]) {
+        case 'a':
+            if (!aria && strcmp(name, "aria-hidden") == 0)
+                aria = attr_value(a);
+            break;
+        case 'c':
+            if (!cls && strcmp(name, "class") == 0) {
+                cls = attr_value(a);
+                flags |= EXTRACT_N_MARKED;
+            }
+            break;
+        case 'd':
+            if (strcmp(name, "data-cfemail") == 0)
+                flags |= EXTRACT_N_CFEMAIL;
+            break;
+        case 'h':
+            if (strcmp(name, "hidden") == 0)
+                *hidden = true;
+            break;
+        case 'i':
+            if (strcmp(name, "id") == 0)
+                flags |= EXTRACT_N_MARKED;
+            else if (strcmp(name, "itemscope") == 0)
+                flags |= EXTRACT_N_ITEMSCOPE;
+            break;
+        case 'r':
+            if (strcmp(name, "role") == 0)
+                flags |= EXTRACT_N_MARKED;
+            break;
+        case 's':
+            if (!style && strcmp(name, "style") == 0)
+                style = attr_value(a);
+            break;
+        default: break;
+        }
+    }
+    if (cls && strstr(cls, "adr"))
+        flags |= EXTRACT_N_ADR;
     if (aria && strcmp(aria, "true") == 0)
-        return true;
-    const char *style = extract__attr(n, "style");
-    if (!style)
-        return false;
-    char compact[256];
-    size_t k = 0;
-    for (const unsigned char *p = (const unsigned char *)style; *p && k + 1 < sizeof compact; p++)
-        if (!isspace(*p))
-            compact[k++] = (char)tolower(*p);
-    compact[k] = '\0';
-    return strstr(compact, "display:none") || strstr(compact, "visibility:hidden");
+        *hidden = true;
+    if (style && !*hidden) {
+        char compact[256];
+        size_t k = 0;
+        for (const unsigned char *p = (const unsigned char *)style; *p && k + 1 < sizeof compact;
+             p++)
+            if (!isspace(*p))
+                compact[k++] = (char)tolower(*p);
+        compact[k] = '\0';
+        *hidden = strstr(compact, "display:none") || strstr(compact, "visibility:hidden");
+    }
+    return flags;
 }
 
 /* A <noscript> usually holds tracking pixels, but some sites (Discourse
@@ -226,11 +278,12 @@ static void index_push(struct extract_doc *d, size_t *cap, xmlNodePtr x, uint32_
     switch (x->type) {
     case XML_ELEMENT_NODE:
         e->tag = tag_of(x->name);
-        e->flags = EXTRACT_N_ELEMENT | (x->properties ? EXTRACT_N_ATTRS : 0) |
-                   (tag_props[e->tag] & TAG_BLOCK ? EXTRACT_N_BLOCK : 0);
+        e->flags = EXTRACT_N_ELEMENT | (tag_props[e->tag] & TAG_BLOCK ? EXTRACT_N_BLOCK : 0);
+        bool hidden = false;
+        if (x->properties)
+            e->flags |= EXTRACT_N_ATTRS | attr_flags(x, &hidden);
         /* a <noscript> is judged by its content, once its subtree is in */
-        if (e->tag != EXTRACT_TAG_NOSCRIPT &&
-            ((tag_props[e->tag] & TAG_HIDDEN) || hidden_by_attrs(x)))
+        if (e->tag != EXTRACT_TAG_NOSCRIPT && ((tag_props[e->tag] & TAG_HIDDEN) || hidden))
             e->flags |= EXTRACT_N_INVISIBLE;
         break;
     case XML_TEXT_NODE:

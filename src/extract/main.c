@@ -146,7 +146,7 @@ static int is_boilerplate(const struct extract_node *nodes, size_t i)
     }
     default: break;
     }
-    if (!(n->flags & EXTRACT_N_ATTRS))
+    if (!(n->flags & EXTRACT_N_MARKED)) /* no role, class or id */
         return 0;
     const char *role = extract__attr(n->node, "role");
     if (role) {

@@ -427,7 +427,7 @@ void extract__meta(const struct extract_doc *d, struct extract_meta *m)
                 jsonld(m, x);
             free(type);
         }
-        if (has_attr(x, "itemscope")) {
+        if (d->nodes[i].flags & EXTRACT_N_ITEMSCOPE) {
             char *type = prop(x, "itemtype");
             if (type) {
                 if (!has_attr(x, "itemprop")) /* a top-level item */

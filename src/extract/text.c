@@ -59,7 +59,7 @@ char *extract__node_text(const struct extract_doc *d, size_t i, size_t max)
     struct extract_tw tw;
     extract__tw_init(&tw, max);
     for (size_t j = i + 1, end = nodes[i].end; j < end;) {
-        uint8_t f = nodes[j].flags;
+        uint16_t f = nodes[j].flags;
         if (f & EXTRACT_N_INVISIBLE) {
             j = nodes[j].end;
             continue;
