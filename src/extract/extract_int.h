@@ -139,6 +139,13 @@ bool extract__name_is(xmlNodePtr n, const char *name);
  * (no copy), or NULL when the element has no such attribute. */
 const char *extract__attr(xmlNodePtr n, const char *name);
 
+/* extract__attr_value(attr): an attribute's value as extract__attr gives it. */
+const char *extract__attr_value(xmlAttrPtr a);
+
+/* extract__attrs(node, names, values, k): extract__attr of k names in one
+ * pass over the element's attributes (values[i] for names[i]). */
+void extract__attrs(xmlNodePtr n, const char *const *names, const char **values, size_t k);
+
 /* extract__next(node, root, skip_children): the next node of a depth-first
  * walk of root's subtree (no recursion, so deep trees cannot exhaust the
  * stack), or NULL at the end. */

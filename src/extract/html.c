@@ -168,18 +168,33 @@ const char *extract__attr(xmlNodePtr n, const char *name)
     if (n->type != XML_ELEMENT_NODE)
         return NULL;
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
-        if (a->name && a->name[0] == name[0] && strcmp((const char *)a->name, name) == 0) {
-            if (a->children && a->children->type == XML_TEXT_NODE && !a->children->next)
-                return a->children->content ? (const char *)a->children->content : "";
-            return ""; /* entity-split values are rare; treat as present and empty */
-        }
+        if (a->name && a->name[0] == name[0] && strcmp((const char *)a->name, name) == 0)
+            return extract__attr_value(a);
     }
     return NULL;
 }
 
-/* The value of an attribute as extract__attr gives it. */
-static const char *attr_value(xmlAttrPtr a)
+void extract__attrs(xmlNodePtr n, const char *const *names, const char **values, size_t k)
 {
+    for (size_t i = 0; i < k; i++)
+        values[i] = NULL;
+    if (n->type != XML_ELEMENT_NODE)
+        return;
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        if (!a->name)
+            continue;
+        for (size_t i = 0; i < k; i++)
+            if (!values[i] && a->name[0] == names[i][0] &&
+                strcmp((const char *)a->name, names[i]) == 0) {
+                values[i] = extract__attr_value(a);
+                break;
+            }
+    }
+}
+
+const char *extract__attr_value(xmlAttrPtr a)
+{
+    /* entity-split values are rare; treat as present and empty */
     if (a->children && a->children->type == XML_TEXT_NODE && !a->children->next)
         return a->children->content ? (const char *)a->children->content : "";
     return "";
@@ -202,11 +217,11 @@ static uint16_t attr_flags(xmlNodePtr n, bool *hidden)
         switch (name[0]) {
         case 'a':
             if (!aria && strcmp(name, "aria-hidden") == 0)
-                aria = attr_value(a);
+                aria = extract__attr_value(a);
             break;
         case 'c':
             if (!cls && strcmp(name, "class") == 0) {
-                cls = attr_value(a);
+                cls = extract__attr_value(a);
                 flags |= EXTRACT_N_MARKED;
             }
             break;
@@ -230,7 +245,7 @@ static uint16_t attr_flags(xmlNodePtr n, bool *hidden)
             break;
         case 's':
             if (!style && strcmp(name, "style") == 0)
-                style = attr_value(a);
+                style = extract__attr_value(a);
             break;
         default: break;
         }

@@ -136,10 +136,16 @@ static bool any_kind(const char *s, pcre2_match_data *md)
         return pcre2_match(any_re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0;
     for (size_t i = 0; i < n; i++) {
         int c = tolower((unsigned char)s[i]);
-        for (size_t k = 0; k < any_nwords[c]; k++)
-            if (any_words[c][k].len <= n - i &&
-                strncasecmp(s + i, any_words[c][k].word, any_words[c][k].len) == 0)
+        for (size_t k = 0; k < any_nwords[c]; k++) {
+            const char *w = any_words[c][k].word;
+            size_t wl = any_words[c][k].len, j = 1;
+            if (wl > n - i)
+                continue;
+            while (j < wl && tolower((unsigned char)s[i + j]) == tolower((unsigned char)w[j]))
+                j++;
+            if (j == wl)
                 return true;
+        }
     }
     return false;
 }

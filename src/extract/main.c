@@ -1,8 +1,8 @@
 /* main.c: the main content of a page, without navigation, footers, cookie
  * banners, sidebars and link lists.
  *
- * Three passes over the libxml2 tree, none recursive (hostile pages nest
- * deeply): (1) per element, bottom-up: visible text length, text inside
+ * Three passes over the page's node index (extract_int.h), none recursive
+ * (hostile pages nest deeply): (1) per element, bottom-up: visible text length, text inside
  * links, link count, and a readability-style content score that paragraphs
  * pass to their parent and grandparent; (2) the root: the best-scoring
  * container when it holds most of the page's content, else the whole body
@@ -80,39 +80,39 @@ static int cmp_word(const void *key, const void *elem)
     return strcmp((const char *)key, *(const char *const *)elem);
 }
 
-static bool boiler_word(const char *word, size_t k)
+static bool is_sep(unsigned char c)
 {
-    if (word[0] < 'a' || word[0] > 'z' || k >= 32 || !(boiler_lengths[word[0] - 'a'] & (1u << k)))
-        return false;
-    return bsearch(word, boiler_words, sizeof boiler_words / sizeof *boiler_words,
-                   sizeof *boiler_words, cmp_word) != NULL;
+    return !c || c == ' ' || c == '-' || c == '_' || c == '\t';
 }
 
-static bool attr_has_boiler_word(xmlNodePtr n, const char *attr)
+/* Whether a class or id value holds a boiler word, its words split on
+ * space, tab, '-' and '_' and compared in lower case. Most words are told
+ * apart by their first letter and length without being copied. */
+static bool has_boiler_word(const char *v)
 {
-    const xmlChar *v = (const xmlChar *)extract__attr(n, attr);
     if (!v)
         return false;
-    bool hit = false;
-    char word[32];
-    size_t k = 0;
-    for (const xmlChar *p = v;; p++) {
-        bool sep = !*p || *p == ' ' || *p == '-' || *p == '_' || *p == '\t';
-        if (!sep) {
-            if (k + 1 < sizeof word)
-                word[k++] = (char)tolower(*p);
+    for (const unsigned char *p = (const unsigned char *)v; *p;) {
+        if (is_sep(*p)) {
+            p++;
             continue;
         }
+        const unsigned char *w = p;
+        while (!is_sep(*p))
+            p++;
+        size_t k = (size_t)(p - w);
+        int c0 = tolower(w[0]);
+        if (k >= 32 || c0 < 'a' || c0 > 'z' || !(boiler_lengths[c0 - 'a'] & (1u << k)))
+            continue;
+        char word[32];
+        for (size_t j = 0; j < k; j++)
+            word[j] = (char)tolower(w[j]);
         word[k] = '\0';
-        if (k && boiler_word(word, k)) {
-            hit = true;
-            break;
-        }
-        k = 0;
-        if (!*p)
-            break;
+        if (bsearch(word, boiler_words, sizeof boiler_words / sizeof *boiler_words,
+                    sizeof *boiler_words, cmp_word))
+            return true;
     }
-    return hit;
+    return false;
 }
 
 /* Whether nodes[i] has a descendant of one of the tags (a 0-ended list). */
@@ -148,7 +148,10 @@ static int is_boilerplate(const struct extract_node *nodes, size_t i)
     }
     if (!(n->flags & EXTRACT_N_MARKED)) /* no role, class or id */
         return 0;
-    const char *role = extract__attr(n->node, "role");
+    static const char *const names[] = {"role", "class", "id"};
+    const char *v[3];
+    extract__attrs(n->node, names, v, 3);
+    const char *role = v[0];
     if (role) {
         static const char *const roles[] = {"navigation",  "banner", "contentinfo", "complementary",
                                             "search",      "dialog", "menu",        "menubar",
@@ -162,18 +165,19 @@ static int is_boilerplate(const struct extract_node *nodes, size_t i)
     if (n->tag == EXTRACT_TAG_BODY || n->tag == EXTRACT_TAG_HTML || n->tag == EXTRACT_TAG_MAIN ||
         n->tag == EXTRACT_TAG_ARTICLE)
         return 0;
-    return attr_has_boiler_word(n->node, "class") || attr_has_boiler_word(n->node, "id") ? 2 : 0;
+    return has_boiler_word(v[1]) || has_boiler_word(v[2]) ? 2 : 0;
 }
 
+/* The bytes of s that are not white space (isspace in the C locale, which
+ * Prospect never leaves), and its commas. */
 static size_t visible_len(const char *s, size_t *commas)
 {
-    size_t n = 0;
+    size_t n = 0, c = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (!isspace(*p))
-            n++;
-        if (*p == ',')
-            (*commas)++;
+        n += !(*p == ' ' || (*p >= '\t' && *p <= '\r'));
+        c += *p == ',';
     }
+    *commas += c;
     return n;
 }
 
