@@ -438,8 +438,10 @@ void extract__technologies(const struct extract_doc *d, const struct extract_met
         const char *pat = fingerprints[i].patterns;
         while (*pat) {
             size_t k = strcspn(pat, "|");
-            char one[64];
-            snprintf(one, sizeof one, "%.*s", (int)k, pat);
+            char one[64]; /* at most 63 bytes of it, as ever */
+            size_t n = k < sizeof one - 1 ? k : sizeof one - 1;
+            memcpy(one, pat, n);
+            one[n] = '\0';
             if (strstr(hay.data, one)) {
                 add_tech(&pg->technologies, fingerprints[i].name);
                 break;

@@ -79,6 +79,9 @@ static struct {
     size_t len;
 } any_words[128][ANY_MAX_WORDS];
 static size_t any_nwords[128];
+/* The lower-cased second bytes of each first byte's words (bit b of
+ * any_second[c][b / 64]): most letters of a link start none of them. */
+static uint64_t any_second[128][2];
 
 static void any_words_add(const char *w, size_t len)
 {
@@ -94,6 +97,11 @@ static void any_words_add(const char *w, size_t len)
         abort(); /* the kinds table outgrew this one; the tests catch it */
     any_words[c][any_nwords[c]].word = w;
     any_words[c][any_nwords[c]++].len = len;
+    int c1 = len > 1 ? tolower((unsigned char)w[1]) : 0; /* a one-letter word: any second byte */
+    if (c1)
+        any_second[c][c1 / 64] |= 1ull << (c1 % 64);
+    else
+        any_second[c][0] = any_second[c][1] = ~0ull;
 }
 
 static void compile_any(void)
@@ -135,7 +143,9 @@ static bool any_kind(const char *s, pcre2_match_data *md)
     if (s[n]) /* not ASCII: the pattern's Unicode case folding decides */
         return pcre2_match(any_re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0;
     for (size_t i = 0; i < n; i++) {
-        int c = tolower((unsigned char)s[i]);
+        int c = tolower((unsigned char)s[i]), c1 = tolower((unsigned char)s[i + 1]);
+        if (!(any_second[c][c1 / 64] & (1ull << (c1 % 64))))
+            continue;
         for (size_t k = 0; k < any_nwords[c]; k++) {
             const char *w = any_words[c][k].word;
             size_t wl = any_words[c][k].len, j = 1;
