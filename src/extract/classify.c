@@ -293,13 +293,20 @@ static bool cue_in(const struct cue_re *c, const struct subject *s)
     return pcre2_match(c->re, (PCRE2_SPTR)s->text, s->len, 0, PCRE2_NO_UTF_CHECK, s->md, NULL) >= 0;
 }
 
-static int halves_of(const struct cue_re *re, const struct cue *cues, size_t n,
-                     const struct subject *s)
+/* Whether the weights of the cues that match reach need. Weights are
+ * positive, so it stops as soon as the answer is known either way: the
+ * matches reach it, or the cues left could not. */
+static bool halves_reach(const struct cue_re *re, const struct cue *cues, size_t n, int need,
+                         const struct subject *s)
 {
-    int halves = 0;
+    int halves = 0, left = 0;
     for (size_t i = 0; i < n; i++)
+        left += cues[i].weight;
+    for (size_t i = 0; i < n && halves < need && halves + left >= need; i++) {
+        left -= cues[i].weight;
         halves += cue_in(&re[i], s) ? cues[i].weight : 0;
-    return halves;
+    }
+    return halves >= need;
 }
 
 void extract__intermediary(const char *text, struct extract_page *pg)
@@ -307,11 +314,27 @@ void extract__intermediary(const char *text, struct extract_page *pg)
     pthread_once(&cues_once, compile_cues);
     struct subject s;
     subject_init(&s, text);
-    pg->intermediary = halves_of(re_middle, middle, NMIDDLE, &s) >= 4;
+    pg->intermediary = halves_reach(re_middle, middle, NMIDDLE, 4, &s);
     subject_release(&s);
 }
 
 /* ---- product or service ---- */
+
+static int offering_of(int p, int s)
+{
+    return p >= 3 && p > s + 1 ? 1 : s >= 2 && s > p ? -1 : 0;
+}
+
+/* Whether offering_of is the same for every count the cues left may bring. */
+static bool offering_known(int p, int p_left, int s, int s_left)
+{
+    int first = offering_of(p, s);
+    for (int i = 0; i <= p_left; i++)
+        for (int j = 0; j <= s_left; j++)
+            if (offering_of(p + i, s + j) != first)
+                return false;
+    return true;
+}
 
 int extract__offering(const char *text)
 {
@@ -319,12 +342,18 @@ int extract__offering(const char *text)
     struct subject sub;
     subject_init(&sub, text);
     int p = 0, s = 0;
-    for (size_t i = 0; i < NPRODUCT; i++)
-        p += cue_in(&re_product[i], &sub);
-    for (size_t i = 0; i < NSERVICE; i++)
-        s += cue_in(&re_service[i], &sub);
+    for (size_t i = 0; i < NPRODUCT + NSERVICE; i++) {
+        int p_left = i < NPRODUCT ? (int)(NPRODUCT - i) : 0;
+        int s_left = i < NPRODUCT ? (int)NSERVICE : (int)(NPRODUCT + NSERVICE - i);
+        if (offering_known(p, p_left, s, s_left))
+            break;
+        if (i < NPRODUCT)
+            p += cue_in(&re_product[i], &sub);
+        else
+            s += cue_in(&re_service[i - NPRODUCT], &sub);
+    }
     subject_release(&sub);
-    return p >= 3 && p > s + 1 ? 1 : s >= 2 && s > p ? -1 : 0;
+    return offering_of(p, s);
 }
 
 void extract__model(const char *text, bool article, bool *publisher, bool *store)
@@ -335,14 +364,26 @@ void extract__model(const char *text, bool article, bool *publisher, bool *store
     /* on an article page one strong cue is enough: a company's own blog
      * has newsletters and bylines too, but rarely editors, advertisers or
      * affiliate links */
-    int strong = 0, all = 0;
-    for (size_t i = 0; i < NPUBLISHER; i++)
+    int strong = 0, all = 0, left = 0, strong_left = 0;
+    for (size_t i = 0; i < NPUBLISHER; i++) {
+        left += publisher_cues[i].weight;
+        strong_left += publisher_cues[i].weight >= 2;
+    }
+    for (size_t i = 0; i < NPUBLISHER; i++) {
+        /* known either way? (weights are positive) */
+        if (all >= 4 || (article && strong))
+            break;
+        if (all + left < 4 && (!article || !strong_left))
+            break;
+        left -= publisher_cues[i].weight;
+        strong_left -= publisher_cues[i].weight >= 2;
         if (cue_in(&re_publisher[i], &s)) {
             all += publisher_cues[i].weight;
             strong += publisher_cues[i].weight >= 2;
         }
+    }
     *publisher = all >= 4 || (article && strong);
-    *store = halves_of(re_store, store_cues, NSTORE, &s) >= 4;
+    *store = halves_reach(re_store, store_cues, NSTORE, 4, &s);
     subject_release(&s);
 }
 
