@@ -1,5 +1,6 @@
-/* html.c: parsing a page with libxml2, charset detection, and the tree
- * helpers the extractors share (walk, visibility, block elements). */
+/* html.c: parsing a page with libxml2, charset detection, the page's node
+ * index (one walk of the tree: order, subtrees, tags, visibility, the
+ * attributes the extractors ask about) and the tree helpers they share. */
 #include <pthread.h>
 #include <ctype.h>
 #include <stdio.h>
