@@ -616,19 +616,22 @@ static bool has_class(xmlNodePtr n, const char *cls)
     return false;
 }
 
-static int address_hcard(xmlNodePtr root, struct extract_address *a)
+static int address_hcard(const struct extract_doc *d, struct extract_address *a)
 {
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (x->type != XML_ELEMENT_NODE || !x->properties || !has_class(x, "adr"))
+    const struct extract_node *nodes = d->nodes;
+    const unsigned with_attrs = EXTRACT_N_ELEMENT | EXTRACT_N_ATTRS;
+    for (size_t x = 0; x < d->nnodes; x++) {
+        /* EXTRACT_N_ADR: "adr" occurs in the class, a word of it or not */
+        if (!(nodes[x].flags & EXTRACT_N_ADR) || !has_class(nodes[x].node, "adr"))
             continue;
         static const char *const classes[] = {"street-address", "locality", "region", "postal-code",
                                               "country-name"};
         char **slots[] = {&a->street, &a->locality, &a->region, &a->postal_code, &a->country};
-        for (xmlNodePtr y = x->children; y; y = extract__next(y, x, false))
+        for (size_t y = x + 1; y < nodes[x].end; y++)
             for (size_t i = 0; i < 5; i++)
-                if (y->type == XML_ELEMENT_NODE && y->properties && has_class(y, classes[i]) &&
-                    !*slots[i]) {
-                    char *t = extract__node_text(y, 256);
+                if ((nodes[y].flags & with_attrs) == with_attrs &&
+                    has_class(nodes[y].node, classes[i]) && !*slots[i]) {
+                    char *t = extract__node_text(d, y, 256);
                     if (*t)
                         *slots[i] = t;
                     else
@@ -655,13 +658,12 @@ static void fill_from(struct extract_address *a, const struct extract_address *b
 static int address_of_page(const struct extract_doc *d, const char *text, struct extract_address *a)
 {
     memset(a, 0, sizeof *a);
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    if (address_hcard(root, a) == 0)
+    if (address_hcard(d, a) == 0)
         return 0;
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (!extract__name_is(x, "address"))
+    for (size_t x = 0; x < d->nnodes; x++) {
+        if (d->nodes[x].tag != EXTRACT_TAG_ADDRESS)
             continue;
-        char *t = extract__node_text(x, 2048);
+        char *t = extract__node_text(d, x, 2048);
         int rc = address_in_text(t, a);
         free(t);
         if (rc == 0)

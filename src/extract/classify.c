@@ -199,80 +199,192 @@ static const char *const service_cues[] = {"\\bcase stud(?:y|ies)\\b",
 
 /* Each cue is a pattern of its own: PCRE2 finds a literal's first letter
  * fast, and one pattern of many alternatives would try them all at every
- * word. */
-static pcre2_code *re_middle[NMIDDLE], *re_product[NPRODUCT], *re_service[NSERVICE],
-    *re_publisher[NPUBLISHER], *re_store[NSTORE];
+ * word.
+ *
+ * But a caseless 's' or 'k' has a third form in Unicode (U+017F, U+212A),
+ * which keeps PCRE2 from its fast search for the first letter and makes it
+ * try the pattern at every letter of its start set. So each cue also has a
+ * case-sensitive twin, matched against the text lower-cased in ASCII when
+ * the text holds neither of those two characters: then the twin matches
+ * exactly where the cue does (no other ASCII letter has a non-ASCII case
+ * variant, and folding A-Z changes no \w, \b, \d or \s). A twin is made
+ * only of a pattern whose letters outside escapes are lower-case ASCII and
+ * which sets no options inside. */
+struct cue_re {
+    pcre2_code *re;   /* the caseless pattern */
+    pcre2_code *twin; /* the case-sensitive one, or NULL */
+};
+
+static struct cue_re re_middle[NMIDDLE], re_product[NPRODUCT], re_service[NSERVICE],
+    re_publisher[NPUBLISHER], re_store[NSTORE];
 static pthread_once_t cues_once = PTHREAD_ONCE_INIT;
+
+static bool twin_safe(const char *p)
+{
+    for (const char *c = p; *c; c++) {
+        if ((unsigned char)*c >= 0x80 || (*c >= 'A' && *c <= 'Z'))
+            return false;
+        if (*c == '(' && ((c[1] == '?' && (isalpha((unsigned char)c[2]) || c[2] == '-' ||
+                                           c[2] == '^' || c[2] == '\'')) ||
+                          c[1] == '*'))
+            return false; /* an option setting, a named group, a verb: keep it simple */
+        if (*c == '\\' && c[1]) {
+            if (!strchr("bBwWdDsS.-+?*()[]{}|^$&/\\ ", c[1]))
+                return false; /* \p, \x, \Q...: not read here */
+            c++;
+        }
+    }
+    return true;
+}
+
+static struct cue_re compile_cue(const char *p)
+{
+    struct cue_re c = {compile(p), twin_safe(p) ? extract__compile(p, 0) : NULL};
+    return c;
+}
 
 static void compile_cues(void)
 {
     for (size_t i = 0; i < NMIDDLE; i++)
-        re_middle[i] = compile(middle[i].pattern);
+        re_middle[i] = compile_cue(middle[i].pattern);
     for (size_t i = 0; i < NPRODUCT; i++)
-        re_product[i] = compile(product_cues[i]);
+        re_product[i] = compile_cue(product_cues[i]);
     for (size_t i = 0; i < NSERVICE; i++)
-        re_service[i] = compile(service_cues[i]);
+        re_service[i] = compile_cue(service_cues[i]);
     for (size_t i = 0; i < NPUBLISHER; i++)
-        re_publisher[i] = compile(publisher_cues[i].pattern);
+        re_publisher[i] = compile_cue(publisher_cues[i].pattern);
     for (size_t i = 0; i < NSTORE; i++)
-        re_store[i] = compile(store_cues[i].pattern);
+        re_store[i] = compile_cue(store_cues[i].pattern);
 }
 
-static bool cue_in(pcre2_code *re, const char *text, size_t len, pcre2_match_data *md)
+/* The text the cues read, and its ASCII-lower-cased copy when the twins
+ * may read that instead (NULL otherwise). */
+struct subject {
+    const char *text;
+    char *folded;
+    size_t len;
+    pcre2_match_data *md;
+};
+
+static void subject_init(struct subject *s, const char *text)
 {
-    return pcre2_match(re, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, md, NULL) >= 0;
+    s->text = text;
+    s->len = strlen(text);
+    s->folded = NULL;
+    s->md = pcre2_match_data_create(1, NULL);
+    if (memmem(text, s->len, "\xC5\xBF", 2) || memmem(text, s->len, "\xE2\x84\xAA", 3))
+        return; /* U+017F or U+212A: only the caseless patterns read it right */
+    s->folded = xmalloc(s->len + 1);
+    for (size_t i = 0; i <= s->len; i++)
+        s->folded[i] = text[i] >= 'A' && text[i] <= 'Z' ? (char)(text[i] - 'A' + 'a') : text[i];
 }
 
-static int halves_of(pcre2_code *const *re, const struct cue *cues, size_t n, const char *text,
-                     size_t len, pcre2_match_data *md)
+static void subject_release(struct subject *s)
 {
-    int halves = 0;
+    free(s->folded);
+    pcre2_match_data_free(s->md);
+}
+
+static bool cue_in(const struct cue_re *c, const struct subject *s)
+{
+    if (c->twin && s->folded)
+        return pcre2_match(c->twin, (PCRE2_SPTR)s->folded, s->len, 0, PCRE2_NO_UTF_CHECK, s->md,
+                           NULL) >= 0;
+    return pcre2_match(c->re, (PCRE2_SPTR)s->text, s->len, 0, PCRE2_NO_UTF_CHECK, s->md, NULL) >= 0;
+}
+
+/* Whether the weights of the cues that match reach need. Weights are
+ * positive, so it stops as soon as the answer is known either way: the
+ * matches reach it, or the cues left could not. */
+static bool halves_reach(const struct cue_re *re, const struct cue *cues, size_t n, int need,
+                         const struct subject *s)
+{
+    int halves = 0, left = 0;
     for (size_t i = 0; i < n; i++)
-        halves += cue_in(re[i], text, len, md) ? cues[i].weight : 0;
-    return halves;
+        left += cues[i].weight;
+    for (size_t i = 0; i < n && halves < need && halves + left >= need; i++) {
+        left -= cues[i].weight;
+        halves += cue_in(&re[i], s) ? cues[i].weight : 0;
+    }
+    return halves >= need;
 }
 
 void extract__intermediary(const char *text, struct extract_page *pg)
 {
     pthread_once(&cues_once, compile_cues);
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    pg->intermediary = halves_of(re_middle, middle, NMIDDLE, text, strlen(text), md) >= 4;
-    pcre2_match_data_free(md);
+    struct subject s;
+    subject_init(&s, text);
+    pg->intermediary = halves_reach(re_middle, middle, NMIDDLE, 4, &s);
+    subject_release(&s);
 }
 
 /* ---- product or service ---- */
 
+static int offering_of(int p, int s)
+{
+    return p >= 3 && p > s + 1 ? 1 : s >= 2 && s > p ? -1 : 0;
+}
+
+/* Whether offering_of is the same for every count the cues left may bring. */
+static bool offering_known(int p, int p_left, int s, int s_left)
+{
+    int first = offering_of(p, s);
+    for (int i = 0; i <= p_left; i++)
+        for (int j = 0; j <= s_left; j++)
+            if (offering_of(p + i, s + j) != first)
+                return false;
+    return true;
+}
+
 int extract__offering(const char *text)
 {
     pthread_once(&cues_once, compile_cues);
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    size_t len = strlen(text);
+    struct subject sub;
+    subject_init(&sub, text);
     int p = 0, s = 0;
-    for (size_t i = 0; i < NPRODUCT; i++)
-        p += cue_in(re_product[i], text, len, md);
-    for (size_t i = 0; i < NSERVICE; i++)
-        s += cue_in(re_service[i], text, len, md);
-    pcre2_match_data_free(md);
-    return p >= 3 && p > s + 1 ? 1 : s >= 2 && s > p ? -1 : 0;
+    for (size_t i = 0; i < NPRODUCT + NSERVICE; i++) {
+        int p_left = i < NPRODUCT ? (int)(NPRODUCT - i) : 0;
+        int s_left = i < NPRODUCT ? (int)NSERVICE : (int)(NPRODUCT + NSERVICE - i);
+        if (offering_known(p, p_left, s, s_left))
+            break;
+        if (i < NPRODUCT)
+            p += cue_in(&re_product[i], &sub);
+        else
+            s += cue_in(&re_service[i - NPRODUCT], &sub);
+    }
+    subject_release(&sub);
+    return offering_of(p, s);
 }
 
 void extract__model(const char *text, bool article, bool *publisher, bool *store)
 {
     pthread_once(&cues_once, compile_cues);
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    size_t len = strlen(text);
+    struct subject s;
+    subject_init(&s, text);
     /* on an article page one strong cue is enough: a company's own blog
      * has newsletters and bylines too, but rarely editors, advertisers or
      * affiliate links */
-    int strong = 0, all = 0;
-    for (size_t i = 0; i < NPUBLISHER; i++)
-        if (cue_in(re_publisher[i], text, len, md)) {
+    int strong = 0, all = 0, left = 0, strong_left = 0;
+    for (size_t i = 0; i < NPUBLISHER; i++) {
+        left += publisher_cues[i].weight;
+        strong_left += publisher_cues[i].weight >= 2;
+    }
+    for (size_t i = 0; i < NPUBLISHER; i++) {
+        /* known either way? (weights are positive) */
+        if (all >= 4 || (article && strong))
+            break;
+        if (all + left < 4 && (!article || !strong_left))
+            break;
+        left -= publisher_cues[i].weight;
+        strong_left -= publisher_cues[i].weight >= 2;
+        if (cue_in(&re_publisher[i], &s)) {
             all += publisher_cues[i].weight;
             strong += publisher_cues[i].weight >= 2;
         }
+    }
     *publisher = all >= 4 || (article && strong);
-    *store = halves_of(re_store, store_cues, NSTORE, text, len, md) >= 4;
-    pcre2_match_data_free(md);
+    *store = halves_reach(re_store, store_cues, NSTORE, 4, &s);
+    subject_release(&s);
 }
 
 /* ---- technologies ---- */
@@ -340,14 +452,13 @@ void extract__technologies(const struct extract_doc *d, const struct extract_met
     struct buf hay;
     buf_init(&hay, 1 << 20);
     static const char *const attrs[] = {"src", "href", "action", "data-src", NULL};
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (x->type != XML_ELEMENT_NODE)
+    for (size_t i = 0; i < d->nnodes; i++) {
+        uint8_t tag = d->nodes[i].tag;
+        bool script = tag == EXTRACT_TAG_SCRIPT;
+        if (!script && tag != EXTRACT_TAG_LINK && tag != EXTRACT_TAG_FORM &&
+            tag != EXTRACT_TAG_IFRAME && tag != EXTRACT_TAG_IMG)
             continue;
-        bool script = extract__name_is(x, "script");
-        if (!script && !extract__name_is(x, "link") && !extract__name_is(x, "form") &&
-            !extract__name_is(x, "iframe") && !extract__name_is(x, "img"))
-            continue;
+        xmlNodePtr x = d->nodes[i].node;
         for (const char *const *a = attrs; *a; a++) {
             const char *v = extract__attr(x, *a);
             if (v && (buf_puts(&hay, v) || buf_putc(&hay, '\n')))
@@ -368,8 +479,10 @@ void extract__technologies(const struct extract_doc *d, const struct extract_met
         const char *pat = fingerprints[i].patterns;
         while (*pat) {
             size_t k = strcspn(pat, "|");
-            char one[64];
-            snprintf(one, sizeof one, "%.*s", (int)k, pat);
+            char one[64]; /* at most 63 bytes of it, as ever */
+            size_t n = k < sizeof one - 1 ? k : sizeof one - 1;
+            memcpy(one, pat, n);
+            one[n] = '\0';
             if (strstr(hay.data, one)) {
                 add_tech(&pg->technologies, fingerprints[i].name);
                 break;

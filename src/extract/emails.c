@@ -261,12 +261,40 @@ static size_t real_end(const char *m, size_t n)
     return 0;
 }
 
+/* A character of re_email's local part, [A-Za-z0-9._%+-] (in ASCII
+ * whatever the locale). */
+static bool local_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+/* The first re_email match at or after off, as pcre2_match from off would
+ * find it, without its trial at every letter of the text: a match is a
+ * run of 1 to 64 local-part characters that does not follow another one
+ * (the lookbehind) and ends at an '@', so each '@' has one place a match
+ * may start, where the pattern is tried anchored. */
+static bool next_email(const char *text, size_t len, size_t off, pcre2_match_data *md)
+{
+    for (const char *at = text + off; (at = memchr(at, '@', len - (size_t)(at - text))) != NULL;
+         at++) {
+        const char *p = at;
+        while (p > text && at - p <= 64 && local_char(p[-1]))
+            p--;
+        if (p == at || at - p > 64 || (p > text && local_char(p[-1])) || (size_t)(p - text) < off)
+            continue;
+        if (pcre2_match(re_email, (PCRE2_SPTR)text, len, (size_t)(p - text),
+                        PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, md, NULL) >= 0)
+            return true;
+    }
+    return false;
+}
+
 static void emails_in_text(struct extract_page *pg, const char *text, const char *site)
 {
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re_email, NULL);
     size_t len = strlen(text), off = 0;
-    while (off < len &&
-           pcre2_match(re_email, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, NULL) >= 0) {
+    while (off < len && next_email(text, len, off, md)) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         size_t from = ov[0], n = real_end(text + ov[0], ov[1] - ov[0]);
         /* "(480) 470-1670info@acme.com": a phone number ran into it */
@@ -334,18 +362,21 @@ void extract__emails(const struct extract_doc *d, const struct extract_meta *m,
                      const char *visible_text, const char *site, struct extract_page *pg)
 {
     pthread_once(&re_once, compile_all);
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (x->type != XML_ELEMENT_NODE)
+    for (size_t i = 0; i < d->nnodes; i++) {
+        /* any element may carry data-cfemail; only links carry mailto: */
+        uint16_t f = d->nodes[i].flags;
+        if (!(f & EXTRACT_N_ATTRS) ||
+            (!(f & EXTRACT_N_CFEMAIL) && d->nodes[i].tag != EXTRACT_TAG_A))
             continue;
-        const char *cf = x->properties ? extract__attr(x, "data-cfemail") : NULL;
+        xmlNodePtr x = d->nodes[i].node;
+        const char *cf = f & EXTRACT_N_CFEMAIL ? extract__attr(x, "data-cfemail") : NULL;
         if (cf) {
             char *e = cf_decode(cf);
             if (e)
                 extract__add_email(pg, e, site);
             free(e);
         }
-        if (!extract__name_is(x, "a"))
+        if (d->nodes[i].tag != EXTRACT_TAG_A)
             continue;
         const char *h = extract__attr(x, "href");
         if (!h)

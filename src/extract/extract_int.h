@@ -14,10 +14,110 @@
 #include "core/buf.h"
 #include "extract/extract.h"
 
+/* The element names the extractors ask about; any other is TAG_OTHER. */
+enum extract_tag {
+    EXTRACT_TAG_OTHER,
+    EXTRACT_TAG_A,
+    EXTRACT_TAG_ADDRESS,
+    EXTRACT_TAG_ARTICLE,
+    EXTRACT_TAG_ASIDE,
+    EXTRACT_TAG_BASE,
+    EXTRACT_TAG_BLOCKQUOTE,
+    EXTRACT_TAG_BODY,
+    EXTRACT_TAG_BR,
+    EXTRACT_TAG_BUTTON,
+    EXTRACT_TAG_CANVAS,
+    EXTRACT_TAG_CAPTION,
+    EXTRACT_TAG_DD,
+    EXTRACT_TAG_DETAILS,
+    EXTRACT_TAG_DIALOG,
+    EXTRACT_TAG_DIV,
+    EXTRACT_TAG_DL,
+    EXTRACT_TAG_DT,
+    EXTRACT_TAG_EMBED,
+    EXTRACT_TAG_FIELDSET,
+    EXTRACT_TAG_FIGCAPTION,
+    EXTRACT_TAG_FIGURE,
+    EXTRACT_TAG_FOOTER,
+    EXTRACT_TAG_FORM,
+    EXTRACT_TAG_H1,
+    EXTRACT_TAG_H2,
+    EXTRACT_TAG_H3,
+    EXTRACT_TAG_H4,
+    EXTRACT_TAG_H5,
+    EXTRACT_TAG_H6,
+    EXTRACT_TAG_HEAD,
+    EXTRACT_TAG_HEADER,
+    EXTRACT_TAG_HR,
+    EXTRACT_TAG_HTML,
+    EXTRACT_TAG_IFRAME,
+    EXTRACT_TAG_IMG,
+    EXTRACT_TAG_INPUT,
+    EXTRACT_TAG_LABEL,
+    EXTRACT_TAG_LI,
+    EXTRACT_TAG_LINK,
+    EXTRACT_TAG_MAIN,
+    EXTRACT_TAG_MATH,
+    EXTRACT_TAG_MENU,
+    EXTRACT_TAG_META,
+    EXTRACT_TAG_NAV,
+    EXTRACT_TAG_NOSCRIPT,
+    EXTRACT_TAG_OBJECT,
+    EXTRACT_TAG_OL,
+    EXTRACT_TAG_OPTION,
+    EXTRACT_TAG_P,
+    EXTRACT_TAG_PRE,
+    EXTRACT_TAG_SCRIPT,
+    EXTRACT_TAG_SECTION,
+    EXTRACT_TAG_SELECT,
+    EXTRACT_TAG_STYLE,
+    EXTRACT_TAG_SUMMARY,
+    EXTRACT_TAG_SVG,
+    EXTRACT_TAG_TABLE,
+    EXTRACT_TAG_TD,
+    EXTRACT_TAG_TEMPLATE,
+    EXTRACT_TAG_TEXTAREA,
+    EXTRACT_TAG_TH,
+    EXTRACT_TAG_TITLE,
+    EXTRACT_TAG_TR,
+    EXTRACT_TAG_UL,
+    EXTRACT_TAG_COUNT
+};
+
+/* What a node of the index is, and what the extractors keep asking of it. */
+enum {
+    EXTRACT_N_ELEMENT = 1 << 0,   /* an element */
+    EXTRACT_N_TEXT = 1 << 1,      /* a text node */
+    EXTRACT_N_CDATA = 1 << 2,     /* a CDATA section */
+    EXTRACT_N_INVISIBLE = 1 << 3, /* never shown: script, style, head, hidden, comments... */
+    EXTRACT_N_BLOCK = 1 << 4,     /* an element that ends a line of text */
+    EXTRACT_N_ATTRS = 1 << 5,     /* an element with attributes */
+    EXTRACT_N_CFEMAIL = 1 << 6,   /* ... among them data-cfemail */
+    EXTRACT_N_ITEMSCOPE = 1 << 7, /* ... itemscope */
+    EXTRACT_N_MARKED = 1 << 8,    /* ... role, class or id */
+    EXTRACT_N_ADR = 1 << 9,       /* ... a class attribute in which "adr" occurs */
+};
+
+/* One node of the root element's subtree, in the order of an extract__next
+ * walk. Every extractor used to walk the tree itself, each walk chasing
+ * every node's pointers and comparing its name again; the index is that
+ * walk done once, at parse time, and a walk of it is a loop over an array.
+ * A subtree is the range [i, end): skipping it is i = end. */
+struct extract_node {
+    xmlNodePtr node;
+    const char *text; /* a text or CDATA node's content, else NULL */
+    uint32_t end;     /* the index just past this node's subtree */
+    uint32_t parent;  /* the parent's index; UINT32_MAX for the root element */
+    uint16_t flags;   /* EXTRACT_N_* */
+    uint8_t tag;      /* enum extract_tag, for elements */
+};
+
 struct extract_doc {
     htmlDocPtr doc;
     char charset[64];
     char *url;
+    struct extract_node *nodes; /* nodes[0] is the root element */
+    size_t nnodes;
 };
 
 /* Collapsing text writer: runs of white space become one space, block
@@ -39,11 +139,12 @@ bool extract__name_is(xmlNodePtr n, const char *name);
  * (no copy), or NULL when the element has no such attribute. */
 const char *extract__attr(xmlNodePtr n, const char *name);
 
-/* extract__is_block(node): elements that end a line of text. */
-bool extract__is_block(xmlNodePtr n);
+/* extract__attr_value(attr): an attribute's value as extract__attr gives it. */
+const char *extract__attr_value(xmlAttrPtr a);
 
-/* extract__is_invisible(node): script, style, template, hidden, ... */
-bool extract__is_invisible(xmlNodePtr n);
+/* extract__attrs(node, names, values, k): extract__attr of k names in one
+ * pass over the element's attributes (values[i] for names[i]). */
+void extract__attrs(xmlNodePtr n, const char *const *names, const char **values, size_t k);
 
 /* extract__next(node, root, skip_children): the next node of a depth-first
  * walk of root's subtree (no recursion, so deep trees cannot exhaust the
@@ -133,7 +234,8 @@ pcre2_code *extract__compile(const char *pattern, uint32_t flags);
  * trades and its address; caller frees. */
 char *extract__chrome(const char *visible, const char *main);
 
-/* The text of one element (whitespace collapsed, blocks as lines); caller frees. */
-char *extract__node_text(xmlNodePtr n, size_t max);
+/* extract__node_text(d, i, max): the text of d->nodes[i] (whitespace
+ * collapsed, blocks as lines, invisible subtrees left out); caller frees. */
+char *extract__node_text(const struct extract_doc *d, size_t i, size_t max);
 
 #endif

@@ -67,6 +67,43 @@ static bool contains_word(const char *hay, const char *words)
 static pcre2_code *any_re;
 static pthread_once_t any_once = PTHREAD_ONCE_INIT;
 
+/* The same words, those in ASCII only, by their lower-cased first byte:
+ * most hrefs and link texts are ASCII, and there the pattern's caseless
+ * match is plain ASCII case folding (the Unicode case variants of k and s,
+ * U+212A and U+017F, are not ASCII, nor are the other words' letters),
+ * which a scan of the few words of each first letter does without the
+ * regex engine's trial at nearly every letter. */
+#define ANY_MAX_WORDS 96
+static struct {
+    const char *word;
+    size_t len;
+} any_words[128][ANY_MAX_WORDS];
+static size_t any_nwords[128];
+/* The lower-cased second bytes of each first byte's words (bit b of
+ * any_second[c][b / 64]): most letters of a link start none of them. */
+static uint64_t any_second[128][2];
+
+static void any_words_add(const char *w, size_t len)
+{
+    if (!len)
+        abort(); /* an empty word would match every link; a bug in the table */
+    bool ascii = true;
+    for (size_t i = 0; i < len && ascii; i++)
+        ascii = (unsigned char)w[i] < 0x80;
+    if (!ascii)
+        return; /* no ASCII text holds it: only the pattern can match it */
+    int c = tolower((unsigned char)w[0]);
+    if (any_nwords[c] >= ANY_MAX_WORDS)
+        abort(); /* the kinds table outgrew this one; the tests catch it */
+    any_words[c][any_nwords[c]].word = w;
+    any_words[c][any_nwords[c]++].len = len;
+    int c1 = len > 1 ? tolower((unsigned char)w[1]) : 0; /* a one-letter word: any second byte */
+    if (c1)
+        any_second[c][c1 / 64] |= 1ull << (c1 % 64);
+    else
+        any_second[c][0] = any_second[c][1] = ~0ull;
+}
+
 static void compile_any(void)
 {
     struct buf pat;
@@ -88,11 +125,39 @@ static void compile_any(void)
         abort(); /* built from the table above; covered by the tests */
     pcre2_jit_compile(any_re, PCRE2_JIT_COMPLETE);
     buf_release(&pat);
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        for (const char *w = kinds[k].words; *w;) {
+            size_t n = strcspn(w, "|");
+            any_words_add(w, n);
+            w += n + (w[n] == '|');
+        }
 }
 
 static bool any_kind(const char *s, pcre2_match_data *md)
 {
-    return s && pcre2_match(any_re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0;
+    if (!s)
+        return false;
+    size_t n = 0;
+    while (s[n] && (unsigned char)s[n] < 0x80)
+        n++;
+    if (s[n]) /* not ASCII: the pattern's Unicode case folding decides */
+        return pcre2_match(any_re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = tolower((unsigned char)s[i]), c1 = tolower((unsigned char)s[i + 1]);
+        if (!(any_second[c][c1 / 64] & (1ull << (c1 % 64))))
+            continue;
+        for (size_t k = 0; k < any_nwords[c]; k++) {
+            const char *w = any_words[c][k].word;
+            size_t wl = any_words[c][k].len, j = 1;
+            if (wl > n - i)
+                continue;
+            while (j < wl && tolower((unsigned char)s[i + j]) == tolower((unsigned char)w[j]))
+                j++;
+            if (j == wl)
+                return true;
+        }
+    }
+    return false;
 }
 
 void extract__links(const struct extract_doc *d, const char *site, struct extract_page *pg)
@@ -101,15 +166,14 @@ void extract__links(const struct extract_doc *d, const char *site, struct extrac
         return;
     pthread_once(&any_once, compile_any);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
     char hosts[64][64]; /* distinct other sites (registrable domains) linked to */
     int nhosts = 0;
     char seen[64][96]; /* hosts looked up already: a page links to a few, many times */
     int nseen = 0;
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (!extract__name_is(x, "a"))
+    for (size_t x = 0; x < d->nnodes; x++) {
+        if (d->nodes[x].tag != EXTRACT_TAG_A)
             continue;
-        const char *href = extract__attr(x, "href");
+        const char *href = extract__attr(d->nodes[x].node, "href");
         if (!href || !*href)
             continue;
         if (strncasecmp(href, "http://", 7) == 0 || strncasecmp(href, "https://", 8) == 0) {
@@ -135,7 +199,7 @@ void extract__links(const struct extract_doc *d, const char *site, struct extrac
         if (pg->nlinks >= MAX_LINKS)
             continue;
         /* Cheap test first: only links that name a kind are resolved. */
-        char *label = extract__node_text(x, 256);
+        char *label = extract__node_text(d, x, 256);
         if (!any_kind(href, md) && !any_kind(label, md)) {
             free(label);
             continue;

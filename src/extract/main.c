@@ -1,8 +1,8 @@
 /* main.c: the main content of a page, without navigation, footers, cookie
  * banners, sidebars and link lists.
  *
- * Three passes over the libxml2 tree, none recursive (hostile pages nest
- * deeply): (1) per element, bottom-up: visible text length, text inside
+ * Three passes over the page's node index (extract_int.h), none recursive
+ * (hostile pages nest deeply): (1) per element, bottom-up: visible text length, text inside
  * links, link count, and a readability-style content score that paragraphs
  * pass to their parent and grandparent; (2) the root: the best-scoring
  * container when it holds most of the page's content, else the whole body
@@ -11,6 +11,7 @@
  * ARIA role, class or id) and blocks that are mostly links.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,12 +29,25 @@ struct stats {
     double score; /* content score */
     bool boiler;  /* boilerplate by its own markup */
     bool weak;    /* ... by a class or id word only, which layouts misuse */
+    bool seen;    /* reached by the measuring walk (not inside an invisible element) */
 };
 
-static bool is_heading(xmlNodePtr n)
+/* The body's subtree, nodes[base, end) of the page's index, with the stats
+ * of each of its nodes in st[i - base]. */
+struct body {
+    const struct extract_node *nodes;
+    struct stats *st;
+    size_t base, end;
+};
+
+static struct stats *st_of(const struct body *b, size_t i)
 {
-    return n->type == XML_ELEMENT_NODE && n->name[0] == 'h' && n->name[1] >= '1' &&
-           n->name[1] <= '6' && !n->name[2];
+    return &b->st[i - b->base];
+}
+
+static bool is_heading(const struct extract_node *n)
+{
+    return n->tag >= EXTRACT_TAG_H1 && n->tag <= EXTRACT_TAG_H6;
 }
 
 /* Class and id words that mark boilerplate. A class is split into words on
@@ -49,60 +63,95 @@ static const char *const boiler_words[] = {
     "topbar",
 };
 
+/* The lengths of the boiler words by first letter (bit k: a word of k
+ * letters): most class words ("container", "row", "elementor-widget")
+ * are told apart from all of them without a search. */
+static uint32_t boiler_lengths[26];
+static pthread_once_t boiler_once = PTHREAD_ONCE_INIT;
+
+static void boiler_lengths_build(void)
+{
+    for (size_t i = 0; i < sizeof boiler_words / sizeof *boiler_words; i++)
+        boiler_lengths[boiler_words[i][0] - 'a'] |= 1u << strlen(boiler_words[i]);
+}
+
 static int cmp_word(const void *key, const void *elem)
 {
     return strcmp((const char *)key, *(const char *const *)elem);
 }
 
-static bool attr_has_boiler_word(xmlNodePtr n, const char *attr)
+static bool is_sep(unsigned char c)
 {
-    const xmlChar *v = (const xmlChar *)extract__attr(n, attr);
-    if (!v)
-        return false;
-    bool hit = false;
-    char word[32];
-    size_t k = 0;
-    for (const xmlChar *p = v;; p++) {
-        bool sep = !*p || *p == ' ' || *p == '-' || *p == '_' || *p == '\t';
-        if (!sep) {
-            if (k + 1 < sizeof word)
-                word[k++] = (char)tolower(*p);
-            continue;
-        }
-        word[k] = '\0';
-        if (k && bsearch(word, boiler_words, sizeof boiler_words / sizeof *boiler_words,
-                         sizeof *boiler_words, cmp_word)) {
-            hit = true;
-            break;
-        }
-        k = 0;
-        if (!*p)
-            break;
-    }
-    return hit;
+    return !c || c == ' ' || c == '-' || c == '_' || c == '\t';
 }
 
-static bool has_descendant(xmlNodePtr root, const char *name)
+/* Whether a class or id value holds a boiler word, its words split on
+ * space, tab, '-' and '_' and compared in lower case. Most words are told
+ * apart by their first letter and length without being copied. */
+static bool has_boiler_word(const char *v)
 {
-    for (xmlNodePtr n = root->children; n; n = extract__next(n, root, false))
-        if (extract__name_is(n, name))
+    if (!v)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)v; *p;) {
+        if (is_sep(*p)) {
+            p++;
+            continue;
+        }
+        const unsigned char *w = p;
+        while (!is_sep(*p))
+            p++;
+        size_t k = (size_t)(p - w);
+        int c0 = tolower(w[0]);
+        if (k >= 32 || c0 < 'a' || c0 > 'z' || !(boiler_lengths[c0 - 'a'] & (1u << k)))
+            continue;
+        char word[32];
+        for (size_t j = 0; j < k; j++)
+            word[j] = (char)tolower(w[j]);
+        word[k] = '\0';
+        if (bsearch(word, boiler_words, sizeof boiler_words / sizeof *boiler_words,
+                    sizeof *boiler_words, cmp_word))
             return true;
+    }
+    return false;
+}
+
+/* Whether nodes[i] has a descendant of one of the tags (a 0-ended list). */
+static bool has_descendant(const struct extract_node *nodes, size_t i, const uint8_t *tags)
+{
+    for (size_t j = i + 1, end = nodes[i].end; j < end; j++)
+        for (const uint8_t *t = tags; *t; t++)
+            if (nodes[j].tag == *t)
+                return true;
     return false;
 }
 
 /* 0: content; 1: boilerplate by element or role; 2: by class or id word. */
-static int is_boilerplate(xmlNodePtr n)
+static int is_boilerplate(const struct extract_node *nodes, size_t i)
 {
-    static const char *const tags[] = {"nav",  "footer", "aside",    "form",  "button", "dialog",
-                                       "menu", "input",  "textarea", "label", NULL};
-    for (const char *const *t = tags; *t; t++)
-        if (extract__name_is(n, *t))
-            return 1;
-    if (extract__name_is(n, "header")) /* a site header holds navigation, not a title */
-        return has_descendant(n, "nav") || !has_descendant(n, "h1");
-    if (!n->properties)
+    const struct extract_node *n = &nodes[i];
+    switch (n->tag) {
+    case EXTRACT_TAG_NAV:
+    case EXTRACT_TAG_FOOTER:
+    case EXTRACT_TAG_ASIDE:
+    case EXTRACT_TAG_FORM:
+    case EXTRACT_TAG_BUTTON:
+    case EXTRACT_TAG_DIALOG:
+    case EXTRACT_TAG_MENU:
+    case EXTRACT_TAG_INPUT:
+    case EXTRACT_TAG_TEXTAREA:
+    case EXTRACT_TAG_LABEL: return 1;
+    case EXTRACT_TAG_HEADER: { /* a site header holds navigation, not a title */
+        static const uint8_t nav[] = {EXTRACT_TAG_NAV, 0}, h1[] = {EXTRACT_TAG_H1, 0};
+        return has_descendant(nodes, i, nav) || !has_descendant(nodes, i, h1);
+    }
+    default: break;
+    }
+    if (!(n->flags & EXTRACT_N_MARKED)) /* no role, class or id */
         return 0;
-    const char *role = extract__attr(n, "role");
+    static const char *const names[] = {"role", "class", "id"};
+    const char *v[3];
+    extract__attrs(n->node, names, v, 3);
+    const char *role = v[0];
     if (role) {
         static const char *const roles[] = {"navigation",  "banner", "contentinfo", "complementary",
                                             "search",      "dialog", "menu",        "menubar",
@@ -113,67 +162,56 @@ static int is_boilerplate(xmlNodePtr n)
         if (hit)
             return true;
     }
-    if (extract__name_is(n, "body") || extract__name_is(n, "html") || extract__name_is(n, "main") ||
-        extract__name_is(n, "article"))
+    if (n->tag == EXTRACT_TAG_BODY || n->tag == EXTRACT_TAG_HTML || n->tag == EXTRACT_TAG_MAIN ||
+        n->tag == EXTRACT_TAG_ARTICLE)
         return 0;
-    return attr_has_boiler_word(n, "class") || attr_has_boiler_word(n, "id") ? 2 : 0;
+    return has_boiler_word(v[1]) || has_boiler_word(v[2]) ? 2 : 0;
 }
 
+/* The bytes of s that are not white space (isspace in the C locale, which
+ * Prospect never leaves), and its commas. */
 static size_t visible_len(const char *s, size_t *commas)
 {
-    size_t n = 0;
+    size_t n = 0, c = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (!isspace(*p))
-            n++;
-        if (*p == ',')
-            (*commas)++;
+        n += !(*p == ' ' || (*p >= '\t' && *p <= '\r'));
+        c += *p == ',';
     }
+    *commas += c;
     return n;
 }
 
-static struct stats *st_of(xmlNodePtr n)
+/* Pass 1: stats for every element of the body, children before parents. */
+static void measure(struct body *b)
 {
-    return (struct stats *)n->_private;
-}
-
-/* Pass 1: stats for every element under root, children before parents. */
-static struct stats *measure(xmlNodePtr root, size_t *count)
-{
-    size_t n = 0;
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false))
-        if (x->type == XML_ELEMENT_NODE)
-            n++;
-    struct stats *all = xcalloc(n ? n : 1, sizeof *all);
-    size_t i = 0;
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (x->type == XML_ELEMENT_NODE) {
-            x->_private = &all[i++];
-            int b = is_boilerplate(x);
-            st_of(x)->boiler = b != 0;
-            st_of(x)->weak = b == 2;
+    const struct extract_node *nodes = b->nodes;
+    for (size_t i = b->base; i < b->end; i++) {
+        if (nodes[i].flags & EXTRACT_N_ELEMENT) {
+            int kind = is_boilerplate(nodes, i);
+            st_of(b, i)->boiler = kind != 0;
+            st_of(b, i)->weak = kind == 2;
         }
     }
-    *count = n;
-    /* Post-order: walk, and when leaving a subtree add it to its parent. */
-    xmlNodePtr x = root;
-    bool down = true;
-    while (x) {
-        if (down && x->children && x->type == XML_ELEMENT_NODE && !extract__is_invisible(x)) {
-            x = x->children;
+    /* The nodes a walk reaches that does not enter invisible elements... */
+    for (size_t i = b->base; i < b->end;) {
+        st_of(b, i)->seen = true;
+        i = nodes[i].flags & EXTRACT_N_INVISIBLE ? nodes[i].end : i + 1;
+    }
+    /* ... each added to its parent after its own subtree: in reverse
+     * document order, every descendant comes before its ancestors. */
+    for (size_t i = b->end; i-- > b->base + 1;) {
+        const struct extract_node *x = &nodes[i];
+        if (!st_of(b, i)->seen)
             continue;
-        }
-        /* x is finished */
-        if ((x->type == XML_TEXT_NODE || x->type == XML_CDATA_SECTION_NODE) && x->parent &&
-            x->parent->_private) {
-            struct stats *p = st_of(x->parent);
+        struct stats *p = st_of(b, x->parent);
+        if (x->flags & (EXTRACT_N_TEXT | EXTRACT_N_CDATA)) {
             size_t commas = 0;
-            size_t len = visible_len((const char *)x->content, &commas);
+            size_t len = visible_len(x->text, &commas);
             p->text += len;
             p->commas += commas;
-        } else if (x->type == XML_ELEMENT_NODE && x != root && x->parent && x->parent->_private &&
-                   !extract__is_invisible(x)) {
-            struct stats *s = st_of(x), *p = st_of(x->parent);
-            if (extract__name_is(x, "a")) {
+        } else if ((x->flags & EXTRACT_N_ELEMENT) && !(x->flags & EXTRACT_N_INVISIBLE)) {
+            struct stats *s = st_of(b, i);
+            if (x->tag == EXTRACT_TAG_A) {
                 s->link = s->text;
                 s->links++;
             }
@@ -182,29 +220,19 @@ static struct stats *measure(xmlNodePtr root, size_t *count)
             p->links += s->links;
             p->commas += s->commas;
         }
-        if (x == root)
-            break;
-        if (x->next) {
-            x = x->next;
-            down = true;
-        } else {
-            x = x->parent;
-            down = false;
-        }
     }
     /* A class word like "sticky-footer" on a wrapper of the whole page is
      * layout, not boilerplate: keep such wrappers when they hold the main
      * content or a large share of the text. */
-    size_t total = st_of(root)->text;
-    for (xmlNodePtr y = root; y; y = extract__next(y, root, false)) {
-        if (y->type != XML_ELEMENT_NODE || !y->_private || !st_of(y)->weak)
+    static const uint8_t content[] = {EXTRACT_TAG_MAIN, EXTRACT_TAG_ARTICLE, EXTRACT_TAG_H1, 0};
+    size_t total = st_of(b, b->base)->text;
+    for (size_t i = b->base; i < b->end; i++) {
+        if (!(nodes[i].flags & EXTRACT_N_ELEMENT) || !st_of(b, i)->weak)
             continue;
-        struct stats *s = st_of(y);
-        if ((total && (double)s->text / (double)total > 0.35) || has_descendant(y, "main") ||
-            has_descendant(y, "article") || has_descendant(y, "h1"))
+        struct stats *s = st_of(b, i);
+        if ((total && (double)s->text / (double)total > 0.35) || has_descendant(nodes, i, content))
             s->boiler = false;
     }
-    return all;
 }
 
 /* Menus, tag clouds and "related" lists: mostly links, and short ones.
@@ -218,126 +246,128 @@ static bool link_dense(const struct stats *s)
     return ratio > 0.9 || (ratio > 0.55 && per_link < 24);
 }
 
-static bool is_paragraphish(xmlNodePtr n)
+static bool is_paragraphish(uint8_t tag)
 {
-    static const char *const names[] = {"p", "pre", "td", "blockquote", "li", "dd", NULL};
-    for (const char *const *t = names; *t; t++)
-        if (extract__name_is(n, *t))
-            return true;
-    return false;
+    return tag == EXTRACT_TAG_P || tag == EXTRACT_TAG_PRE || tag == EXTRACT_TAG_TD ||
+           tag == EXTRACT_TAG_BLOCKQUOTE || tag == EXTRACT_TAG_LI || tag == EXTRACT_TAG_DD;
 }
 
-/* Pass 2: content scores; returns the best container, or NULL. */
-static xmlNodePtr best_container(xmlNodePtr root)
+/* Pass 2: content scores; returns the best container's index, or 0 (the
+ * root element, never in the body's subtree) when none. */
+static size_t best_container(struct body *b)
 {
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (x->type != XML_ELEMENT_NODE || !x->_private || !is_paragraphish(x))
+    const struct extract_node *nodes = b->nodes;
+    for (size_t i = b->base; i < b->end; i++) {
+        if (!(nodes[i].flags & EXTRACT_N_ELEMENT) || !is_paragraphish(nodes[i].tag))
             continue;
-        struct stats *s = st_of(x);
+        struct stats *s = st_of(b, i);
         size_t own = s->text - s->link;
         if (own < 25 || s->boiler)
             continue;
         double score = 1.0 + (double)s->commas + (own / 100.0 > 3 ? 3 : own / 100.0);
-        xmlNodePtr p = x->parent;
-        for (int up = 1; p && p->_private && up <= 3; up++, p = p->parent)
-            st_of(p)->score += score / up;
+        uint32_t p = nodes[i].parent;
+        for (int up = 1; p != UINT32_MAX && p >= b->base && up <= 3; up++, p = nodes[p].parent)
+            st_of(b, p)->score += score / up;
     }
-    xmlNodePtr best = NULL;
+    size_t best = 0;
     double top = 0;
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (x->type != XML_ELEMENT_NODE || !x->_private || extract__is_invisible(x))
+    for (size_t i = b->base; i < b->end; i++) {
+        if ((nodes[i].flags & (EXTRACT_N_ELEMENT | EXTRACT_N_INVISIBLE)) != EXTRACT_N_ELEMENT)
             continue;
-        struct stats *s = st_of(x);
+        struct stats *s = st_of(b, i);
         if (s->boiler)
             continue;
         double density = s->text ? (double)s->link / (double)s->text : 0;
         double final = s->score * (1.0 - density);
         if (final > top) {
             top = final;
-            best = x;
+            best = i;
         }
     }
     return best;
 }
 
-/* The body's content: its text less boilerplate and link-dense blocks. */
-static size_t clean_len(xmlNodePtr root)
+/* The content under nodes[root]: its text less boilerplate and link-dense blocks. */
+static size_t clean_len(struct body *b, size_t root)
 {
+    const struct extract_node *nodes = b->nodes;
     size_t n = 0;
-    xmlNodePtr x = root;
-    while (x) {
-        if (x->type == XML_ELEMENT_NODE && x != root &&
-            (extract__is_invisible(x) ||
-             (x->_private && (st_of(x)->boiler || link_dense(st_of(x)))))) {
-            x = extract__next(x, root, true);
+    for (size_t i = root, end = nodes[root].end; i < end;) {
+        const struct extract_node *x = &nodes[i];
+        if ((x->flags & EXTRACT_N_ELEMENT) && i != root &&
+            ((x->flags & EXTRACT_N_INVISIBLE) || st_of(b, i)->boiler || link_dense(st_of(b, i)))) {
+            i = x->end;
             continue;
         }
-        if (x->type == XML_TEXT_NODE) {
+        if (x->flags & EXTRACT_N_TEXT) {
             size_t commas = 0;
-            n += visible_len((const char *)x->content, &commas);
+            n += visible_len(x->text, &commas);
         }
-        x = extract__next(x, root, false);
+        i++;
     }
     return n;
 }
 
-/* Pass 3: the text of root without boilerplate. */
-static char *emit(xmlNodePtr root)
+/* Pass 3: the text of nodes[root] without boilerplate. */
+static char *emit(struct body *b, size_t root)
 {
+    const struct extract_node *nodes = b->nodes;
     struct extract_tw tw;
     extract__tw_init(&tw, EXTRACT_MAX_TEXT);
-    xmlNodePtr x = root;
-    while (x) {
-        if (x != root && x->type == XML_ELEMENT_NODE &&
-            (extract__is_invisible(x) ||
-             (x->_private && (st_of(x)->boiler || (!is_heading(x) && link_dense(st_of(x))))))) {
-            x = extract__next(x, root, true);
+    for (size_t i = root, end = nodes[root].end; i < end;) {
+        const struct extract_node *x = &nodes[i];
+        if (i != root && (x->flags & EXTRACT_N_ELEMENT) &&
+            ((x->flags & EXTRACT_N_INVISIBLE) || st_of(b, i)->boiler ||
+             (!is_heading(x) && link_dense(st_of(b, i))))) {
+            i = x->end;
             continue;
         }
-        if (extract__is_block(x) || is_heading(x))
+        if ((x->flags & EXTRACT_N_BLOCK) || is_heading(x))
             extract__tw_break(&tw);
-        if (x->type == XML_TEXT_NODE || x->type == XML_CDATA_SECTION_NODE)
-            extract__tw_text(&tw, (const char *)x->content);
-        x = extract__next(x, root, false);
+        if (x->flags & (EXTRACT_N_TEXT | EXTRACT_N_CDATA))
+            extract__tw_text(&tw, x->text);
+        i++;
     }
     return extract__tw_finish(&tw);
 }
 
-static xmlNodePtr find_body(xmlNodePtr root)
+/* The first <body> of the page, else its root element. */
+static size_t find_body(const struct extract_doc *d)
 {
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false))
-        if (extract__name_is(x, "body"))
-            return x;
-    return root;
+    for (size_t i = 0; i < d->nnodes; i++)
+        if (d->nodes[i].tag == EXTRACT_TAG_BODY)
+            return i;
+    return 0;
 }
 
 char *extract_main_text(const struct extract_doc *d)
 {
-    xmlNodePtr html = xmlDocGetRootElement(d->doc);
-    xmlNodePtr body = find_body(html);
-    size_t count;
-    struct stats *all = measure(body, &count);
-    xmlNodePtr root = body;
-    xmlNodePtr best = best_container(body);
+    pthread_once(&boiler_once, boiler_lengths_build);
+    size_t body = find_body(d);
+    struct body b = {.nodes = d->nodes, .base = body, .end = d->nodes[body].end};
+    b.st = xcalloc(b.end - b.base, sizeof *b.st);
+    measure(&b);
+    size_t root = body;
+    size_t best = best_container(&b);
     if (best && best != body) {
         /* An article-like page: the best container holds most of the
          * content. Otherwise (service, listing, product pages) the content
          * is spread out and the whole cleaned body is kept. */
-        size_t total = clean_len(body), in_best = clean_len(best);
+        size_t total = clean_len(&b, body), in_best = clean_len(&b, best);
         if (total && (double)in_best / (double)total >= 0.6)
             root = best;
     }
-    char *text = emit(root);
+    char *text = emit(&b, root);
     if (root != body) {
         /* The article's title often sits just outside its container. */
-        for (xmlNodePtr x = body; x; x = extract__next(x, body, false)) {
-            if (x == root) {
-                x = extract__next(x, body, true);
-                if (!x)
+        for (size_t i = body; i < b.end; i++) {
+            if (i == root) {
+                i = d->nodes[root].end;
+                if (i >= b.end)
                     break;
             }
-            if (extract__name_is(x, "h1") && !(x->_private && st_of(x)->boiler)) {
-                char *h = emit(x);
+            if (d->nodes[i].tag == EXTRACT_TAG_H1 && !st_of(&b, i)->boiler) {
+                char *h = emit(&b, i);
                 if (*h && !strstr(text, h)) {
                     char *joined = xasprintf("%s\n%s", h, text);
                     free(text);
@@ -348,9 +378,6 @@ char *extract_main_text(const struct extract_doc *d)
             }
         }
     }
-    for (xmlNodePtr x = body; x; x = extract__next(x, body, false))
-        if (x->type == XML_ELEMENT_NODE)
-            x->_private = NULL;
-    free(all);
+    free(b.st);
     return text;
 }

@@ -30,6 +30,16 @@ static char *prop(xmlNodePtr n, const char *name)
     return s;
 }
 
+/* Whether an element carries the attribute: xmlHasProp would also look for
+ * a DTD default, which HTML pages never declare, at a cost on every element. */
+static bool has_attr(xmlNodePtr n, const char *name)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        if (a->name && strcmp((const char *)a->name, name) == 0)
+            return true;
+    return false;
+}
+
 static void set_once(char **dst, char *value)
 {
     if (!*dst && value && *value)
@@ -320,7 +330,7 @@ static void microdata_scope(struct extract_meta *m, xmlNodePtr scope, bool addre
             continue;
         }
         char *name = prop(x, "itemprop");
-        bool nested = xmlHasProp(x, (const xmlChar *)"itemscope") != NULL;
+        bool nested = has_attr(x, "itemscope");
         if (name && nested && strcmp(name, "address") == 0) {
             microdata_scope(m, x, true);
         } else if (name && !nested) {
@@ -360,47 +370,67 @@ static void microdata_scope(struct extract_meta *m, xmlNodePtr scope, bool addre
     }
 }
 
-static char *og(xmlNodePtr meta, const char *which)
+/* The <meta> fields kept, by their property or name (caselessly). */
+static char **og_slot(struct extract_meta *m, const char *key)
 {
-    char *p = prop(meta, "property");
-    if (!p)
-        p = prop(meta, "name");
-    bool hit = p && strcasecmp(p, which) == 0;
-    free(p);
-    return hit ? prop(meta, "content") : NULL;
+    struct {
+        const char *key;
+        char **slot;
+    } const slots[] = {
+        {"description", &m->description},
+        {"og:description", &m->og_description},
+        {"og:title", &m->og_title},
+        {"og:site_name", &m->og_site_name},
+        {"og:type", &m->og_type},
+        {"generator", &m->generator},
+        {"og:url", &m->og_url},
+        {"og:locale", &m->og_locale},
+        {"application-name", &m->app_name},
+    };
+    for (size_t i = 0; i < sizeof slots / sizeof *slots; i++)
+        if (strcasecmp(key, slots[i].key) == 0)
+            return slots[i].slot;
+    return NULL;
+}
+
+/* A <meta property|name=KEY content=VALUE>: its key is read once, and its
+ * content only when the key is one kept and not yet set. */
+static void og(struct extract_meta *m, xmlNodePtr meta)
+{
+    char *key = prop(meta, "property");
+    if (!key)
+        key = prop(meta, "name");
+    char **slot = key ? og_slot(m, key) : NULL;
+    free(key);
+    if (slot && !*slot)
+        set_once(slot, prop(meta, "content"));
 }
 
 void extract__meta(const struct extract_doc *d, struct extract_meta *m)
 {
     memset(m, 0, sizeof *m);
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (x->type != XML_ELEMENT_NODE)
+    for (size_t i = 0; i < d->nnodes; i++) {
+        /* everything read here is an attribute */
+        if (!(d->nodes[i].flags & EXTRACT_N_ATTRS))
             continue;
-        if (extract__name_is(x, "meta")) {
-            set_once(&m->description, og(x, "description"));
-            set_once(&m->og_description, og(x, "og:description"));
-            set_once(&m->og_title, og(x, "og:title"));
-            set_once(&m->og_site_name, og(x, "og:site_name"));
-            set_once(&m->og_type, og(x, "og:type"));
-            set_once(&m->generator, og(x, "generator"));
-            set_once(&m->og_url, og(x, "og:url"));
-            set_once(&m->og_locale, og(x, "og:locale"));
-            set_once(&m->app_name, og(x, "application-name"));
-        } else if (extract__name_is(x, "html")) {
+        xmlNodePtr x = d->nodes[i].node;
+        uint8_t tag = d->nodes[i].tag;
+        if (tag == EXTRACT_TAG_META) {
+            og(m, x);
+        } else if (tag == EXTRACT_TAG_HTML) {
             set_once(&m->lang, prop(x, "lang"));
-        } else if (extract__name_is(x, "base")) {
+        } else if (tag == EXTRACT_TAG_BASE) {
             set_once(&m->base_href, prop(x, "href"));
-        } else if (extract__name_is(x, "script")) {
+        } else if (tag == EXTRACT_TAG_SCRIPT) {
             char *type = prop(x, "type");
             if (type && strcasecmp(type, "application/ld+json") == 0)
                 jsonld(m, x);
             free(type);
         }
-        if (xmlHasProp(x, (const xmlChar *)"itemscope")) {
+        if (d->nodes[i].flags & EXTRACT_N_ITEMSCOPE) {
             char *type = prop(x, "itemtype");
             if (type) {
-                if (!xmlHasProp(x, (const xmlChar *)"itemprop")) /* a top-level item */
+                if (!has_attr(x, "itemprop")) /* a top-level item */
                     add_list(&m->schema_types, strrchr(type, '/') ? strrchr(type, '/') + 1 : type);
                 if (org_type(type)) {
                     m->has_org = true;

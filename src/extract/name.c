@@ -291,11 +291,12 @@ static bool home_href(const char *href)
 
 /* The logo's alt text ("Acme Plumbing logo"): the first image in a link to
  * the home page, or whose class, id, src or alt says logo. */
-static void logo_alt(struct candidate *c, size_t *n, xmlNodePtr root)
+static void logo_alt(struct candidate *c, size_t *n, const struct extract_doc *d)
 {
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (!extract__name_is(x, "img"))
+    for (size_t k = 0; k < d->nnodes; k++) {
+        if (d->nodes[k].tag != EXTRACT_TAG_IMG)
             continue;
+        xmlNodePtr x = d->nodes[k].node;
         const char *alt = extract__attr(x, "alt");
         if (!alt || !*alt)
             continue;
@@ -384,7 +385,7 @@ char *extract__company_name(const struct extract_doc *d, const struct extract_me
     add(c, &n, m->name, SRC_JSONLD);
     add(c, &n, m->og_site_name, SRC_OG);
     add(c, &n, m->app_name, SRC_APP);
-    logo_alt(c, &n, xmlDocGetRootElement(d->doc));
+    logo_alt(c, &n, d);
     copyright(c, &n, text);
     if (title)
         title_segments(c, &n, title);

@@ -248,16 +248,15 @@ void extract__phones(const struct extract_doc *d, const struct extract_meta *m, 
     found_country[0] = '\0';
     /* tel: links (the number, and the text around for a fax label) */
     struct extract_list tels = {NULL, 0};
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    for (xmlNodePtr x = root; x && tels.n < MAX_PHONES * 2; x = extract__next(x, root, false)) {
-        if (!extract__name_is(x, "a"))
+    for (size_t x = 0; x < d->nnodes && tels.n < MAX_PHONES * 2; x++) {
+        if (d->nodes[x].tag != EXTRACT_TAG_A)
             continue;
-        const char *h = extract__attr(x, "href");
+        const char *h = extract__attr(d->nodes[x].node, "href");
         while (h && isspace((unsigned char)*h))
             h++;
         if (!h || strncasecmp(h, "tel:", 4) != 0)
             continue;
-        char *label = extract__node_text(x, 128);
+        char *label = extract__node_text(d, x, 128);
         bool fax = strcasestr(label, "fax") != NULL;
         free(label);
         if (fax)

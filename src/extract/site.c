@@ -284,12 +284,11 @@ char *extract__site_guess(const struct extract_doc *d, const struct extract_meta
     char *marked = site_of_markup(d, m);
     if (marked)
         return marked;
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
     struct tally mail = {0}, links = {0};
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (!extract__name_is(x, "a"))
+    for (size_t i = 0; i < d->nnodes; i++) {
+        if (d->nodes[i].tag != EXTRACT_TAG_A)
             continue;
-        const char *h = extract__attr(x, "href");
+        const char *h = extract__attr(d->nodes[i].node, "href");
         while (h && isspace((unsigned char)*h))
             h++;
         if (!h)

@@ -74,11 +74,10 @@ static void add_social(struct extract_page *pg, const char *href)
 void extract__social(const struct extract_doc *d, const struct extract_meta *m,
                      struct extract_page *pg)
 {
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    for (xmlNodePtr x = root; x; x = extract__next(x, root, false)) {
-        if (!extract__name_is(x, "a"))
+    for (size_t i = 0; i < d->nnodes; i++) {
+        if (d->nodes[i].tag != EXTRACT_TAG_A)
             continue;
-        const char *h = extract__attr(x, "href");
+        const char *h = extract__attr(d->nodes[i].node, "href");
         if (h && strncasecmp(h, "http", 4) == 0)
             add_social(pg, h);
     }

@@ -53,63 +53,68 @@ char *extract__tw_finish(struct extract_tw *tw)
     return buf_detach(&tw->out);
 }
 
-char *extract__node_text(xmlNodePtr root, size_t max)
+char *extract__node_text(const struct extract_doc *d, size_t i, size_t max)
 {
+    const struct extract_node *nodes = d->nodes;
     struct extract_tw tw;
     extract__tw_init(&tw, max);
-    xmlNodePtr n = root->children ? root->children : NULL;
-    while (n) {
-        if (extract__is_invisible(n)) {
-            n = extract__next(n, root, true);
+    for (size_t j = i + 1, end = nodes[i].end; j < end;) {
+        uint16_t f = nodes[j].flags;
+        if (f & EXTRACT_N_INVISIBLE) {
+            j = nodes[j].end;
             continue;
         }
-        if (extract__is_block(n))
+        if (f & EXTRACT_N_BLOCK)
             extract__tw_break(&tw);
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
-            extract__tw_text(&tw, (const char *)n->content);
-        n = extract__next(n, root, false);
+        if (f & (EXTRACT_N_TEXT | EXTRACT_N_CDATA))
+            extract__tw_text(&tw, nodes[j].text);
+        j++;
     }
     return extract__tw_finish(&tw);
 }
 
+static bool is_heading(uint8_t tag)
+{
+    return tag >= EXTRACT_TAG_H1 && tag <= EXTRACT_TAG_H6;
+}
+
 void extract_text(const struct extract_doc *d, struct extract_text *out)
 {
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
+    const struct extract_node *nodes = d->nodes;
     struct extract_tw body, heads;
     extract__tw_init(&body, EXTRACT_MAX_TEXT);
     extract__tw_init(&heads, 64 * 1024);
     out->title = NULL;
 
-    xmlNodePtr n = root;
-    while (n) {
-        if (extract__name_is(n, "title") && !out->title) {
-            out->title = extract__node_text(n, 4096);
-            n = extract__next(n, root, true);
+    for (size_t i = 0; i < d->nnodes;) {
+        const struct extract_node *n = &nodes[i];
+        if (n->tag == EXTRACT_TAG_TITLE && !out->title) {
+            out->title = extract__node_text(d, i, 4096);
+            i = n->end;
             continue;
         }
-        if (n != root && extract__is_invisible(n)) {
-            if (extract__name_is(n, "head")) { /* the title lives in head */
-                for (xmlNodePtr c = n->children; c; c = c->next)
-                    if (extract__name_is(c, "title") && !out->title)
-                        out->title = extract__node_text(c, 4096);
+        if (i != 0 && (n->flags & EXTRACT_N_INVISIBLE)) {
+            if (n->tag == EXTRACT_TAG_HEAD) { /* the title lives in head */
+                for (size_t c = i + 1; c < n->end; c = nodes[c].end)
+                    if (nodes[c].tag == EXTRACT_TAG_TITLE && !out->title)
+                        out->title = extract__node_text(d, c, 4096);
             }
-            n = extract__next(n, root, true);
+            i = n->end;
             continue;
         }
-        if (n->type == XML_ELEMENT_NODE && n->name && n->name[0] == 'h' && n->name[1] >= '1' &&
-            n->name[1] <= '6' && !n->name[2]) {
-            char *h = extract__node_text(n, 4096);
+        if (is_heading(n->tag)) {
+            char *h = extract__node_text(d, i, 4096);
             if (*h) {
                 extract__tw_break(&heads);
                 extract__tw_text(&heads, h);
             }
             free(h);
         }
-        if (extract__is_block(n))
+        if (n->flags & EXTRACT_N_BLOCK)
             extract__tw_break(&body);
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
-            extract__tw_text(&body, (const char *)n->content);
-        n = extract__next(n, root, false);
+        if (n->flags & (EXTRACT_N_TEXT | EXTRACT_N_CDATA))
+            extract__tw_text(&body, n->text);
+        i++;
     }
     if (!out->title)
         out->title = xstrdup("");
@@ -127,18 +132,18 @@ void extract_text_release(struct extract_text *t)
 
 char *extract_canonical(const struct extract_doc *d)
 {
-    xmlNodePtr root = xmlDocGetRootElement(d->doc);
-    for (xmlNodePtr n = root; n; n = extract__next(n, root, false)) {
-        if (extract__name_is(n, "body"))
+    for (size_t i = 0; i < d->nnodes; i++) {
+        const struct extract_node *n = &d->nodes[i];
+        if (n->tag == EXTRACT_TAG_BODY)
             break; /* canonical links belong in head */
-        if (!extract__name_is(n, "link"))
+        if (n->tag != EXTRACT_TAG_LINK)
             continue;
-        xmlChar *rel = xmlGetProp(n, (const xmlChar *)"rel");
+        xmlChar *rel = xmlGetProp(n->node, (const xmlChar *)"rel");
         bool canonical = rel && strcasecmp((const char *)rel, "canonical") == 0;
         xmlFree(rel);
         if (!canonical)
             continue;
-        xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
+        xmlChar *href = xmlGetProp(n->node, (const xmlChar *)"href");
         char *out = href && *href ? xstrdup((const char *)href) : NULL;
         xmlFree(href);
         if (out)
