@@ -95,8 +95,8 @@ def run(binary, side, n, first=0):
                         PROSPECT_LLM="heuristic", PROSPECT_LOG_LEVEL="warn",
                         PROSPECT_SEARCH_RPM="0", PROSPECT_RATE_REQUESTS="0",
                         PROSPECT_MAX_CONNECTIONS_PER_IP="0", PROSPECT_RATE_JOBS="0")
-    db = os.path.join(lib.TMP, "%s-%d.db" % (side, n))
-    srv = lib.Server(binary, "%s-%d" % (side, n), db, env)
+    db = os.path.join(lib.TMP, "%s-%d-%d.db" % (side, n, first))
+    srv = lib.Server(binary, "%s-%d-%d" % (side, n, first), db, env)
     pid = srv.p.pid
     cpu0, peak = cpu_ms(pid), threads_of(pid)
     ids = []
