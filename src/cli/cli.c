@@ -22,7 +22,7 @@
 static const struct command commands[] = {
     {"run", cli__cmd_run, "find and qualify leads for a business context (the main job)",
      "usage: prospect run [--query Q] [--max-leads N] [--format table|ndjson|json|csv]\n"
-     "                    [--output FILE] [--search P] [--llm P] REQUEST.json\n"
+     "                    [--output FILE] [--exclude FILE] [--search P] [--llm P] REQUEST.json\n"
      "\n"
      "Runs the whole job on the request (the seed's request or a bare business\n"
      "context): queries, search, pages, extraction, leads, evidence-backed scores.\n"
@@ -30,7 +30,10 @@ static const struct command commands[] = {
      "website, industry, size, email, phone, score), ndjson (every event, one per\n"
      "line), json (the leads with their final packages), csv (one row per lead,\n"
      "for CRM import). --query replaces the request's user_search_query,\n"
-     "--max-leads its max_leads_to_generate. Ctrl-C stops cleanly and prints what\n"
+     "--max-leads its max_leads_to_generate. --exclude FILE leaves out the\n"
+     "companies a CRM export lists (its domain, website or e-mail column, found by\n"
+     "the header) or a text file names, one a line; they are never fetched or\n"
+     "returned. Ctrl-C stops cleanly and prints what\n"
      "was found. With no search provider configured and an empty store, the\n"
      "bundled sample corpus is indexed first.\n"},
     {"serve", cli__cmd_serve, "serve the HTTP API, the web page and MCP on MCP_SERVER_PORT",

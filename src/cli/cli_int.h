@@ -65,6 +65,15 @@ int cli__usage_error(const char *cmd, const char *fmt, ...) __attribute__((forma
  * printing why) when the value is missing. */
 int cli__option(struct cli *cli, int *i, const char *name, const char **value);
 
+/* ---- domains_file.c ---- */
+
+/* cli__read_domains(cmd, path, out): appends to out the companies a file
+ * lists: a CSV (a CRM's export) by its domain, website or e-mail column,
+ * found by the header, or one per line. Rows without one are skipped and
+ * counted on stderr. CLI_OK, CLI_USAGE (no such column, not CSV) or
+ * CLI_FAIL (unreadable), said on stderr. */
+int cli__read_domains(const char *cmd, const char *path, struct strlist *out);
+
 /* ---- run_outbox.c: webhooks from `prospect run` ---- */
 
 struct cli_outbox;

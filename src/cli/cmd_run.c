@@ -178,7 +178,8 @@ static void print_leads(struct printer *p)
 
 int cli__cmd_run(struct cli *cli)
 {
-    const char *format = NULL, *path = NULL, *query = NULL, *max_s = NULL, *output = NULL;
+    const char *format = NULL, *path = NULL, *query = NULL, *max_s = NULL, *output = NULL,
+               *exclude = NULL;
     for (int i = 1; i < cli->argc; i++) {
         int m = cli__option(cli, &i, "format", &format);
         if (!m)
@@ -187,6 +188,8 @@ int cli__cmd_run(struct cli *cli)
             m = cli__option(cli, &i, "max-leads", &max_s);
         if (!m)
             m = cli__option(cli, &i, "output", &output);
+        if (!m)
+            m = cli__option(cli, &i, "exclude", &exclude);
         if (m < 0)
             return CLI_USAGE;
         if (m)
@@ -230,6 +233,10 @@ int cli__cmd_run(struct cli *cli)
     }
     if (max_leads)
         req.ctx.max_leads_to_generate = (int)max_leads;
+    if (exclude && (rc = cli__read_domains("run", exclude, &req.exclude_domains)) != CLI_OK) {
+        request_release(&req);
+        return rc;
+    }
 
     struct store *st = NULL;
     struct err e = {0};

@@ -27,6 +27,8 @@ static void print_summary(const char *path, const struct request *r)
            c->pain_points.n, c->competitors.n);
     if (*r->user_search_query)
         printf("  user_search_query: %s\n", r->user_search_query);
+    if (r->exclude_domains.n)
+        printf("  exclude_domains: %zu\n", r->exclude_domains.n);
 }
 
 int cli__cmd_validate(struct cli *cli)

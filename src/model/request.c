@@ -178,6 +178,19 @@ static void read_list(struct ctx *c, json_t *obj, const char *name, struct strli
     }
 }
 
+/* Whether s can name a company's domain: "acme.com", a URL or an e-mail
+ * address: a dot after the last '@' or "//", and no space. */
+bool request_names_domain(const char *s)
+{
+    if (strpbrk(s, " \t\r\n"))
+        return false;
+    const char *at = strrchr(s, '@'), *sl = strstr(s, "//");
+    const char *host = at ? at + 1 : sl ? sl + 2 : s;
+    size_t n = strcspn(host, "/?#:");
+    const char *dot = memchr(host, '.', n);
+    return dot && dot > host && dot + 1 < host + n;
+}
+
 static void read_max_leads(struct ctx *c, json_t *obj, int *out)
 {
     char path[160];
@@ -342,6 +355,16 @@ int request_parse(const char *body, size_t len, const struct request_limits *lim
         }
         read_job_id(&c, root, out);
         read_string(&c, root, "user_search_query", "", &out->user_search_query);
+        /* a CRM's export is long: its own cap, the body's size the other */
+        struct request_limits xl = *lim;
+        xl.max_list_items = REQUEST_MAX_EXCLUDE;
+        struct ctx top = {&xl, probs, ""};
+        read_list(&top, root, "exclude_domains", &out->exclude_domains);
+        for (size_t k = 0; k < out->exclude_domains.n; k++)
+            if (!request_names_domain(out->exclude_domains.v[k]))
+                problems_add(probs, "exclude_domains",
+                             "item %zu, '%.60s', is not a domain, URL or e-mail address", k,
+                             out->exclude_domains.v[k]);
     }
 
     if (probs->n == before && !*out->ctx.business_description && !*out->ctx.ideal_customer &&
@@ -386,6 +409,7 @@ void request_release(struct request *r)
     free(r->user_id);
     free(r->job_id);
     free(r->user_search_query);
+    strlist_release(&r->exclude_domains);
     memset(r, 0, sizeof *r);
 }
 
@@ -408,6 +432,9 @@ json_t *request_to_json(const struct request *r)
                   strlist_json(&bc->industry_focus), "pain_points", strlist_json(&bc->pain_points),
                   "competitors", strlist_json(&bc->competitors), "target_market", bc->target_market,
                   "location", bc->location, "max_leads_to_generate", bc->max_leads_to_generate);
-    return json_pack("{s:o, s:s, s:s, s:s}", "business_context", ctx, "user_id", r->user_id,
-                     "job_id", r->job_id, "user_search_query", r->user_search_query);
+    json_t *j = json_pack("{s:o, s:s, s:s, s:s}", "business_context", ctx, "user_id", r->user_id,
+                          "job_id", r->job_id, "user_search_query", r->user_search_query);
+    if (r->exclude_domains.n) /* the seed's shape when there is none */
+        json_object_set_new(j, "exclude_domains", strlist_json(&r->exclude_domains));
+    return j;
 }

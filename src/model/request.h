@@ -41,7 +41,17 @@ struct request {
     char *job_id;  /* generated ("job_" + 24 hex digits) when absent */
     char *user_search_query;
     bool job_id_generated;
+    /* companies the user already has (a CRM's): domains, URLs or e-mail
+     * addresses, matched by registrable domain; never fetched or returned */
+    struct strlist exclude_domains;
 };
+
+/* request_names_domain(s): whether s can name a company's domain: a
+ * domain, a URL or an e-mail address. */
+bool request_names_domain(const char *s);
+
+/* The most exclude_domains one request may list. */
+#define REQUEST_MAX_EXCLUDE 20000
 
 struct request_limits {
     size_t max_body_bytes;

@@ -110,6 +110,9 @@ struct job {
     bool policy_all, policy_none;
     struct enrich_context *ec;
     struct fetcher *fetcher; /* the job's fetches, on the process's engine */
+    char **exclusions;       /* the request's exclude_domains as registrable domains, sorted */
+    size_t nexclusions;
+    int excluded; /* atomic: candidates they kept out */
     int64_t search_calls, fetches, fetch_status[FETCH_NSTATUS], provider_pages;
     int64_t stage_ms[ST_N];
     json_t *degradations;
@@ -159,7 +162,11 @@ void pipeline__read_site(struct job *j, struct site *s);
 /* ---- verdict.c ---- */
 
 bool pipeline__is_competitor(const struct job *j, const char *name);
-bool pipeline__excluded(const struct job *j, const char *site, char *why, size_t n);
+/* The request's exclude_domains as sorted registrable domains (and their
+ * release); pipeline__excluded counts each site they keep out. */
+void pipeline__exclusions_init(struct job *j);
+void pipeline__exclusions_release(struct job *j);
+bool pipeline__excluded(struct job *j, const char *site, char *why, size_t n);
 const char *pipeline__not_a_lead(const struct extract_page *p);
 bool pipeline__borderline(const struct job *j, const struct extract_lead *l,
                           const struct enrich_result *r);

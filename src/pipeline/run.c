@@ -473,6 +473,7 @@ static void job_start(struct job *j, const struct request *req, const struct pip
     fetch_options_from_config(opt->cfg, &fo);
     fo.cancel = opt->cancel;
     j->fetcher = fetch_new(&fo);
+    pipeline__exclusions_init(j);
     pool_configure((size_t)opt->cfg->call_threads);
     extract_init(); /* before the sites are parsed at once */
 }
@@ -496,6 +497,7 @@ static void job_analyst(struct job *j)
 static void job_end(struct job *j)
 {
     fetch_free(j->fetcher);
+    pipeline__exclusions_release(j);
     enrich_context_free(j->ec);
     search_provider_free(j->search);
     llm_free(j->llm);

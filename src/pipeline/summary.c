@@ -102,6 +102,9 @@ json_t *pipeline__summary(struct job *j, int64_t duration)
         (json_int_t)(search_hits + u->cache_hits), "degradations", json_incref(j->degradations),
         "queries", json_incref(j->queries), "stopped_by", j->stopped_by, "duration_ms",
         (json_int_t)duration);
+    if (sum && j->nexclusions) /* what the user's own list kept out */
+        json_object_set_new(sum, "sites_excluded",
+                            json_integer(__atomic_load_n(&j->excluded, __ATOMIC_RELAXED)));
     if (!sum) { /* a format mistake must not lose pipeline_end */
         log_error("job summary could not be built", LOG_S("job_id", j->req->job_id));
         sum = json_object();

@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "net/url.h"
 #include "pipeline/pipeline_int.h"
 
 /* Whether name (a site's label, a company's name) is a listed competitor's. */
@@ -31,8 +32,47 @@ bool pipeline__is_competitor(const struct job *j, const char *name)
     return false;
 }
 
-bool pipeline__excluded(const struct job *j, const char *site, char *why, size_t n)
+static int cmp_str(const void *a, const void *b)
 {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void pipeline__exclusions_init(struct job *j)
+{
+    const struct strlist *l = &j->req->exclude_domains;
+    j->exclusions = xcalloc(l->n ? l->n : 1, sizeof *j->exclusions);
+    for (size_t i = 0; i < l->n; i++) {
+        const char *x = l->v[i], *at = strrchr(x, '@');
+        char *site = at ? url_site_of_host(at + 1) : strstr(x, "//") ? url_site(x) : NULL;
+        if (!site && !at) { /* a bare domain, perhaps with a path */
+            char *u = xasprintf("http://%s", x);
+            site = url_site(u);
+            free(u);
+        }
+        if (site) {
+            for (char *p = site; *p; p++)
+                *p = (char)tolower((unsigned char)*p);
+            j->exclusions[j->nexclusions++] = site;
+        }
+    }
+    qsort(j->exclusions, j->nexclusions, sizeof *j->exclusions, cmp_str);
+}
+
+void pipeline__exclusions_release(struct job *j)
+{
+    for (size_t i = 0; i < j->nexclusions; i++)
+        free(j->exclusions[i]);
+    free(j->exclusions);
+}
+
+bool pipeline__excluded(struct job *j, const char *site, char *why, size_t n)
+{
+    if (j->nexclusions &&
+        bsearch(&site, j->exclusions, j->nexclusions, sizeof *j->exclusions, cmp_str)) {
+        snprintf(why, n, "already yours (exclude_domains)");
+        __atomic_fetch_add(&j->excluded, 1, __ATOMIC_RELAXED);
+        return true;
+    }
     for (const char *const *p = search_excluded_sites; *p; p++)
         if (strcmp(site, *p) == 0) {
             snprintf(why, n, "a directory, social network or news site");

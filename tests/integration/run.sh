@@ -44,6 +44,20 @@ python3 -c "import json,sys; d=json.load(open('$tmp/leads.json')); assert len(d[
 out=$("$bin" run --db "$tmp/a.db" --max-leads 2 "$src/examples/seed-request.json" 2>/dev/null) || fail "table"
 echo "$out" | head -1 | grep -q "COMPANY.*WEBSITE.*SCORE" || fail "table header: $out"
 
+# The CRM's companies are left out: a HubSpot-like export, found by its header.
+printf '\357\273\277Company name,Company Domain Name,Phone Number\n"Orchard Consulting, Inc.",orchard-consulting.example,1\nRosewood,,\nIsle,https://www.isle-apps.example/,\n' > "$tmp/crm.csv"
+"$bin" run --db "$tmp/a.db" --format ndjson --exclude "$tmp/crm.csv" "$src/examples/seed-request.json" > "$tmp/ex.ndjson" 2>"$tmp/ex.err" || fail "exclude run"
+grep -q "2 companies to leave out (1 row without a domain" "$tmp/ex.err" || fail "exclude file not summed up: $(cat "$tmp/ex.err" | head -3)"
+! sites "$tmp/ex.ndjson" | grep -q "orchard-consulting\|isle-apps" || fail "an excluded company was returned: $(sites "$tmp/ex.ndjson")"
+grep -q '"sites_excluded":2' "$tmp/ex.ndjson" || fail "pipeline_end does not count the exclusions"
+$check "$tmp/ex.ndjson" || fail "exclude contract"
+printf 'Name,Phone\nAcme,1\n' > "$tmp/nocol.csv"
+"$bin" run --db "$tmp/a.db" --exclude "$tmp/nocol.csv" "$src/examples/seed-request.json" > /dev/null 2>"$tmp/nocol.err"
+[ $? = 2 ] && grep -q "no column of domains" "$tmp/nocol.err" || fail "a file without a domain column: $(cat "$tmp/nocol.err")"
+printf 'acme.example\nteam@orchard-consulting.example\n' > "$tmp/list.txt"
+"$bin" run --db "$tmp/a.db" --format ndjson --exclude "$tmp/list.txt" "$src/examples/seed-request.json" > "$tmp/ex2.ndjson" 2>/dev/null || fail "exclude text run"
+! sites "$tmp/ex2.ndjson" | grep -q "orchard-consulting" || fail "an e-mail's domain was not left out"
+
 # An unavailable provider falls back, and says so.
 PROSPECT_SEARCH=tavily "$bin" run --db "$tmp/a.db" --format ndjson --max-leads 2 "$src/examples/seed-request.json" > "$tmp/fb.ndjson" 2>/dev/null || fail "fallback run"
 grep -q '"degraded":true' "$tmp/fb.ndjson" || fail "fallback not announced"
