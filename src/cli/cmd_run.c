@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <utf8proc.h>
 
 #include "cli/cli_int.h"
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "core/str.h"
 #include "model/lead.h"
@@ -36,12 +38,18 @@ struct printer {
     json_t *last;  /* pipeline_end or pipeline_error */
     int width;
     struct cli_outbox *outbox; /* webhooks, when they are on */
+    double shown;              /* the progress bar's furthest point */
 };
 
 static void bar(struct printer *p, double progress, const char *msg)
 {
     if (!p->progress)
         return;
+    /* Steps report their own progress, and sites finish out of order: the
+     * bar shows the furthest point reached, never going back. */
+    if (progress < p->shown)
+        progress = p->shown;
+    p->shown = progress;
     int fill = (int)(progress * 24);
     char b[25];
     for (int i = 0; i < 24; i++)
@@ -127,6 +135,70 @@ static const char *first(json_t *arr)
     return json_is_string(json_array_get(arr, 0)) ? json_string_value(json_array_get(arr, 0)) : "";
 }
 
+/* The table's columns, in display cells (SCORE follows). */
+static const int widths[] = {26, 30, 24, 15, 34, 15};
+
+/* Writes s in exactly width display cells and a space: cut with an
+ * ellipsis when longer, padded when shorter. Wide characters count two. */
+static void cell(FILE *out, const char *s, int width)
+{
+    const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
+    int used = 0, total = 0;
+    size_t cut = 0; /* bytes that fit in width - 1 cells, room for the ellipsis */
+    utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s);
+    for (utf8proc_ssize_t at = 0; at < len;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(u + at, len - at, &c);
+        if (k <= 0)
+            break;
+        int w = c < 0x20 ? 0 : utf8proc_charwidth(c);
+        if (total + w <= width - 1) {
+            cut = (size_t)(at + k);
+            used = total + w;
+        }
+        total += w;
+        at += k;
+    }
+    if (total <= width) {
+        fputs(s, out);
+        used = total;
+    } else {
+        fwrite(s, 1, cut, out);
+        fputs("\u2026", out);
+        used += 1;
+    }
+    for (; used < width + 1; used++)
+        fputc(' ', out);
+}
+
+/* A website as a table shows it: no scheme, no "www.", no final slash. */
+static const char *bare_site(const char *url)
+{
+    static __thread char b[256];
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    if (strncmp(h, "www.", 4) == 0)
+        h += 4;
+    snprintf(b, sizeof b, "%s", h);
+    size_t n = strlen(b);
+    if (n && b[n - 1] == '/')
+        b[n - 1] = '\0';
+    return b;
+}
+
+struct row {
+    size_t at;
+    struct lead_view v;
+};
+
+static int by_score(const void *a, const void *b)
+{
+    const struct row *x = a, *y = b;
+    if (x->v.prospect != y->v.prospect)
+        return x->v.prospect > y->v.prospect ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
 static void print_leads(struct printer *p)
 {
     size_t i;
@@ -154,15 +226,27 @@ static void print_leads(struct printer *p)
     }
     if (p->format != F_TABLE)
         return;
-    fprintf(p->out, "%-26s %-30s %-24s %-15s %-34s %-15s %5s\n", "COMPANY", "WEBSITE", "INDUSTRY",
-            "SIZE", "EMAIL", "PHONE", "SCORE");
+    static const char *const heads[] = {"COMPANY", "WEBSITE", "INDUSTRY", "SIZE", "EMAIL", "PHONE"};
+    for (size_t k = 0; k < 6; k++)
+        cell(p->out, heads[k], widths[k]);
+    fprintf(p->out, "%5s\n", "SCORE");
+    /* Best first; leads of the same score keep the order they came in. */
+    size_t n = json_array_size(p->order);
+    struct row *rows = xcalloc(n ? n : 1, sizeof *rows);
     json_array_foreach (p->order, i, id) {
-        struct lead_view v;
-        lead_view(json_object_get(p->leads, json_string_value(id)), &v);
-        fprintf(p->out, "%-26.26s %-30.30s %-24.24s %-15.15s %-34.34s %-15.15s %5.2f\n",
-                v.company_name, v.website, v.industry, v.company_size, first(v.emails),
-                first(v.phones), v.prospect);
+        rows[i].at = i;
+        lead_view(json_object_get(p->leads, json_string_value(id)), &rows[i].v);
     }
+    qsort(rows, n, sizeof *rows, by_score);
+    for (size_t r = 0; r < n; r++) {
+        const struct lead_view *v = &rows[r].v;
+        const char *cells[] = {v->company_name, bare_site(v->website), v->industry,
+                               v->company_size, first(v->emails),      first(v->phones)};
+        for (size_t k = 0; k < 6; k++)
+            cell(p->out, cells[k], widths[k]);
+        fprintf(p->out, "%5.2f\n", v->prospect);
+    }
+    free(rows);
     if (p->last) {
         const char *type = str_at(p->last, "event_type");
         if (!strcmp(type, "pipeline_error"))

@@ -43,6 +43,16 @@ echo "$out" | head -1 | grep -q "^Company Name,Website,Industry" || fail "csv he
 python3 -c "import json,sys; d=json.load(open('$tmp/leads.json')); assert len(d['leads'])==2 and d['leads'][0]['final_package']['analyzed_lead']['ai_intelligence']['evidence']" || fail "json output"
 out=$("$bin" run --db "$tmp/a.db" --max-leads 2 "$src/examples/seed-request.json" 2>/dev/null) || fail "table"
 echo "$out" | head -1 | grep -q "COMPANY.*WEBSITE.*SCORE" || fail "table header: $out"
+# The table: best first, long values cut with an ellipsis, columns aligned.
+"$bin" run --db "$tmp/a.db" --max-leads 5 "$src/examples/seed-request.json" 2>/dev/null > "$tmp/table.txt" || fail "table run"
+python3 - "$tmp/table.txt" <<'PY' || fail "table: $(cat "$tmp/table.txt")"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+scores = [float(l.split()[-1]) for l in lines[1:]]
+assert len(scores) == 5 and scores == sorted(scores, reverse=True), scores
+assert len({len(l) for l in lines}) == 1, [len(l) for l in lines]
+assert any("\u2026" in l for l in lines[1:]), "nothing was cut"
+PY
 
 # The CRM's companies are left out: a HubSpot-like export, found by its header.
 printf '\357\273\277Company name,Company Domain Name,Phone Number\n"Orchard Consulting, Inc.",orchard-consulting.example,1\nRosewood,,\nIsle,https://www.isle-apps.example/,\n' > "$tmp/crm.csv"
