@@ -39,6 +39,7 @@ struct printer {
     int width;
     struct cli_outbox *outbox; /* webhooks, when they are on */
     double shown;              /* the progress bar's furthest point */
+    enum lead_csv_profile profile;
 };
 
 static void bar(struct printer *p, double progress, const char *msg)
@@ -216,9 +217,9 @@ static void print_leads(struct printer *p)
     if (p->format == F_CSV) { /* the same rows as the API's */
         struct buf b;
         buf_init(&b, 0);
-        int rc = lead_csv_header(&b);
+        int rc = lead_csv_header(p->profile, &b);
         json_array_foreach (p->order, i, id)
-            rc |= lead_csv_row(json_object_get(p->leads, json_string_value(id)), &b);
+            rc |= lead_csv_row(p->profile, json_object_get(p->leads, json_string_value(id)), &b);
         (void)rc; /* no cap on b */
         fwrite(b.data ? b.data : "", 1, b.len, p->out);
         buf_release(&b);
@@ -263,7 +264,7 @@ static void print_leads(struct printer *p)
 int cli__cmd_run(struct cli *cli)
 {
     const char *format = NULL, *path = NULL, *query = NULL, *max_s = NULL, *output = NULL,
-               *exclude = NULL;
+               *exclude = NULL, *profile = NULL;
     for (int i = 1; i < cli->argc; i++) {
         int m = cli__option(cli, &i, "format", &format);
         if (!m)
@@ -274,6 +275,8 @@ int cli__cmd_run(struct cli *cli)
             m = cli__option(cli, &i, "output", &output);
         if (!m)
             m = cli__option(cli, &i, "exclude", &exclude);
+        if (!m)
+            m = cli__option(cli, &i, "csv-profile", &profile);
         if (m < 0)
             return CLI_USAGE;
         if (m)
@@ -295,6 +298,16 @@ int cli__cmd_run(struct cli *cli)
             return cli__usage_error("run", "--format must be table, ndjson, json or csv, not '%s'",
                                     format);
         p.format = (enum format)f;
+    }
+    if (profile) {
+        if (lead_csv_profile_parse(profile, &p.profile))
+            return cli__usage_error("run",
+                                    "--csv-profile must be prospect, hubspot or salesforce, "
+                                    "not '%s'",
+                                    profile);
+        if (format && p.format != F_CSV)
+            return cli__usage_error("run", "--csv-profile goes with --format csv");
+        p.format = F_CSV;
     }
     if (!path)
         return cli__usage_error("run", "expects a request file (or - for standard input)");

@@ -204,6 +204,16 @@ json_t *extract_lead_json(const struct extract_lead *l)
     json_object_set_new(o, "company_size", value_json(&l->company_size, prov, "company_size"));
     json_object_set_new(o, "founded", value_json(&l->founded, prov, "founded"));
     json_object_set_new(o, "address", value_json(&l->address, prov, "address"));
+    if (l->address.value) { /* its parts, for a CRM's street, city, region and postcode */
+        const struct extract_address *a = &l->address_parts;
+        json_t *parts = json_object();
+        const char *names[] = {"street", "city", "region", "postal_code", "country"};
+        const char *vals[] = {a->street, a->locality, a->region, a->postal_code, a->country};
+        for (size_t i = 0; i < 5; i++)
+            if (vals[i])
+                json_object_set_new(parts, names[i], json_string(vals[i]));
+        json_object_set_new(o, "address_parts", parts);
+    }
     json_object_set_new(o, "country", l->country[0] ? json_string(l->country) : json_null());
     json_object_set_new(o, "emails", values_json(&l->emails, prov, "emails"));
     json_object_set_new(o, "phones", values_json(&l->phones, prov, "phones"));

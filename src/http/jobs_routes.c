@@ -165,6 +165,11 @@ enum MHD_Result http__job_leads(struct server *sv, struct MHD_Connection *c, str
     bool csv = format && strcmp(format, "csv") == 0;
     if (format && !csv && strcmp(format, "json") != 0)
         return http__error(c, cx, 400, "bad_format", "format must be json or csv");
+    const char *pname = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "profile");
+    enum lead_csv_profile profile = LEAD_CSV_PROSPECT;
+    if (pname && (!csv || lead_csv_profile_parse(pname, &profile)))
+        return http__error(c, cx, 400, "bad_profile",
+                           "profile must be prospect, hubspot or salesforce, with format=csv");
     json_t *arr;
     struct err e = {0};
     int rc = jobs_leads(sv->jobs, id, &arr, &e);
@@ -172,13 +177,13 @@ enum MHD_Result http__job_leads(struct server *sv, struct MHD_Connection *c, str
         return http__job_failed(c, cx, rc, &e);
     if (!csv)
         return http__respond_json(c, cx, 200, json_pack("{s:s, s:o}", "job_id", id, "leads", arr));
-    struct buf b; /* the same rows as the CLI's */
+    struct buf b; /* the same rows as the CLI's, and the page's export */
     buf_init(&b, 0);
-    rc = lead_csv_header(&b);
+    rc = lead_csv_header(profile, &b);
     size_t i;
     json_t *l;
     json_array_foreach (arr, i, l)
-        rc |= lead_csv_row(l, &b);
+        rc |= lead_csv_row(profile, l, &b);
     (void)rc; /* no cap on b */
     json_decref(arr);
     enum MHD_Result ret = http__respond(c, cx, 200, "text/csv; charset=utf-8", buf_cstr(&b), b.len);

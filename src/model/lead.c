@@ -47,6 +47,33 @@ void lead_view(const json_t *lead, struct lead_view *out)
     out->summary = str_of(ai, "qualification_summary");
     if (!*out->summary)
         out->summary = str_of(x, "qualification_summary");
+    out->site = str_of(d, "site");
+    out->description = str_of(d, "description");
+    out->founded = str_of(d, "founded");
+    out->naics = str_of(json_object_get(d, "naics"), "code");
+    out->source_url = str_of(lead, "source_url");
+    json_t *parts = json_object_get(d, "address_parts");
+    out->street = str_of(parts, "street");
+    out->city = str_of(parts, "city");
+    out->region = str_of(parts, "region");
+    out->postal_code = str_of(parts, "postal_code");
+    out->address_country = str_of(parts, "country");
+    if (!*out->address_country)
+        out->address_country = out->country;
+    /* the strongest evidence: the first quote behind the highest score */
+    static const char *const dims[] = {"pain_alignment_score", "buying_intent_score",
+                                       "urgency_score", "icp_fit_score"};
+    double best = -1;
+    out->evidence = out->evidence_url = "";
+    for (size_t i = 0; i < 4; i++) {
+        json_t *ev = json_array_get(json_object_get(json_object_get(ai, "evidence"), dims[i]), 0);
+        double v = num_of(ai, dims[i]);
+        if (ev && v > best) {
+            best = v;
+            out->evidence = str_of(ev, "quote");
+            out->evidence_url = str_of(ev, "url");
+        }
+    }
 }
 
 static int field(struct buf *b, const char *s, bool last)
@@ -69,33 +96,133 @@ static const char *first(const json_t *a)
     return json_is_string(v) ? json_string_value(v) : "";
 }
 
-int lead_csv_header(struct buf *b)
+/* Every string of a, joined with "; ". */
+static void joined(const json_t *a, char *out, size_t n)
 {
-    static const char *const cols[] = {
-        "Company Name", "Website",        "Industry",       "Company Size",
-        "Email",        "Phone",          "Address",        "Country",
-        "LinkedIn",     "Prospect Score", "Pain Alignment", "Buying Intent",
-        "Urgency",      "ICP Fit",        "Summary",        NULL};
+    size_t k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        const char *s = json_string_value(json_array_get(a, i));
+        if (s)
+            k += (size_t)snprintf(out + (k < n ? k : n), k < n ? n - k : 0, "%s%s", k ? "; " : "",
+                                  s);
+    }
+}
+
+/* The site without scheme, "www." or path: what a CRM calls the domain. */
+static void bare(const struct lead_view *v, char *out, size_t n)
+{
+    const char *h = *v->site ? v->site : v->website;
+    const char *sch = strstr(h, "://");
+    h = sch ? sch + 3 : h;
+    if (strncmp(h, "www.", 4) == 0)
+        h += 4;
+    snprintf(out, n, "%.*s", (int)strcspn(h, "/?#:"), h);
+}
+
+/* The one count of employees a CRM takes: "38 employees" gives 38; a range
+ * gives nothing (it is no count). */
+static void employees(const char *size, char *out, size_t n)
+{
+    out[0] = '\0';
+    const char *d = size + strcspn(size, "0123456789");
+    if (!*d)
+        return;
+    size_t k = 0;
+    char digits[16];
+    for (; (*d >= '0' && *d <= '9') || (*d == ',' && d[1] >= '0' && d[1] <= '9'); d++)
+        if (*d != ',' && k + 1 < sizeof digits)
+            digits[k++] = *d;
+    digits[k] = '\0';
+    while (*d == ' ' || *d == '+')
+        d++;
+    if (*d == '-' || strncmp(d, "to ", 3) == 0 || strncmp(d, "\xe2\x80\x93", 3) == 0)
+        return;
+    snprintf(out, n, "%s", digits);
+}
+
+int lead_csv_profile_parse(const char *name, enum lead_csv_profile *out)
+{
+    static const char *const names[] = {"prospect", "hubspot", "salesforce"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (enum lead_csv_profile)i;
+            return 0;
+        }
+    return CORE_EINVAL;
+}
+
+/* Each profile's CRM columns; NULL ends them. */
+static const char *const crm_cols[][18] = {
+    [LEAD_CSV_PROSPECT] = {"Company Name", "Domain", "Website", "Industry", "NAICS", "Company Size",
+                           "Employees", "Founded", "Street", "City", "Region", "Postal Code",
+                           "Country", "LinkedIn", "Description", NULL},
+    [LEAD_CSV_HUBSPOT] = {"Company name", "Company Domain Name", "Website URL", "Phone Number",
+                          "Street Address", "City", "State/Region", "Postal Code", "Country/Region",
+                          "Industry", "Number of Employees", "Description", NULL},
+    [LEAD_CSV_SALESFORCE] = {"Account Name", "Website", "Phone", "Billing Street", "Billing City",
+                             "Billing State/Province", "Billing Zip/Postal Code", "Billing Country",
+                             "Industry", "Employees", "Description", NULL},
+};
+
+/* Prospect's own columns, after every profile's. */
+static const char *const own_cols[] = {"Prospect Score",
+                                       "Pain Alignment",
+                                       "Buying Intent",
+                                       "Urgency",
+                                       "ICP Fit",
+                                       "Qualified",
+                                       "Emails",
+                                       "Phones",
+                                       "Evidence",
+                                       "Evidence URL",
+                                       "Source URL",
+                                       "Summary",
+                                       NULL};
+
+int lead_csv_header(enum lead_csv_profile profile, struct buf *b)
+{
     int rc = 0;
-    for (const char *const *c = cols; *c; c++)
+    for (const char *const *c = crm_cols[profile]; *c; c++)
+        rc |= field(b, *c, false);
+    for (const char *const *c = own_cols; *c; c++)
         rc |= field(b, *c, c[1] == NULL);
     return rc ? CORE_ETOOBIG : 0;
 }
 
-int lead_csv_row(const json_t *lead, struct buf *b)
+int lead_csv_row(enum lead_csv_profile profile, const json_t *lead, struct buf *b)
 {
     struct lead_view v;
     lead_view(lead, &v);
-    char sc[5][16] = {"", "", "", "", ""};
+    char domain[256], emp[16], emails[2048], phones[1024], sc[5][16] = {"", "", "", "", ""};
+    bare(&v, domain, sizeof domain);
+    employees(v.company_size, emp, sizeof emp);
+    joined(v.emails, emails, sizeof emails);
+    joined(v.phones, phones, sizeof phones);
     double scores[] = {v.prospect, v.pain, v.intent, v.urgency, v.icp};
     for (int k = 0; k < 5 && v.scored; k++)
         snprintf(sc[k], sizeof sc[k], "%.2f", scores[k]);
-    const char *row[] = {v.company_name,  v.website, v.industry, v.company_size, first(v.emails),
-                         first(v.phones), v.address, v.country,  v.linkedin,     sc[0],
-                         sc[1],           sc[2],     sc[3],      sc[4],          v.summary};
+    const char *crm[3][16] = {
+        [LEAD_CSV_PROSPECT] = {v.company_name, domain, v.website, v.industry, v.naics,
+                               v.company_size, emp, v.founded, v.street, v.city, v.region,
+                               v.postal_code, v.address_country, v.linkedin, v.description},
+        [LEAD_CSV_HUBSPOT] = {v.company_name, domain, v.website, first(v.phones), v.street, v.city,
+                              v.region, v.postal_code, v.address_country, v.industry, emp,
+                              v.description},
+        [LEAD_CSV_SALESFORCE] = {v.company_name, v.website, first(v.phones), v.street, v.city,
+                                 v.region, v.postal_code, v.address_country, v.industry, emp,
+                                 v.description},
+    };
+    const char *own[] = {
+        sc[0],          sc[1],        sc[2],
+        sc[3],          sc[4],        v.qualified < 0 ? "" : v.qualified ? "yes" : "no",
+        emails,         phones,       v.evidence,
+        v.evidence_url, v.source_url, v.summary};
     int rc = 0;
-    size_t n = sizeof row / sizeof *row;
+    for (size_t k = 0; crm_cols[profile][k]; k++)
+        rc |= field(b, crm[profile][k] ? crm[profile][k] : "", false);
+    size_t n = sizeof own / sizeof *own;
     for (size_t k = 0; k < n; k++)
-        rc |= field(b, row[k], k + 1 == n);
+        rc |= field(b, own[k], k + 1 == n);
     return rc ? CORE_ETOOBIG : 0;
 }

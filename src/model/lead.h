@@ -18,9 +18,13 @@
 struct lead_view {
     const char *lead_id, *company_name, *website, *industry, *company_size;
     const char *address, *country, *linkedin, *summary, *analyst;
-    json_t *emails, *phones; /* arrays, or NULL */
-    json_t *intel;           /* final_package.analyzed_lead.ai_intelligence, or NULL */
-    bool scored;             /* enriched: the scores below are its */
+    const char *site; /* the registrable domain, bare ("acme.co.uk") */
+    const char *description, *founded, *naics, *source_url;
+    const char *street, *city, *region, *postal_code, *address_country; /* the address's parts */
+    const char *evidence, *evidence_url; /* the quote behind the highest score, and its page */
+    json_t *emails, *phones;             /* arrays, or NULL */
+    json_t *intel;                       /* final_package.analyzed_lead.ai_intelligence, or NULL */
+    bool scored;                         /* enriched: the scores below are its */
     double prospect, pain, intent, urgency, icp;
     int qualified; /* 1, 0, or -1 when the lead does not say */
 };
@@ -28,12 +32,28 @@ struct lead_view {
 /* lead_view(lead, out): reads lead (borrowed). */
 void lead_view(const json_t *lead, struct lead_view *out);
 
-/* lead_csv_header(b) / lead_csv_row(lead, b): the CSV of leads (RFC 4180,
- * CRLF-free: a line per row): company, website, industry, size, the first
- * e-mail and phone, address, country, LinkedIn, the five scores and the
- * summary. 0 or CORE_ETOOBIG (b's cap). */
-int lead_csv_header(struct buf *b) __attribute__((warn_unused_result));
-int lead_csv_row(const json_t *lead, struct buf *b) __attribute__((warn_unused_result));
+/* The CSV profiles: the columns a CRM's import takes as they are, then
+ * Prospect's own. */
+enum lead_csv_profile {
+    LEAD_CSV_PROSPECT,   /* every field */
+    LEAD_CSV_HUBSPOT,    /* HubSpot's company import labels */
+    LEAD_CSV_SALESFORCE, /* Salesforce's Account import labels */
+};
+
+/* lead_csv_profile_parse(name, out): "prospect", "hubspot", "salesforce";
+ * CORE_EINVAL for another name. */
+int lead_csv_profile_parse(const char *name, enum lead_csv_profile *out)
+    __attribute__((warn_unused_result));
+
+/* lead_csv_header(profile, b) / lead_csv_row(profile, lead, b): the CSV of
+ * leads (RFC 4180, a line per row). After a profile's CRM columns come
+ * Prospect's: the five scores, qualified, every e-mail and phone joined
+ * with "; ", the strongest evidence and its page, the source URL. Domains
+ * are bare. 0 or CORE_ETOOBIG (b's cap). */
+int lead_csv_header(enum lead_csv_profile profile, struct buf *b)
+    __attribute__((warn_unused_result));
+int lead_csv_row(enum lead_csv_profile profile, const json_t *lead, struct buf *b)
+    __attribute__((warn_unused_result));
 
 #include "core/banned.h"
 #endif

@@ -117,8 +117,9 @@ const char *pipeline__not_a_lead(const struct extract_page *p)
 static void add_lead_fields(json_t *extra, const struct extract_lead *l)
 {
     json_t *lj = extract_lead_json(l);
-    static const char *const keys[] = {"site",         "address", "country", "naics",      "social",
-                                       "technologies", "pages",   "founded", "provenance", NULL};
+    static const char *const keys[] = {
+        "site",         "address", "address_parts", "country",    "naics", "social",
+        "technologies", "pages",   "founded",       "provenance", NULL};
     for (const char *const *k = keys; *k; k++)
         json_object_set(extra, *k, json_object_get(lj, *k));
     json_decref(lj);

@@ -63,6 +63,11 @@ grep -q '"status":"succeeded"' "$tmp/body" || fail "status body: $(cat "$tmp/bod
 python3 -c "import json; d=json.load(open('$tmp/body')); assert len(d['leads'])==5 and d['leads'][0]['final_package']" || fail "leads body"
 [ "$(code "$b/api/v2/jobs/job_456/leads?format=csv")" = 200 ] || fail "csv"
 [ "$(wc -l < "$tmp/body")" = 6 ] || fail "csv rows"
+[ "$(code "$b/api/v2/jobs/job_456/leads?format=csv&profile=salesforce")" = 200 ] || fail "salesforce csv"
+head -1 "$tmp/body" | grep -q "^Account Name,Website,Phone,Billing Street," || fail "salesforce header: $(head -1 "$tmp/body")"
+[ "$(code "$b/api/v2/jobs/job_456/leads?format=csv&profile=hubspot")" = 200 ] || fail "hubspot csv"
+head -1 "$tmp/body" | grep -q "^Company name,Company Domain Name,Website URL," || fail "hubspot header"
+[ "$(code "$b/api/v2/jobs/job_456/leads?format=csv&profile=zoho")" = 400 ] || fail "unknown profile: want 400"
 [ "$(code -X POST -H 'Content-Type: application/json' --data @"$src/examples/seed-request.json" "$b/api/v2/jobs")" = 409 ] || fail "duplicate job_id: want 409"
 
 # A job outlives its client: start it, hang up at once, it still finishes.
