@@ -1,5 +1,6 @@
 /* search.c: the choice of provider, dispatch to its ops, and result lists. */
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,10 +47,42 @@ int search_open(const struct config *cfg, struct store *st, const struct upstrea
     return 0;
 }
 
+/* A search waited for: the asynchronous path's end, signalled. */
+struct waited {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
+    int rc;
+};
+
+static void searched(void *ctx, int rc)
+{
+    struct waited *w = ctx;
+    pthread_mutex_lock(&w->lock);
+    w->rc = rc;
+    w->done = true;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+}
+
 int search_run(struct search_provider *p, const char *query, size_t limit,
                struct search_results *out, struct err *e)
 {
-    return p->ops->run(p, query, limit, out, e);
+    if (!p->ops->run_async)
+        return p->ops->run(p, query, limit, out, e);
+    /* A web provider's one path: its asynchronous one, waited for here (never
+     * from the call pool, which ends it). */
+    struct waited w = {.done = false};
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.cond, NULL);
+    int rc = p->ops->run_async(p, query, limit, out, e, searched, &w);
+    pthread_mutex_lock(&w.lock);
+    while (!rc && !w.done)
+        pthread_cond_wait(&w.cond, &w.lock);
+    pthread_mutex_unlock(&w.lock);
+    pthread_cond_destroy(&w.cond);
+    pthread_mutex_destroy(&w.lock);
+    return rc ? rc : w.rc;
 }
 
 int search_run_async(struct search_provider *p, const char *query, size_t limit,

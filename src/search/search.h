@@ -75,7 +75,8 @@ void search_usage(const struct search_provider *p, double *credits, int64_t *cac
 /* search_run(p, query, limit, out, e): at most limit sites for query, best
  * first. out is filled (release with search_results_release) even when
  * empty. Errors: CORE_EINVAL when the query has no searchable words, or the
- * provider's failure. */
+ * provider's failure. Waits for a web provider's answer: not from a thread
+ * of the call pool. */
 int search_run(struct search_provider *p, const char *query, size_t limit,
                struct search_results *out, struct err *e) __attribute__((warn_unused_result));
 

@@ -8,9 +8,10 @@
 
 struct search_ops {
     const char *name;
+    /* the corpus: a search on the caller's thread (NULL for web providers) */
     int (*run)(struct search_provider *p, const char *query, size_t limit,
                struct search_results *out, struct err *e);
-    /* web providers: the same without a waiting thread (NULL: none) */
+    /* web providers: the search on the engine, done on the call pool */
     int (*run_async)(struct search_provider *p, const char *query, size_t limit,
                      struct search_results *out, struct err *e, search_done_fn done, void *ctx);
     void (*free)(struct search_provider *p);

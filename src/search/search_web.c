@@ -213,27 +213,6 @@ static char *tavily_body(const char *query, size_t limit)
     return text;
 }
 
-static int tavily_run(struct search_provider *p, const char *query, size_t limit,
-                      struct search_results *out, struct err *e)
-{
-    struct web *w = (struct web *)p;
-    out->v = NULL;
-    out->n = 0;
-    if (!*query)
-        return err_set(e, CORE_EINVAL, "empty query");
-    char *text = tavily_body(query, limit);
-    char *url = xasprintf("%s/search", w->base_url);
-    json_t *j = call(w, "POST", url, text, e);
-    free(url);
-    free(text);
-    if (!j)
-        return e && e->code ? e->code : CORE_EUPSTREAM;
-    add_credits(w, j, 2);
-    search__web_results(j, limit, true, out);
-    json_decref(j);
-    return 0;
-}
-
 static void tavily_answered(void *ctx, int rc)
 {
     struct run *x = ctx;
@@ -316,7 +295,6 @@ static int tavily_extract(struct search_provider *p, const char *page, char **te
 static const struct search_ops tavily_ops = {
     .run_async = tavily_run_async,
     .name = "tavily",
-    .run = tavily_run,
     .free = web_free,
     .extract = tavily_extract,
     .usage = web_usage,
@@ -421,33 +399,9 @@ static int searxng_run_async(struct search_provider *p, const char *query, size_
     return 0;
 }
 
-static int searxng_run(struct search_provider *p, const char *query, size_t limit,
-                       struct search_results *out, struct err *e)
-{
-    struct web *w = (struct web *)p;
-    out->v = NULL;
-    out->n = 0;
-    if (!*query)
-        return err_set(e, CORE_EINVAL, "empty query");
-    char *q = curl_easy_escape(NULL, query, 0);
-    int rc = 0, pages = searxng_pages(limit);
-    for (int page = 1; page <= pages; page++) {
-        char *url = searxng_url(w, q, page);
-        json_t *j = call(w, "GET", url, NULL, e);
-        free(url);
-        if (!searxng_page(w, j, page, limit, out, e, &rc))
-            break;
-    }
-    curl_free(q);
-    if (rc)
-        search_results_release(out);
-    return rc;
-}
-
 static const struct search_ops searxng_ops = {
     .run_async = searxng_run_async,
     .name = "searxng",
-    .run = searxng_run,
     .free = web_free,
     .usage = web_usage,
     .web = true,
