@@ -74,21 +74,16 @@ static char *task_body(const struct llm *l, const char *task, const char *system
                   "parts", "text", system, "contents", "role", "user", "parts", "text", prompt,
                   "generationConfig", "responseMimeType", "application/json", "responseJsonSchema",
                   schema, "maxOutputTokens", max_tokens);
-    char *s = json_dumps(b, JSON_COMPACT);
-    json_decref(b);
-    return s;
+    return llm__dump(b);
 }
 
 static char *answer_text(json_t *reply, struct llm_usage *u, bool *truncated, char *why, size_t n)
 {
     *truncated = false;
     json_t *um = json_object_get(reply, "usageMetadata");
-    __atomic_fetch_add(&u->tokens_in, json_integer_value(json_object_get(um, "promptTokenCount")),
-                       __ATOMIC_RELAXED);
-    __atomic_fetch_add(&u->tokens_out,
-                       json_integer_value(json_object_get(um, "candidatesTokenCount")) +
-                           json_integer_value(json_object_get(um, "thoughtsTokenCount")),
-                       __ATOMIC_RELAXED);
+    llm__tokens(u, json_integer_value(json_object_get(um, "promptTokenCount")),
+                json_integer_value(json_object_get(um, "candidatesTokenCount")) +
+                    json_integer_value(json_object_get(um, "thoughtsTokenCount")));
     const char *block =
         json_string_value(json_object_get(json_object_get(reply, "promptFeedback"), "blockReason"));
     json_t *c = json_array_get(json_object_get(reply, "candidates"), 0);
@@ -136,9 +131,7 @@ static char *embed_body(const struct llm *l, const char *const *texts, size_t n,
                                               "outputDimensionality", 768));
     free(model);
     json_t *b = json_pack("{s:o}", "requests", reqs);
-    char *s = json_dumps(b, JSON_COMPACT);
-    json_decref(b);
-    return s;
+    return llm__dump(b);
 }
 
 static int embeddings(json_t *reply, size_t n, float *out, size_t *dim, struct err *e)

@@ -416,6 +416,19 @@ int llm__embeddings(bool gemini, json_t *j, size_t n, float *out, size_t *dim, s
     return ops->embeddings(j, n, out, dim, e);
 }
 
+char *llm__dump(json_t *b)
+{
+    char *s = json_dumps(b, JSON_COMPACT);
+    json_decref(b);
+    return s;
+}
+
+void llm__tokens(struct llm_usage *u, int64_t in, int64_t out)
+{
+    __atomic_fetch_add(&u->tokens_in, in, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&u->tokens_out, out, __ATOMIC_RELAXED);
+}
+
 int llm__vectors(const char *name, json_t *list, const char *field, bool index, size_t n,
                  float *out, size_t *dim, struct err *e)
 {

@@ -41,6 +41,13 @@ struct llm_ops {
 
 extern const struct llm_ops llm__gemini_ops, llm__openai_ops, llm__heuristic_ops;
 
+/* llm__dump(b): a request body's compact JSON (the caller frees it); b is
+ * taken. */
+char *llm__dump(json_t *b);
+
+/* llm__tokens(u, in, out): counts a reply's tokens into u. */
+void llm__tokens(struct llm_usage *u, int64_t in, int64_t out);
+
 /* llm__vectors(name, list, field, index, n, out, dim, e): the n vectors of
  * an embeddings reply's list (each item's field; index: whether items say
  * which input they are for), L2-normalised into out. */

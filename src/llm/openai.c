@@ -55,19 +55,15 @@ static char *task_body(const struct llm *l, const char *task, const char *system
                   "json_schema", "name", task, "strict", 1, "schema", schema);
     json_object_set_new(b, l->openai_api ? "max_completion_tokens" : "max_tokens",
                         json_integer(max_tokens));
-    char *s = json_dumps(b, JSON_COMPACT);
-    json_decref(b);
-    return s;
+    return llm__dump(b);
 }
 
 static char *answer_text(json_t *reply, struct llm_usage *u, bool *truncated, char *why, size_t n)
 {
     *truncated = false;
     json_t *um = json_object_get(reply, "usage");
-    __atomic_fetch_add(&u->tokens_in, json_integer_value(json_object_get(um, "prompt_tokens")),
-                       __ATOMIC_RELAXED);
-    __atomic_fetch_add(&u->tokens_out, json_integer_value(json_object_get(um, "completion_tokens")),
-                       __ATOMIC_RELAXED);
+    llm__tokens(u, json_integer_value(json_object_get(um, "prompt_tokens")),
+                json_integer_value(json_object_get(um, "completion_tokens")));
     json_t *c = json_array_get(json_object_get(reply, "choices"), 0);
     json_t *msg = json_object_get(c, "message");
     const char *refusal = json_string_value(json_object_get(msg, "refusal"));
@@ -102,9 +98,7 @@ static char *embed_body(const struct llm *l, const char *const *texts, size_t n,
         json_array_append_new(in, json_string(texts[i]));
     json_t *b = json_pack("{s:s, s:o, s:s}", "model", l->embed_model, "input", in,
                           "encoding_format", "float");
-    char *s = json_dumps(b, JSON_COMPACT);
-    json_decref(b);
-    return s;
+    return llm__dump(b);
 }
 
 static int embeddings(json_t *reply, size_t n, float *out, size_t *dim, struct err *e)
