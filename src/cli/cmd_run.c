@@ -131,11 +131,6 @@ static double num_at(json_t *o, const char *path)
     return json_is_number(v) ? json_number_value(v) : 0;
 }
 
-static const char *first(json_t *arr)
-{
-    return json_is_string(json_array_get(arr, 0)) ? json_string_value(json_array_get(arr, 0)) : "";
-}
-
 /* The table's columns, in display cells (SCORE follows). */
 static const int widths[] = {26, 30, 24, 15, 34, 15};
 
@@ -170,21 +165,6 @@ static void cell(FILE *out, const char *s, int width)
     }
     for (; used < width + 1; used++)
         fputc(' ', out);
-}
-
-/* A website as a table shows it: no scheme, no "www.", no final slash. */
-static const char *bare_site(const char *url)
-{
-    static __thread char b[256];
-    const char *h = strstr(url, "://");
-    h = h ? h + 3 : url;
-    if (strncmp(h, "www.", 4) == 0)
-        h += 4;
-    snprintf(b, sizeof b, "%s", h);
-    size_t n = strlen(b);
-    if (n && b[n - 1] == '/')
-        b[n - 1] = '\0';
-    return b;
 }
 
 struct row {
@@ -241,8 +221,8 @@ static void print_leads(struct printer *p)
     qsort(rows, n, sizeof *rows, by_score);
     for (size_t r = 0; r < n; r++) {
         const struct lead_view *v = &rows[r].v;
-        const char *cells[] = {v->company_name, bare_site(v->website), v->industry,
-                               v->company_size, first(v->emails),      first(v->phones)};
+        const char *cells[] = {v->company_name, v->domain, v->industry,
+                               v->company_size, v->email,  v->phone};
         for (size_t k = 0; k < 6; k++)
             cell(p->out, cells[k], widths[k]);
         fprintf(p->out, "%5.2f\n", v->prospect);

@@ -17,6 +17,23 @@ static double num_of(const json_t *o, const char *key)
     return json_number_value(json_object_get(o, key));
 }
 
+static const char *first(const json_t *a)
+{
+    const json_t *v = json_array_get(a, 0);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* The site without scheme, "www." or path: what a CRM calls the domain. */
+static void bare(struct lead_view *v)
+{
+    const char *h = *v->site ? v->site : v->website;
+    const char *sch = strstr(h, "://");
+    h = sch ? sch + 3 : h;
+    if (strncmp(h, "www.", 4) == 0)
+        h += 4;
+    snprintf(v->domain, sizeof v->domain, "%.*s", (int)strcspn(h, "/?#:"), h);
+}
+
 void lead_view(const json_t *lead, struct lead_view *out)
 {
     memset(out, 0, sizeof *out);
@@ -34,6 +51,8 @@ void lead_view(const json_t *lead, struct lead_view *out)
     out->linkedin = str_of(json_object_get(d, "social"), "linkedin");
     out->emails = json_object_get(x, "contact_emails");
     out->phones = json_object_get(x, "contact_phones");
+    out->email = first(out->emails);
+    out->phone = first(out->phones);
     out->intel = ai;
     out->analyst = str_of(ai, "analyst");
     out->scored = json_is_number(json_object_get(ai, "prospect_score"));
@@ -52,6 +71,7 @@ void lead_view(const json_t *lead, struct lead_view *out)
     out->founded = str_of(d, "founded");
     out->naics = str_of(json_object_get(d, "naics"), "code");
     out->source_url = str_of(lead, "source_url");
+    bare(out);
     json_t *parts = json_object_get(d, "address_parts");
     out->street = str_of(parts, "street");
     out->city = str_of(parts, "city");
@@ -90,12 +110,6 @@ static int field(struct buf *b, const char *s, bool last)
     return rc | buf_putc(b, last ? '\n' : ',');
 }
 
-static const char *first(const json_t *a)
-{
-    const json_t *v = json_array_get(a, 0);
-    return json_is_string(v) ? json_string_value(v) : "";
-}
-
 /* Every string of a, joined with "; ". */
 static void joined(const json_t *a, char *out, size_t n)
 {
@@ -107,17 +121,6 @@ static void joined(const json_t *a, char *out, size_t n)
             k += (size_t)snprintf(out + (k < n ? k : n), k < n ? n - k : 0, "%s%s", k ? "; " : "",
                                   s);
     }
-}
-
-/* The site without scheme, "www." or path: what a CRM calls the domain. */
-static void bare(const struct lead_view *v, char *out, size_t n)
-{
-    const char *h = *v->site ? v->site : v->website;
-    const char *sch = strstr(h, "://");
-    h = sch ? sch + 3 : h;
-    if (strncmp(h, "www.", 4) == 0)
-        h += 4;
-    snprintf(out, n, "%.*s", (int)strcspn(h, "/?#:"), h);
 }
 
 /* The one count of employees a CRM takes: "38 employees" gives 38; a range
@@ -194,8 +197,7 @@ int lead_csv_row(enum lead_csv_profile profile, const json_t *lead, struct buf *
 {
     struct lead_view v;
     lead_view(lead, &v);
-    char domain[256], emp[16], emails[2048], phones[1024], sc[5][16] = {"", "", "", "", ""};
-    bare(&v, domain, sizeof domain);
+    char emp[16], emails[2048], phones[1024], sc[5][16] = {"", "", "", "", ""};
     employees(v.company_size, emp, sizeof emp);
     joined(v.emails, emails, sizeof emails);
     joined(v.phones, phones, sizeof phones);
@@ -203,15 +205,14 @@ int lead_csv_row(enum lead_csv_profile profile, const json_t *lead, struct buf *
     for (int k = 0; k < 5 && v.scored; k++)
         snprintf(sc[k], sizeof sc[k], "%.2f", scores[k]);
     const char *crm[3][16] = {
-        [LEAD_CSV_PROSPECT] = {v.company_name, domain, v.website, v.industry, v.naics,
+        [LEAD_CSV_PROSPECT] = {v.company_name, v.domain, v.website, v.industry, v.naics,
                                v.company_size, emp, v.founded, v.street, v.city, v.region,
                                v.postal_code, v.address_country, v.linkedin, v.description},
-        [LEAD_CSV_HUBSPOT] = {v.company_name, domain, v.website, first(v.phones), v.street, v.city,
+        [LEAD_CSV_HUBSPOT] = {v.company_name, v.domain, v.website, v.phone, v.street, v.city,
                               v.region, v.postal_code, v.address_country, v.industry, emp,
                               v.description},
-        [LEAD_CSV_SALESFORCE] = {v.company_name, v.website, first(v.phones), v.street, v.city,
-                                 v.region, v.postal_code, v.address_country, v.industry, emp,
-                                 v.description},
+        [LEAD_CSV_SALESFORCE] = {v.company_name, v.website, v.phone, v.street, v.city, v.region,
+                                 v.postal_code, v.address_country, v.industry, emp, v.description},
     };
     const char *own[] = {
         sc[0],          sc[1],        sc[2],

@@ -23,8 +23,10 @@ struct lead_view {
     const char *street, *city, *region, *postal_code, *address_country; /* the address's parts */
     const char *evidence, *evidence_url; /* the quote behind the highest score, and its page */
     json_t *emails, *phones;             /* arrays, or NULL */
-    json_t *intel;                       /* final_package.analyzed_lead.ai_intelligence, or NULL */
-    bool scored;                         /* enriched: the scores below are its */
+    const char *email, *phone;           /* the first of each, "" when none */
+    char domain[256]; /* bare: no scheme, "www." or path (the site, else the website's) */
+    json_t *intel;    /* final_package.analyzed_lead.ai_intelligence, or NULL */
+    bool scored;      /* enriched: the scores below are its */
     double prospect, pain, intent, urgency, icp;
     int qualified; /* 1, 0, or -1 when the lead does not say */
 };
