@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <xxhash.h>
 
 #include "core/alloc.h"
 #include "core/buf.h"
@@ -39,6 +40,7 @@
 #define REUSE_MAX_BYTES ((size_t)32 << 20)
 #define REUSE_MAX_ENTRIES 4096
 #define WATCH_MS 100
+#define HOST_BUCKETS 4096
 
 static const char *const status_names[FETCH_NSTATUS] = {
     "ok",        "empty",    "blocked",         "rate_limited", "challenge",    "timeout",
@@ -91,7 +93,8 @@ struct host {
     bool robots_denied; /* unavailable (5xx, network): fetch nothing */
     char robots_why[128];
     int64_t robots_at, delay_ms, next_start_ms;
-    bool kick_set; /* a timer will look at the queue when the delay is over */
+    bool kick_set;      /* a timer will look at the queue when the delay is over */
+    struct host *chain; /* the next in its bucket */
 };
 
 struct waiter {
@@ -139,8 +142,7 @@ static struct {
     /* the engine's thread only: */
     int active;
     struct req *head, *tail;
-    struct host **hosts;
-    size_t nhosts;
+    struct host *hosts[HOST_BUCKETS]; /* by a hash of the origin: a server meets many */
     struct curl_slist *accept;
     struct recent *recent;
     bool watching; /* the watch timer is set */
@@ -307,16 +309,17 @@ static struct host *host_for(const char *url)
     curl_url_cleanup(u);
     if (!origin)
         return NULL;
-    for (size_t i = 0; i < F.nhosts; i++) {
-        if (strcmp(F.hosts[i]->origin, origin) == 0) {
+    struct host **bucket = &F.hosts[XXH3_64bits(origin, strlen(origin)) % HOST_BUCKETS];
+    for (struct host *h = *bucket; h; h = h->chain) {
+        if (strcmp(h->origin, origin) == 0) {
             free(origin);
-            return F.hosts[i];
+            return h;
         }
     }
     struct host *h = xcalloc(1, sizeof *h);
     h->origin = origin;
-    F.hosts = xrealloc(F.hosts, (F.nhosts + 1) * sizeof *F.hosts);
-    F.hosts[F.nhosts++] = h;
+    h->chain = *bucket;
+    *bucket = h;
     return h;
 }
 
