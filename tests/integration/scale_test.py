@@ -107,8 +107,15 @@ if victim and not resumed:
 
 # Webhooks: every event delivered, one webhook-id per event, ids unique.
 total = sum(len(v) for v in all_events.values())
-wait_for("every webhook", lambda: len({(r["event"]["job_id"], r["seq"]) for r in map(json.loads, open(recv_log)) if r["status"] == 200}) >= total, 60)
-recs = [json.loads(l) for l in open(recv_log)]
+
+
+def received():
+    """The receiver's records so far; a line it is still writing waits for the next look."""
+    return [json.loads(l) for l in open(recv_log) if l.endswith("\n")]
+
+
+wait_for("every webhook", lambda: len({(r["event"]["job_id"], r["seq"]) for r in received() if r["status"] == 200}) >= total, 60)
+recs = received()
 ids_of = {}
 for r in recs:
     ids_of.setdefault((r["event"]["job_id"], r["seq"]), set()).add(r["id"])
