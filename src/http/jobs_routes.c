@@ -156,7 +156,23 @@ enum MHD_Result http__job_data(struct server *sv, struct MHD_Connection *c, stru
     return http__respond_json(c, cx, 200, json_pack("{s:s, s:b}", "job_id", cx->id, "deleted", 1));
 }
 
-/* ---- GET /api/v2/jobs/{id}/leads[?format=json|csv] ---- */
+/* ---- GET /api/v2/jobs/{id}/leads[?format=json|csv][&profile=][&ids=] ---- */
+
+/* Whether lead l is one of ids (comma-separated lead ids; NULL: all). */
+static bool lead_chosen(const json_t *l, const char *ids)
+{
+    if (!ids)
+        return true;
+    const char *id = json_string_value(json_object_get(l, "lead_id"));
+    size_t n = id ? strlen(id) : 0;
+    for (const char *p = ids; n && *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == n && memcmp(p, id, n) == 0)
+            return true;
+        p += k + (p[k] == ',');
+    }
+    return false;
+}
 
 enum MHD_Result http__job_leads(struct server *sv, struct MHD_Connection *c, struct conn *cx)
 {
@@ -170,11 +186,16 @@ enum MHD_Result http__job_leads(struct server *sv, struct MHD_Connection *c, str
     if (pname && (!csv || lead_csv_profile_parse(pname, &profile)))
         return http__error(c, cx, 400, "bad_profile",
                            "profile must be prospect, hubspot or salesforce, with format=csv");
+    /* the rows a user selected on the page */
+    const char *ids = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ids");
     json_t *arr;
     struct err e = {0};
     int rc = jobs_leads(sv->jobs, id, &arr, &e);
     if (rc)
         return http__job_failed(c, cx, rc, &e);
+    for (size_t k = json_array_size(arr); k-- > 0;)
+        if (!lead_chosen(json_array_get(arr, k), ids))
+            json_array_remove(arr, k);
     if (!csv)
         return http__respond_json(c, cx, 200, json_pack("{s:s, s:o}", "job_id", id, "leads", arr));
     struct buf b; /* the same rows as the CLI's, and the page's export */
