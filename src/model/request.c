@@ -5,15 +5,18 @@
  * syntax, then each field. Field checks never stop early: every problem is
  * reported.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/str.h"
 #include "model/request.h"
+#include "net/url.h"
 
 void request_limits_default(struct request_limits *lim)
 {
@@ -191,6 +194,90 @@ bool request_names_domain(const char *s)
     return dot && dot > host && dot + 1 < host + n;
 }
 
+char *request_target_url(const char *s, char *why, size_t n)
+{
+    if (!*s || strpbrk(s, " \t\r\n")) {
+        snprintf(why, n, "is not a domain, URL or host:port (it is empty or has a space)");
+        return NULL;
+    }
+    const char *sep = strstr(s, "://");
+    if (!sep && strchr(s, '@')) {
+        snprintf(why, n, "is an e-mail address; give its company's domain (%s)",
+                 strrchr(s, '@') + 1);
+        return NULL;
+    }
+    if (sep && !(sep - s == 4 && strncasecmp(s, "http", 4) == 0) &&
+        !(sep - s == 5 && strncasecmp(s, "https", 5) == 0)) {
+        snprintf(why, n, "is a %.*s URL; only http and https sites can be read", (int)(sep - s), s);
+        return NULL;
+    }
+    const char *host = sep ? sep + 3 : s;
+    size_t hn = strcspn(host, "/?#");
+    const char *colon = host[0] == '[' ? NULL : memchr(host, ':', hn);
+    size_t namelen = colon ? (size_t)(colon - host) : hn;
+    const char *dot = memchr(host, '.', namelen);
+    if (host[0] != '[' && (!dot || dot == host || dot + 1 >= host + namelen)) {
+        snprintf(why, n, "is not a domain, URL or host:port (no domain name in it)");
+        return NULL;
+    }
+    int port = 0;
+    if (colon) {
+        size_t digits = hn - namelen - 1;
+        for (size_t i = 1; i <= digits; i++)
+            port = isdigit((unsigned char)colon[i]) && port < 100000 ? port * 10 + colon[i] - '0'
+                                                                     : 1 << 20;
+        if (!digits || port < 1 || port > 65535) {
+            snprintf(why, n, "has a bad port (from 1 to 65535)");
+            return NULL;
+        }
+    }
+    char *raw = sep ? xstrdup(s)
+                    : xasprintf("%s://%s%s", port && port != 443 ? "http" : "https", s,
+                                host[hn] == '/' ? "" : "/");
+    char *url = url_normalize(raw);
+    free(raw);
+    char *h = url ? url_host(url) : NULL;
+    if (!h) {
+        free(url);
+        snprintf(why, n, "is not a URL that can be read");
+        return NULL;
+    }
+    free(h);
+    return url;
+}
+
+/* The top-level companies: each must stand for a site; duplicates are
+ * the pipeline's to answer row by row. */
+static void read_companies(struct ctx *c, json_t *root, struct strlist *out)
+{
+    json_t *v = json_object_get(root, "companies");
+    if (!v || json_is_null(v))
+        return;
+    if (!json_is_array(v)) {
+        problems_add(c->probs, "companies", "must be an array of strings");
+        return;
+    }
+    size_t n = json_array_size(v);
+    if (n == 0 || n > REQUEST_MAX_COMPANIES) {
+        problems_add(c->probs, "companies", "must have from 1 to %d items (got %zu)",
+                     REQUEST_MAX_COMPANIES, n);
+        return;
+    }
+    out->v = xcalloc(n, sizeof *out->v);
+    for (size_t i = 0; i < n; i++) {
+        char path[64], why[160];
+        snprintf(path, sizeof path, "companies[%zu]", i);
+        char *s = check_string(c, path, json_array_get(v, i), c->lim->max_string_chars);
+        if (!s)
+            continue;
+        char *url = request_target_url(s, why, sizeof why);
+        if (!url)
+            problems_add(c->probs, path, "'%.80s' %s", s, why);
+        free(url);
+        out->v[out->n++] = s;
+    }
+}
+
 static void read_max_leads(struct ctx *c, json_t *obj, int *out)
 {
     char path[160];
@@ -365,10 +452,11 @@ int request_parse(const char *body, size_t len, const struct request_limits *lim
                 problems_add(probs, "exclude_domains",
                              "item %zu, '%.60s', is not a domain, URL or e-mail address", k,
                              out->exclude_domains.v[k]);
+        read_companies(&top, root, &out->companies);
     }
 
-    if (probs->n == before && !*out->ctx.business_description && !*out->ctx.ideal_customer &&
-        !(out->user_search_query && *out->user_search_query)) {
+    if (probs->n == before && !out->companies.n && !*out->ctx.business_description &&
+        !*out->ctx.ideal_customer && !(out->user_search_query && *out->user_search_query)) {
         problems_add(probs, bare ? "(context)" : "business_context",
                      "needs at least one of business_description, ideal_customer or "
                      "user_search_query");
@@ -410,6 +498,7 @@ void request_release(struct request *r)
     free(r->job_id);
     free(r->user_search_query);
     strlist_release(&r->exclude_domains);
+    strlist_release(&r->companies);
     memset(r, 0, sizeof *r);
 }
 
@@ -436,5 +525,7 @@ json_t *request_to_json(const struct request *r)
                           "job_id", r->job_id, "user_search_query", r->user_search_query);
     if (r->exclude_domains.n) /* the seed's shape when there is none */
         json_object_set_new(j, "exclude_domains", strlist_json(&r->exclude_domains));
+    if (r->companies.n)
+        json_object_set_new(j, "companies", strlist_json(&r->companies));
     return j;
 }

@@ -44,6 +44,10 @@ struct request {
     /* companies the user already has (a CRM's): domains, URLs or e-mail
      * addresses, matched by registrable domain; never fetched or returned */
     struct strlist exclude_domains;
+    /* companies to enrich, as the user gave them (domains, URLs or
+     * host:port), in their order: a job of these alone, no search; see
+     * request_target_url */
+    struct strlist companies;
 };
 
 /* request_names_domain(s): whether s can name a company's domain: a
@@ -53,6 +57,15 @@ bool request_names_domain(const char *s);
 /* The most exclude_domains one request may list. */
 #define REQUEST_MAX_EXCLUDE 20000
 
+/* The most companies one request may enrich. */
+#define REQUEST_MAX_COMPANIES 1000
+
+/* request_target_url(s, why, n): the URL a company target stands for:
+ * "acme.com" and "acme.com/about" over https, "host:8080" over http (a
+ * port but 443's), a URL as it is (http or https only). NULL, with why,
+ * for anything else: an e-mail address, a word without a dot, another
+ * scheme, a bad port. Caller frees. */
+char *request_target_url(const char *s, char *why, size_t n);
 struct request_limits {
     size_t max_body_bytes;
     size_t max_string_chars;

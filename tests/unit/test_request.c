@@ -153,12 +153,75 @@ static void limits_are_configurable(void **state)
     request_release(&r);
 }
 
+/* A company target stands for one site's URL; anything else says why. */
+static void company_targets(void **state)
+{
+    (void)state;
+    static const char *const good[][2] = {
+        {"acme.com", "https://acme.com/"},
+        {"Acme.COM/about", "https://acme.com/about"},
+        {"shop.acme.co.uk:8080", "http://shop.acme.co.uk:8080/"},
+        {"acme.com:443", "https://acme.com/"},
+        {"http://acme.com/x?y=1", "http://acme.com/x?y=1"},
+        {"HTTPS://www.acme.com", "https://www.acme.com/"},
+    };
+    char why[160];
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        char *url = request_target_url(good[i][0], why, sizeof why);
+        assert_non_null(url);
+        assert_string_equal(url, good[i][1]);
+        free(url);
+    }
+    static const char *const bad[][2] = {
+        {"acme", "no domain name"},     {"jane@acme.com", "e-mail address"},
+        {"ftp://acme.com", "ftp URL"},  {"acme.com:0", "bad port"},
+        {"acme.com:99999", "bad port"}, {"acme .com", "has a space"},
+        {".com", "no domain name"},     {"", "empty"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_null(request_target_url(bad[i][0], why, sizeof why));
+        assert_non_null(strstr(why, bad[i][1]));
+    }
+}
+
+/* Companies make a request of their own: no context needed, each bad one
+ * named by its index, and they survive the stored form. */
+static void companies_parse_and_round_trip(void **state)
+{
+    (void)state;
+    struct request r;
+    struct problems p = {0};
+    assert_int_equal(parse("{\"companies\":[\"acme.com\",\"b.example:81\"]}", 0, &r, &p), 0);
+    assert_int_equal(r.companies.n, 2);
+    assert_string_equal(r.companies.v[1], "b.example:81");
+    json_t *j = request_to_json(&r);
+    char *s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    struct request again;
+    assert_int_equal(parse(s, 0, &again, &p), 0);
+    assert_int_equal(again.companies.n, 2);
+    assert_string_equal(again.companies.v[0], "acme.com");
+    free(s);
+    request_release(&again);
+    request_release(&r);
+    assert_int_equal(parse("{\"companies\":[\"acme.com\",\"nope\",7]}", 0, &r, &p), CORE_EINVAL);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.v[0].path, "companies[1]");
+    assert_string_equal(p.v[1].path, "companies[2]");
+    problems_release(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(seed_example_parses),       cmocka_unit_test(defaults_and_generated_ids),
-        cmocka_unit_test(nulls_and_blank_items),     cmocka_unit_test(bare_context_needs_the_flag),
-        cmocka_unit_test(every_problem_is_reported), cmocka_unit_test(limits_are_configurable),
+        cmocka_unit_test(seed_example_parses),
+        cmocka_unit_test(defaults_and_generated_ids),
+        cmocka_unit_test(nulls_and_blank_items),
+        cmocka_unit_test(bare_context_needs_the_flag),
+        cmocka_unit_test(every_problem_is_reported),
+        cmocka_unit_test(limits_are_configurable),
+        cmocka_unit_test(company_targets),
+        cmocka_unit_test(companies_parse_and_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
