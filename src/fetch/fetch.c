@@ -708,8 +708,8 @@ static bool ready(struct req *r, bool *ended)
             fetch_robots_allowed(h->robots ? h->robots : "", r->agent_token, path ? path : "/");
         free(path);
         if (h->robots_denied || !allowed) {
-            if (h->robots_denied)
-                finish(r, FETCH_BLOCKED, "%s", h->robots_why);
+            if (h->robots_denied) /* the site is down or not there: not a refusal */
+                finish(r, FETCH_ERROR, "%s", h->robots_why);
             else
                 finish(r, FETCH_BLOCKED, "disallowed by robots.txt for %s", r->agent_token);
             *ended = true;

@@ -63,17 +63,16 @@ void pipeline_budget_from_config(const struct config *cfg, struct pipeline_budge
  * no longer be read), so each lead still has its three events. Returns 0 when the job
  * ended with pipeline_end (even with fewer leads than asked), CORE_ECANCELED
  * when it was cancelled (it still ended with pipeline_end), or the error
- * that ended it in pipeline_error (CORE_ENOTFOUND: nothing found; ...). */
+ * that ended it in pipeline_error (CORE_ENOTFOUND: nothing found; ...).
+ *
+ * A request with companies is a job of those alone, with no search: each
+ * company's site is read (the corpus first, else the web), and each has its
+ * three lead events in the order given, whatever its score. A company that
+ * gives no lead still has them: a lead named by its domain, and a
+ * lead_enrichment_end with success false, error_type (unreachable, blocked,
+ * not_a_company_site, competitor, excluded, duplicate, stopped) and
+ * error_message. Such a job ends in pipeline_end. */
 int pipeline_run(const struct request *req, const struct pipeline_options *opt);
-
-/* pipeline_enrich(req, url, opt): one company, the one at url: its pages
- * (from the corpus when it has them, else the web, with the fetcher's
- * limits and address guard), its lead and its scores against req's
- * business context, emitted as lead_generated, lead_enrichment_start and
- * lead_enrichment_end whatever the score (a status_update says why when
- * there is no lead). 0, CORE_EINVAL for a URL with no site, or
- * CORE_ENOTFOUND when the site gave no lead. */
-int pipeline_enrich(const struct request *req, const char *url, const struct pipeline_options *opt);
 
 /* Pages of the page cache (PROSPECT_PAGE_TTL_S) in this process: served
  * from the store, confirmed by a 304, fetched, stored, and not stored

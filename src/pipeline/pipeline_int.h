@@ -58,6 +58,9 @@ struct outcome {
     enum verdict v;
     enum stage stage; /* of a skip: where it was decided */
     char why[256];
+    /* of a skip of a company the user gave: unreachable, blocked,
+     * not_a_company_site, competitor, excluded, duplicate or stopped */
+    const char *fail_type;
     struct extract_lead lead;
     struct enrich_result r;
     bool analysed, stored;
@@ -71,7 +74,8 @@ struct site {
     double rrf;   /* its best reciprocal rank over the queries */
     double votes; /* the sum of the others: more queries found it */
     int best_rank;
-    bool done; /* read; its outcome waits for the sites before it */
+    size_t dup_of; /* a given company already in the list: 1 + that one's index */
+    bool done;     /* read; its outcome waits for the sites before it */
     struct outcome out;
 };
 
@@ -99,6 +103,7 @@ struct job {
     size_t reading;   /* sites being read now */
     struct reserve *reserves;
     size_t nreserves;
+    int want; /* leads wanted: max_leads_to_generate, or one per given company */
     int leads, enriched, failed, qualified, skipped;
     int leads_llm, leads_heuristic, leads_from_snippet, quotes_dropped;
     struct search_provider *search;
@@ -122,7 +127,7 @@ struct job {
     json_t *stored_queries;
     json_t *stored_sites; /* the candidates after its last search round */
     int stored_rounds;    /* search rounds it made */
-    bool single;          /* pipeline_enrich: one given site, its lead whatever its score */
+    bool given;           /* the request's companies: each its row, whatever came of it */
     char **resumed_ids;   /* lead ids */
     int *resumed_stage;   /* events stored of each: 1 generated, 2 started, 3 ended */
     size_t nresumed;
@@ -163,10 +168,12 @@ void pipeline__read_site(struct job *j, struct site *s);
 
 bool pipeline__is_competitor(const struct job *j, const char *name);
 /* The request's exclude_domains as sorted registrable domains (and their
- * release); pipeline__excluded counts each site they keep out. */
+ * release). pipeline__excluded says why a site is never read (why, and
+ * its type: excluded, not_a_company_site or competitor), or NULL; it
+ * counts each site exclude_domains keep out. */
 void pipeline__exclusions_init(struct job *j);
 void pipeline__exclusions_release(struct job *j);
-bool pipeline__excluded(struct job *j, const char *site, char *why, size_t n);
+const char *pipeline__excluded(struct job *j, const char *site, char *why, size_t n);
 const char *pipeline__not_a_lead(const struct extract_page *p);
 bool pipeline__borderline(const struct job *j, const struct extract_lead *l,
                           const struct enrich_result *r);
@@ -176,6 +183,8 @@ bool pipeline__analyse_end(struct job *j, const struct site *s, int rc, int drop
 bool pipeline__quick_qualified(struct job *j, const struct site *s, struct enrich_result *r, int rc,
                                double fit, char *reason, const struct err *e);
 void pipeline__emit_generated(struct job *j, const struct site *s, const struct extract_lead *l);
+/* A given company that gave no lead: its row all the same, with why. */
+void pipeline__emit_failed(struct job *j, const struct site *s, const struct outcome *o);
 void pipeline__emit_enriched(struct job *j, const struct site *s, const struct extract_lead *l,
                              const struct enrich_result *r, bool analysed);
 /* Marks s read and applies every outcome next in order; with j->lock held. */

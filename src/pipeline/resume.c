@@ -22,6 +22,8 @@ void pipeline__lead_id_of(const struct site *s, char *out, size_t n)
     for (const char *p = s->site; *p && k + 1 < n; p++)
         out[k++] = isalnum((unsigned char)*p) ? *p : '-';
     out[k] = '\0';
+    if (s->dup_of && k < n) /* a company given twice: its second row is its own */
+        snprintf(out + k, n - k, "-%d", s->best_rank);
 }
 
 /* ---- resuming ---- */
@@ -124,6 +126,7 @@ void pipeline__end_resumed_lead(struct job *j, size_t slot, const char *why)
     struct event_scores sc = {0};
     json_t *end = event_lead_enrichment_end(&h, lead_id, false, "", &sc, NULL, NULL);
     json_object_set_new(end, "agent_name", json_string("ProspectIntelligenceAgent"));
+    json_object_set_new(end, "error_type", json_string("unreachable"));
     json_object_set_new(end, "error_message", json_string(why));
     pthread_mutex_lock(&j->lock);
     j->resumed_stage[slot] = 3;

@@ -314,7 +314,7 @@ static int dense(void *ctx, const char *query, const char *const *passages, size
  * needs. */
 static bool room_for_site(const struct job *j)
 {
-    size_t need = (size_t)(j->req->ctx.max_leads_to_generate - j->leads);
+    size_t need = (size_t)(j->want - j->leads);
     return j->next - j->committed < 2 * need + 2;
 }
 
@@ -324,12 +324,12 @@ static bool room_for_site(const struct job *j)
 static void run_sites(struct job *j)
 {
     size_t limit = (size_t)j->opt->cfg->site_concurrency;
-    if (!pipeline__web(j) && limit > 4)
+    if (!pipeline__web(j) && !j->given && limit > 4)
         limit = 4; /* corpus reads share one store connection: a few suffice */
     pthread_mutex_lock(&j->lock);
     for (;;) {
-        while (!pipeline__stop_locked(j) && j->leads < j->req->ctx.max_leads_to_generate &&
-               j->next < j->nsites && j->reading < limit && room_for_site(j)) {
+        while (!pipeline__stop_locked(j) && j->leads < j->want && j->next < j->nsites &&
+               j->reading < limit && room_for_site(j)) {
             struct site *s = &j->sites[j->next++];
             j->reading++;
             pthread_mutex_unlock(&j->lock);
@@ -457,7 +457,7 @@ static void make_queries(struct job *j, struct query_list *q)
 /* What every job starts with; job_end undoes it. */
 static void job_start(struct job *j, const struct request *req, const struct pipeline_options *opt)
 {
-    *j = (struct job){.req = req, .opt = opt};
+    *j = (struct job){.req = req, .opt = opt, .want = req->ctx.max_leads_to_generate};
     pthread_mutex_init(&j->lock, NULL);
     pthread_mutex_init(&j->ev_lock, NULL);
     pthread_mutex_init(&j->store_lock, NULL);
@@ -536,29 +536,63 @@ static void job_end(struct job *j)
     pthread_cond_destroy(&j->site_done);
 }
 
-int pipeline_enrich(const struct request *req, const char *url, const struct pipeline_options *opt)
+/* The request's companies as the job's sites, in their order; a company
+ * named again is read once, and its later rows say so. */
+static void given_sites(struct job *j)
 {
-    char *site = url_site(url);
-    if (!site)
-        return CORE_EINVAL;
-    struct job j;
-    job_start(&j, req, opt);
-    j.single = true;
-    job_analyst(&j);
-    /* a web provider reads the page when its fetch fails, as in a job */
-    struct err e = {0};
-    if (search_open(opt->cfg, opt->store, &j.cache, &j.search, &e) == 0 &&
-        !search_is_web(j.search)) {
-        search_provider_free(j.search);
-        j.search = NULL;
+    const struct strlist *c = &j->req->companies;
+    for (size_t i = 0; i < c->n; i++) {
+        char why[160];
+        char *url = request_target_url(c->v[i], why, sizeof why); /* checked by request_parse */
+        char *site = url ? url_site(url) : NULL;
+        if (!site && url)
+            site = url_host(url); /* an address, or a name with no registrable domain */
+        struct site *s = add_site(j, site ? site : c->v[i], url ? url : c->v[i], "", "");
+        s->best_rank = (int)i + 1;
+        for (size_t k = 0; k + 1 < j->nsites && !s->dup_of; k++)
+            if (strcmp(j->sites[k].site, s->site) == 0)
+                s->dup_of = k + 1;
+        free(url);
+        free(site);
     }
-    j.sites = xcalloc(1, sizeof *j.sites);
-    j.sites[0] = (struct site){.site = site, .url = xstrdup(url), .best_rank = 1};
-    j.nsites = j.cap = 1;
-    run_sites(&j);
-    int rc = j.leads ? 0 : CORE_ENOTFOUND;
-    job_end(&j);
-    return rc;
+}
+
+/* A job of the request's companies: each read, scored and given its row
+ * in the order given; no search. The rows a stop left unread are given
+ * with why (a cancel ends the job where it is). */
+static void run_given(struct job *j)
+{
+    j->given = true;
+    j->want = (int)j->req->companies.n;
+    /* a web provider reads a page whose fetch fails, as in a search; with
+     * none, the corpus answers for the sites it holds (the sample corpus
+     * on a fresh machine), the web for the others */
+    open_search(j);
+    if (!pipeline__web(j)) {
+        search_provider_free(j->search);
+        j->search = NULL;
+    }
+    given_sites(j);
+    j->queries = json_array(); /* none: the summary says so */
+    size_t dups = 0;
+    for (size_t i = 0; i < j->nsites; i++)
+        dups += j->sites[i].dup_of != 0;
+    pipeline__status(j, "fetch", 0.1,
+                     json_pack("{s:i, s:i}", "companies", j->want, "repeated", (int)dups),
+                     "Enriching %d compan%s in the order given%s", j->want,
+                     j->want == 1 ? "y" : "ies", dups ? " (some named more than once)" : "");
+    run_sites(j);
+    if (pipeline__cancelled(j))
+        return;
+    for (size_t i = j->next; i < j->nsites; i++) {
+        struct site *s = &j->sites[i];
+        if (pipeline__site_stage(j, s)) /* a resumed lead: ended below */
+            continue;
+        struct outcome o = {.v = V_SKIP, .fail_type = "stopped"};
+        snprintf(o.why, sizeof o.why, "not read: the job stopped (%s)",
+                 j->stopped_by ? j->stopped_by : "stopped");
+        pipeline__emit_failed(j, s, &o);
+    }
 }
 
 int pipeline_run(const struct request *req, const struct pipeline_options *opt)
@@ -566,11 +600,14 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
     struct job j;
     job_start(&j, req, opt);
     const struct business_context *bc = &req->ctx;
-    int want = bc->max_leads_to_generate;
+    int want = req->companies.n ? (int)req->companies.n : bc->max_leads_to_generate;
     int rc = 0;
 
     struct event_head h = pipeline__head(&j);
-    const char *initial = *req->user_search_query     ? req->user_search_query
+    char given[64];
+    snprintf(given, sizeof given, "Enrich %d compan%s", want, want == 1 ? "y" : "ies");
+    const char *initial = req->companies.n            ? given
+                          : *req->user_search_query   ? req->user_search_query
                           : *bc->business_description ? bc->business_description
                                                       : bc->ideal_customer;
     if (opt->resume && pipeline__load_resumed(&j)) {
@@ -580,13 +617,21 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
                          j.leads, j.leads == 1 ? "" : "s", (long long)j.seq);
     } else {
         pipeline__emit(&j, EVENT_PIPELINE_START, event_pipeline_start(&h, initial, want));
-        pipeline__status(&j, "intake", 0.02, NULL, "Request accepted: up to %d leads", want);
+        if (req->companies.n)
+            pipeline__status(&j, "intake", 0.02, NULL, "Request accepted: %d compan%s to enrich",
+                             want, want == 1 ? "y" : "ies");
+        else
+            pipeline__status(&j, "intake", 0.02, NULL, "Request accepted: up to %d leads", want);
     }
 
     job_analyst(&j);
     struct query_list q = {0};
     const char *error_type = NULL, *error_stage = NULL;
     char error_msg[512] = "";
+    if (req->companies.n) {
+        run_given(&j);
+        goto ended;
+    }
     /* the provider first: a web search is asked for kinds in a place */
     int search_rc = open_search(&j);
     make_queries(&j, &q);
@@ -639,10 +684,11 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
     }
     if (j.leads < want && j.nreserves && !pipeline__cancelled(&j))
         pipeline__add_reserves(&j);
+ended:
     for (size_t i = 0; i < j.nresumed; i++) /* resumed leads this run did not reach */
         if (j.resumed_stage[i] < 3)
             pipeline__end_resumed_lead(&j, i, "its site was not found again after the restart");
-    if (j.leads == 0 && !j.stopped_by) {
+    if (j.leads == 0 && !j.stopped_by && !j.given) {
         error_type = "no_results";
         error_stage = "search";
         snprintf(error_msg, sizeof error_msg,
@@ -651,7 +697,7 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
         rc = CORE_ENOTFOUND;
         goto end;
     }
-    if (j.leads < want && !j.stopped_by)
+    if (j.leads < want && !j.stopped_by && !j.given)
         pipeline__status(
             &j, "end", 0.98, NULL,
             "Found %d of the %d leads asked for: the sources hold no more matching companies",

@@ -56,7 +56,7 @@ struct reading {
     char *urls[MAX_URLS];
     struct fetch_result res[MAX_URLS];
     struct store_page kept[MAX_URLS]; /* the stored copy a conditional fetch may confirm */
-    bool from_cache[MAX_URLS];
+    bool from_cache[MAX_URLS];        /* answered without a fetch: the page cache or the corpus */
     struct slot slots[MAX_URLS];
     size_t nurls, done_upto, to;
     int pending;         /* atomic: answers the wave still waits for, plus one while it starts */
@@ -71,6 +71,8 @@ struct reading {
     struct extract_lead lead;
     char country[3];
     const char *reject;
+    enum fetch_status first; /* what fetching the found page came to */
+    char first_detail[256];
     int pages, links_taken;
     int64_t t0, extract_ms;
     bool from_snippet;
@@ -213,6 +215,19 @@ static bool ask_llm(struct reading *rd)
     return rc == 0;
 }
 
+/* Why a given company's site gave no page, as the user's row says it. */
+static const char *unread_type(const struct reading *rd)
+{
+    switch (rd->first) {
+    case FETCH_BLOCKED:
+    case FETCH_REFUSED_ADDRESS:
+    case FETCH_CHALLENGE:
+    case FETCH_RATE_LIMITED: return "blocked";
+    case FETCH_CANCELLED: return "stopped";
+    default: return pipeline__should_stop(rd->j) ? "stopped" : "unreachable";
+    }
+}
+
 /* Every page read: the lead, or why there is none. */
 static void conclude(struct reading *rd)
 {
@@ -227,17 +242,23 @@ static void conclude(struct reading *rd)
     struct outcome *o = &s->out;
     o->stored = pipeline__site_stage(j, s) != 0;
     const char *reject = rd->reject;
+    o->fail_type = reject ? "not_a_company_site" : unread_type(rd);
     if (!reject && rd->lead.company_name.value &&
-        pipeline__is_competitor(j, rd->lead.company_name.value))
+        pipeline__is_competitor(j, rd->lead.company_name.value)) {
         reject = "a listed competitor (by its name)"; /* getjobber.com is Jobber */
+        o->fail_type = "competitor";
+    }
     if (reject || (rd->pages == 0 && !rd->from_snippet)) {
         o->v = o->stored ? V_GONE : V_SKIP;
         o->stage = ST_EXTRACT;
         if (o->v == V_GONE) /* a lead before the restart */
             snprintf(o->why, sizeof o->why, "%s after the restart",
                      reject ? reject : "its site could not be read again");
+        else if (reject)
+            snprintf(o->why, sizeof o->why, "%s", reject);
         else
-            snprintf(o->why, sizeof o->why, "%s", reject ? reject : "no page could be read");
+            snprintf(o->why, sizeof o->why, "no page could be read (%.200s)",
+                     rd->first_detail[0] ? rd->first_detail : "nothing was fetched");
         extract_lead_release(&rd->lead);
         done(rd);
         return;
@@ -321,7 +342,7 @@ static void to_store(struct reading *rd, size_t k)
     struct fetch_result *r = &rd->res[k];
     struct store_page *p = &rd->kept[k];
     struct err e = {0};
-    if (rd->from_cache[k] || !pipeline__web(j) || j->opt->cfg->page_ttl_s <= 0)
+    if (rd->from_cache[k] || (!pipeline__web(j) && !j->given) || j->opt->cfg->page_ttl_s <= 0)
         return;
     int rc = 0;
     if (r->status == FETCH_NOT_MODIFIED && p->body) {
@@ -435,6 +456,10 @@ static void read_wave(void *arg)
     for (size_t k = rd->done_upto; k < rd->to; k++)
         j->fetch_status[rd->res[k].status]++;
     pthread_mutex_unlock(&j->lock);
+    if (rd->done_upto == 0 && rd->to > 0) {
+        rd->first = rd->res[0].status;
+        snprintf(rd->first_detail, sizeof rd->first_detail, "%s", rd->res[0].detail);
+    }
     for (size_t k = rd->done_upto; k < rd->to; k++) {
         read_page(rd, k);
         fetch_result_release(&rd->res[k]);
@@ -489,15 +514,17 @@ static void wave(struct reading *rd)
         memset(r, 0, sizeof *r);
         r->status = FETCH_ERROR;
         snprintf(r->detail, sizeof r->detail, "not fetched (the job stopped)");
-        if (!web) { /* the corpus; a single site also from the web when the corpus lacks it */
+        if (!web) { /* the corpus; a given site also from the web when the corpus lacks it */
             struct err e = {0};
             pthread_mutex_lock(&j->store_lock);
             int rc = store_corpus_page(j->opt->store, rd->urls[k], &r->body, &r->body_len,
                                        r->charset, &e);
             pthread_mutex_unlock(&j->store_lock);
-            if (rc == 0)
+            if (rc == 0) {
                 r->status = FETCH_OK;
-            if (rc == 0 || !j->single)
+                rd->from_cache[k] = true;
+            }
+            if (rc == 0 || !j->given)
                 continue;
         }
         if (from_store(rd, k))
@@ -520,7 +547,13 @@ void pipeline__read_site(struct job *j, struct site *s)
 {
     if (pipeline__site_stage(j, s) == 3) {
         s->out.v = V_NOTHING; /* finished before the restart */
-    } else if (!j->single && pipeline__excluded(j, s->site, s->out.why, sizeof s->out.why)) {
+    } else if (s->dup_of) {
+        s->out.v = V_SKIP;
+        s->out.stage = ST_SEARCH;
+        s->out.fail_type = "duplicate";
+        snprintf(s->out.why, sizeof s->out.why, "the same company as companies[%zu] (%s)",
+                 s->dup_of - 1, s->site);
+    } else if ((s->out.fail_type = pipeline__excluded(j, s->site, s->out.why, sizeof s->out.why))) {
         s->out.v = V_SKIP;
         s->out.stage = ST_SEARCH;
     } else {

@@ -34,7 +34,7 @@ void pipeline__emit(struct job *j, enum event_type t, json_t *ev)
 
 double pipeline__progress(const struct job *j)
 {
-    int want = j->req->ctx.max_leads_to_generate;
+    int want = j->want;
     int have = __atomic_load_n(&j->leads, __ATOMIC_RELAXED);
     double p = 0.15 + 0.8 * (double)(have < want ? have : want) / (double)want;
     return p > 0.95 ? 0.95 : p;
@@ -88,20 +88,21 @@ json_t *pipeline__summary(struct job *j, int64_t duration)
         "{s:i, s:i, s:i, s:i, s:o, s:o, s:{s:s, s:I, s:f, s:I}, "
         "s:{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:i, s:i, s:i}, s:i, s:I, s:o, s:o, "
         "s:s*, s:I}",
-        "leads_requested", j->req->ctx.max_leads_to_generate, "leads_qualified", j->qualified,
-        "sites_considered", (int)j->next, "sites_skipped", j->skipped, "stage_ms", timings,
-        "fetches", fetch, "search", "provider",
-        j->search ? search_provider_name(j->search) : "none", "calls", (json_int_t)j->search_calls,
-        "credits", credits, "cache_hits", (json_int_t)search_hits, "llm", "provider",
-        llm_name(j->llm), "model", llm_model(j->llm), "calls", (json_int_t)u->calls, "tokens_in",
-        (json_int_t)u->tokens_in, "tokens_out", (json_int_t)u->tokens_out, "cache_hits",
-        (json_int_t)u->cache_hits, "repairs", (json_int_t)u->repairs, "failures",
-        (json_int_t)u->failures, "embed_calls", (json_int_t)u->embed_calls, "leads_by_path", "llm",
-        j->leads_llm, "heuristic", j->leads_heuristic, "snippet", j->leads_from_snippet,
-        "quotes_dropped", j->quotes_dropped, "cache_hits",
-        (json_int_t)(search_hits + u->cache_hits), "degradations", json_incref(j->degradations),
-        "queries", json_incref(j->queries), "stopped_by", j->stopped_by, "duration_ms",
-        (json_int_t)duration);
+        "leads_requested", j->want, "leads_qualified", j->qualified, "sites_considered",
+        (int)j->next, "sites_skipped", j->skipped, "stage_ms", timings, "fetches", fetch, "search",
+        "provider", j->search ? search_provider_name(j->search) : "none", "calls",
+        (json_int_t)j->search_calls, "credits", credits, "cache_hits", (json_int_t)search_hits,
+        "llm", "provider", llm_name(j->llm), "model", llm_model(j->llm), "calls",
+        (json_int_t)u->calls, "tokens_in", (json_int_t)u->tokens_in, "tokens_out",
+        (json_int_t)u->tokens_out, "cache_hits", (json_int_t)u->cache_hits, "repairs",
+        (json_int_t)u->repairs, "failures", (json_int_t)u->failures, "embed_calls",
+        (json_int_t)u->embed_calls, "leads_by_path", "llm", j->leads_llm, "heuristic",
+        j->leads_heuristic, "snippet", j->leads_from_snippet, "quotes_dropped", j->quotes_dropped,
+        "cache_hits", (json_int_t)(search_hits + u->cache_hits), "degradations",
+        json_incref(j->degradations), "queries", json_incref(j->queries), "stopped_by",
+        j->stopped_by, "duration_ms", (json_int_t)duration);
+    if (sum && j->given) /* the user's own list */
+        json_object_set_new(sum, "companies", json_integer((json_int_t)j->nsites));
     if (sum && j->nexclusions) /* what the user's own list kept out */
         json_object_set_new(sum, "sites_excluded",
                             json_integer(__atomic_load_n(&j->excluded, __ATOMIC_RELAXED)));

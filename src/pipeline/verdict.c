@@ -65,18 +65,18 @@ void pipeline__exclusions_release(struct job *j)
     free(j->exclusions);
 }
 
-bool pipeline__excluded(struct job *j, const char *site, char *why, size_t n)
+const char *pipeline__excluded(struct job *j, const char *site, char *why, size_t n)
 {
     if (j->nexclusions &&
         bsearch(&site, j->exclusions, j->nexclusions, sizeof *j->exclusions, cmp_str)) {
         snprintf(why, n, "already yours (exclude_domains)");
         __atomic_fetch_add(&j->excluded, 1, __ATOMIC_RELAXED);
-        return true;
+        return "excluded";
     }
     for (const char *const *p = search_excluded_sites; *p; p++)
         if (strcmp(site, *p) == 0) {
             snprintf(why, n, "a directory, social network or news site");
-            return true;
+            return "not_a_company_site";
         }
     /* A competitor's own site: "HubSpot" and hubspot.com. */
     char label[128];
@@ -84,9 +84,9 @@ bool pipeline__excluded(struct job *j, const char *site, char *why, size_t n)
     snprintf(label, sizeof label, "%.*s", (int)(k < sizeof label ? k : sizeof label - 1), site);
     if (pipeline__is_competitor(j, label)) {
         snprintf(why, n, "a listed competitor");
-        return true;
+        return "competitor";
     }
-    return false;
+    return NULL;
 }
 
 /* Why a page says its site is not a lead, or NULL. */
@@ -123,6 +123,14 @@ static void add_lead_fields(json_t *extra, const struct extract_lead *l)
     for (const char *const *k = keys; *k; k++)
         json_object_set(extra, *k, json_object_get(lj, *k));
     json_decref(lj);
+}
+
+/* A given company's lead names it as the user gave it, to match the rows. */
+static void add_target(const struct job *j, const struct site *s, json_t *extra)
+{
+    size_t i = (size_t)s->best_rank - 1;
+    if (j->given && i < j->req->companies.n)
+        json_object_set_new(extra, "target", json_string(j->req->companies.v[i]));
 }
 
 /* The lead's verdict: the heuristic's, and the LLM's where the policy asks. */
@@ -223,6 +231,7 @@ void pipeline__emit_generated(struct job *j, const struct site *s, const struct 
     };
     json_t *extra = json_object();
     add_lead_fields(extra, l);
+    add_target(j, s, extra);
     struct event_head h = pipeline__head(j);
     pipeline__emit(j, EVENT_LEAD_GENERATED,
                    event_lead_generated(&h, lead_id, &el, s->url, EVENT_AGENT_HARVESTER, extra));
@@ -235,6 +244,33 @@ void pipeline__emit_generated(struct job *j, const struct site *s, const struct 
     json_t *start = event_lead_enrichment_start(&h, lead_id);
     json_object_set_new(start, "agent_name", json_string("ProspectIntelligenceAgent"));
     pipeline__emit(j, EVENT_LEAD_ENRICHMENT_START, start);
+}
+
+void pipeline__emit_failed(struct job *j, const struct site *s, const struct outcome *o)
+{
+    char lead_id[160];
+    pipeline__lead_id_of(s, lead_id, sizeof lead_id);
+    pthread_mutex_lock(&j->lock);
+    struct event_lead el = {.company_name = s->site, .website = s->url};
+    json_t *extra = json_pack("{s:s}", "site", s->site);
+    add_target(j, s, extra);
+    struct event_head h = pipeline__head(j);
+    pipeline__emit(j, EVENT_LEAD_GENERATED,
+                   event_lead_generated(&h, lead_id, &el, s->url, EVENT_AGENT_HARVESTER, extra));
+    j->leads++;
+    j->failed++;
+    pthread_mutex_unlock(&j->lock);
+    h = pipeline__head(j);
+    json_t *start = event_lead_enrichment_start(&h, lead_id);
+    json_object_set_new(start, "agent_name", json_string("ProspectIntelligenceAgent"));
+    pipeline__emit(j, EVENT_LEAD_ENRICHMENT_START, start);
+    struct event_scores sc = {0};
+    json_t *end = event_lead_enrichment_end(&h, lead_id, false, s->site, &sc, NULL, NULL);
+    json_object_set_new(end, "agent_name", json_string("ProspectIntelligenceAgent"));
+    json_object_set_new(end, "error_type",
+                        json_string(o->fail_type ? o->fail_type : "unreachable"));
+    json_object_set_new(end, "error_message", json_string(o->why));
+    pipeline__emit(j, EVENT_LEAD_ENRICHMENT_END, end);
 }
 
 void pipeline__emit_enriched(struct job *j, const struct site *s, const struct extract_lead *l,
@@ -296,7 +332,12 @@ bool pipeline__quick_qualified(struct job *j, const struct site *s, struct enric
 static void apply(struct job *j, struct site *s)
 {
     struct outcome *o = &s->out;
-    if (o->v == V_SKIP) {
+    if (o->v == V_SKIP && j->given) {
+        pthread_mutex_unlock(&j->lock);
+        if (!pipeline__cancelled(j))
+            pipeline__emit_failed(j, s, o);
+        pthread_mutex_lock(&j->lock);
+    } else if (o->v == V_SKIP) {
         j->skipped++;
         pthread_mutex_unlock(&j->lock);
         if (!pipeline__cancelled(j))
@@ -315,9 +356,8 @@ static void apply(struct job *j, struct site *s)
     } else if (o->v == V_LEAD) {
         struct enrich_result *r = &o->r;
         /* a budget that ran out keeps what was read; a cancel does not */
-        bool emitted = o->stored || j->single ||
-                       (r->qualified && j->leads < j->req->ctx.max_leads_to_generate &&
-                        !pipeline__cancelled(j));
+        bool emitted = o->stored || j->given ||
+                       (r->qualified && j->leads < j->want && !pipeline__cancelled(j));
         if (emitted) {
             pipeline__emit_generated(
                 j, s, &o->lead); /* a resumed lead is finished whatever its score now */
@@ -365,7 +405,7 @@ void pipeline__commit(struct job *j, struct site *s)
 /* Too few qualified leads: the best of the rest, said as such. */
 void pipeline__add_reserves(struct job *j)
 {
-    int want = j->req->ctx.max_leads_to_generate;
+    int want = j->want;
     for (size_t a = 1; a < j->nreserves; a++) /* best first, stable */
         for (size_t b = a; b > 0 && j->reserves[b].r.prospect > j->reserves[b - 1].r.prospect;
              b--) {

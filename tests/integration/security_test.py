@@ -210,12 +210,13 @@ for allow in ("0", "1"):  # with the guard lifted (tests only), the same job doe
                               lib.seed_request(SRC, "g" + allow, 5))
     last = [l for l in text.split("\n") if l.startswith("data: ")][-1:]
     summary = json.loads(last[0][6:]).get("summary", {}) if last else {}
-    blocked = summary.get("fetches", {}).get("blocked", 0)
+    fetches = summary.get("fetches", {})
+    blocked = fetches.get("refused_address", 0) + fetches.get("blocked", 0)
     if allow == "0":
         blocked_by_guard = blocked
     if allow == "0" and (Recorder.hits or blocked < 1):
-        fail("the address guard let %d request(s) reach loopback (blocked %d): %s" %
-             (len(Recorder.hits), blocked, Recorder.hits[:5]))
+        fail("the address guard let %d request(s) reach loopback (blocked %d): %s %s" %
+             (len(Recorder.hits), blocked, Recorder.hits[:5], fetches))
     if allow == "1" and not Recorder.hits:
         fail("the fetch-safety test cannot fail: nothing reached the site even when allowed")
     s.stop()

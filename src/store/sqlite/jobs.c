@@ -162,8 +162,11 @@ static int sq_event_append(struct store *base, const char *job_id, int64_t seq, 
         bad |= store__sq_step_done(s, st);
     } else if (!bad && strcmp(type, "lead_enrichment_end") == 0) {
         st = store__sq_prep(
-            s, "UPDATE leads SET data = json_set(data, '$.final_package',"
-               " json_extract(?2, '$.final_package'), '$.success', json_extract(?2, '$.success'))"
+            s, "UPDATE leads SET data = CASE WHEN ?2 ->> '$.success'"
+               " THEN json_set(data, '$.final_package', ?2 -> '$.final_package', '$.success',"
+               " json('true')) ELSE json_set(data, '$.final_package', ?2 -> '$.final_package',"
+               " '$.success', json('false'), '$.error', json_object('type', ?2 ->> '$.error_type',"
+               " 'message', ?2 ->> '$.error_message')) END"
                " WHERE job_id = ?1 AND lead_id = json_extract(?2, '$.lead_id')");
         if (st) {
             sqlite3_bind_text(st, 1, job_id, -1, SQLITE_STATIC);
