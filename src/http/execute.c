@@ -12,7 +12,7 @@ enum MHD_Result http__execute(struct server *sv, struct MHD_Connection *c, struc
 {
     struct request req;
     enum MHD_Result ret;
-    if (http__job_submit(sv, c, cx, &req, &ret))
+    if (http__job_submit(sv, c, cx, false, &req, &ret))
         return ret;
     ret = http__stream(sv, c, cx, req.job_id, 0);
     request_release(&req);

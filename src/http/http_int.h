@@ -23,6 +23,7 @@ struct mcp_http;
 enum route {
     R_EXECUTE,
     R_JOBS_CREATE,
+    R_ENRICH,
     R_JOB,
     R_JOB_EVENTS,
     R_JOB_LEADS,
@@ -128,15 +129,17 @@ enum MHD_Result http__execute(struct server *sv, struct MHD_Connection *c, struc
  * without API keys; with keys, only its key's jobs). */
 bool http__job_visible(struct server *sv, const struct conn *cx, const char *id);
 
-/* http__job_submit(sv, c, cx, req, ret): what both ways of starting a job
- * share: the job rate and the key's job limit, the body parsed into *req,
- * the job handed to the manager. 0: submitted, and *req is the caller's to
- * request_release; otherwise the request was answered (*ret: 429, 400, 409,
- * 500) and *req holds nothing. */
-int http__job_submit(struct server *sv, struct MHD_Connection *c, struct conn *cx,
+/* http__job_submit(sv, c, cx, list, req, ret): what every way of starting
+ * a job shares: the job rate and the key's job limit, the body parsed into
+ * *req (with list, its companies are required), the job handed to the
+ * manager. 0: submitted, and *req is the caller's to request_release;
+ * otherwise the request was answered (*ret: 429, 400, 409, 500) and *req
+ * holds nothing. */
+int http__job_submit(struct server *sv, struct MHD_Connection *c, struct conn *cx, bool list,
                      struct request *req, enum MHD_Result *ret) __attribute__((warn_unused_result));
 
 enum MHD_Result http__jobs_create(struct server *sv, struct MHD_Connection *c, struct conn *cx);
+enum MHD_Result http__enrich(struct server *sv, struct MHD_Connection *c, struct conn *cx);
 enum MHD_Result http__jobs_list(struct server *sv, struct MHD_Connection *c, struct conn *cx);
 enum MHD_Result http__job_status(struct server *sv, struct MHD_Connection *c, struct conn *cx);
 enum MHD_Result http__job_cancel(struct server *sv, struct MHD_Connection *c, struct conn *cx);

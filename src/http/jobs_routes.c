@@ -1,6 +1,6 @@
 /* jobs_routes.c: the job API, /api/v2/jobs: start a job (202 and where to
- * follow it), list the caller's jobs, a job's status, cancel it, its events
- * as a stream with replay, its leads as JSON or CSV, and deleting its data.
+ * follow it; /api/v2/enrich starts one of given companies), list the caller's jobs, a job's status,
+ * cancel it, its events as a stream with replay, its leads as JSON or CSV, and deleting its data.
  *
  * A route with {id} is reached only once server.c found the job id well
  * formed and visible to the caller (http__job_visible): another key's job
@@ -25,7 +25,7 @@ bool http__job_visible(struct server *sv, const struct conn *cx, const char *id)
     return !access_keys(sv->access) || jobs_visible(sv->jobs, id, cx->key) == 0;
 }
 
-int http__job_submit(struct server *sv, struct MHD_Connection *c, struct conn *cx,
+int http__job_submit(struct server *sv, struct MHD_Connection *c, struct conn *cx, bool list,
                      struct request *req, enum MHD_Result *ret)
 {
     int64_t retry_s = 0;
@@ -44,13 +44,20 @@ int http__job_submit(struct server *sv, struct MHD_Connection *c, struct conn *c
         return CORE_EBUSY;
     }
     struct problems probs = {0};
-    if (request_parse(buf_cstr(&cx->body), cx->body.len, &sv->lim, 0, req, &probs)) {
+    int rc = request_parse(buf_cstr(&cx->body), cx->body.len, &sv->lim, 0, req, &probs);
+    if (rc == 0 && list && req->companies.n == 0) {
+        problems_add(&probs, "companies",
+                     "is required: a list of the companies to enrich (domains, URLs or host:port)");
+        request_release(req);
+        rc = CORE_EINVAL;
+    }
+    if (rc) {
         *ret = http__respond_json(c, cx, 400, problems_to_json(&probs));
         problems_release(&probs);
         return CORE_EINVAL;
     }
     struct err e = {0};
-    int rc = jobs_submit(sv->jobs, req, cx->key, &e);
+    rc = jobs_submit(sv->jobs, req, cx->key, &e);
     if (rc == CORE_EEXIST) {
         char msg[300];
         snprintf(msg, sizeof msg,
@@ -65,12 +72,13 @@ int http__job_submit(struct server *sv, struct MHD_Connection *c, struct conn *c
     return rc;
 }
 
-/* POST /api/v2/jobs: 202 with the job's URLs; the job runs on without a client. */
-enum MHD_Result http__jobs_create(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+/* 202 with the job's URLs; the job runs on without a client. */
+static enum MHD_Result job_created(struct server *sv, struct MHD_Connection *c, struct conn *cx,
+                                   bool list)
 {
     struct request req;
     enum MHD_Result ret;
-    if (http__job_submit(sv, c, cx, &req, &ret))
+    if (http__job_submit(sv, c, cx, list, &req, &ret))
         return ret;
     char events[300], status[300];
     snprintf(events, sizeof events, "/api/v2/jobs/%s/events", req.job_id);
@@ -88,6 +96,18 @@ enum MHD_Result http__jobs_create(struct server *sv, struct MHD_Connection *c, s
     MHD_destroy_response(r);
     request_release(&req);
     return ret;
+}
+
+/* POST /api/v2/jobs: a search (or, with companies, an enrichment). */
+enum MHD_Result http__jobs_create(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    return job_created(sv, c, cx, false);
+}
+
+/* POST /api/v2/enrich: the companies of the body, enriched as a job. */
+enum MHD_Result http__enrich(struct server *sv, struct MHD_Connection *c, struct conn *cx)
+{
+    return job_created(sv, c, cx, true);
 }
 
 /* GET /api/v2/jobs?limit=N: the newest jobs, the caller's own when keys are on. */

@@ -20,6 +20,7 @@
 
 static const char *const route_names[R_N] = {"/api/v2/execute_streaming_prospect",
                                              "/api/v2/jobs",
+                                             "/api/v2/enrich",
                                              "/api/v2/jobs/{id}",
                                              "/api/v2/jobs/{id}/events",
                                              "/api/v2/jobs/{id}/leads",

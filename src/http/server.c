@@ -52,6 +52,7 @@ static const struct http_route routes[] = {
     {M_POST, "/api/v2/execute_streaming_prospect", R_EXECUTE, http__execute, F_JSON_BODY},
     {M_POST, "/api/v2/jobs", R_JOBS_CREATE, http__jobs_create, F_JSON_BODY},
     {M_GET, "/api/v2/jobs", R_JOBS_CREATE, http__jobs_list, 0},
+    {M_POST, "/api/v2/enrich", R_ENRICH, http__enrich, F_JSON_BODY},
     {M_GET, "/api/v2/jobs/{id}", R_JOB, http__job_status, 0},
     {M_DELETE, "/api/v2/jobs/{id}", R_JOB_CANCEL, http__job_cancel, 0},
     {M_GET, "/api/v2/jobs/{id}/events", R_JOB_EVENTS, http__job_events, 0},
