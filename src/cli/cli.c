@@ -39,6 +39,21 @@ static const struct command commands[] = {
      "returned. Ctrl-C stops cleanly and prints what\n"
      "was found. With no search provider configured and an empty store, the\n"
      "bundled sample corpus is indexed first.\n"},
+    {"enrich", cli__cmd_enrich, "read and score your own list of companies, one row each",
+     "usage: prospect enrich [--context REQUEST.json] [--format table|ndjson|json|csv]\n"
+     "                       [--csv-profile prospect|hubspot|salesforce] [--output FILE]\n"
+     "                       [--exclude FILE] TARGET...\n"
+     "\n"
+     "Reads each company's site (the corpus first, else the web, politely) and\n"
+     "gives one lead per company in the order given, whether it qualifies or not:\n"
+     "its fields, and with --context (a request or a bare business context) its\n"
+     "scores with quoted evidence. A company that could not be read says why:\n"
+     "unreachable, blocked, not_a_company_site, competitor, excluded, duplicate\n"
+     "or stopped. A TARGET is a domain (acme.com), a URL, host:port, or a file:\n"
+     "a CSV whose domain, website, URL or e-mail column is found by its header\n"
+     "(a CRM export), or a text file with one a line. A row that names no\n"
+     "company is an error that names it (exit code 2). At most 1000 companies a\n"
+     "run. --exclude, the formats and the CSV profiles are those of `run`.\n"},
     {"serve", cli__cmd_serve, "serve the HTTP API, the web page and MCP on MCP_SERVER_PORT",
      "usage: prospect serve [--port N] [--bind ADDRESS] [--db FILE|URL] [--no-worker]\n"
      "\n"

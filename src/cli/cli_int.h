@@ -35,6 +35,7 @@ int cli__cmd_search(struct cli *cli);
 int cli__cmd_queries(struct cli *cli);
 int cli__cmd_extract(struct cli *cli);
 int cli__cmd_run(struct cli *cli);
+int cli__cmd_enrich(struct cli *cli);
 int cli__cmd_serve(struct cli *cli);
 int cli__cmd_webhooks(struct cli *cli);
 int cli__cmd_mcp(struct cli *cli);
@@ -65,14 +66,38 @@ int cli__usage_error(const char *cmd, const char *fmt, ...) __attribute__((forma
  * printing why) when the value is missing. */
 int cli__option(struct cli *cli, int *i, const char *name, const char **value);
 
+/* ---- cmd_run.c: a job run and its leads printed (run, enrich) ---- */
+
+/* How a job's leads are printed: --format, --csv-profile, --output. */
+struct cli_output {
+    const char *format, *profile, *output; /* borrowed from argv; NULL: not given */
+};
+
+/* cli__output_option(cli, i, o): cli__option for the three options of o. */
+int cli__output_option(struct cli *cli, int *i, struct cli_output *o);
+
+/* cli__run_job(cli, cmd, o, req): runs req with a progress bar on a
+ * terminal, webhooks when they are on, Ctrl-C stopping cleanly, and prints
+ * its leads as o says: the table best first for a search, in the order
+ * given for companies to enrich (a company that failed says why). CLI_OK,
+ * CLI_USAGE (a bad option, said) or CLI_FAIL. req stays the caller's. */
+int cli__run_job(struct cli *cli, const char *cmd, const struct cli_output *o, struct request *req);
+
 /* ---- domains_file.c ---- */
 
-/* cli__read_domains(cmd, path, out): appends to out the companies a file
- * lists: a CSV (a CRM's export) by its domain, website or e-mail column,
- * found by the header, or one per line. Rows without one are skipped and
- * counted on stderr. CLI_OK, CLI_USAGE (no such column, not CSV) or
- * CLI_FAIL (unreadable), said on stderr. */
-int cli__read_domains(const char *cmd, const char *path, struct strlist *out);
+/* What a file of companies is for. */
+enum domains_use {
+    DOMAINS_EXCLUDE, /* exclude_domains: an unreadable row is skipped, and said */
+    DOMAINS_TARGETS, /* companies to enrich: an unreadable row is an error */
+};
+
+/* cli__read_domains(cmd, path, use, out): appends to out the companies a
+ * file lists: a CSV (a CRM's export) by its domain, website or e-mail
+ * column, found by the header, or one per line. Blank rows are counted on
+ * stderr; as targets, an e-mail address stands for its domain. CLI_OK,
+ * CLI_USAGE (no such column, not CSV, a bad target row) or CLI_FAIL
+ * (unreadable), said on stderr. */
+int cli__read_domains(const char *cmd, const char *path, enum domains_use use, struct strlist *out);
 
 /* ---- run_outbox.c: webhooks from `prospect run` ---- */
 

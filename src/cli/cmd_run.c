@@ -1,7 +1,8 @@
-/* cmd_run.c: `prospect run`, the main job on the command line: a progress
- * bar on stderr, then the leads as a table, NDJSON events, JSON or CSV;
- * webhooks as the server sends them when they are on (run_outbox.c).
- * Ctrl-C stops the job cleanly and prints what was found. */
+/* cmd_run.c: `prospect run`, the main job on the command line, and the
+ * running and printing it shares with `prospect enrich`: a progress bar on
+ * stderr, then the leads as a table, NDJSON events, JSON or CSV; webhooks
+ * as the server sends them when they are on (run_outbox.c). Ctrl-C stops
+ * the job cleanly and prints what was found. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@ struct printer {
     struct cli_outbox *outbox; /* webhooks, when they are on */
     double shown;              /* the progress bar's furthest point */
     enum lead_csv_profile profile;
+    bool given;      /* companies to enrich: their order, and why one failed */
+    const char *cmd; /* run or enrich */
 };
 
 static void bar(struct printer *p, double progress, const char *msg)
@@ -86,15 +89,24 @@ static void on_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
     }
     case EVENT_LEAD_GENERATED:
         json_object_set_new(p->leads, id,
-                            json_pack("{s:O, s:O}", "lead_data", json_object_get(ev, "lead_data"),
-                                      "source_url", json_object_get(ev, "source_url")));
+                            json_pack("{s:s, s:O, s:O}", "lead_id", id, "lead_data",
+                                      json_object_get(ev, "lead_data"), "source_url",
+                                      json_object_get(ev, "source_url")));
         json_array_append_new(p->order, json_string(id));
         bar(p, 0, "");
         break;
     case EVENT_LEAD_ENRICHMENT_END: {
         json_t *l = json_object_get(p->leads, id);
-        if (l)
-            json_object_set(l, "final_package", json_object_get(ev, "final_package"));
+        if (!l)
+            break;
+        /* the API's shape of a lead: its success, and why it failed */
+        bool success = json_is_true(json_object_get(ev, "success"));
+        json_object_set(l, "final_package", json_object_get(ev, "final_package"));
+        json_object_set_new(l, "success", json_boolean(success));
+        if (!success)
+            json_object_set_new(l, "error",
+                                json_pack("{s:O?, s:O?}", "type", json_object_get(ev, "error_type"),
+                                          "message", json_object_get(ev, "error_message")));
         break;
     }
     case EVENT_PIPELINE_END:
@@ -218,9 +230,19 @@ static void print_leads(struct printer *p)
         rows[i].at = i;
         lead_view(json_object_get(p->leads, json_string_value(id)), &rows[i].v);
     }
-    qsort(rows, n, sizeof *rows, by_score);
+    if (!p->given) /* the user's own list keeps its order */
+        qsort(rows, n, sizeof *rows, by_score);
     for (size_t r = 0; r < n; r++) {
         const struct lead_view *v = &rows[r].v;
+        json_t *l =
+            json_object_get(p->leads, json_string_value(json_array_get(p->order, rows[r].at)));
+        if (json_is_false(json_object_get(l, "success"))) {
+            cell(p->out, v->company_name, widths[0]);
+            cell(p->out, v->domain, widths[1]);
+            fprintf(p->out, "failed (%s): %s\n", str_at(l, "error.type"),
+                    str_at(l, "error.message"));
+            continue;
+        }
         const char *cells[] = {v->company_name, v->domain, v->industry,
                                v->company_size, v->email,  v->phone};
         for (size_t k = 0; k < 6; k++)
@@ -230,33 +252,131 @@ static void print_leads(struct printer *p)
     free(rows);
     if (p->last) {
         const char *type = str_at(p->last, "event_type");
+        int leads = (int)num_at(p->last, "leads_generated");
         if (!strcmp(type, "pipeline_error"))
-            fprintf(stderr, "prospect run: %s\n", str_at(p->last, "error_message"));
+            fprintf(stderr, "prospect %s: %s\n", p->cmd, str_at(p->last, "error_message"));
+        else if (p->given)
+            fprintf(stderr, "%d compan%s in %.1f s: %d enriched (%d qualified), %d failed\n", leads,
+                    leads == 1 ? "y" : "ies", num_at(p->last, "duration_ms") / 1000.0,
+                    (int)num_at(p->last, "leads_enriched"),
+                    (int)num_at(p->last, "summary.leads_qualified"),
+                    (int)num_at(p->last, "leads_failed"));
         else
-            fprintf(stderr, "%d lead%s in %.1f s (%d qualified)\n",
-                    (int)num_at(p->last, "leads_generated"),
-                    num_at(p->last, "leads_generated") == 1 ? "" : "s",
+            fprintf(stderr, "%d lead%s in %.1f s (%d qualified)\n", leads, leads == 1 ? "" : "s",
                     num_at(p->last, "duration_ms") / 1000.0,
                     (int)num_at(p->last, "summary.leads_qualified"));
     }
 }
 
+int cli__output_option(struct cli *cli, int *i, struct cli_output *o)
+{
+    int m = cli__option(cli, i, "format", &o->format);
+    if (!m)
+        m = cli__option(cli, i, "csv-profile", &o->profile);
+    if (!m)
+        m = cli__option(cli, i, "output", &o->output);
+    return m;
+}
+
+/* The printer of o's choices; CLI_USAGE (said) for a bad one. */
+static int printer_of(const char *cmd, const struct cli_output *o, struct printer *p)
+{
+    *p = (struct printer){.format = F_TABLE, .out = stdout, .width = 60};
+    if (o->format) {
+        static const char *const names[] = {"table", "ndjson", "json", "csv"};
+        int f = -1;
+        for (int k = 0; k < 4; k++)
+            if (strcmp(o->format, names[k]) == 0)
+                f = k;
+        if (f < 0)
+            return cli__usage_error(cmd, "--format must be table, ndjson, json or csv, not '%s'",
+                                    o->format);
+        p->format = (enum format)f;
+    }
+    if (o->profile) {
+        if (lead_csv_profile_parse(o->profile, &p->profile))
+            return cli__usage_error(cmd,
+                                    "--csv-profile must be prospect, hubspot or salesforce, "
+                                    "not '%s'",
+                                    o->profile);
+        if (o->format && p->format != F_CSV)
+            return cli__usage_error(cmd, "--csv-profile goes with --format csv");
+        p->format = F_CSV;
+    }
+    return CLI_OK;
+}
+
+int cli__run_job(struct cli *cli, const char *cmd, const struct cli_output *o, struct request *req)
+{
+    struct printer p;
+    int rc = printer_of(cmd, o, &p);
+    if (rc != CLI_OK)
+        return rc;
+    p.given = req->companies.n > 0;
+    p.cmd = cmd;
+    struct store *st = NULL;
+    struct err e = {0};
+    if (store_open(cli->cfg.db, &st, &e)) {
+        fprintf(stderr, "prospect %s: store %s: %s\n", cmd, cli->cfg.db, e.msg);
+        return CLI_FAIL;
+    }
+    if (o->output) {
+        p.out = fopen(o->output, "w");
+        if (!p.out) {
+            fprintf(stderr, "prospect %s: cannot write %s: %m\n", cmd, o->output);
+            store_close(st);
+            return CLI_FAIL;
+        }
+    }
+    rc = cli__outbox_open(&cli->cfg, req, &p.outbox);
+    if (rc != CLI_OK) {
+        if (o->output)
+            fclose(p.out);
+        store_close(st);
+        return rc;
+    }
+    p.progress = isatty(STDERR_FILENO);
+    p.leads = json_object();
+    p.order = json_array();
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+    struct pipeline_options opt = {
+        .cfg = &cli->cfg, .store = st, .emit = on_event, .emit_ctx = &p, .cancel = &interrupted};
+    pipeline_budget_from_config(&cli->cfg, &opt.budget);
+    int prc = pipeline_run(req, &opt);
+    if (p.progress)
+        fputs("\r\033[K", stderr);
+    print_leads(&p);
+    if (prc == CORE_ECANCELED)
+        fprintf(stderr, "prospect %s: interrupted; the leads found so far are above\n", cmd);
+    rc = prc == 0 ? CLI_OK : CLI_FAIL;
+    if (cli__outbox_close(p.outbox, &interrupted) != CLI_OK)
+        rc = CLI_FAIL;
+
+    if (o->output)
+        fclose(p.out);
+    json_decref(p.leads);
+    json_decref(p.order);
+    json_decref(p.last);
+    store_close(st);
+    return rc;
+}
+
 int cli__cmd_run(struct cli *cli)
 {
-    const char *format = NULL, *path = NULL, *query = NULL, *max_s = NULL, *output = NULL,
-               *exclude = NULL, *profile = NULL;
+    const char *path = NULL, *query = NULL, *max_s = NULL, *exclude = NULL;
+    struct cli_output o = {0};
     for (int i = 1; i < cli->argc; i++) {
-        int m = cli__option(cli, &i, "format", &format);
+        int m = cli__output_option(cli, &i, &o);
         if (!m)
             m = cli__option(cli, &i, "query", &query);
         if (!m)
             m = cli__option(cli, &i, "max-leads", &max_s);
         if (!m)
-            m = cli__option(cli, &i, "output", &output);
-        if (!m)
             m = cli__option(cli, &i, "exclude", &exclude);
-        if (!m)
-            m = cli__option(cli, &i, "csv-profile", &profile);
         if (m < 0)
             return CLI_USAGE;
         if (m)
@@ -267,28 +387,9 @@ int cli__cmd_run(struct cli *cli)
             return cli__usage_error("run", "expects one request file");
         path = cli->argv[i];
     }
-    struct printer p = {.format = F_TABLE, .out = stdout, .width = 60};
-    if (format) {
-        static const char *const names[] = {"table", "ndjson", "json", "csv"};
-        int f = -1;
-        for (int k = 0; k < 4; k++)
-            if (strcmp(format, names[k]) == 0)
-                f = k;
-        if (f < 0)
-            return cli__usage_error("run", "--format must be table, ndjson, json or csv, not '%s'",
-                                    format);
-        p.format = (enum format)f;
-    }
-    if (profile) {
-        if (lead_csv_profile_parse(profile, &p.profile))
-            return cli__usage_error("run",
-                                    "--csv-profile must be prospect, hubspot or salesforce, "
-                                    "not '%s'",
-                                    profile);
-        if (format && p.format != F_CSV)
-            return cli__usage_error("run", "--csv-profile goes with --format csv");
-        p.format = F_CSV;
-    }
+    struct printer check;
+    if (printer_of("run", &o, &check) != CLI_OK)
+        return CLI_USAGE;
     if (!path)
         return cli__usage_error("run", "expects a request file (or - for standard input)");
     int64_t max_leads = 0;
@@ -310,62 +411,10 @@ int cli__cmd_run(struct cli *cli)
     }
     if (max_leads)
         req.ctx.max_leads_to_generate = (int)max_leads;
-    if (exclude && (rc = cli__read_domains("run", exclude, &req.exclude_domains)) != CLI_OK) {
-        request_release(&req);
-        return rc;
-    }
-
-    struct store *st = NULL;
-    struct err e = {0};
-    if (store_open(cli->cfg.db, &st, &e)) {
-        fprintf(stderr, "prospect run: store %s: %s\n", cli->cfg.db, e.msg);
-        request_release(&req);
-        return CLI_FAIL;
-    }
-    if (output) {
-        p.out = fopen(output, "w");
-        if (!p.out) {
-            fprintf(stderr, "prospect run: cannot write %s: %m\n", output);
-            store_close(st);
-            request_release(&req);
-            return CLI_FAIL;
-        }
-    }
-    rc = cli__outbox_open(&cli->cfg, &req, &p.outbox);
-    if (rc != CLI_OK) {
-        if (output)
-            fclose(p.out);
-        store_close(st);
-        request_release(&req);
-        return rc;
-    }
-    p.progress = isatty(STDERR_FILENO);
-    p.leads = json_object();
-    p.order = json_array();
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigaction(SIGINT, &sa, NULL);
-    struct pipeline_options opt = {
-        .cfg = &cli->cfg, .store = st, .emit = on_event, .emit_ctx = &p, .cancel = &interrupted};
-    pipeline_budget_from_config(&cli->cfg, &opt.budget);
-    int prc = pipeline_run(&req, &opt);
-    if (p.progress)
-        fputs("\r\033[K", stderr);
-    print_leads(&p);
-    if (prc == CORE_ECANCELED)
-        fprintf(stderr, "prospect run: interrupted; the leads found so far are above\n");
-    rc = prc == 0 ? CLI_OK : CLI_FAIL;
-    if (cli__outbox_close(p.outbox, &interrupted) != CLI_OK)
-        rc = CLI_FAIL;
-
-    if (output)
-        fclose(p.out);
-    json_decref(p.leads);
-    json_decref(p.order);
-    json_decref(p.last);
-    store_close(st);
+    if (exclude)
+        rc = cli__read_domains("run", exclude, DOMAINS_EXCLUDE, &req.exclude_domains);
+    if (rc == CLI_OK)
+        rc = cli__run_job(cli, "run", &o, &req);
     request_release(&req);
     return rc;
 }

@@ -95,7 +95,26 @@ static int header_rank(const char *h)
     return -1;
 }
 
-int cli__read_domains(const char *cmd, const char *path, struct strlist *out)
+/* Whether s (trimmed, owned) is a row of its use; as a target an e-mail
+ * address becomes its domain. why says what is wrong with a bad one. */
+static bool row_ok(enum domains_use use, char **s, char *why, size_t n)
+{
+    if (use == DOMAINS_EXCLUDE) {
+        snprintf(why, n, "names no domain");
+        return request_names_domain(*s);
+    }
+    const char *at = strchr(*s, '@');
+    if (at && !strstr(*s, "://")) {
+        char *d = xstrdup(strrchr(*s, '@') + 1);
+        free(*s);
+        *s = d;
+    }
+    char *url = request_target_url(*s, why, n);
+    free(url);
+    return url != NULL;
+}
+
+int cli__read_domains(const char *cmd, const char *path, enum domains_use use, struct strlist *out)
 {
     char *text = NULL;
     size_t len = 0;
@@ -144,6 +163,7 @@ int cli__read_domains(const char *cmd, const char *path, struct strlist *out)
         return CLI_USAGE;
     }
     size_t taken = 0, blank = 0, bad = 0;
+    char why[160];
     for (size_t i = first; i < r.n; i++) {
         const char *v = (size_t)col < r.nf[i] ? r.v[i][col] : "";
         while (isspace((unsigned char)*v))
@@ -154,10 +174,10 @@ int cli__read_domains(const char *cmd, const char *path, struct strlist *out)
         if (!*s) {
             blank++;
             free(s);
-        } else if (!request_names_domain(s)) {
-            if (bad++ < 3)
-                fprintf(stderr, "prospect %s: %s: row %zu: '%.60s' names no domain; skipped\n", cmd,
-                        path, i + 1, s);
+        } else if (!row_ok(use, &s, why, sizeof why)) {
+            if (bad++ < 10)
+                fprintf(stderr, "prospect %s: %s: row %zu: '%.60s' %s%s\n", cmd, path, i + 1, s,
+                        why, use == DOMAINS_EXCLUDE ? "; skipped" : "");
             free(s);
         } else {
             out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
@@ -165,8 +185,16 @@ int cli__read_domains(const char *cmd, const char *path, struct strlist *out)
             taken++;
         }
     }
-    fprintf(stderr, "prospect %s: %s: %zu compan%s to leave out", cmd, path, taken,
-            taken == 1 ? "y" : "ies");
+    if (use == DOMAINS_TARGETS && bad) {
+        fprintf(stderr, "prospect %s: %s: %zu row%s name%s no company to enrich; correct %s\n", cmd,
+                path, bad, bad == 1 ? "" : "s", bad == 1 ? "s" : "", bad == 1 ? "it" : "them");
+        rows_release(&r);
+        return CLI_USAGE;
+    }
+    fprintf(stderr, "prospect %s: %s: %zu compan%s to %s", cmd, path, taken,
+            taken == 1 ? "y" : "ies", use == DOMAINS_EXCLUDE ? "leave out" : "enrich");
+    if (first && r.n)
+        fprintf(stderr, " from column \"%s\"", r.v[0][col]);
     if (blank || bad)
         fprintf(stderr, " (%zu row%s without a domain, %zu unreadable)", blank,
                 blank == 1 ? "" : "s", bad);

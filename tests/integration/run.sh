@@ -75,7 +75,7 @@ PY
 # The CRM's companies are left out: a HubSpot-like export, found by its header.
 printf '\357\273\277Company name,Company Domain Name,Phone Number\n"Orchard Consulting, Inc.",orchard-consulting.example,1\nRosewood,,\nIsle,https://www.isle-apps.example/,\n' > "$tmp/crm.csv"
 "$bin" run --db "$tmp/a.db" --format ndjson --exclude "$tmp/crm.csv" "$src/examples/seed-request.json" > "$tmp/ex.ndjson" 2>"$tmp/ex.err" || fail "exclude run"
-grep -q "2 companies to leave out (1 row without a domain" "$tmp/ex.err" || fail "exclude file not summed up: $(cat "$tmp/ex.err" | head -3)"
+grep -q "2 companies to leave out from column \"Company Domain Name\" (1 row without a domain" "$tmp/ex.err" || fail "exclude file not summed up: $(cat "$tmp/ex.err" | head -3)"
 ! sites "$tmp/ex.ndjson" | grep -q "orchard-consulting\|isle-apps" || fail "an excluded company was returned: $(sites "$tmp/ex.ndjson")"
 grep -q '"sites_excluded":2' "$tmp/ex.ndjson" || fail "pipeline_end does not count the exclusions"
 $check "$tmp/ex.ndjson" || fail "exclude contract"
