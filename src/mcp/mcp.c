@@ -320,7 +320,8 @@ static json_t *initialize(struct mcp_session *s, json_t *params)
         "evidence-backed scores. Start with prospect_find_leads (it returns a job_id at once and "
         "may wait a little for early leads); follow with prospect_job_status and "
         "prospect_job_leads; prospect_explain_score shows the quoted evidence behind a lead's "
-        "scores. prospect_enrich_company qualifies one company you already know. "
+        "scores. prospect_enrich_companies reads and qualifies a list of companies you already "
+        "have (prospect_enrich_company, one). "
         "prospect_generate_queries, prospect_search and prospect_extract_page expose single "
         "steps.");
 }

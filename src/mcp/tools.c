@@ -6,8 +6,8 @@
  *
  * The tools use the engine the HTTP API uses: jobs go through the job
  * manager (so they show in /api/v2/jobs, subject to keys), a company is
- * enriched by pipeline_enrich, searches and pages go through the configured
- * providers, the fetcher and its address guard.
+ * enriched as a job of given companies, run in the call, searches and pages go through the
+ * configured providers, the fetcher and its address guard.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -417,105 +417,178 @@ static json_t *explain_score(struct mcp_call *c)
 
 /* ---- one company ---- */
 
+/* The most companies one call enriches: a call waits for them all (the
+ * HTTP API's POST /api/v2/enrich takes up to REQUEST_MAX_COMPANIES as a job). */
+#define MCP_MAX_COMPANIES 50
+
+/* The rows of an enrichment as its events come. */
 struct collect {
     struct mcp_call *c;
-    json_t *lead, *end;
-    char why[300];
+    json_t *leads; /* lead_generated events, in order */
+    json_t *ends;  /* lead_enrichment_end by lead_id */
+    int total, done;
 };
 
 static void on_enrich_event(void *ctx, int64_t seq, enum event_type type, json_t *ev)
 {
     (void)seq;
     struct collect *k = ctx;
-    if (type == EVENT_LEAD_GENERATED)
-        k->lead = json_incref(ev);
-    else if (type == EVENT_LEAD_ENRICHMENT_END)
-        k->end = json_incref(ev);
-    else if (type == EVENT_STATUS_UPDATE) {
-        const char *m = json_string_value(json_object_get(ev, "status_message"));
-        snprintf(k->why, sizeof k->why, "%s", m ? m : "");
-        mcp__progress(k->c, (double)seq, 0, m);
+    const char *id = json_string_value(json_object_get(ev, "lead_id"));
+    if (type == EVENT_LEAD_GENERATED) {
+        json_array_append(k->leads, ev);
+    } else if (type == EVENT_LEAD_ENRICHMENT_END && id) {
+        json_object_set(k->ends, id, ev);
+        char what[300];
+        snprintf(what, sizeof what, "%s: %s", str_or(json_object_get(ev, "company_name"), id),
+                 json_is_true(json_object_get(ev, "success"))
+                     ? "enriched"
+                     : str_or(json_object_get(ev, "error_message"), "failed"));
+        mcp__progress(k->c, (double)++k->done, (double)k->total, what);
     }
 }
 
-static json_t *enrich_company(struct mcp_call *c)
+/* One company's row: its fields, and its scores when a context was given;
+ * or success false with why. */
+static json_t *enriched_row(const char *target, json_t *lead, json_t *end, bool scored)
 {
-    const char *url = arg_str(c, "url"), *domain = arg_str(c, "domain");
-    if (!*url && !*domain)
-        return fail("Give the company's url or its domain.", "pass url (https://...) or domain");
-    char *target = *url ? xstrdup(url) : xasprintf("https://%s/", domain);
-    if (strncmp(target, "http://", 7) != 0 && strncmp(target, "https://", 8) != 0) {
-        char *t = xasprintf("https://%s", target);
-        free(target);
-        target = t;
+    json_t *out = lead_summary(lead);
+    json_object_set_new(out, "target", json_string(target));
+    bool success = end && json_is_true(json_object_get(end, "success"));
+    json_object_set_new(out, "success", json_boolean(success));
+    if (!success) {
+        json_object_set_new(out, "error_type",
+                            json_string(str_or(json_object_get(end, "error_type"), "stopped")));
+        json_object_set_new(out, "error_message",
+                            json_string(str_or(json_object_get(end, "error_message"),
+                                               "the enrichment did not finish")));
+        json_object_set_new(out, "prospect_score", json_null());
+        json_object_set_new(out, "qualified", json_null());
+        return out;
     }
-    bool scored = json_object_size(json_object_get(c->args, "business_context")) > 0;
+    json_t *d = json_object_get(lead, "lead_data");
+    json_object_set_new(out, "description",
+                        json_string(str_or(json_object_get(d, "description"), "")));
+    json_t *pkg = json_object_get(json_object_get(end, "final_package"), "analyzed_lead");
+    if (scored && pkg) {
+        json_t *x = explain(pkg);
+        json_object_set_new(out, "prospect_score",
+                            json_incref(json_object_get(x, "prospect_score")));
+        json_object_set_new(out, "qualified",
+                            json_boolean(json_is_true(json_object_get(pkg, "qualified"))));
+        json_object_set(out, "scores", json_object_get(x, "scores"));
+        json_object_set(out, "insights", json_object_get(x, "insights"));
+        json_object_set(out, "summary", json_object_get(x, "summary"));
+        json_decref(x);
+    } else {
+        json_object_set_new(out, "prospect_score", json_null());
+        json_object_set_new(out, "qualified", json_null());
+    }
+    return out;
+}
+
+/* prospect_enrich_companies (a list) and prospect_enrich_company (one, by
+ * url or domain): a job of the given companies, run in the call, one row
+ * per company in the order given. */
+static json_t *enrich_companies(struct mcp_call *c)
+{
+    json_t *list = json_object_get(c->args, "companies");
+    json_t *targets = json_array();
+    if (json_is_array(list)) {
+        json_array_extend(targets, list);
+    } else {
+        const char *url = arg_str(c, "url"), *domain = arg_str(c, "domain");
+        if (*url || *domain)
+            json_array_append_new(targets, json_string(*url ? url : domain));
+    }
+    size_t n = json_array_size(targets);
+    if (n == 0 || n > MCP_MAX_COMPANIES) {
+        json_decref(targets);
+        char what[200];
+        snprintf(what, sizeof what, "Give from 1 to %d companies (got %zu).", MCP_MAX_COMPANIES, n);
+        return fail(what, "pass companies: [\"example.com\", \"https://...\"]; for a longer "
+                          "list, POST it to /api/v2/enrich");
+    }
+    json_t *ctx = json_object_get(c->args, "business_context");
+    bool scored = json_object_size(ctx) > 0;
+    json_t *body = json_pack("{s:O, s:o, s:s}", "business_context", ctx ? ctx : json_null(),
+                             "companies", targets, "user_id", "mcp");
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    const struct config *cfg = c->m->cfg;
+    struct request_limits lim = {(size_t)cfg->max_body_bytes, (size_t)cfg->max_string_chars,
+                                 (size_t)cfg->max_list_items, (int)cfg->max_json_depth,
+                                 (int)cfg->max_leads};
+    struct problems p = {0};
     struct request req;
-    json_t *err = NULL;
-    if (scored) {
-        err = parse_context(c, 1, &req);
-    } else { /* the lead's fields only: a context naming the company itself */
-        json_t *saved = c->args;
-        c->args = json_pack("{s:{s:s}}", "business_context", "business_description", target);
-        err = parse_context(c, 1, &req);
-        json_decref(c->args);
-        c->args = saved;
-    }
-    if (err) {
-        free(target);
-        return err;
+    int rc = request_parse(text, strlen(text), &lim, 0, &req, &p);
+    free(text);
+    if (rc) {
+        char what[1000] = "The companies or the business context are not valid:";
+        for (size_t i = 0; i < p.n; i++) {
+            size_t k = strlen(what);
+            snprintf(what + k, sizeof what - k, " %s: %s;", p.v[i].path, p.v[i].message);
+        }
+        problems_release(&p);
+        return fail(what, "give each company as a domain (example.com), a URL or host:port, "
+                          "and correct the fields named");
     }
     struct store *st = NULL;
     struct err e = {0};
     if (open_store(c, &st, &e)) {
         request_release(&req);
-        free(target);
         return fail(e.msg, "check PROSPECT_DB");
     }
-    struct collect k = {.c = c};
-    struct pipeline_options opt = {.cfg = c->m->cfg,
-                                   .store = st,
-                                   .emit = on_enrich_event,
-                                   .emit_ctx = &k,
-                                   .cancel = &c->cancel};
-    pipeline_budget_from_config(c->m->cfg, &opt.budget);
-    int rc = pipeline_enrich(&req, target, &opt);
+    struct collect k = {.c = c, .leads = json_array(), .ends = json_object(), .total = (int)n};
+    struct pipeline_options opt = {
+        .cfg = cfg, .store = st, .emit = on_enrich_event, .emit_ctx = &k, .cancel = &c->cancel};
+    pipeline_budget_from_config(cfg, &opt.budget);
+    rc = pipeline_run(&req, &opt);
     store_close(st);
-    request_release(&req);
-    json_t *r;
-    if (rc || !k.lead) {
-        char what[600];
-        snprintf(what, sizeof what, "No company could be read at %.200s%s%s", target,
-                 k.why[0] ? ": " : ".", k.why);
-        r = fail(what, "check the address (the site must answer over http or https and not be "
-                       "on a private network), or try its home page");
-    } else {
-        json_t *out = lead_summary(k.lead);
-        json_t *d = json_object_get(k.lead, "lead_data");
-        json_object_set_new(out, "description",
-                            json_string(str_or(json_object_get(d, "description"), "")));
-        json_object_set_new(out, "scored", json_boolean(scored));
-        json_t *pkg = json_object_get(json_object_get(k.end, "final_package"), "analyzed_lead");
-        if (scored && pkg) {
-            json_t *x = explain(pkg);
-            json_object_set_new(out, "prospect_score",
-                                json_incref(json_object_get(x, "prospect_score")));
-            json_object_set_new(out, "qualified",
-                                json_boolean(json_is_true(json_object_get(pkg, "qualified"))));
-            json_object_set(out, "scores", json_object_get(x, "scores"));
-            json_object_set(out, "insights", json_object_get(x, "insights"));
-            json_object_set(out, "summary", json_object_get(x, "summary"));
-            json_decref(x);
-        } else {
-            json_object_set_new(out, "prospect_score", json_null());
-            json_object_set_new(out, "qualified", json_null());
-        }
-        r = ok(out);
+    json_t *rows = json_array();
+    int enriched = 0;
+    for (size_t i = 0; i < json_array_size(k.leads) && i < req.companies.n; i++) {
+        json_t *lead = json_array_get(k.leads, i);
+        json_t *end = json_object_get(k.ends, json_string_value(json_object_get(lead, "lead_id")));
+        json_t *row = enriched_row(req.companies.v[i], lead, end, scored);
+        enriched += json_is_true(json_object_get(row, "success"));
+        json_array_append_new(rows, row);
     }
-    json_decref(k.lead);
-    json_decref(k.end);
-    free(target);
+    json_t *r;
+    if (rc == CORE_ECANCELED)
+        r = fail("The enrichment was cancelled.", NULL);
+    else if (json_array_size(rows) < req.companies.n)
+        r = fail("The enrichment ended early; some companies have no row.",
+                 "try again, or with fewer companies");
+    else
+        r = ok(json_pack("{s:b, s:i, s:i, s:o}", "scored", scored, "enriched", enriched, "failed",
+                         (int)json_array_size(rows) - enriched, "companies", json_incref(rows)));
+    json_decref(rows);
+    json_decref(k.leads);
+    json_decref(k.ends);
+    request_release(&req);
     return r;
+}
+
+static json_t *enrich_company(struct mcp_call *c)
+{
+    const char *target = *arg_str(c, "url") ? arg_str(c, "url") : arg_str(c, "domain");
+    if (!*target)
+        return fail("Give the company's url or its domain.", "pass url (https://...) or domain");
+    json_t *r = enrich_companies(c);
+    json_t *sc = json_object_get(r, "structuredContent");
+    if (!sc)
+        return r;
+    json_t *row = json_incref(json_array_get(json_object_get(sc, "companies"), 0));
+    json_object_set(row, "scored", json_object_get(sc, "scored"));
+    json_decref(r);
+    if (json_is_true(json_object_get(row, "success")))
+        return ok(row);
+    char what[600];
+    snprintf(what, sizeof what, "No company could be read at %.200s: %s", target,
+             str_or(json_object_get(row, "error_message"), "it gave no lead"));
+    json_decref(row);
+    return fail(what, "check the address (the site must answer over http or https and not be on "
+                      "a private network), or try its home page");
 }
 
 /* ---- single steps ---- */
@@ -706,6 +779,29 @@ static const struct mcp_tool tools[] = {
      "\"type\":[\"number\",\"null\"]},\"qualified\":{\"type\":[\"boolean\",\"null\"]},"
      "\"scores\":{\"type\":\"array\"},\"insights\":" S_STRS ",\"summary\":" S_STR "}}",
      true, false, true, true, enrich_company},
+    {"prospect_enrich_companies", "Enrich a list of companies",
+     "Reads each company of a list you already have (domains, URLs or host:port, up to 50): its "
+     "name, description, industry, size, emails and phones; with a business_context, also its "
+     "scores against it with quoted evidence. One row per company in the order given, whether "
+     "it qualifies or not; a company that could not be read has success false, error_type "
+     "(unreachable, blocked, not_a_company_site, competitor, duplicate, stopped) and "
+     "error_message. Progress is reported per company.",
+     "{\"type\":\"object\",\"required\":[\"companies\"],\"properties\":{\"companies\":{"
+     "\"type\":\"array\",\"minItems\":1,\"maxItems\":50,\"items\":{\"type\":\"string\"},"
+     "\"description\":\"Domains (example.com), URLs or host:port\"},\"business_context\":" S_CONTEXT
+     "}}",
+     "{\"type\":\"object\",\"required\":[\"scored\",\"enriched\",\"failed\",\"companies\"],"
+     "\"properties\":{\"scored\":{\"type\":\"boolean\"},\"enriched\":{\"type\":\"integer\"},"
+     "\"failed\":{\"type\":\"integer\"},\"companies\":{\"type\":\"array\",\"items\":{"
+     "\"type\":\"object\",\"required\":[\"target\",\"success\",\"lead_id\",\"company_name\","
+     "\"website\"],\"properties\":{\"target\":" S_STR ",\"success\":{\"type\":\"boolean\"},"
+     "\"lead_id\":" S_STR ",\"company_name\":" S_STR ",\"website\":" S_STR ",\"error_type\":" S_STR
+     ",\"error_message\":" S_STR ",\"description\":" S_STR ",\"industry\":" S_STR
+     ",\"emails\":" S_STRS ",\"phones\":" S_STRS
+     ",\"prospect_score\":{\"type\":[\"number\",\"null\"]},\"qualified\":{\"type\":["
+     "\"boolean\",\"null\"]},\"scores\":{\"type\":\"array\"},\"insights\":" S_STRS
+     ",\"summary\":" S_STR "}}}}}",
+     true, false, true, true, enrich_companies},
     {"prospect_generate_queries", "Generate search queries",
      "The search queries Prospect would make from a business context (by keyword strategy: the "
      "user's own, combined, industry, pain, signal, location). Use it to see or refine how a "

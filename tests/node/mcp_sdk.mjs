@@ -18,7 +18,8 @@ const CONTEXT = {
   industry_focus: ["Software", "SaaS"],
 };
 const TOOLS = ["prospect_find_leads", "prospect_job_status", "prospect_job_leads",
-  "prospect_explain_score", "prospect_enrich_company", "prospect_generate_queries",
+  "prospect_explain_score", "prospect_enrich_company", "prospect_enrich_companies",
+  "prospect_generate_queries",
   "prospect_search", "prospect_extract_page"];
 
 let failures = 0;
@@ -82,6 +83,21 @@ async function run(name, transport) {
   const site = found.leads[0].website;
   r = await call("prospect_enrich_company", { url: site, business_context: CONTEXT });
   check(!r.isError && r.structuredContent.scored && r.structuredContent.company_name && typeof r.structuredContent.prospect_score === "number", `${name}: enrich one company: ${r.content[0].text.slice(0, 300)}`);
+  // A list: one row per company in the order given, progress per company,
+  // and the reason of each that failed.
+  const listProgress = [];
+  const list = [site, found.leads[1].website, "127.0.0.1:1", site];
+  r = await call("prospect_enrich_companies", { companies: list, business_context: CONTEXT },
+    { onprogress: (p) => listProgress.push(p), timeout: 120000, resetTimeoutOnProgress: true });
+  const rows = (r.structuredContent || {}).companies || [];
+  check(!r.isError && rows.length === 4 && rows.map((x) => x.target).join() === list.join(), `${name}: a list, in order: ${r.content[0].text.slice(0, 300)}`);
+  check(rows.length === 4 && rows[0].success && typeof rows[0].prospect_score === "number" && rows[0].scores.length >= 3, `${name}: a listed company scored`);
+  check(rows.length === 4 && !rows[2].success && rows[2].error_type === "unreachable" && !rows[3].success && rows[3].error_type === "duplicate", `${name}: failures say why: ${JSON.stringify(rows.slice(2))}`);
+  // (the SDK handles a progress notification a microtask late, so those
+  // that arrive with the result itself are dropped: at least the first)
+  check(listProgress.length >= 1 && listProgress.every((p, i) => p.total === 4 && p.progress === i + 1), `${name}: progress per company: ${JSON.stringify(listProgress)}`);
+  r = await call("prospect_enrich_companies", { companies: ["not a domain"] });
+  check(r.isError && /companies\[0\]/.test(r.content[0].text), `${name}: a bad company is named: ${r.content[0].text}`);
   r = await call("prospect_generate_queries", { business_context: CONTEXT, user_search_query: "crm automation" });
   check(r.structuredContent.queries.length >= 3 && r.structuredContent.queries[0].strategy === "user", `${name}: queries`);
   r = await call("prospect_search", { query: "crm automation software", limit: 5 });
