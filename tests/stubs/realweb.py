@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""realweb.py PAGES_DIR PORTFILE LOGFILE [--latency S] [--no-store] [--crawl-delay S]: the real pages of
+"""realweb.py PAGES_DIR PORTFILE LOGFILE [--latency S] [--no-store] [--crawl-delay S] [--home]: the real pages of
 tests/realpages served as the open web on loopback, with a Tavily mock to
 find them.
 
@@ -10,6 +10,8 @@ Cache-Control: no-store instead. GET http://127.0.0.1:PORT/__stats gives
 what the sites saw: requests per page, the peak of requests in flight per
 site and in all, when each request to a site came (seconds), 304 answers,
 and the searches. --crawl-delay puts a Crawl-delay in every robots.txt.
+--home serves a site's first page at / too when the site has none there,
+as a company's home page, for the companies a user names by domain alone.
 
 Each page is served at its own address on a site of its own:
 https://www.termiopest.com/pest-control-queen-creek becomes
@@ -39,6 +41,7 @@ pages_dir, portfile, logfile = sys.argv[1], sys.argv[2], sys.argv[3]
 LATENCY = float(sys.argv[sys.argv.index("--latency") + 1]) if "--latency" in sys.argv else 0.0
 LAST_MODIFIED = "Tue, 03 Nov 2026 10:00:00 GMT"
 NO_STORE = "--no-store" in sys.argv
+HOME = "--home" in sys.argv
 CRAWL_DELAY = sys.argv[sys.argv.index("--crawl-delay") + 1] if "--crawl-delay" in sys.argv else None
 STATS = {"requests": {}, "peak_per_site": {}, "peak": 0, "searches": 0, "not_modified": 0,
          "starts": {}}
@@ -165,6 +168,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 robots += "Crawl-delay: %s\n" % CRAWL_DELAY
             return self.send(200, robots.encode(), "text/plain")
         page = site.get(self.path)
+        if page is None and HOME and self.path == "/":
+            page = next(iter(site.values()))
         if page is None:
             return self.send(404, b"<html><body>Not found</body></html>", "text/html")
         if NO_STORE:
