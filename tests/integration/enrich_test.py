@@ -10,7 +10,8 @@ order given, scored against the context, or success false with its reason
 rows named with exit code 2; the CSV profiles' headers. Then POST
 /api/v2/enrich as a job: 202, the same events with replay, the leads in
 order with their errors, the selected rows as CSV, webhooks signed and
-delivered, and 400s that name the bad company.
+delivered, and 400s that name the bad company. A server killed mid-job
+resumes it with one lead per company, none twice.
 """
 import csv
 import io
@@ -242,5 +243,33 @@ for body, path, words in (({"companies": ["acme"]}, "companies[0]", "not a domai
     probs = r.get("problems", []) if isinstance(r, dict) else []
     check(code == 400 and any(p["path"] == path and words in p["message"] for p in probs),
           "%s: %s %s" % (json.dumps(body)[:80], code, r))
+
+# ---- a restart mid-job loses nothing and repeats nothing ----
+slow_port_file = os.path.join(TMP, "slow.port")
+lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/realweb.py"),
+          os.path.join(SRC, "tests/realpages/pages"), slow_port_file,
+          os.path.join(TMP, "slow.log"), "--home", "--latency", "0.4")
+wait_for("slow web", lambda: os.path.exists(slow_port_file) and open(slow_port_file).read().strip(),
+         timeout=120)
+SLOW = open(slow_port_file).read().strip()
+db = os.path.join(TMP, "restart.db")
+slow_env = env(PROSPECT_SITE_CONCURRENCY="1")
+srv = lib.Server(BIN, "restart-1", db, slow_env)
+companies = ["%s:%s" % (h, SLOW) for h in HOSTS]
+code, _ = srv.call("POST", "/api/v2/enrich", {"companies": companies, "job_id": "enrich-2"})
+check(code == 202, "the job to restart: %s" % code)
+wait_for("two leads", lambda: (srv.job("enrich-2") or {}).get("leads", 0) >= 2, timeout=120)
+srv.p.kill()
+srv.p.wait()
+srv = lib.Server(BIN, "restart-2", db, slow_env)
+job = wait_for("the resumed job", lambda: srv.finished("enrich-2"), timeout=180) or {}
+events = [e for _, e in srv.replay("enrich-2")]
+generated = [e["lead_data"].get("target") for e in events if e["event_type"] == "lead_generated"]
+ended = [e["lead_id"] for e in events if e["event_type"] == "lead_enrichment_end"]
+check(job.get("status") == "succeeded" and generated == companies and len(set(ended)) == 8 and
+      len(ended) == 8, "resumed: one lead per company in order, none twice: %s %s" %
+      (job.get("status"), generated))
+check(any((e.get("status_message") or "").startswith("Resumed after a restart") for e in events),
+      "the job was cut off and resumed, not run again")
 
 lib.finish("enrich")
