@@ -19,7 +19,7 @@
 #include "core/log.h"
 #include "core/str.h"
 
-enum type { T_STR, T_SECRET, T_INT, T_BOOL, T_ENUM, T_URL, T_DURATIONS, T_IGNORED };
+enum type { T_STR, T_SECRET, T_INT, T_BOOL, T_ENUM, T_ENUMS, T_URL, T_DURATIONS, T_IGNORED };
 
 struct key {
     const char *name;
@@ -27,7 +27,7 @@ struct key {
     size_t off;          /* offset of the typed field in struct config */
     const char *def;     /* default text */
     int64_t min, max;    /* T_INT range */
-    const char *choices; /* T_ENUM: '|'-separated */
+    const char *choices; /* T_ENUM, T_ENUMS (a comma-separated list of them): '|'-separated */
     const char *flag;    /* command-line flag without "--", or NULL */
     const char *help;
 };
@@ -46,8 +46,9 @@ static const struct key keys[CONFIG_NKEYS] = {
                      "HTTP port of `prospect serve` (0: any free port)"},
     [CONFIG_BIND] = {"PROSPECT_BIND", T_STR, F(bind), "127.0.0.1", 0, 0, NULL, "bind",
                      "address `prospect serve` listens on"},
-    [CONFIG_SEARCH] = {"PROSPECT_SEARCH", T_ENUM, F(search), "auto", 0, 0,
-                       "auto|local|tavily|searxng", "search", "search provider"},
+    [CONFIG_SEARCH] = {"PROSPECT_SEARCH", T_ENUMS, F(search), "auto", 0, 0,
+                       "auto|local|tavily|searxng|osm|wikidata", "search",
+                       "search provider, or web providers run at once (tavily,osm)"},
     [CONFIG_LLM] = {"PROSPECT_LLM", T_ENUM, F(llm), "auto", 0, 0, "auto|heuristic|gemini|openai",
                     "llm", "LLM provider"},
     [CONFIG_LLM_MODEL] = {"PROSPECT_LLM_MODEL", T_STR, F(llm_model), "", 0, 0, NULL, "llm-model",
@@ -74,6 +75,21 @@ static const struct key keys[CONFIG_NKEYS] = {
                                 "OpenAI-compatible base URL, e.g. http://localhost:11434/v1"},
     [CONFIG_SEARXNG_URL] = {"SEARXNG_URL", T_URL, F(searxng_url), "", 0, 0, NULL, NULL,
                             "SearXNG base URL"},
+    [CONFIG_CONTACT] = {"PROSPECT_CONTACT", T_STR, F(contact), "", 0, 0, NULL, NULL,
+                        "your e-mail address or URL, sent in the User-Agent to OpenStreetMap's and "
+                        "Wikidata's services (required by their policies for osm and wikidata)"},
+    [CONFIG_NOMINATIM_URL] = {"PROSPECT_NOMINATIM_URL", T_URL, F(nominatim_url),
+                              "https://nominatim.openstreetmap.org", 0, 0, NULL, NULL,
+                              "Nominatim base URL (/search is appended)"},
+    [CONFIG_OVERPASS_URL] = {"PROSPECT_OVERPASS_URL", T_URL, F(overpass_url),
+                             "https://overpass-api.de/api/interpreter", 0, 0, NULL, NULL,
+                             "Overpass API interpreter endpoint"},
+    [CONFIG_WIKIDATA_SPARQL_URL] = {"PROSPECT_WIKIDATA_SPARQL_URL", T_URL, F(wikidata_sparql_url),
+                                    "https://query.wikidata.org/sparql", 0, 0, NULL, NULL,
+                                    "Wikidata SPARQL endpoint"},
+    [CONFIG_WIKIDATA_API_URL] = {"PROSPECT_WIKIDATA_API_URL", T_URL, F(wikidata_api_url),
+                                 "https://www.wikidata.org/w/api.php", 0, 0, NULL, NULL,
+                                 "Wikidata api.php endpoint (entity search)"},
     [CONFIG_WEBHOOK_ENABLED] = {"WEBAPP_WEBHOOK_ENABLED", T_BOOL, F(webhook_enabled), "false", 0, 0,
                                 NULL, NULL, "POST every event to WEBAPP_WEBHOOK_URL"},
     [CONFIG_WEBHOOK_URL] = {"WEBAPP_WEBHOOK_URL", T_URL, F(webhook_url), "", 0, 0, NULL, NULL,
@@ -466,6 +482,20 @@ static int convert(struct config *c, int k, struct err *e)
         *(const char **)field = v;
         return 0;
     }
+    case T_ENUMS:
+        for (const char *p = v;; p++) { /* each item of the list a choice */
+            size_t n = strcspn(p, ",");
+            char item[64];
+            snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), p);
+            if (!enum_ok(key->choices, item))
+                return err_set(e, CORE_EINVAL, "%s (from %s): '%s' is not one of %s", key->name,
+                               from, item, key->choices);
+            if (!p[n])
+                break;
+            p += n;
+        }
+        *(const char **)field = v;
+        return 0;
     case T_ENUM:
         if (!enum_ok(key->choices, v))
             return err_set(e, CORE_EINVAL, "%s (from %s): '%s' is not one of %s", key->name, from,

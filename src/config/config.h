@@ -36,6 +36,11 @@ enum config_key {
     CONFIG_GEMINI_BASE_URL,
     CONFIG_OPENAI_BASE_URL,
     CONFIG_SEARXNG_URL,
+    CONFIG_CONTACT,
+    CONFIG_NOMINATIM_URL,
+    CONFIG_OVERPASS_URL,
+    CONFIG_WIKIDATA_SPARQL_URL,
+    CONFIG_WIKIDATA_API_URL,
     CONFIG_WEBHOOK_ENABLED,
     CONFIG_WEBHOOK_URL,
     CONFIG_WEBHOOK_SECRET,
@@ -109,7 +114,7 @@ struct config {
     const char *log_format;
     int64_t port; /* 0: pick a free port */
     const char *bind;
-    const char *search; /* auto | local | tavily | searxng */
+    const char *search; /* auto | local | a list of tavily, searxng, osm, wikidata */
     const char *llm;    /* auto | heuristic | gemini | openai */
     const char *llm_model;
     const char *llm_policy;  /* all | borderline | none */
@@ -122,6 +127,11 @@ struct config {
     const char *gemini_base_url;
     const char *openai_base_url;
     const char *searxng_url;
+    const char *contact; /* an e-mail address or URL for the open services' User-Agent */
+    const char *nominatim_url;
+    const char *overpass_url;
+    const char *wikidata_sparql_url;
+    const char *wikidata_api_url;
     bool webhook_enabled;
     const char *webhook_url;
     const char *webhook_secret;

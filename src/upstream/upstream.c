@@ -36,6 +36,10 @@ struct upstream {
     int64_t resting_until; /* breaker open until (monotonic ms) */
     struct upstream_stats st;
     struct upstream *next_registered;
+    /* On the engine's thread only: the calls on the wire, and those that
+     * wait for one of them to end (max_in_flight). */
+    int in_flight;
+    struct call *waiting, **waiting_tail;
 };
 
 /* Every provider of the process, for /metrics. */
@@ -86,6 +90,9 @@ struct upstream *upstream_new(const struct upstream_options *opt)
     u->o.auth_header = opt->auth_header ? xstrdup(opt->auth_header) : NULL;
     u->o.record_dir = dup_or_empty(opt->record_dir);
     u->o.replay_dir = dup_or_empty(opt->replay_dir);
+    u->o.user_agent = xstrdup(opt->user_agent ? opt->user_agent : "Prospect/0.1");
+    u->o.accept = xstrdup(opt->accept ? opt->accept : "application/json");
+    u->waiting_tail = &u->waiting;
     if (!u->o.classify)
         u->o.classify = upstream_classify_http;
     if (u->o.attempts < 1)
@@ -122,6 +129,8 @@ void upstream_free(struct upstream *u)
     free((char *)u->o.auth_header);
     free((char *)u->o.record_dir);
     free((char *)u->o.replay_dir);
+    free((char *)u->o.user_agent);
+    free((char *)u->o.accept);
     free(u);
 }
 
@@ -370,6 +379,7 @@ struct call {
     upstream_done_fn on_done;
     void *ctx;
     struct upstream_request own;
+    struct call *next_waiting; /* in u->waiting */
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
@@ -405,10 +415,19 @@ static void call_attempt(void *ctx)
         engine_after(wait, call_attempt, c);
         return;
     }
+    if (u->o.max_in_flight && u->in_flight >= u->o.max_in_flight) {
+        c->next_waiting = NULL; /* its turn comes when a call on the wire ends */
+        *u->waiting_tail = c;
+        u->waiting_tail = &c->next_waiting;
+        return;
+    }
+    u->in_flight++;
     const struct upstream_request *rq = c->rq;
     CURL *h = curl_easy_init();
     if (!c->hdr) {
-        c->hdr = curl_slist_append(NULL, "Accept: application/json");
+        char accept[160];
+        snprintf(accept, sizeof accept, "Accept: %s", u->o.accept);
+        c->hdr = curl_slist_append(NULL, accept);
         if (rq->body)
             c->hdr = curl_slist_append(c->hdr, "Content-Type: application/json");
         if (u->o.auth_header && *u->o.auth_header)
@@ -423,7 +442,7 @@ static void call_attempt(void *ctx)
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, u->o.timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, u->o.connect_timeout_ms);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "Prospect/0.1");
+    curl_easy_setopt(h, CURLOPT_USERAGENT, u->o.user_agent);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
@@ -518,6 +537,14 @@ static void call_done(void *ctx, CURL *h, CURLcode cc)
     struct call *c = ctx;
     struct upstream *u = c->u;
     struct upstream_response *out = c->out;
+    u->in_flight--;
+    struct call *next = u->waiting;
+    if (next) { /* the first waiting call goes out now */
+        u->waiting = next->next_waiting;
+        if (!u->waiting)
+            u->waiting_tail = &u->waiting;
+        engine_after(0, call_attempt, next);
+    }
     out->status = 0;
     if (cc == CURLE_OK)
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);

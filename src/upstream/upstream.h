@@ -57,6 +57,9 @@ struct upstream_options {
     int breaker_failures; /* consecutive failed calls that open the breaker */
     int64_t breaker_rest_ms;
     const char *record_dir, *replay_dir; /* "" or NULL: off */
+    const char *user_agent; /* NULL: "Prospect/0.1"; open services want a contact in it */
+    const char *accept;     /* the Accept header; NULL: application/json */
+    int max_in_flight;      /* calls on the wire at once, for the whole process; 0: no limit */
 };
 
 /* upstream_options_from_config(cfg, name, rpm, out): the configured timeouts,
