@@ -74,8 +74,11 @@ struct site {
     double rrf;   /* its best reciprocal rank over the queries */
     double votes; /* the sum of the others: more queries found it */
     int best_rank;
-    size_t dup_of; /* a given company already in the list: 1 + that one's index */
-    bool done;     /* read; its outcome waits for the sites before it */
+    size_t dup_of;           /* a given company already in the list: 1 + that one's index */
+    char *providers;         /* the search providers that found it, comma-separated */
+    const char *attribution; /* static: the credit its provider's data needs, or NULL */
+    bool no_site;            /* a place with no website: its lead is its snippet */
+    bool done;               /* read; its outcome waits for the sites before it */
     struct outcome out;
 };
 

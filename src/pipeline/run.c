@@ -112,10 +112,10 @@ struct round {
     size_t left;
 };
 
-/* One query of a round. */
+/* One query of a round (or, for a provider of contexts, the context). */
 struct one_search {
     struct round *round;
-    const char *query;
+    const char *query; /* NULL: the business context */
     struct search_results r;
     struct err e;
     int rc;
@@ -159,9 +159,15 @@ static json_t *sites_json(const struct job *j)
         json_t *more = json_array();
         for (size_t m = 0; m < s->nmore; m++)
             json_array_append_new(more, json_string(s->more[m]));
-        json_array_append_new(a,
-                              json_pack("{s:s, s:s, s:s, s:s, s:o}", "site", s->site, "url", s->url,
-                                        "title", s->title, "snippet", s->snippet, "more", more));
+        json_t *x = json_pack("{s:s, s:s, s:s, s:s, s:o}", "site", s->site, "url", s->url, "title",
+                              s->title, "snippet", s->snippet, "more", more);
+        if (s->providers)
+            json_object_set_new(x, "providers", json_string(s->providers));
+        if (s->attribution)
+            json_object_set_new(x, "attribution", json_string(s->attribution));
+        if (s->no_site)
+            json_object_set_new(x, "no_site", json_true());
+        json_array_append_new(a, x);
     }
     return a;
 }
@@ -180,6 +186,11 @@ static int restore_sites(struct job *j)
             continue;
         struct site *s = add_site(j, site, url, json_string_value(json_object_get(x, "title")),
                                   json_string_value(json_object_get(x, "snippet")));
+        const char *by = json_string_value(json_object_get(x, "providers"));
+        s->providers = by ? xstrdup(by) : NULL;
+        s->attribution =
+            json_is_string(json_object_get(x, "attribution")) ? SEARCH_OSM_ATTRIBUTION : NULL;
+        s->no_site = json_is_true(json_object_get(x, "no_site"));
         size_t m;
         json_t *u;
         json_array_foreach (json_object_get(x, "more"), m, u)
@@ -213,6 +224,9 @@ static int merge(struct job *j, const struct search_results *r)
         }
         s = add_site(j, x->site, x->url, x->title, x->snippet);
         s->content = x->content ? xstrdup(x->content) : NULL;
+        s->providers = xstrdup(x->providers ? x->providers : search_provider_name(j->search));
+        s->attribution = x->attribution;
+        s->no_site = x->no_site;
         s->rrf = rrf;
         s->best_rank = (int)k + 1;
         for (size_t m = 0; m < x->nmore && m < 2; m++)
@@ -228,7 +242,8 @@ static int merge(struct job *j, const struct search_results *r)
 static int search_round(struct job *j, const struct query_list *q, size_t limit)
 {
     int64_t t0 = clock_mono_ms();
-    size_t n = q->n;
+    bool context = search_takes_context(j->search);
+    size_t n = (search_takes_queries(j->search) ? q->n : 0) + context;
     if (j->search_calls + (int64_t)n > j->opt->budget.search_calls) {
         n = j->opt->budget.search_calls > j->search_calls
                 ? (size_t)(j->opt->budget.search_calls - j->search_calls)
@@ -242,8 +257,13 @@ static int search_round(struct job *j, const struct query_list *q, size_t limit)
     pthread_mutex_init(&round.lock, NULL);
     pthread_cond_init(&round.done, NULL);
     for (size_t i = 0; i < n; i++) {
-        o[i] = (struct one_search){.round = &round, .query = q->v[i].text};
-        int rc = search_run_async(j->search, o[i].query, limit, &o[i].r, &o[i].e, searched, &o[i]);
+        /* the context first: its places are the kinds asked for, in the place */
+        bool ctx = context && i == 0;
+        o[i] = (struct one_search){.round = &round, .query = ctx ? NULL : q->v[i - context].text};
+        int rc =
+            ctx ? search_context_async(j->search, &j->req->ctx, limit * 5, &o[i].r, &o[i].e,
+                                       searched, &o[i])
+                : search_run_async(j->search, o[i].query, limit, &o[i].r, &o[i].e, searched, &o[i]);
         if (rc) /* refused at once: no callback comes */
             searched(&o[i], rc);
     }
@@ -256,13 +276,20 @@ static int search_round(struct job *j, const struct query_list *q, size_t limit)
     j->search_calls += (int64_t)n;
     int added = 0, failures = 0;
     for (size_t i = 0; i < n; i++) {
+        const char *asked = o[i].query ? o[i].query : "the kinds of customer in the place";
         if (o[i].rc) {
             failures++;
-            log_warn("search failed", LOG_S("query", o[i].query), LOG_S("error", o[i].e.msg));
+            log_warn("search failed", LOG_S("query", asked), LOG_S("error", o[i].e.msg));
             char what[400];
-            snprintf(what, sizeof what, "Search for \"%s\" failed (%s)", o[i].query, o[i].e.msg);
+            snprintf(what, sizeof what, "Search for %s%s%s failed (%s)", o[i].query ? "\"" : "",
+                     asked, o[i].query ? "\"" : "", o[i].e.msg);
             pipeline__degrade(j, "search", what, "going on with the other queries");
             continue;
+        }
+        if (o[i].r.note) {
+            char what[600];
+            snprintf(what, sizeof what, "A search provider failed (%s)", o[i].r.note);
+            pipeline__degrade(j, "search", what, "going on with the others' answers");
         }
         added += merge(j, &o[i].r);
         search_results_release(&o[i].r);
@@ -508,6 +535,7 @@ static void job_end(struct job *j)
         free(s->title);
         free(s->snippet);
         free(s->content);
+        free(s->providers);
         for (size_t m = 0; m < s->nmore; m++)
             free(s->more[m]);
         free(s->more);

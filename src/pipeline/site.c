@@ -561,12 +561,15 @@ void pipeline__read_site(struct job *j, struct site *s)
         rd->j = j;
         rd->s = s;
         rd->t0 = clock_mono_ms();
-        rd->urls[rd->nurls++] = xstrdup(s->url);
-        char *home = url_resolve(s->url, "/");
-        if (home && !seen(rd->urls, rd->nurls, home))
-            rd->urls[rd->nurls++] = home;
-        else
-            free(home);
+        /* a place with no website has no page: its lead is what the provider knows */
+        if (!s->no_site) {
+            rd->urls[rd->nurls++] = xstrdup(s->url);
+            char *home = url_resolve(s->url, "/");
+            if (home && !seen(rd->urls, rd->nurls, home))
+                rd->urls[rd->nurls++] = home;
+            else
+                free(home);
+        }
         for (size_t i = 0; i < s->nmore && rd->nurls < MAX_PAGES_PER_SITE; i++)
             if (!seen(rd->urls, rd->nurls, s->more[i]))
                 rd->urls[rd->nurls++] = xstrdup(s->more[i]);

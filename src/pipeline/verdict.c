@@ -125,6 +125,28 @@ static void add_lead_fields(json_t *extra, const struct extract_lead *l)
     json_decref(lj);
 }
 
+/* Where a found lead came from: the providers that found it, the credit
+ * their data needs (OSM's ODbL), and whether it is a place with no website
+ * (its lead is what the provider knows of it). */
+static void add_source(const struct site *s, json_t *extra)
+{
+    if (!s->providers)
+        return;
+    json_t *by = json_array();
+    for (const char *p = s->providers; *p;) {
+        size_t k = strcspn(p, ",");
+        json_array_append_new(by, json_stringn(p, k));
+        p += k + (p[k] == ',');
+    }
+    json_object_set_new(extra, "found_by", by);
+    if (s->attribution)
+        json_object_set_new(extra, "attribution", json_string(s->attribution));
+    if (s->no_site) {
+        json_object_set_new(extra, "no_website", json_true());
+        json_object_set_new(extra, "map_url", json_string(s->url));
+    }
+}
+
 /* A given company's lead names it as the user gave it, to match the rows. */
 static void add_target(const struct job *j, const struct site *s, json_t *extra)
 {
@@ -232,6 +254,7 @@ void pipeline__emit_generated(struct job *j, const struct site *s, const struct 
     json_t *extra = json_object();
     add_lead_fields(extra, l);
     add_target(j, s, extra);
+    add_source(s, extra);
     struct event_head h = pipeline__head(j);
     pipeline__emit(j, EVENT_LEAD_GENERATED,
                    event_lead_generated(&h, lead_id, &el, s->url, EVENT_AGENT_HARVESTER, extra));

@@ -27,23 +27,67 @@ const char *search_choice(const struct config *cfg, char *why, size_t n)
     return "local";
 }
 
+/* One web provider by its name. */
+static int open_one(const struct config *cfg, const char *name, const struct upstream_cache *cache,
+                    struct search_provider **out, struct err *e)
+{
+    if (strcmp(name, "tavily") == 0) {
+        if (!*cfg->tavily_api_key)
+            return err_set(e, CORE_EINVAL, "the tavily search provider needs TAVILY_API_KEY");
+        search_tavily_open(cfg, cache, out);
+        return 0;
+    }
+    if (strcmp(name, "searxng") == 0) {
+        if (!*cfg->searxng_url)
+            return err_set(e, CORE_EINVAL, "the searxng search provider needs SEARXNG_URL");
+        search_searxng_open(cfg, cache, out);
+        return 0;
+    }
+    if (strcmp(name, "osm") == 0)
+        return search_osm_open(cfg, cache, out, e);
+    if (strcmp(name, "wikidata") == 0)
+        return search_wikidata_open(cfg, cache, out, e);
+    return err_set(e, CORE_EINVAL,
+                   "'%s' cannot be one of several search providers at once "
+                   "(only web ones can: tavily, searxng, osm, wikidata)",
+                   name);
+}
+
 int search_open(const struct config *cfg, struct store *st, const struct upstream_cache *cache,
                 struct search_provider **out, struct err *e)
 {
     char why[128];
     const char *name = search_choice(cfg, why, sizeof why);
     *out = NULL;
-    if (strcmp(name, "tavily") == 0) {
-        if (!*cfg->tavily_api_key)
-            return err_set(e, CORE_EINVAL, "the tavily search provider needs TAVILY_API_KEY");
-        search_tavily_open(cfg, cache, out);
-    } else if (strcmp(name, "searxng") == 0) {
-        if (!*cfg->searxng_url)
-            return err_set(e, CORE_EINVAL, "the searxng search provider needs SEARXNG_URL");
-        search_searxng_open(cfg, cache, out);
-    } else {
+    if (strcmp(name, "local") == 0) {
         search_local_open(st, out);
+        return 0;
     }
+    if (!strchr(name, ','))
+        return open_one(cfg, name, cache, out, e);
+    struct search_provider **v = NULL;
+    size_t n = 0;
+    for (const char *p = name;;) {
+        size_t k = strcspn(p, ",");
+        char one[32];
+        snprintf(one, sizeof one, "%.*s", (int)(k < sizeof one ? k : sizeof one - 1), p);
+        bool again = false;
+        for (size_t i = 0; i < n; i++)
+            again = again || strcmp(search_provider_name(v[i]), one) == 0;
+        v = xrealloc(v, (n + 1) * sizeof *v);
+        if (!again && open_one(cfg, one, cache, &v[n], e) == 0)
+            n++;
+        else if (!again) {
+            for (size_t i = 0; i < n; i++)
+                search_provider_free(v[i]);
+            free(v);
+            return CORE_EINVAL;
+        }
+        if (!p[k])
+            break;
+        p += k + 1;
+    }
+    search__multi_open(v, n, out);
     return 0;
 }
 
@@ -88,6 +132,8 @@ int search_run(struct search_provider *p, const char *query, size_t limit,
 int search_run_async(struct search_provider *p, const char *query, size_t limit,
                      struct search_results *out, struct err *e, search_done_fn done, void *ctx)
 {
+    if (!search_takes_queries(p))
+        return err_set(e, CORE_EUNSUP, "%s answers a business context, not queries", p->ops->name);
     if (p->ops->run_async)
         return p->ops->run_async(p, query, limit, out, e, done, ctx);
     int rc = p->ops->run(p, query, limit, out, e);
@@ -95,9 +141,31 @@ int search_run_async(struct search_provider *p, const char *query, size_t limit,
     return 0;
 }
 
+bool search_takes_queries(const struct search_provider *p)
+{
+    int m = search__multi_takes(p, false);
+    return m >= 0 ? m : p->ops->run || p->ops->run_async;
+}
+
+bool search_takes_context(const struct search_provider *p)
+{
+    int m = search__multi_takes(p, true);
+    return m >= 0 ? m : p->ops->context_async != NULL;
+}
+
+int search_context_async(struct search_provider *p, const struct business_context *bc, size_t limit,
+                         struct search_results *out, struct err *e, search_done_fn done, void *ctx)
+{
+    *out = (struct search_results){0};
+    if (!p->ops->context_async)
+        return err_set(e, CORE_EUNSUP, "%s answers queries, not a business context", p->ops->name);
+    return p->ops->context_async(p, bc, limit, out, e, done, ctx);
+}
+
 const char *search_provider_name(const struct search_provider *p)
 {
-    return p->ops->name;
+    const char *several = search__multi_name(p);
+    return several ? several : p->ops->name;
 }
 
 bool search_is_web(const struct search_provider *p)
@@ -156,6 +224,21 @@ void search__add(struct search_results *out, size_t limit, const char *url, cons
     r->score = score;
 }
 
+void search__add_place(struct search_results *out, size_t limit, const char *key, const char *url,
+                       const char *title, const char *snippet)
+{
+    if (out->n >= limit)
+        return;
+    out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+    struct search_result *r = &out->v[out->n++];
+    memset(r, 0, sizeof *r);
+    r->url = xstrdup(url);
+    r->site = xstrdup(key);
+    r->title = xstrdup(title ? title : "");
+    r->snippet = xstrdup(snippet ? snippet : "");
+    r->no_site = true;
+}
+
 void search_results_release(struct search_results *r)
 {
     for (size_t i = 0; i < r->n; i++) {
@@ -165,11 +248,14 @@ void search_results_release(struct search_results *r)
         free(s->title);
         free(s->snippet);
         free(s->content);
+        free(s->providers);
         for (size_t k = 0; k < s->nmore; k++)
             free(s->more[k]);
         free(s->more);
     }
     free(r->v);
+    free(r->note);
     r->v = NULL;
     r->n = 0;
+    r->note = NULL;
 }

@@ -1,5 +1,7 @@
 /* search.h: web search behind one interface: the local corpus (embedded
- * default), Tavily and SearXNG.
+ * default), Tavily and SearXNG (queries), OpenStreetMap and Wikidata (a
+ * business context's kinds of customer in its place), or several web
+ * providers at once.
  *
  * Results are grouped by site (registrable domain): one result per site, its
  * best page first, so that a site with many matching pages counts once.
@@ -14,8 +16,12 @@
 
 #include "config/config.h"
 #include "core/err.h"
+#include "model/request.h"
 #include "store/store.h"
 #include "upstream/upstream.h"
+
+/* The credit OpenStreetMap's data needs (ODbL) wherever it is shown. */
+#define SEARCH_OSM_ATTRIBUTION "\u00a9 OpenStreetMap contributors"
 
 struct search_result {
     char *url;  /* the site's best page for the query */
@@ -27,11 +33,16 @@ struct search_result {
     double score;  /* provider's relevance, higher is better */
     char **more;   /* further matching pages of the same site */
     size_t nmore;
+    char *providers;         /* the providers that found it, comma-separated (owned) */
+    const char *attribution; /* static: the credit its data needs, or NULL */
+    bool no_site;            /* a place without a website (site is a key, url its map page):
+                              * its lead is what the provider knows, the snippet */
 };
 
 struct search_results {
     struct search_result *v;
     size_t n;
+    char *note; /* providers at once: those that failed while others answered, or NULL */
 };
 
 void search_results_release(struct search_results *r);
@@ -91,6 +102,20 @@ typedef void (*search_done_fn)(void *ctx, int rc);
  * returned at once (CORE_EINVAL: an empty query). */
 int search_run_async(struct search_provider *p, const char *query, size_t limit,
                      struct search_results *out, struct err *e, search_done_fn done, void *ctx)
+    __attribute__((warn_unused_result));
+
+/* search_takes_queries(p), search_takes_context(p): whether p answers
+ * search queries (tavily, searxng, local), a business context (osm,
+ * wikidata), or (several providers at once) both. */
+bool search_takes_queries(const struct search_provider *p);
+bool search_takes_context(const struct search_provider *p);
+
+/* search_context_async(p, bc, limit, out, e, done, ctx): at most limit
+ * places or organisations of the kinds of customer bc names, in its place,
+ * as search_run_async answers a query; bc must stay valid until done.
+ * CORE_EUNSUP at once from a provider of queries alone. */
+int search_context_async(struct search_provider *p, const struct business_context *bc, size_t limit,
+                         struct search_results *out, struct err *e, search_done_fn done, void *ctx)
     __attribute__((warn_unused_result));
 
 /* search_provider_name(p): "local", ... Static string. */

@@ -2,6 +2,8 @@
 #ifndef PROSPECT_SEARCH_INT_H
 #define PROSPECT_SEARCH_INT_H
 
+#include <pthread.h>
+
 #include <jansson.h>
 
 #include "search/search.h"
@@ -17,6 +19,9 @@ struct search_ops {
     void (*free)(struct search_provider *p);
     int (*extract)(struct search_provider *p, const char *url, char **text, struct err *e);
     void (*usage)(const struct search_provider *p, double *credits, int64_t *cache_hits);
+    /* context providers: the kinds of customer of a business context, in its place */
+    int (*context_async)(struct search_provider *p, const struct business_context *bc, size_t limit,
+                         struct search_results *out, struct err *e, search_done_fn done, void *ctx);
     bool web;
 };
 
@@ -37,13 +42,62 @@ int search__tavily_extracted(json_t *answer, char **text, struct err *e);
 void search__add(struct search_results *out, size_t limit, const char *url, const char *title,
                  const char *snippet, const char *content, double score);
 
+struct search_provider {
+    const struct search_ops *ops;
+};
+
+/* What the web providers share: their upstream, base URL, cache and
+ * usage. A provider's own struct starts with it. */
+struct web {
+    struct search_provider base;
+    struct upstream *up;
+    char *base_url;
+    struct upstream_cache cache; /* copied; st NULL: none */
+    int64_t ttl_s;
+    pthread_mutex_t lock;
+    double credits;
+    int64_t cache_hits;
+};
+
+void search__web_init(struct web *w, const struct search_ops *ops, const struct config *cfg,
+                      const struct upstream_cache *cache, const char *base_url);
+void search__web_release(struct web *w);
+void search__web_usage(const struct search_provider *p, double *credits, int64_t *cache_hits);
+/* A GET or POST of url, cached as a search for the configured time. */
+struct upstream_request search__request(struct web *w, const char *method, const char *url,
+                                        const char *body);
+/* The JSON object of an answer that ended with rc (r is released), or
+ * NULL with e set (name says whose answer was malformed). */
+json_t *search__answer(struct web *w, const char *name, int rc, struct upstream_response *r,
+                       struct err *e);
+
+/* search__add_place(out, limit, key, url, title, snippet): a place with no
+ * website of its own, filed under key (unique per place); its snippet is
+ * all a lead will have. */
+void search__add_place(struct search_results *out, size_t limit, const char *key, const char *url,
+                       const char *title, const char *snippet);
+
+/* search__open_user_agent(cfg, provider, out, n, e): the User-Agent the
+ * open services (OSM's, Wikidata's) want: ours with a contact; CORE_EINVAL
+ * saying why when PROSPECT_CONTACT is unset. */
+int search__open_user_agent(const struct config *cfg, const char *provider, char *out, size_t n,
+                            struct err *e);
+int search_osm_open(const struct config *cfg, const struct upstream_cache *cache,
+                    struct search_provider **out, struct err *e);
+int search_wikidata_open(const struct config *cfg, const struct upstream_cache *cache,
+                         struct search_provider **out, struct err *e);
+
+/* search__multi_open(v, n, out): providers v (taken, n of them) at once;
+ * search__multi_name gives "tavily+osm" (NULL for another provider), and
+ * search__multi_takes whether any takes queries or a context (-1: not
+ * several providers). */
+void search__multi_open(struct search_provider **v, size_t n, struct search_provider **out);
+const char *search__multi_name(const struct search_provider *p);
+int search__multi_takes(const struct search_provider *p, bool context);
+
 void search_tavily_open(const struct config *cfg, const struct upstream_cache *cache,
                         struct search_provider **out);
 void search_searxng_open(const struct config *cfg, const struct upstream_cache *cache,
                          struct search_provider **out);
-
-struct search_provider {
-    const struct search_ops *ops;
-};
 
 #endif

@@ -56,26 +56,19 @@ const char *const search_excluded_sites[] = {"linkedin.com",
                                              "owler.com",
                                              NULL};
 
-struct web {
-    struct search_provider base;
-    struct upstream *up;
-    char *base_url;
-    struct upstream_cache cache; /* copied; st NULL: none */
-    int64_t ttl_s;
-    pthread_mutex_t lock;
-    double credits;
-    int64_t cache_hits;
-};
+void search__web_release(struct web *w)
+{
+    free(w->base_url);
+    pthread_mutex_destroy(&w->lock);
+}
 
 static void web_free(struct search_provider *p)
 {
-    struct web *w = (struct web *)p;
-    free(w->base_url);
-    pthread_mutex_destroy(&w->lock);
-    free(w);
+    search__web_release((struct web *)p);
+    free(p);
 }
 
-static void web_usage(const struct search_provider *p, double *credits, int64_t *cache_hits)
+void search__web_usage(const struct search_provider *p, double *credits, int64_t *cache_hits)
 {
     struct web *w = (struct web *)p;
     pthread_mutex_lock(&w->lock);
@@ -95,10 +88,9 @@ static void add_credits(struct web *w, json_t *answer, double otherwise)
     pthread_mutex_unlock(&w->lock);
 }
 
-static struct web *web_new(const struct search_ops *ops, const struct config *cfg,
-                           const struct upstream_cache *cache, const char *base_url)
+void search__web_init(struct web *w, const struct search_ops *ops, const struct config *cfg,
+                      const struct upstream_cache *cache, const char *base_url)
 {
-    struct web *w = xcalloc(1, sizeof *w);
     w->base.ops = ops;
     w->base_url = xstrdup(base_url);
     size_t n = strlen(w->base_url);
@@ -108,11 +100,18 @@ static struct web *web_new(const struct search_ops *ops, const struct config *cf
         w->cache = *cache;
     w->ttl_s = cfg->cache_ttl_s;
     pthread_mutex_init(&w->lock, NULL);
+}
+
+static struct web *web_new(const struct search_ops *ops, const struct config *cfg,
+                           const struct upstream_cache *cache, const char *base_url)
+{
+    struct web *w = xcalloc(1, sizeof *w);
+    search__web_init(w, ops, cfg, cache, base_url);
     return w;
 }
 
-/* The JSON answer of a call that ended with rc, or NULL with e set. */
-static json_t *answer_of(struct web *w, int rc, struct upstream_response *r, struct err *e)
+json_t *search__answer(struct web *w, const char *name, int rc, struct upstream_response *r,
+                       struct err *e)
 {
     json_t *j = NULL;
     if (r->cached) {
@@ -126,8 +125,7 @@ static json_t *answer_of(struct web *w, int rc, struct upstream_response *r, str
         if (!j || !json_is_object(j)) {
             json_decref(j);
             j = NULL;
-            err_set(e, CORE_EPARSE, "%s: malformed JSON answer (%s)", upstream_name(w->up),
-                    je.text);
+            err_set(e, CORE_EPARSE, "%s: malformed JSON answer (%s)", name, je.text);
         } else if (r->cached) {
             json_object_set_new(j, "_cached", json_true());
         }
@@ -136,8 +134,13 @@ static json_t *answer_of(struct web *w, int rc, struct upstream_response *r, str
     return j;
 }
 
-static struct upstream_request request_of(struct web *w, const char *method, const char *url,
-                                          const char *body)
+static json_t *answer_of(struct web *w, int rc, struct upstream_response *r, struct err *e)
+{
+    return search__answer(w, upstream_name(w->up), rc, r, e);
+}
+
+struct upstream_request search__request(struct web *w, const char *method, const char *url,
+                                        const char *body)
 {
     return (struct upstream_request){method,   url,      body,
                                      "search", w->ttl_s, w->cache.st ? &w->cache : NULL};
@@ -147,7 +150,7 @@ static struct upstream_request request_of(struct web *w, const char *method, con
 static json_t *call(struct web *w, const char *method, const char *url, const char *body,
                     struct err *e)
 {
-    struct upstream_request rq = request_of(w, method, url, body);
+    struct upstream_request rq = search__request(w, method, url, body);
     struct upstream_response r;
     int rc = upstream_call(w->up, &rq, &r, e);
     return answer_of(w, rc, &r, e);
@@ -235,7 +238,7 @@ static int tavily_run_async(struct search_provider *p, const char *query, size_t
     struct web *w = x->w;
     char *text = tavily_body(query, limit);
     char *url = xasprintf("%s/search", w->base_url);
-    struct upstream_request rq = request_of(w, "POST", url, text);
+    struct upstream_request rq = search__request(w, "POST", url, text);
     upstream_call_async(w->up, &rq, &x->r, e, tavily_answered, x);
     free(url);
     free(text);
@@ -297,7 +300,7 @@ static const struct search_ops tavily_ops = {
     .name = "tavily",
     .free = web_free,
     .extract = tavily_extract,
-    .usage = web_usage,
+    .usage = search__web_usage,
     .web = true,
 };
 
@@ -372,7 +375,7 @@ static void searxng_answered(void *ctx, int rc)
 static void searxng_send(struct run *x)
 {
     char *url = searxng_url(x->w, x->query, x->page);
-    struct upstream_request rq = request_of(x->w, "GET", url, NULL);
+    struct upstream_request rq = search__request(x->w, "GET", url, NULL);
     upstream_call_async(x->w->up, &rq, &x->r, x->e, searxng_answered, x);
     free(url);
 }
@@ -403,7 +406,7 @@ static const struct search_ops searxng_ops = {
     .run_async = searxng_run_async,
     .name = "searxng",
     .free = web_free,
-    .usage = web_usage,
+    .usage = search__web_usage,
     .web = true,
 };
 
