@@ -249,6 +249,11 @@ static void print_leads(struct printer *p)
             cell(p->out, cells[k], widths[k]);
         fprintf(p->out, "%5.2f\n", v->prospect);
     }
+    const char *credit = "";
+    for (size_t r = 0; r < n && !*credit; r++)
+        credit = rows[r].v.attribution;
+    if (*credit) /* OpenStreetMap's data is ODbL: credited with the leads */
+        fprintf(p->out, "Data: %s\n", credit);
     free(rows);
     if (p->last) {
         const char *type = str_at(p->last, "event_type");

@@ -49,7 +49,9 @@
     "\"properties\":{\"lead_id\":" S_STR ",\"company_name\":" S_STR ",\"website\":" S_STR          \
     ",\"industry\":" S_STR ",\"company_size\":" S_STR ",\"emails\":" S_STRS ",\"phones\":" S_STRS  \
     ",\"prospect_score\":{\"type\":[\"number\",\"null\"]},\"qualified\":{\"type\":[\"boolean\","   \
-    "\"null\"]},\"summary\":" S_STR "}}"
+    "\"null\"]},\"summary\":" S_STR ",\"found_by\":" S_STR ",\"attribution\":{\"type\":"           \
+    "\"string\",\"description\":\"The credit the lead's data needs (OpenStreetMap's): show it "    \
+    "with the lead\"}}}"
 
 /* ---- results ---- */
 
@@ -142,12 +144,17 @@ static json_t *lead_summary(json_t *l)
 {
     struct lead_view v;
     lead_view(l, &v);
-    return json_pack(
+    json_t *out = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s}", "lead_id", v.lead_id, "company_name",
         v.company_name, "website", v.website, "industry", v.industry, "company_size",
         v.company_size, "emails", array_or_empty(v.emails), "phones", array_or_empty(v.phones),
         "prospect_score", v.intel ? json_real(v.prospect) : json_null(), "qualified",
         v.qualified < 0 ? json_null() : json_boolean(v.qualified), "summary", v.summary);
+    if (*v.found_by)
+        json_object_set_new(out, "found_by", json_string(v.found_by));
+    if (*v.attribution) /* OpenStreetMap's data is ODbL: credited wherever it is shown */
+        json_object_set_new(out, "attribution", json_string(v.attribution));
+    return out;
 }
 
 /* The job's stored leads, if owner may see them; NULL with *err set. */

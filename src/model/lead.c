@@ -66,7 +66,14 @@ void lead_view(const json_t *lead, struct lead_view *out)
     out->summary = str_of(ai, "qualification_summary");
     if (!*out->summary)
         out->summary = str_of(x, "qualification_summary");
-    out->site = str_of(d, "site");
+    /* a place with no website has a key, not a domain */
+    out->site = json_is_true(json_object_get(d, "no_website")) ? "" : str_of(d, "site");
+    out->attribution = str_of(d, "attribution");
+    size_t k = 0, at;
+    json_t *by;
+    json_array_foreach (json_object_get(d, "found_by"), at, by)
+        k += (size_t)snprintf(out->found_by + k, sizeof out->found_by - k, "%s%s", k ? "; " : "",
+                              json_string_value(by) ? json_string_value(by) : "");
     out->description = str_of(d, "description");
     out->founded = str_of(d, "founded");
     out->naics = str_of(json_object_get(d, "naics"), "code");
@@ -169,19 +176,10 @@ static const char *const crm_cols[][18] = {
 };
 
 /* Prospect's own columns, after every profile's. */
-static const char *const own_cols[] = {"Prospect Score",
-                                       "Pain Alignment",
-                                       "Buying Intent",
-                                       "Urgency",
-                                       "ICP Fit",
-                                       "Qualified",
-                                       "Emails",
-                                       "Phones",
-                                       "Evidence",
-                                       "Evidence URL",
-                                       "Source URL",
-                                       "Summary",
-                                       NULL};
+static const char *const own_cols[] = {
+    "Prospect Score", "Pain Alignment", "Buying Intent", "Urgency",     "ICP Fit",
+    "Qualified",      "Emails",         "Phones",        "Evidence",    "Evidence URL",
+    "Source URL",     "Summary",        "Found By",      "Attribution", NULL};
 
 int lead_csv_header(enum lead_csv_profile profile, struct buf *b)
 {
@@ -218,7 +216,8 @@ int lead_csv_row(enum lead_csv_profile profile, const json_t *lead, struct buf *
         sc[0],          sc[1],        sc[2],
         sc[3],          sc[4],        v.qualified < 0 ? "" : v.qualified ? "yes" : "no",
         emails,         phones,       v.evidence,
-        v.evidence_url, v.source_url, v.summary};
+        v.evidence_url, v.source_url, v.summary,
+        v.found_by,     v.attribution};
     int rc = 0;
     for (size_t k = 0; crm_cols[profile][k]; k++)
         rc |= field(b, crm[profile][k] ? crm[profile][k] : "", false);

@@ -22,6 +22,8 @@ struct lead_view {
     const char *description, *founded, *naics, *source_url;
     const char *street, *city, *region, *postal_code, *address_country; /* the address's parts */
     const char *evidence, *evidence_url; /* the quote behind the highest score, and its page */
+    const char *attribution;             /* the credit its source's data needs ("" none) */
+    char found_by[128];                  /* the search providers that found it, "; "-joined */
     json_t *emails, *phones;             /* arrays, or NULL */
     const char *email, *phone;           /* the first of each, "" when none */
     char domain[256]; /* bare: no scheme, "www." or path (the site, else the website's) */
@@ -50,8 +52,9 @@ int lead_csv_profile_parse(const char *name, enum lead_csv_profile *out)
 /* lead_csv_header(profile, b) / lead_csv_row(profile, lead, b): the CSV of
  * leads (RFC 4180, a line per row). After a profile's CRM columns come
  * Prospect's: the five scores, qualified, every e-mail and phone joined
- * with "; ", the strongest evidence and its page, the source URL. Domains
- * are bare. 0 or CORE_ETOOBIG (b's cap). */
+ * with "; ", the strongest evidence and its page, the source URL, the
+ * search providers that found it and the credit their data needs
+ * (OpenStreetMap's). Domains are bare. 0 or CORE_ETOOBIG (b's cap). */
 int lead_csv_header(enum lead_csv_profile profile, struct buf *b)
     __attribute__((warn_unused_result));
 int lead_csv_row(enum lead_csv_profile profile, const json_t *lead, struct buf *b)

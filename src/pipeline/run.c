@@ -702,11 +702,15 @@ int pipeline_run(const struct request *req, const struct pipeline_options *opt)
             rc = CORE_EUPSTREAM;
             goto end;
         }
-        pipeline__status(&j, "search", 0.12,
-                         json_pack("{s:i, s:i, s:o}", "candidates", (int)(j.nsites - j.next),
-                                   "new_sites", added > 0 ? added : 0, "sites", sites_json(&j)),
-                         "Search found %d new candidate site%s", added > 0 ? added : 0,
-                         added == 1 ? "" : "s");
+        json_t *found = json_pack("{s:i, s:i, s:o}", "candidates", (int)(j.nsites - j.next),
+                                  "new_sites", added > 0 ? added : 0, "sites", sites_json(&j));
+        for (size_t i = j.next; i < j.nsites; i++)
+            if (j.sites[i].attribution) { /* the credit the data shown needs */
+                json_object_set_new(found, "attribution", json_string(j.sites[i].attribution));
+                break;
+            }
+        pipeline__status(&j, "search", 0.12, found, "Search found %d new candidate site%s",
+                         added > 0 ? added : 0, added == 1 ? "" : "s");
         sample_notice(&j);
         run_sites(&j);
     }

@@ -241,7 +241,7 @@ void pipeline__emit_generated(struct job *j, const struct site *s, const struct 
     char *summary = enrich_summary(j->ec, l);
     struct event_lead el = {
         .company_name = l->company_name.value ? l->company_name.value : s->site,
-        .website = l->website,
+        .website = s->no_site ? "" : l->website,
         .description = l->description.value,
         .industry = l->industry.value,
         .company_size = l->company_size.value,
