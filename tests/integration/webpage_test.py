@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """webpage_test.py BIN SRCDIR ARTIFACTS: the web page end to end in Debian's
 chromium (tests/node/webpage.mjs, playwright-core) against the real server
-on loopback, with API keys on and a mock Tavily whose company sites answer
-slowly, so that the job is still running while the page is checked.
-Screenshots go to ARTIFACTS."""
+on loopback, with API keys on. The companies are
+the real pages of tests/realpages served as the open web, with a Tavily
+mock to find them (tests/stubs/realweb.py, which needs Debian's python3 for
+BeautifulSoup); they answer slowly, so that a job is still running while
+the page is checked. Screenshots go to ARTIFACTS."""
 import os
 import shutil
 import subprocess
@@ -21,12 +23,14 @@ if not os.path.exists(os.path.join(SRC, "tests/node/node_modules/playwright-core
     fail("playwright-core or chromium is missing: run scripts/setup")
     lib.finish("webpage")
 
-port_file = os.path.join(TMP, "mock.port")
-lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/providers.py"), port_file,
-          os.path.join(TMP, "mock.log"), "--page-latency", "0.35")
-wait_for("mock", lambda: os.path.exists(port_file) and open(port_file).read().strip())
-env = lib.clean_env(TAVILY_API_KEY="tvly-test-0123456789",
-                    TAVILY_BASE_URL="http://127.0.0.1:%s" % open(port_file).read().strip(),
+port_file = os.path.join(TMP, "web.port")
+lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/realweb.py"),
+          os.path.join(SRC, "tests/realpages/pages"), port_file, os.path.join(TMP, "web.log"),
+          "--latency", "0.35")
+wait_for("the mock web", lambda: os.path.exists(port_file), timeout=120)
+web = "http://127.0.0.1:%s" % open(port_file).read().strip()
+env = lib.clean_env(TAVILY_API_KEY="tvly-test-0123456789", TAVILY_BASE_URL=web,
+                    PROSPECT_SEARCH="tavily", PROSPECT_SEARCH_RPM="0",
                     PROSPECT_FETCH_ALLOW_PRIVATE="1", PROSPECT_SITE_CONCURRENCY="2",
                     PROSPECT_CACHE_TTL_S="0", PROSPECT_LLM="heuristic",
                     PROSPECT_API_KEYS="web:" + KEY)

@@ -1,8 +1,9 @@
 // app.js: Prospect's web page. It uses only the public API: it starts a job,
 // follows its event stream (resuming after the last event id it saw, so a
 // dropped connection or a reload loses nothing and shows nothing twice),
-// draws each lead as it arrives and its scores with their evidence, lists
-// past jobs and exports leads. The stream is read with fetch, not
+// puts each lead in a table that sorts, filters and selects while rows
+// arrive, shows a lead's scores with their evidence, lists past jobs and
+// exports leads in a CRM's columns. The stream is read with fetch, not
 // EventSource, so that it can carry an API key.
 "use strict";
 
@@ -29,9 +30,20 @@ const EXAMPLE = {
   max_leads_to_generate: 10,
   user_search_query: "companies looking for CRM automation",
 };
+// Why a company of the user's list gave no lead (lead_enrichment_end's error_type).
+const FAILURES = {
+  unreachable: "Site unreachable",
+  blocked: "Site refused us",
+  not_a_company_site: "Not a company site",
+  excluded: "Already in your CRM",
+  duplicate: "Listed twice",
+  stopped: "Stopped before it was read",
+};
 
 const $ = (id) => document.getElementById(id);
-let job = null; // the job on screen: {id, lastSeq, leads: Map, ended, abort}
+// The job on screen: {id, name, lastSeq, leads: Map of lead id to record,
+// ended, abort, max}. A record is one table row: see addLead.
+let job = null;
 let pendingAfterKey = null;
 
 // ---- the API ----
@@ -98,6 +110,31 @@ function route() {
   document.title = "Prospect: find and qualify B2B leads";
 }
 
+// A job's name, from what the user asked: their query, else what their
+// business does, else whom it sells to, else the size of their list. A
+// job id says nothing to a sales team.
+function jobName(req, id) {
+  const r = req || {};
+  const c = r.business_context || {};
+  const text = [r.user_search_query, c.business_description, c.ideal_customer]
+    .find((v) => typeof v === "string" && v.trim());
+  if (text) return shorten(text.trim(), 70);
+  if (Array.isArray(r.companies)) return "Enrich " + plural(r.companies.length, "company", "companies");
+  return "Search " + id;
+}
+
+// s cut at a word to at most n characters.
+function shorten(s, n) {
+  if (s.length <= n) return s;
+  const cut = s.slice(0, n - 1);
+  const space = cut.lastIndexOf(" ");
+  return (space > n / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, "") + "…";
+}
+
+function plural(n, one, many) {
+  return n.toLocaleString("en") + " " + (n === 1 ? one : many);
+}
+
 // ---- the form ----
 
 function fillExample() {
@@ -109,9 +146,13 @@ function fillExample() {
 }
 
 function clearErrors() {
-  for (const el of document.querySelectorAll("#job-form [aria-invalid]")) el.removeAttribute("aria-invalid");
-  for (const el of document.querySelectorAll("#job-form .field .field-error")) el.remove();
+  for (const el of document.querySelectorAll("#job-form [aria-invalid]")) {
+    el.removeAttribute("aria-invalid");
+    el.removeAttribute("aria-describedby");
+  }
+  for (const el of document.querySelectorAll("#job-form .field-error:not(#form-error)")) el.remove();
   $("form-error").hidden = true;
+  $("form-error").textContent = "";
 }
 
 function fieldError(name, message) {
@@ -131,7 +172,7 @@ function fieldError(name, message) {
   return true;
 }
 
-function requestFromForm() {
+function contextFromForm() {
   const ctx = {};
   for (const name of TEXTS) {
     const v = $(name).value.trim();
@@ -141,6 +182,11 @@ function requestFromForm() {
     const items = $(name).value.split(/\n|,(?=\s)/).map((s) => s.trim()).filter(Boolean);
     if (items.length) ctx[name] = items;
   }
+  return ctx;
+}
+
+function requestFromForm() {
+  const ctx = contextFromForm();
   const n = $("max_leads_to_generate").value.trim();
   if (n) ctx.max_leads_to_generate = /^-?\d+$/.test(n) ? Number(n) : n;
   const body = { business_context: ctx };
@@ -166,19 +212,25 @@ async function submitJob(ev) {
     if (e.status === 401) {
       pendingAfterKey = submitJob;
     } else if (e.status === 400 && e.body && e.body.problems) {
-      let first = null;
-      for (const p of e.body.problems) {
-        const name = String(p.path || "").replace(/^business_context\./, "").replace(/\[.*$/, "");
-        if (fieldError(name, p.message)) first = first || $(name);
-        else showFormError(p.path + ": " + p.message);
-      }
-      if (first) first.focus();
+      showProblems(e.body.problems);
     } else {
       showFormError(e.message);
     }
   } finally {
     button.disabled = false;
   }
+}
+
+// The API's problems, each by the field it concerns.
+function showProblems(problems) {
+  let first = null;
+  for (const p of problems) {
+    const path = String(p.path || "");
+    const name = path.replace(/^business_context\./, "").replace(/\[.*$/, "");
+    if (fieldError(name, p.message)) first = first || $(name);
+    else showFormError(path + ": " + p.message);
+  }
+  if (first) first.focus();
 }
 
 function showFormError(text) {
@@ -191,6 +243,7 @@ function showFormError(text) {
 
 function stopFollowing() {
   if (job && job.abort) job.abort.abort();
+  closeDetail();
   job = null;
 }
 
@@ -198,17 +251,21 @@ async function openJob(id) {
   if (job && job.id === id) return;
   stopFollowing();
   show("job-panel");
-  job = { id, lastSeq: 0, leads: new Map(), ended: false, abort: new AbortController(), max: 0 };
-  $("leads").textContent = "";
+  job = {
+    id, name: "Search " + id, lastSeq: 0, leads: new Map(), ended: false, abort: new AbortController(),
+    max: 0, companies: 0, selected: new Set(), sort: { key: "", dir: "" },
+  };
+  $("leads").tBodies[0].textContent = "";
   $("queries").textContent = "";
   $("queries-box").hidden = true;
   $("summary").hidden = true;
   $("job-error").hidden = true;
   $("demo-notice").hidden = true;
   $("cancel-job").hidden = true;
-  $("job-title").textContent = "Search " + id;
+  $("job-title").textContent = job.name;
   $("job-context").textContent = "";
-  document.title = "Prospect: search " + id;
+  document.title = "Prospect: " + job.name;
+  resetTableControls();
   setProgress(0, "", "Connecting…");
   countLeads();
   try {
@@ -225,10 +282,19 @@ async function openJob(id) {
 function describe(status) {
   const r = status.request || {};
   const c = r.business_context || {};
-  const what = r.user_search_query || c.business_description || c.ideal_customer || "";
-  job.max = c.max_leads_to_generate || 0;
-  $("job-context").textContent = (what ? "“" + what + "”, " : "") + "up to " + job.max + " leads";
+  job.name = jobName(r, job.id);
+  job.companies = Array.isArray(r.companies) ? r.companies.length : 0;
+  job.max = job.companies || c.max_leads_to_generate || 0;
+  $("job-title").textContent = job.name;
+  document.title = "Prospect: " + job.name;
+  const parts = [job.companies ? "Your list of " + plural(job.companies, "company", "companies")
+    : "Up to " + plural(job.max, "lead", "leads")];
+  if (Array.isArray(r.exclude_domains) && r.exclude_domains.length)
+    parts.push("skipping " + plural(r.exclude_domains.length, "company", "companies") + " already in your CRM");
+  if (status.created_at) parts.push("started " + new Date(status.created_at).toLocaleString());
+  $("job-context").textContent = parts.join(", ");
   $("cancel-job").hidden = !(status.status === "running" || status.status === "queued");
+  renderTable();
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -305,7 +371,7 @@ function dispatch(j, frame) {
 
 const HANDLERS = {
   pipeline_start(ev) {
-    job.max = ev.max_leads_to_generate || job.max;
+    job.max = job.companies || ev.max_leads_to_generate || job.max;
     setProgress(0.01, "intake", "Started");
   },
   status_update(ev) {
@@ -317,7 +383,7 @@ const HANDLERS = {
     setProgress(typeof ev.progress === "number" && ev.progress >= 0 ? ev.progress : null, ev.stage || "", ev.status_message || "");
     $("cancel-job").hidden = false;
   },
-  lead_generated(ev) { leadCard(ev); countLeads(); },
+  lead_generated(ev) { addLead(ev); },
   lead_enrichment_start() {},
   lead_enrichment_end(ev) { scoreLead(ev); },
   pipeline_end(ev) {
@@ -326,14 +392,14 @@ const HANDLERS = {
     const n = ev.leads_generated;
     const secs = ((ev.duration_ms || 0) / 1000).toFixed(1);
     setProgress(1, "done", (ev.success ? "Finished: " : "Stopped: ") + n + " lead" + (n === 1 ? "" : "s") + " in " + secs + " s");
-    showSummary(ev.summary);
+    showSummary(ev.summary, ev);
   },
   pipeline_error(ev) {
     job.ended = true;
     $("cancel-job").hidden = true;
     setProgress(null, ev.stage || "error", "Stopped");
     jobError(ev.error_message || "The search failed.");
-    showSummary(ev.summary);
+    showSummary(ev.summary, ev);
   },
 };
 
@@ -380,8 +446,17 @@ function showQueries(queries) {
 }
 
 function countLeads() {
-  const n = job ? job.leads.size : 0;
-  $("lead-count").textContent = n ? n + " lead" + (n === 1 ? "" : "s") + " found" + (job.ended ? "" : " so far") : "";
+  const all = job ? [...job.leads.values()] : [];
+  const failed = all.filter((r) => r.state === "failed").length;
+  const n = all.length - failed;
+  let text = "";
+  if (job && job.companies) {
+    text = all.length + " of " + plural(job.companies, "company", "companies") + " read" +
+      (failed ? ", " + failed + " could not be enriched" : "");
+  } else if (n || failed) {
+    text = plural(n, "lead", "leads") + " found" + (job.ended ? "" : " so far") + (failed ? ", " + failed + " failed" : "");
+  }
+  $("lead-count").textContent = text;
 }
 
 function el(tag, cls, text) {
@@ -412,20 +487,421 @@ function copyButton(value, what) {
   return b;
 }
 
-function leadCard(ev) {
-  if (job.leads.has(ev.lead_id)) return;
-  const d = ev.lead_data || {};
+// ---- the leads table ----
+
+// How each column sorts: its value in a record's fields, and whether it is
+// a number (scores sort best first on the first click, text A to Z).
+const COLUMNS = {
+  company: { num: false }, domain: { num: false }, industry: { num: false },
+  country: { num: false }, size: { num: true }, email: { num: false }, phone: { num: false },
+  prospect: { num: true }, pain: { num: true }, intent: { num: true }, urgency: { num: true },
+  qualified: { num: true },
+};
+const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+let regionNames = null;
+try { regionNames = new Intl.DisplayNames(["en"], { type: "region" }); } catch (e) { /* older browser: codes only */ }
+
+function countryName(code) {
+  if (!code) return "";
+  try { return (regionNames && /^[A-Z]{2}$/.test(code) && regionNames.of(code)) || code; } catch (e) { return code; }
+}
+
+// The host a value names, bare: "https://www.Acme.com:8443/x" and
+// "jane@acme.com" give "acme.com".
+function hostOf(s) {
+  const at = s.lastIndexOf("@");
+  let h = at >= 0 ? s.slice(at + 1) : s.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/^\/\//, "");
+  h = h.split(/[/?#]/)[0].replace(/:\d*$/, "").replace(/\.$/, "").toLowerCase();
+  return h.startsWith("www.") ? h.slice(4) : h;
+}
+
+// The bare domain, as a CRM wants it: the lead's site, else its website's host.
+function bareDomain(d) {
+  return hostOf(d.site || d.website || "");
+}
+
+// A record's values for sorting, filtering and its cells; null is a value
+// the lead does not have (yet), which sorts last whichever the direction.
+function leadFields(rec) {
+  const d = rec.data;
   const x = d.adk1_enrichment || {};
-  const li = $("lead-template").content.firstElementChild.cloneNode(true);
-  li.dataset.leadId = ev.lead_id;
-  li.querySelector(".name").textContent = d.company_name || d.site || ev.lead_id;
-  const a = li.querySelector(".website");
+  const an = rec.pkg || {};
+  const ai = an.ai_intelligence || {};
+  const num = (v) => (typeof v === "number" ? v : null);
+  const size = String(x.company_size || "");
+  const emails = (x.contact_emails || []).filter(Boolean);
+  const phones = (x.contact_phones || []).filter(Boolean);
+  return {
+    company: d.company_name || "",
+    domain: bareDomain(d),
+    industry: x.industry || "",
+    country: d.country || "",
+    sizeText: size,
+    size: /\d/.test(size) ? Number(size.replace(/,(?=\d{3})/g, "").match(/\d+/)[0]) : null,
+    emails, phones,
+    email: emails[0] || "",
+    phone: phones[0] || "",
+    prospect: num(ai.prospect_score),
+    pain: num(ai.pain_alignment_score),
+    intent: num(ai.buying_intent_score),
+    urgency: num(ai.urgency_score),
+    qualified: rec.state === "failed" || typeof an.qualified !== "boolean" ? null : an.qualified ? 1 : 0,
+  };
+}
+
+// A lead arrives: one record and its row, placed by the current sort and
+// filters. A lead already shown (a replay after a drop) is not added again.
+function addLead(ev) {
+  if (job.leads.has(ev.lead_id)) return;
+  const rec = {
+    id: ev.lead_id, order: job.leads.size, data: ev.lead_data || {}, pkg: null,
+    state: "scoring", error: null, tr: null, f: null,
+  };
+  rec.f = leadFields(rec);
+  rec.tr = el("tr");
+  rec.tr.dataset.leadId = rec.id;
+  fillRow(rec);
+  job.leads.set(rec.id, rec);
+  refreshFilterOptions();
+  renderTable();
+  countLeads();
+}
+
+// Its scores (or why it has none) arrive: the row and, when open, the detail.
+function scoreLead(ev) {
+  const rec = job.leads.get(ev.lead_id);
+  if (!rec) return;
+  rec.pkg = ((ev.final_package || {}).analyzed_lead) || null;
+  if (ev.success === false) {
+    rec.state = "failed";
+    rec.error = { type: ev.error_type || "", message: ev.error_message || "" };
+  } else {
+    rec.state = "done";
+  }
+  rec.f = leadFields(rec);
+  fillRow(rec);
+  refreshFilterOptions();
+  renderTable();
+  countLeads();
+  if (detailRec === rec) showDetail(rec);
+}
+
+function failureText(rec) {
+  const e = rec.error || {};
+  const what = FAILURES[e.type] || (e.type ? e.type.replace(/_/g, " ") : "Could not be scored");
+  return e.message ? what + ": " + e.message : what;
+}
+
+function pct(v) {
+  return v === null ? "" : String(Math.round(v * 100));
+}
+
+// A cell holding a list's first value, and how many more there are.
+function listCell(values, cls) {
+  const td = el("td", cls);
+  if (!values.length) return td;
+  td.append(el("span", "", values[0]));
+  if (values.length > 1) {
+    const more = el("span", "more", "+" + (values.length - 1));
+    more.setAttribute("aria-label", (values.length - 1) + " more");
+    td.append(" ", more);
+    td.title = values.join("\n");
+  }
+  return td;
+}
+
+// A cell cut to its column's width keeps its whole text in its tooltip.
+function textCell(cls, text, title) {
+  const td = el("td", cls, text);
+  if (title || text.length > 14) td.title = title || text;
+  return td;
+}
+
+function fillRow(rec) {
+  const f = rec.f;
+  const tr = rec.tr;
+  tr.textContent = "";
+  tr.className = rec.state;
+  const sel = el("td", "sel");
+  const box = el("input");
+  box.type = "checkbox";
+  box.checked = job.selected.has(rec.id);
+  box.setAttribute("aria-label", "Select " + (f.company || f.domain || rec.id));
+  sel.append(box);
+  const name = el("th", "name-col");
+  name.scope = "row";
+  const open = el("button", "link open", f.company || f.domain || rec.id);
+  open.type = "button";
+  open.title = (f.company || f.domain) + ": show the details";
+  name.append(open);
+  tr.append(sel, name, textCell("domain", f.domain), textCell("industry", f.industry),
+    textCell("", f.country, countryName(f.country)), textCell("", f.sizeText.replace(/\s*employees?$/i, ""), f.sizeText), listCell(f.emails, "email"),
+    listCell(f.phones, "phone"));
+  if (rec.state === "failed") {
+    const why = el("td", "failure", failureText(rec));
+    why.colSpan = 5;
+    tr.append(why);
+    return;
+  }
+  if (rec.state === "scoring") {
+    const wait = el("td", "scoring", "Scoring…");
+    wait.colSpan = 5;
+    tr.append(wait);
+    return;
+  }
+  const score = el("td", "num");
+  if (f.prospect !== null) score.append(el("span", "pill " + grade(rec), pct(f.prospect)));
+  tr.append(score, el("td", "num", pct(f.pain)), el("td", "num", pct(f.intent)), el("td", "num", pct(f.urgency)),
+    el("td", "qualified", f.qualified === null ? "" : f.qualified ? "Yes" : "No"));
+}
+
+function grade(rec) {
+  const p = rec.f.prospect || 0;
+  return rec.f.qualified === 0 ? "low" : p >= 0.65 ? "good" : "fair";
+}
+
+// The order of two records under the current sort: missing values last,
+// ties (and no sort) in the order the leads arrived, which is the search's.
+function compareRecords(a, b) {
+  const { key, dir } = job.sort;
+  if (!key) return a.order - b.order;
+  const va = a.f[key], vb = b.f[key];
+  const ea = va === null || va === "", eb = vb === null || vb === "";
+  if (ea !== eb) return ea ? 1 : -1;
+  let c = ea ? 0 : COLUMNS[key].num ? va - vb : collator.compare(va, vb);
+  if (dir === "descending") c = -c;
+  return c || a.order - b.order;
+}
+
+function filtersNow() {
+  return {
+    industry: $("filter-industry").value,
+    country: $("filter-country").value,
+    result: $("filter-result").value,
+    qualified: $("filter-qualified").checked,
+    email: $("filter-email").checked,
+    phone: $("filter-phone").checked,
+  };
+}
+
+function passes(rec, fl) {
+  const f = rec.f;
+  if (fl.industry && f.industry !== fl.industry) return false;
+  if (fl.country && f.country !== fl.country) return false;
+  if (fl.result === "failed" && rec.state !== "failed") return false;
+  if (fl.result === "ok" && rec.state === "failed") return false;
+  if (fl.qualified && f.qualified !== 1) return false;
+  if (fl.email && !f.emails.length) return false;
+  if (fl.phone && !f.phones.length) return false;
+  return true;
+}
+
+// Puts the rows in order and shows those the filters let through. Only
+// rows out of place are moved, so a row the user is on stays put while
+// others arrive.
+function renderTable() {
+  if (!job) return;
+  const fl = filtersNow();
+  const tbody = $("leads").tBodies[0];
+  const recs = [...job.leads.values()].sort(compareRecords);
+  let shown = 0;
+  recs.forEach((rec, i) => {
+    rec.tr.hidden = !passes(rec, fl);
+    if (!rec.tr.hidden) shown++;
+    if (tbody.children[i] !== rec.tr) tbody.insertBefore(rec.tr, tbody.children[i] || null);
+  });
+  const total = recs.length;
+  $("shown-count").textContent = total ? shown + " of " + plural(total, "lead", "leads") + " shown" : "";
+  $("no-rows").hidden = !(total && !shown);
+  $("filter-result-box").hidden = !recs.some((r) => r.state === "failed") && !fl.result;
+  for (const th of $("leads").tHead.querySelectorAll("th[data-sort]")) {
+    if (th.dataset.sort === job.sort.key) th.setAttribute("aria-sort", job.sort.dir);
+    else th.removeAttribute("aria-sort");
+  }
+  syncSelection();
+}
+
+function visibleRecords() {
+  return job ? [...job.leads.values()].filter((r) => !r.tr.hidden).sort(compareRecords) : [];
+}
+
+// A header's click: sort by it (best or A first), again to reverse.
+function sortBy(key) {
+  if (!job) return;
+  const s = job.sort;
+  if (s.key === key) s.dir = s.dir === "ascending" ? "descending" : "ascending";
+  else job.sort = { key, dir: COLUMNS[key].num ? "descending" : "ascending" };
+  renderTable();
+}
+
+// The industry and country menus list the values the leads have, with how
+// many have each, and keep the user's choice while leads arrive.
+function refreshFilterOptions() {
+  fillOptions($("filter-industry"), "All industries", (f) => f.industry, (v) => v);
+  fillOptions($("filter-country"), "All countries", (f) => f.country, (v) => countryName(v) + (countryName(v) !== v ? " (" + v + ")" : ""));
+}
+
+function fillOptions(select, all, get, label) {
+  const counts = new Map();
+  for (const rec of job.leads.values()) {
+    const v = get(rec.f);
+    if (v) counts.set(v, (counts.get(v) || 0) + 1);
+  }
+  const values = [...counts.keys()].sort((a, b) => collator.compare(label(a), label(b)));
+  const wanted = [all, ...values.map((v) => label(v) + " (" + counts.get(v) + ")")];
+  const have = [...select.options].map((o) => o.textContent);
+  if (wanted.join("\n") === have.join("\n")) return; // unchanged: leave an open menu alone
+  const current = select.value;
+  select.textContent = "";
+  select.append(new Option(all, ""));
+  for (const v of values) select.append(new Option(label(v) + " (" + counts.get(v) + ")", v));
+  select.value = counts.has(current) ? current : "";
+}
+
+function resetTableControls() {
+  for (const id of ["filter-industry", "filter-country"]) {
+    const s = $(id);
+    while (s.options.length > 1) s.remove(1);
+    s.value = "";
+  }
+  $("filter-result").value = "";
+  for (const id of ["filter-qualified", "filter-email", "filter-phone"]) $(id).checked = false;
+  $("shown-count").textContent = "";
+  $("no-rows").hidden = true;
+  syncSelection();
+}
+
+// ---- selection and export ----
+
+// The select-all box and the export's label follow the selection: a box
+// ticks the rows shown; export takes the selected rows, else those shown.
+function syncSelection() {
+  const all = $("select-all");
+  const visible = visibleRecords();
+  const picked = visible.filter((r) => job.selected.has(r.id)).length;
+  all.checked = visible.length > 0 && picked === visible.length;
+  all.indeterminate = picked > 0 && picked < visible.length;
+  const n = job ? job.selected.size : 0;
+  const filtered = job && visible.length < job.leads.size;
+  $("selected-count").textContent = n ? plural(n, "row", "rows") + " selected"
+    : filtered ? "No rows selected: the rows shown are exported" : "No rows selected: every lead is exported";
+  $("clear-selection").hidden = !n;
+  $("export").textContent = n ? "Export " + n + " selected" : filtered ? "Export " + visible.length + " shown" : "Export all";
+}
+
+function selectRow(rec, on) {
+  if (on) job.selected.add(rec.id);
+  else job.selected.delete(rec.id);
+  rec.tr.querySelector(".sel input").checked = on;
+}
+
+function selectAllShown() {
+  const on = $("select-all").checked;
+  for (const rec of visibleRecords()) selectRow(rec, on);
+  syncSelection();
+}
+
+function clearSelection() {
+  for (const rec of job.leads.values()) selectRow(rec, false);
+  syncSelection();
+}
+
+// The ids to export: the selection, else the rows shown when filters hide
+// some; null for every lead.
+function exportIds() {
+  if (job.selected.size) return [...job.selected];
+  const visible = visibleRecords();
+  return visible.length < job.leads.size ? visible.map((r) => r.id) : null;
+}
+
+function slug(s) {
+  return s.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 50) || "leads";
+}
+
+// The server makes the file (the same rows as the CLI's, in the CRM's
+// columns); the page only names it after the search and the profile.
+async function exportLeads() {
+  if (!job) return;
+  const format = $("export-format").value;
+  const profile = $("export-profile").value;
+  const ids = exportIds();
+  if (ids && !ids.length) return notice("No lead is shown: change the filters to export some.");
+  const query = [];
+  if (format === "csv") query.push("format=csv", "profile=" + encodeURIComponent(profile));
+  if (ids) query.push("ids=" + ids.map(encodeURIComponent).join(","));
+  const path = "/api/v2/jobs/" + encodeURIComponent(job.id) + "/leads" + (query.length ? "?" + query.join("&") : "");
+  try {
+    const res = await api(path);
+    if (!res.ok) throw new ApiError(res.status, "the export failed (" + res.status + ")");
+    const blob = format === "csv" ? await res.blob()
+      : new Blob([JSON.stringify(await res.json(), null, 2)], { type: "application/json" });
+    const a = el("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = "prospect-" + slug(job.name) + (format === "csv" ? "-" + profile : "") + "." + format;
+    document.body.append(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  } catch (e) { if (e.status !== 401) notice(e.message); }
+}
+
+// ---- a lead's detail ----
+
+let detailRec = null;
+
+function openDetail(rec) {
+  detailRec = rec;
+  showDetail(rec);
+  const d = $("lead-detail");
+  if (!d.open) d.showModal();
+  $("detail-close").focus();
+}
+
+function closeDetail() {
+  const d = $("lead-detail");
+  const rec = detailRec;
+  detailRec = null;
+  if (d.open) d.close();
+  if (rec && rec.tr.isConnected && !rec.tr.hidden) rec.tr.querySelector(".open").focus();
+}
+
+// Previous and next go through the rows as shown.
+function stepDetail(by) {
+  const rows = visibleRecords();
+  const i = rows.indexOf(detailRec);
+  const next = rows[i + by];
+  if (next) openDetail(next);
+}
+
+function showDetail(rec) {
+  const body = $("detail-body");
+  body.textContent = "";
+  body.append(leadCard(rec));
+  const rows = visibleRecords();
+  const i = rows.indexOf(rec);
+  $("detail-prev").disabled = i <= 0;
+  $("detail-next").disabled = i < 0 || i >= rows.length - 1;
+}
+
+// The card of a lead: what it is, every contact with a copy button, its
+// address, and its scores with the sentences that support them.
+function leadCard(rec) {
+  const d = rec.data;
+  const x = d.adk1_enrichment || {};
+  const card = $("lead-template").content.firstElementChild.cloneNode(true);
+  card.dataset.leadId = rec.id;
+  card.querySelector(".name").textContent = d.company_name || rec.f.domain || rec.id;
+  const a = card.querySelector(".website");
   if (d.website && /^https?:\/\//.test(d.website)) { a.href = d.website; a.textContent = d.website.replace(/^https?:\/\//, "").replace(/\/$/, ""); }
-  li.querySelector(".industry").textContent = x.industry || "";
-  li.querySelector(".size").textContent = x.company_size || "";
-  li.querySelector(".place").textContent = d.country || "";
-  li.querySelector(".description").textContent = d.description || "";
-  const contacts = li.querySelector(".contacts");
+  card.querySelector(".industry").textContent = x.industry || "";
+  card.querySelector(".size").textContent = x.company_size || "";
+  card.querySelector(".place").textContent = countryName(d.country || "");
+  card.querySelector(".description").textContent = d.description || "";
+  if (d.address) {
+    const addr = card.querySelector(".address");
+    addr.append(el("strong", "", "Address: "), d.address);
+    addr.hidden = false;
+  }
+  const contacts = card.querySelector(".contacts");
   for (const [list, scheme, what] of [[x.contact_emails, "mailto:", "email"], [x.contact_phones, "tel:", "phone"]]) {
     for (const v of list || []) {
       const item = el("li");
@@ -435,69 +911,85 @@ function leadCard(ev) {
       contacts.append(item);
     }
   }
-  job.leads.set(ev.lead_id, li);
-  $("leads").append(li);
+  const social = d.social || {};
+  for (const [net, url] of Object.entries(social)) {
+    if (typeof url !== "string" || !/^https?:\/\//.test(url)) continue;
+    const item = el("li");
+    const link = el("a", "", net === "x" ? "X" : net.charAt(0).toUpperCase() + net.slice(1));
+    link.href = url;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    item.append(link);
+    contacts.append(item);
+  }
+  if (rec.state !== "scoring") card.querySelector(".enriching").hidden = true;
+  if (rec.state === "failed") {
+    const p = card.querySelector(".failure");
+    p.textContent = failureText(rec);
+    p.hidden = false;
+    return card;
+  }
+  if (rec.state === "done") scoreCard(card, rec);
+  return card;
 }
 
-function scoreLead(ev) {
-  const li = job.leads.get(ev.lead_id);
-  if (!li) return;
-  li.querySelector(".enriching").hidden = true;
-  const pkg = ((ev.final_package || {}).analyzed_lead) || {};
+function scoreCard(card, rec) {
+  const pkg = rec.pkg || {};
   const ai = pkg.ai_intelligence || {};
-  if (!ev.success) {
-    li.querySelector(".qualification").textContent = "Could not be scored" + (ev.error_message ? ": " + ev.error_message : ".");
-    return;
-  }
-  const badge = li.querySelector(".score-badge");
+  const badge = card.querySelector(".score-badge");
   const p = ai.prospect_score || 0;
   badge.textContent = Math.round(p * 100) + "% fit";
-  badge.className = "badge score-badge " + (pkg.qualified === false ? "low" : p >= 0.65 ? "good" : "fair");
+  badge.className = "badge score-badge " + grade(rec);
   badge.title = "Prospect score: the weighted mix of the scores below";
   badge.hidden = false;
-  const box = li.querySelector(".scores");
-  box.textContent = "";
+  const box = card.querySelector(".scores");
   const evidence = ai.evidence || {};
   for (const [key, label] of SCORES) {
     if (typeof ai[key] !== "number") continue;
-    const det = el("details", "score");
-    const sum = el("summary");
-    const bar = el("span", "bar");
-    const fill = el("span");
-    fill.style.width = Math.round(ai[key] * 100) + "%";
-    bar.append(fill);
-    bar.setAttribute("aria-hidden", "true");
-    sum.append(el("span", "label", label), bar, el("span", "value", Math.round(ai[key] * 100) + "%"));
-    sum.setAttribute("aria-label", label + " " + Math.round(ai[key] * 100) + "%: show the evidence");
-    det.append(sum);
-    const quotes = evidence[key] || [];
-    const body = el("div", "evidence");
-    if (!quotes.length) body.append(el("p", "none", "No sentence on the site supports this score."));
-    for (const q of quotes) {
-      const bq = el("blockquote", "", "“" + q.quote + "”");
-      const src = el("p", "source");
-      if (q.url && /^https?:\/\//.test(q.url)) {
-        const a = el("a", "", q.url);
-        a.href = q.url;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-        src.append("Source: ", a);
-      }
-      body.append(bq, src);
-    }
-    det.append(body);
-    box.append(det);
+    box.append(scoreDetails(label, ai[key], evidence[key] || []));
   }
-  box.hidden = false;
-  const ins = li.querySelector(".insights");
-  ins.textContent = "";
+  box.hidden = !box.children.length;
+  const ins = card.querySelector(".insights");
   for (const t of ai.predictive_insights || []) ins.append(el("li", "", t));
   ins.hidden = !ins.children.length;
-  li.querySelector(".qualification").textContent = ai.qualification_summary || "";
-  li.querySelector(".qualification").dataset.analyst = ai.analyst || "";
+  card.querySelector(".qualification").textContent = ai.qualification_summary || "";
+  card.querySelector(".qualification").dataset.analyst = ai.analyst || "";
 }
 
-function showSummary(s) {
+// One score, its bar, and (open it) the evidence: each quoted sentence and
+// the page it is on, or what a signal without a quote shows.
+function scoreDetails(label, value, quotes) {
+  const det = el("details", "score");
+  const sum = el("summary");
+  const bar = el("span", "bar");
+  const fill = el("span");
+  fill.style.width = Math.round(value * 100) + "%";
+  bar.append(fill);
+  bar.setAttribute("aria-hidden", "true");
+  sum.append(el("span", "label", label), bar, el("span", "value", Math.round(value * 100) + "%"));
+  sum.setAttribute("aria-label", label + " " + Math.round(value * 100) + "%: show the evidence");
+  det.append(sum);
+  const body = el("div", "evidence");
+  if (!quotes.length) body.append(el("p", "none", "No sentence on the site supports this score."));
+  for (const q of quotes) {
+    if (q.quote) body.append(el("blockquote", "", "“" + q.quote + "”"));
+    const why = [q.shows, q.detail].filter(Boolean).join(": ");
+    if (why) body.append(el("p", "why", why.charAt(0).toUpperCase() + why.slice(1)));
+    if (q.url && /^https?:\/\//.test(q.url)) {
+      const src = el("p", "source");
+      const a = el("a", "", q.url);
+      a.href = q.url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      src.append("Source: ", a);
+      body.append(src);
+    }
+  }
+  det.append(body);
+  return det;
+}
+
+function showSummary(s, ev) {
   if (!s) return;
   const dl = $("summary-list");
   dl.textContent = "";
@@ -510,6 +1002,8 @@ function showSummary(s) {
   if (s.search) add("Search", s.search.provider + ", " + s.search.calls + " call" + (s.search.calls === 1 ? "" : "s") + (s.search.credits ? ", " + s.search.credits + " credits" : ""));
   if (s.llm) add("Analyst", s.llm.provider === "heuristic" ? "built-in rules (no LLM configured)" : s.llm.provider + " " + s.llm.model + ", " + s.llm.calls + " calls, " + (s.llm.tokens_in + s.llm.tokens_out) + " tokens");
   add("Sites considered", s.sites_considered !== undefined ? s.sites_considered + " (" + (s.sites_skipped || 0) + " skipped)" : "");
+  if (s.sites_excluded !== undefined) add("Already in your CRM", plural(s.sites_excluded, "site", "sites") + " skipped");
+  if (ev && ev.leads_failed) add("Could not be enriched", plural(ev.leads_failed, "company", "companies"));
   add("Qualified", s.leads_qualified !== undefined ? s.leads_qualified + " of " + s.leads_requested + " asked for" : "");
   if (s.stopped_by) add("Stopped by", s.stopped_by);
   const ul = $("degradations");
@@ -527,22 +1021,6 @@ async function cancelJob() {
   } catch (e) { notice(e.message); }
 }
 
-async function exportLeads(format) {
-  if (!job) return;
-  try {
-    const res = await api("/api/v2/jobs/" + encodeURIComponent(job.id) + "/leads" + (format === "csv" ? "?format=csv" : ""));
-    if (!res.ok) throw new ApiError(res.status, "the export failed (" + res.status + ")");
-    const blob = format === "csv" ? await res.blob()
-      : new Blob([JSON.stringify(await res.json(), null, 2)], { type: "application/json" });
-    const a = el("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = "prospect-" + job.id + "." + format;
-    document.body.append(a);
-    a.click();
-    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-  } catch (e) { if (e.status !== 401) notice(e.message); }
-}
-
 // ---- history ----
 
 async function openHistory() {
@@ -555,7 +1033,7 @@ async function openHistory() {
     for (const j of res.jobs) {
       const tr = el("tr");
       const td = el("td");
-      const a = el("a", "", j.title || j.job_id);
+      const a = el("a", "", j.title ? shorten(j.title, 70) : jobName(j.request, j.job_id));
       a.href = "#job=" + encodeURIComponent(j.job_id);
       td.append(a);
       tr.append(td, el("td", "status " + j.status, j.status), el("td", "", String(j.leads)),
@@ -570,14 +1048,43 @@ async function openHistory() {
 
 // ---- start ----
 
+// The table's controls: headers sort, boxes select, a click on a row (or
+// Enter on its company's name) opens the lead.
+function wireTable() {
+  for (const th of $("leads").tHead.querySelectorAll("th[data-sort]"))
+    th.querySelector("button").addEventListener("click", () => sortBy(th.dataset.sort));
+  for (const id of ["filter-industry", "filter-country", "filter-result", "filter-qualified", "filter-email", "filter-phone"])
+    $(id).addEventListener("change", renderTable);
+  $("select-all").addEventListener("change", selectAllShown);
+  $("clear-selection").addEventListener("click", clearSelection);
+  const tbody = $("leads").tBodies[0];
+  tbody.addEventListener("change", (e) => {
+    const tr = e.target.closest("tr");
+    const rec = tr && job && job.leads.get(tr.dataset.leadId);
+    if (rec && e.target.matches(".sel input")) { selectRow(rec, e.target.checked); syncSelection(); }
+  });
+  tbody.addEventListener("click", (e) => {
+    if (e.target.closest(".sel, a")) return; // the box selects; a link goes where it says
+    const tr = e.target.closest("tr");
+    const rec = tr && job && job.leads.get(tr.dataset.leadId);
+    if (rec) openDetail(rec);
+  });
+  $("export-format").addEventListener("change", () => { $("export-profile-box").hidden = $("export-format").value !== "csv"; });
+  $("export").addEventListener("click", exportLeads);
+  $("detail-close").addEventListener("click", closeDetail);
+  $("detail-prev").addEventListener("click", () => stepDetail(-1));
+  $("detail-next").addEventListener("click", () => stepDetail(1));
+  $("lead-detail").addEventListener("cancel", (e) => { e.preventDefault(); closeDetail(); }); // Escape
+  $("lead-detail").addEventListener("click", (e) => { if (e.target === $("lead-detail")) closeDetail(); }); // the backdrop
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   $("job-form").addEventListener("submit", submitJob);
   $("example").addEventListener("click", fillExample);
+  wireTable();
   $("new-job").addEventListener("click", () => { location.hash = ""; route(); });
   $("home-link").addEventListener("click", (e) => { e.preventDefault(); location.hash = ""; route(); });
   $("show-history").addEventListener("click", () => { location.hash = "#history"; });
-  $("export-csv").addEventListener("click", () => exportLeads("csv"));
-  $("export-json").addEventListener("click", () => exportLeads("json"));
   $("cancel-job").addEventListener("click", cancelJob);
   $("forget-key").addEventListener("click", () => { sessionStorage.removeItem(KEY); $("forget-key").hidden = true; notice("The API key is forgotten."); });
   $("forget-key").hidden = !sessionStorage.getItem(KEY);
