@@ -1,4 +1,5 @@
-// app.js: Prospect's web page. It uses only the public API: it starts a job,
+// app.js: Prospect's web page. It uses only the public API: it starts a job
+// (a search, or the enrichment of the user's own list of companies),
 // follows its event stream (resuming after the last event id it saw, so a
 // dropped connection or a reload loses nothing and shows nothing twice),
 // puts each lead in a table that sorts, filters and selects while rows
@@ -30,6 +31,17 @@ const EXAMPLE = {
   max_leads_to_generate: 10,
   user_search_query: "companies looking for CRM automation",
 };
+// Headers of a CRM export's column that names companies, best first: a
+// domain beats a website, which beats an e-mail address (a person's may be
+// at a free-mail provider). The same list as `prospect run --exclude`.
+const DOMAIN_HEADERS = ["domain", "company domain name", "company domain", "domains",
+  "email domain", "website", "website url", "company website", "url", "account website",
+  "email", "e-mail", "email address", "e-mail address"];
+// An address at one of these names a person, not the company to enrich.
+const FREE_MAIL = new Set(["gmail.com", "googlemail.com", "yahoo.com", "hotmail.com",
+  "outlook.com", "live.com", "msn.com", "aol.com", "icloud.com", "me.com", "gmx.com", "gmx.de",
+  "web.de", "proton.me", "protonmail.com", "yandex.ru", "mail.ru", "qq.com", "163.com"]);
+const MAX_EXCLUDE = 20000; // the API's cap on exclude_domains
 // Why a company of the user's list gave no lead (lead_enrichment_end's error_type).
 const FAILURES = {
   unreachable: "Site unreachable",
@@ -45,6 +57,7 @@ const $ = (id) => document.getElementById(id);
 // ended, abort, max}. A record is one table row: see addLead.
 let job = null;
 let pendingAfterKey = null;
+let exclude = { domains: [], what: "" }; // the CRM file's companies, to skip
 
 // ---- the API ----
 
@@ -137,6 +150,25 @@ function plural(n, one, many) {
 
 // ---- the form ----
 
+function mode() {
+  return document.querySelector("input[name=mode]:checked").value;
+}
+
+// Search mode asks for a context and how many leads; list mode for the
+// companies, the context then being optional (it is what they are scored
+// against).
+function setMode() {
+  const list = mode() === "list";
+  $("list-fields").hidden = !list;
+  for (const e of document.querySelectorAll("#job-form .search-only")) e.hidden = list;
+  $("context-title").textContent = list ? "Your business (optional)" : "Your business";
+  $("context-hint").textContent = list
+    ? "Describe what you sell to have each company scored against it; leave it empty to read the companies only."
+    : "Lists take one item per line. Only what you fill in is used; the more you say, the better the leads.";
+  $("submit").textContent = list ? "Enrich companies" : "Find leads";
+  clearErrors();
+}
+
 function fillExample() {
   for (const [k, v] of Object.entries(EXAMPLE)) {
     const el = $(k);
@@ -153,6 +185,13 @@ function clearErrors() {
   for (const el of document.querySelectorAll("#job-form .field-error:not(#form-error)")) el.remove();
   $("form-error").hidden = true;
   $("form-error").textContent = "";
+}
+
+function clearFieldError(name) {
+  const p = $(name + "-error");
+  if (p) p.remove();
+  $(name).removeAttribute("aria-invalid");
+  $(name).removeAttribute("aria-describedby");
 }
 
 function fieldError(name, message) {
@@ -195,24 +234,57 @@ function requestFromForm() {
   return body;
 }
 
+// The enrichment request, or null when the list has lines that name no
+// company (they are shown by the field, so the user fixes them first).
+function enrichFromForm() {
+  const list = listedCompanies();
+  if (list.bad.length) {
+    showBadLines(list.bad);
+    return null;
+  }
+  if (!list.companies.length) {
+    fieldError("companies", "Paste or upload at least one domain or website address.");
+    return null;
+  }
+  const body = { companies: list.companies.map((c) => c.send) };
+  const ctx = contextFromForm();
+  if (Object.keys(ctx).length) body.business_context = ctx;
+  return { body, list };
+}
+
 async function submitJob(ev) {
   if (ev) ev.preventDefault();
   clearErrors();
   notice("");
+  const list = mode() === "list";
+  let body, sent = null;
+  if (list) {
+    const e = enrichFromForm();
+    if (!e) return $("companies").focus();
+    body = e.body;
+    sent = e.list.companies;
+  } else {
+    body = requestFromForm();
+  }
+  if (exclude.domains.length) body.exclude_domains = exclude.domains;
   const button = $("submit");
   button.disabled = true;
   try {
-    const res = await apiJson("/api/v2/jobs", {
+    const res = await apiJson(list ? "/api/v2/enrich" : "/api/v2/jobs", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(requestFromForm()),
+      body: JSON.stringify(body),
     });
     location.hash = "#job=" + encodeURIComponent(res.job_id);
   } catch (e) {
     if (e.status === 401) {
       pendingAfterKey = submitJob;
     } else if (e.status === 400 && e.body && e.body.problems) {
-      showProblems(e.body.problems);
+      showProblems(e.body.problems, sent);
+    } else if (e.status === 404 && list) {
+      showFormError("This server cannot enrich a list (it has no /api/v2/enrich); update it, or find new leads instead.");
+    } else if (e.status === 413) {
+      showFormError("The request is larger than this server accepts (PROSPECT_MAX_BODY_BYTES): send fewer companies, or a shorter CRM file.");
     } else {
       showFormError(e.message);
     }
@@ -221,14 +293,21 @@ async function submitJob(ev) {
   }
 }
 
-// The API's problems, each by the field it concerns.
-function showProblems(problems) {
+// The API's problems, each by the field it concerns: "companies[3]" is
+// the fourth company sent, which the user knows by its line.
+function showProblems(problems, sent) {
   let first = null;
   for (const p of problems) {
     const path = String(p.path || "");
+    const item = path.match(/^companies\[(\d+)\]/);
     const name = path.replace(/^business_context\./, "").replace(/\[.*$/, "");
-    if (fieldError(name, p.message)) first = first || $(name);
-    else showFormError(path + ": " + p.message);
+    let message = p.message;
+    if (item && sent && sent[Number(item[1])]) {
+      const c = sent[Number(item[1])];
+      message = "Line " + c.line + " (“" + c.value + "”): " + p.message;
+    }
+    if (fieldError(name, message)) first = first || $(name);
+    else showFormError(path + ": " + message);
   }
   if (first) first.focus();
 }
@@ -237,6 +316,235 @@ function showFormError(text) {
   const p = $("form-error");
   p.textContent = p.hidden ? text : p.textContent + "; " + text;
   p.hidden = false;
+}
+
+// ---- lists of companies: pasted, or read from a CRM's export ----
+
+// Whether s can name a company's domain: "acme.com", a URL or an e-mail
+// address: a dot after the last "@" or "//", and no space. The server's
+// own rule (request_names_domain), so what passes here passes there.
+function namesDomain(s) {
+  if (/\s/.test(s)) return false;
+  const at = s.lastIndexOf("@");
+  const sl = s.indexOf("//");
+  const from = at >= 0 ? s.slice(at + 1) : sl >= 0 ? s.slice(sl + 2) : s;
+  const host = from.split(/[/?#:]/)[0];
+  const dot = host.indexOf(".");
+  return dot > 0 && dot < host.length - 1;
+}
+
+// Why value v cannot be enriched, or "" when it can.
+function companyProblem(v) {
+  if (!namesDomain(v)) return "not a domain, website address or e-mail address";
+  if (v.includes("@") && FREE_MAIL.has(hostOf(v))) return "a personal e-mail address, not a company's";
+  return "";
+}
+
+// Splits CSV text into rows of fields (RFC 4180: a quoted field may hold
+// the delimiter, doubled quotes and line breaks).
+function parseCsv(text, delim) {
+  const rows = [];
+  let row = [], field = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === "") {
+      quoted = true;
+    } else if (ch === delim) {
+      row.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+    } else {
+      field += ch;
+    }
+  }
+  if (field !== "" || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+// The delimiter of a table's first line: the commonest of comma,
+// semicolon (spreadsheets in many locales) and tab, outside quotes.
+function sniffDelimiter(line) {
+  const counts = { ",": 0, ";": 0, "\t": 0 };
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch in counts) counts[ch]++;
+  }
+  const best = Object.keys(counts).sort((a, b) => counts[b] - counts[a])[0];
+  return counts[best] ? best : null;
+}
+
+// The column of a header row that names companies, best first by
+// DOMAIN_HEADERS: {index, header}, or null.
+function domainColumn(header) {
+  let best = null;
+  header.forEach((h, index) => {
+    const rank = DOMAIN_HEADERS.indexOf(h.trim().toLowerCase());
+    if (rank >= 0 && (!best || rank < best.rank)) best = { rank, index, header: h.trim() };
+  });
+  return best;
+}
+
+// Text a user gave (a file, or a paste) as values: a table whose domain,
+// website or e-mail column is found by its header, else a plain list, one
+// value a line or comma-separated. {values: [{value, line}], column (the
+// header used, or ""), blank (rows without a value), error}. A file's
+// first line may be a plain list's header ("Companies"); it is skipped.
+function readTable(text, isFile) {
+  text = text.replace(/^\uFEFF/, ""); // a spreadsheet's byte-order mark
+  const firstLine = (text.match(/^[^\r\n]*/) || [""])[0];
+  const delim = sniffDelimiter(firstLine);
+  const rows = delim ? parseCsv(text, delim) : text.split(/\r\n|\r|\n/).map((l) => [l]);
+  const out = { values: [], column: "", blank: 0, error: "" };
+  const col = rows.length ? domainColumn(rows[0]) : null;
+  if (col) {
+    out.column = col.header;
+    rows.slice(1).forEach((r, i) => {
+      const v = (r[col.index] || "").trim();
+      if (v) out.values.push({ value: v, line: i + 2 });
+      else if (r.some((f) => f.trim())) out.blank++;
+    });
+    return out;
+  }
+  if (delim && rows[0].length > 1 && !rows[0].some((f) => namesDomain(f.trim()))) {
+    out.error = "no column of domains, websites or e-mail addresses (name one “Domain”, “Website” or “Email”); its columns are " +
+      rows[0].map((h) => "“" + h.trim() + "”").join(", ");
+    return out;
+  }
+  rows.forEach((r, i) => {
+    for (const f of r) if (f.trim()) out.values.push({ value: f.trim(), line: i + 1 });
+  });
+  if (isFile && out.values.length && out.values[0].line === 1 && !namesDomain(out.values[0].value))
+    out.values.shift();
+  return out;
+}
+
+// The companies in the list field: {companies: [{value, line, send}],
+// bad: [{value, line, why}]}. An e-mail address is sent as its domain.
+function listedCompanies() {
+  const out = { companies: [], bad: [] };
+  $("companies").value.split(/\r\n|\r|\n/).forEach((text, i) => {
+    for (const part of text.split(",")) {
+      const value = part.trim();
+      if (!value) continue;
+      const why = companyProblem(value);
+      if (why) out.bad.push({ value, line: i + 1, why });
+      else out.companies.push({ value, line: i + 1, send: value.includes("@") ? hostOf(value) : value });
+    }
+  });
+  return out;
+}
+
+function showBadLines(bad) {
+  const named = bad.slice(0, 5).map((b) => "Line " + b.line + ": “" + shorten(b.value, 60) + "” is " + b.why);
+  if (bad.length > 5) named.push("and " + plural(bad.length - 5, "more line", "more lines"));
+  fieldError("companies", named.join("; "));
+  $("drop-bad").hidden = false;
+}
+
+// The count under the list, kept as the user types.
+function countCompanies() {
+  const list = listedCompanies();
+  const n = list.companies.length;
+  const status = $("companies-status");
+  if (!status.dataset.source) {
+    status.textContent = n || list.bad.length ? plural(n, "company", "companies") + " listed" +
+      (list.bad.length ? " (" + plural(list.bad.length, "line names", "lines name") + " no domain)." : ".") : "";
+  }
+  if (!list.bad.length) {
+    $("drop-bad").hidden = true;
+    clearFieldError("companies");
+  }
+}
+
+// Puts a table's column (or a list) in the list field, one company a line,
+// and says where they came from; lines that name no company are named.
+function fillCompanies(t, from) {
+  clearFieldError("companies");
+  $("drop-bad").hidden = true;
+  const status = $("companies-status");
+  if (t.error) {
+    fieldError("companies", from + ": " + t.error);
+    return;
+  }
+  $("companies").value = t.values.map((v) => v.value.includes("@") && !companyProblem(v.value) ? hostOf(v.value) : v.value).join("\n");
+  status.textContent = "Read " + plural(t.values.length, "company", "companies") +
+    (t.column ? " from the column “" + t.column + "”" : "") + " of " + from +
+    (t.blank ? " (" + plural(t.blank, "row", "rows") + " without a value skipped)" : "") + ".";
+  status.dataset.source = from;
+  const list = listedCompanies();
+  if (list.bad.length) showBadLines(list.bad);
+}
+
+async function readCompaniesFile() {
+  const file = $("companies-file").files[0];
+  if (!file) return;
+  fillCompanies(readTable(await file.text(), true), file.name);
+}
+
+// A table pasted from a spreadsheet (a header line with a domain column)
+// becomes its column, as a file would.
+function readPastedTable() {
+  const text = $("companies").value;
+  const firstLine = (text.match(/^[^\r\n]*/) || [""])[0];
+  const delim = sniffDelimiter(firstLine);
+  if (delim && text.includes("\n") && domainColumn(parseCsv(firstLine, delim)[0] || []))
+    fillCompanies(readTable(text, false), "the pasted table");
+}
+
+function dropBadLines() {
+  const lines = $("companies").value.split(/\r\n|\r|\n/).map((line) =>
+    line.split(",").map((s) => s.trim()).filter((v) => v && !companyProblem(v)).join(", "));
+  $("companies").value = lines.filter(Boolean).join("\n");
+  countCompanies();
+  $("companies").focus();
+}
+
+// The CRM's companies to skip: bare hosts, each once (the server matches
+// them by registrable domain, so nothing is lost, and the request stays
+// small). Free-mail domains are dropped: they name people, not companies.
+async function readExcludeFile() {
+  clearFieldError("exclude_domains");
+  const file = $("exclude_domains").files[0];
+  exclude = { domains: [], what: "" };
+  $("exclude-status").textContent = "";
+  $("exclude-clear").hidden = true;
+  if (!file) return;
+  const t = readTable(await file.text(), true);
+  if (t.error) return fieldError("exclude_domains", file.name + ": " + t.error);
+  const hosts = new Set();
+  let bad = 0, people = 0;
+  for (const v of t.values) {
+    if (!namesDomain(v.value)) bad++;
+    else if (FREE_MAIL.has(hostOf(v.value))) people++;
+    else hosts.add(hostOf(v.value));
+  }
+  if (hosts.size > MAX_EXCLUDE)
+    return fieldError("exclude_domains", file.name + " names " + plural(hosts.size, "company", "companies") +
+      "; at most " + MAX_EXCLUDE.toLocaleString("en") + " can be skipped");
+  exclude = { domains: [...hosts], what: file.name };
+  const notes = [];
+  if (people) notes.push(plural(people, "personal e-mail address", "personal e-mail addresses") + " ignored");
+  if (bad) notes.push(plural(bad, "row", "rows") + " naming no domain ignored");
+  if (t.blank) notes.push(plural(t.blank, "row", "rows") + " without a value");
+  $("exclude-status").textContent = "Read " + plural(hosts.size, "company", "companies") + " to skip" +
+    (t.column ? " from the column “" + t.column + "”" : "") + " of " + file.name +
+    (notes.length ? " (" + notes.join(", ") + ")" : "") + ".";
+  $("exclude-clear").hidden = false;
+}
+
+function clearExclude() {
+  $("exclude_domains").value = "";
+  readExcludeFile();
 }
 
 // ---- a job ----
@@ -1078,9 +1386,21 @@ function wireTable() {
   $("lead-detail").addEventListener("click", (e) => { if (e.target === $("lead-detail")) closeDetail(); }); // the backdrop
 }
 
-document.addEventListener("DOMContentLoaded", () => {
+function wireForm() {
   $("job-form").addEventListener("submit", submitJob);
+  for (const r of document.querySelectorAll("input[name=mode]")) r.addEventListener("change", setMode);
   $("example").addEventListener("click", fillExample);
+  $("companies").addEventListener("input", () => { delete $("companies-status").dataset.source; countCompanies(); });
+  $("companies").addEventListener("paste", () => setTimeout(readPastedTable, 0));
+  $("companies-file").addEventListener("change", readCompaniesFile);
+  $("drop-bad").addEventListener("click", dropBadLines);
+  $("exclude_domains").addEventListener("change", readExcludeFile);
+  $("exclude-clear").addEventListener("click", clearExclude);
+  setMode();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  wireForm();
   wireTable();
   $("new-job").addEventListener("click", () => { location.hash = ""; route(); });
   $("home-link").addEventListener("click", (e) => { e.preventDefault(); location.hash = ""; route(); });
