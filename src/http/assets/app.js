@@ -47,6 +47,7 @@ const FAILURES = {
   unreachable: "Site unreachable",
   blocked: "Site refused us",
   not_a_company_site: "Not a company site",
+  competitor: "A competitor of yours",
   excluded: "Already in your CRM",
   duplicate: "Listed twice",
   stopped: "Stopped before it was read",
@@ -333,10 +334,25 @@ function namesDomain(s) {
   return dot > 0 && dot < host.length - 1;
 }
 
-// Why value v cannot be enriched, or "" when it can.
+// Why value v cannot be enriched, or "" when it can: the server's rule
+// (request_target_url), so that every bad line is named before sending. An
+// e-mail address counts, as its domain, unless it names a person's mailbox.
 function companyProblem(v) {
-  if (!namesDomain(v)) return "not a domain, website address or e-mail address";
-  if (v.includes("@") && FREE_MAIL.has(hostOf(v))) return "a personal e-mail address, not a company's";
+  const notDomain = "not a domain, website address or e-mail address";
+  if (!v || /\s/.test(v)) return notDomain;
+  const scheme = v.match(/^([a-z][a-z0-9+.-]*):\/\//i);
+  if (scheme && !/^https?$/i.test(scheme[1])) return "not a website address (only http and https sites can be read)";
+  if (!scheme && v.includes("@")) {
+    if (!namesDomain(v)) return notDomain;
+    return FREE_MAIL.has(hostOf(v)) ? "a personal e-mail address, not a company's" : "";
+  }
+  const host = v.slice(scheme ? scheme[0].length : 0).split(/[/?#]/)[0];
+  if (host.startsWith("[")) return ""; // an IPv6 address: the server judges it
+  const [name, port] = host.split(/:(.*)/s);
+  const dot = name.indexOf(".");
+  if (dot <= 0 || dot === name.length - 1) return notDomain;
+  if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535))
+    return "a site with a bad port (from 1 to 65535)";
   return "";
 }
 
@@ -699,7 +715,9 @@ const HANDLERS = {
     $("cancel-job").hidden = true;
     const n = ev.leads_generated;
     const secs = ((ev.duration_ms || 0) / 1000).toFixed(1);
-    setProgress(1, "done", (ev.success ? "Finished: " : "Stopped: ") + n + " lead" + (n === 1 ? "" : "s") + " in " + secs + " s");
+    const what = job.companies ? (ev.leads_enriched !== undefined ? ev.leads_enriched : n) + " of " +
+      plural(job.companies, "company", "companies") + " enriched" : plural(n, "lead", "leads");
+    setProgress(1, "done", (ev.success ? "Finished: " : "Stopped: ") + what + " in " + secs + " s");
     showSummary(ev.summary, ev);
   },
   pipeline_error(ev) {
@@ -825,7 +843,7 @@ function hostOf(s) {
 
 // The bare domain, as a CRM wants it: the lead's site, else its website's host.
 function bareDomain(d) {
-  return hostOf(d.site || d.website || "");
+  return hostOf(d.site || d.website || d.target || "");
 }
 
 // A record's values for sorting, filtering and its cells; null is a value
@@ -835,7 +853,8 @@ function leadFields(rec) {
   const x = d.adk1_enrichment || {};
   const an = rec.pkg || {};
   const ai = an.ai_intelligence || {};
-  const num = (v) => (typeof v === "number" ? v : null);
+  const scored = rec.state === "done"; // a failure's package may carry zeros: no scores
+  const num = (v) => (scored && typeof v === "number" ? v : null);
   const size = String(x.company_size || "");
   const emails = (x.contact_emails || []).filter(Boolean);
   const phones = (x.contact_phones || []).filter(Boolean);
@@ -894,10 +913,13 @@ function scoreLead(ev) {
   if (detailRec === rec) showDetail(rec);
 }
 
+// Why a row has no lead, in the user's words: the server's message names
+// a repeated company by its index in the list sent ("companies[3]").
 function failureText(rec) {
   const e = rec.error || {};
   const what = FAILURES[e.type] || (e.type ? e.type.replace(/_/g, " ") : "Could not be scored");
-  return e.message ? what + ": " + e.message : what;
+  const why = (e.message || "").replace(/companies\[(\d+)\]/g, (m, i) => "no. " + (Number(i) + 1) + " of your list");
+  return why && e.type !== "excluded" ? what + ": " + why : what; // (an exclusion's message says it again)
 }
 
 function pct(v) {
@@ -1307,12 +1329,13 @@ function showSummary(s, ev) {
   add("Pages read", (f.ok || 0) + " ok, " + (f.blocked || 0) + " blocked, " + (f.rate_limited || 0) + " rate-limited, " +
     (f.challenge || 0) + " behind a bot check, " + (f.refused_address || 0) + " refused (private address), " + failed + " failed" +
     (f.read_by_provider ? ", " + f.read_by_provider + " read by the search provider" : ""));
-  if (s.search) add("Search", s.search.provider + ", " + s.search.calls + " call" + (s.search.calls === 1 ? "" : "s") + (s.search.credits ? ", " + s.search.credits + " credits" : ""));
+  if (s.search && s.search.calls) add("Search", s.search.provider + ", " + s.search.calls + " call" + (s.search.calls === 1 ? "" : "s") + (s.search.credits ? ", " + s.search.credits + " credits" : ""));
   if (s.llm) add("Analyst", s.llm.provider === "heuristic" ? "built-in rules (no LLM configured)" : s.llm.provider + " " + s.llm.model + ", " + s.llm.calls + " calls, " + (s.llm.tokens_in + s.llm.tokens_out) + " tokens");
   add("Sites considered", s.sites_considered !== undefined ? s.sites_considered + " (" + (s.sites_skipped || 0) + " skipped)" : "");
   if (s.sites_excluded !== undefined) add("Already in your CRM", plural(s.sites_excluded, "site", "sites") + " skipped");
   if (ev && ev.leads_failed) add("Could not be enriched", plural(ev.leads_failed, "company", "companies"));
-  add("Qualified", s.leads_qualified !== undefined ? s.leads_qualified + " of " + s.leads_requested + " asked for" : "");
+  if (s.leads_qualified !== undefined)
+    add("Qualified", s.leads_qualified + " of " + (job.companies ? (ev && ev.leads_enriched !== undefined ? ev.leads_enriched : s.leads_requested) + " enriched" : s.leads_requested + " asked for"));
   if (s.stopped_by) add("Stopped by", s.stopped_by);
   const ul = $("degradations");
   ul.textContent = "";
