@@ -18,6 +18,8 @@ const SCORES = [
   ["urgency_score", "Urgency"],
   ["icp_fit_score", "Ideal-customer fit"],
 ];
+// How the social networks of a lead's links write their names.
+const NETWORKS = { linkedin: "LinkedIn", youtube: "YouTube", github: "GitHub", tiktok: "TikTok", x: "X" };
 const EXAMPLE = {
   business_description: "AI-powered CRM solutions for SMBs",
   product_service_description: "Intelligent CRM with automation",
@@ -1055,12 +1057,16 @@ function visibleRecords() {
   return job ? [...job.leads.values()].filter((r) => !r.tr.hidden).sort(compareRecords) : [];
 }
 
-// A header's click: sort by it (best or A first), again to reverse.
+// A header's click: sort by it (best or A first), again to reverse, a
+// third time to go back to the job's own order (the search's ranking, or
+// the user's list as given).
 function sortBy(key) {
   if (!job) return;
+  const first = COLUMNS[key].num ? "descending" : "ascending";
   const s = job.sort;
-  if (s.key === key) s.dir = s.dir === "ascending" ? "descending" : "ascending";
-  else job.sort = { key, dir: COLUMNS[key].num ? "descending" : "ascending" };
+  if (s.key !== key) job.sort = { key, dir: first };
+  else if (s.dir === first) s.dir = first === "ascending" ? "descending" : "ascending";
+  else job.sort = { key: "", dir: "" };
   renderTable();
 }
 
@@ -1245,7 +1251,7 @@ function leadCard(rec) {
   for (const [net, url] of Object.entries(social)) {
     if (typeof url !== "string" || !/^https?:\/\//.test(url)) continue;
     const item = el("li");
-    const link = el("a", "", net === "x" ? "X" : net.charAt(0).toUpperCase() + net.slice(1));
+    const link = el("a", "", NETWORKS[net] || net.charAt(0).toUpperCase() + net.slice(1));
     link.href = url;
     link.target = "_blank";
     link.rel = "noopener noreferrer";
