@@ -1142,12 +1142,36 @@ function clearSelection() {
   syncSelection();
 }
 
-// The ids to export: the selection, else the rows shown when filters hide
-// some; null for every lead.
+// The ids to export, in the job's order: the selection, else the rows
+// shown when filters hide some; null for every lead.
 function exportIds() {
-  if (job.selected.size) return [...job.selected];
-  const visible = visibleRecords();
-  return visible.length < job.leads.size ? visible.map((r) => r.id) : null;
+  const recs = job.selected.size ? [...job.selected].map((id) => job.leads.get(id)) : visibleRecords();
+  if (recs.length === job.leads.size) return null;
+  return recs.sort((a, b) => a.order - b.order).map((r) => r.id);
+}
+
+// ids in groups whose query stays short: the server reads a request line
+// of a few kilobytes at most (PROSPECT_CONNECTION_MEMORY), and a list job
+// may have a thousand rows.
+function idGroups(ids) {
+  const groups = [[]];
+  let size = 0;
+  for (const id of ids) {
+    if (size + id.length > 1500 && groups[groups.length - 1].length) { groups.push([]); size = 0; }
+    groups[groups.length - 1].push(id);
+    size += id.length + 1;
+  }
+  return groups;
+}
+
+// One request of the export: CSV text, or the JSON body.
+async function exportPart(format, profile, ids) {
+  const query = [];
+  if (format === "csv") query.push("format=csv", "profile=" + encodeURIComponent(profile));
+  if (ids) query.push("ids=" + ids.map(encodeURIComponent).join(","));
+  const res = await api("/api/v2/jobs/" + encodeURIComponent(job.id) + "/leads" + (query.length ? "?" + query.join("&") : ""));
+  if (!res.ok) throw new ApiError(res.status, "the export failed (" + res.status + ")");
+  return format === "csv" ? res.text() : res.json();
 }
 
 function slug(s) {
@@ -1155,22 +1179,20 @@ function slug(s) {
 }
 
 // The server makes the file (the same rows as the CLI's, in the CRM's
-// columns); the page only names it after the search and the profile.
+// columns), in parts for a long selection; the page joins them (one
+// header) and names the file after the job and the profile.
 async function exportLeads() {
   if (!job) return;
   const format = $("export-format").value;
   const profile = $("export-profile").value;
   const ids = exportIds();
   if (ids && !ids.length) return notice("No lead is shown: change the filters to export some.");
-  const query = [];
-  if (format === "csv") query.push("format=csv", "profile=" + encodeURIComponent(profile));
-  if (ids) query.push("ids=" + ids.map(encodeURIComponent).join(","));
-  const path = "/api/v2/jobs/" + encodeURIComponent(job.id) + "/leads" + (query.length ? "?" + query.join("&") : "");
   try {
-    const res = await api(path);
-    if (!res.ok) throw new ApiError(res.status, "the export failed (" + res.status + ")");
-    const blob = format === "csv" ? await res.blob()
-      : new Blob([JSON.stringify(await res.json(), null, 2)], { type: "application/json" });
+    const parts = [];
+    for (const group of ids ? idGroups(ids) : [null]) parts.push(await exportPart(format, profile, group));
+    const blob = format === "csv"
+      ? new Blob(parts.map((t, i) => (i ? t.slice(t.indexOf("\n") + 1) : t)), { type: "text/csv;charset=utf-8" })
+      : new Blob([JSON.stringify({ job_id: job.id, leads: parts.flatMap((p) => p.leads) }, null, 2)], { type: "application/json" });
     const a = el("a");
     a.href = URL.createObjectURL(blob);
     a.download = "prospect-" + slug(job.name) + (format === "csv" ? "-" + profile : "") + "." + format;
