@@ -60,7 +60,7 @@ const $ = (id) => document.getElementById(id);
 // ended, abort, max}. A record is one table row: see addLead.
 let job = null;
 let pendingAfterKey = null;
-let exclude = { domains: [], what: "" }; // the CRM file's companies, to skip
+let exclude = []; // the CRM file's companies, to skip: bare hosts
 
 // ---- the API ----
 
@@ -186,6 +186,7 @@ function clearErrors() {
     el.removeAttribute("aria-describedby");
   }
   for (const el of document.querySelectorAll("#job-form .field-error:not(#form-error)")) el.remove();
+  $("drop-bad").hidden = true;
   $("form-error").hidden = true;
   $("form-error").textContent = "";
 }
@@ -269,7 +270,7 @@ async function submitJob(ev) {
   } else {
     body = requestFromForm();
   }
-  if (exclude.domains.length) body.exclude_domains = exclude.domains;
+  if (exclude.length) body.exclude_domains = exclude;
   const button = $("submit");
   button.disabled = true;
   try {
@@ -504,9 +505,11 @@ function fillCompanies(t, from) {
 }
 
 async function readCompaniesFile() {
-  const file = $("companies-file").files[0];
+  const input = $("companies-file");
+  const file = input.files[0];
   if (!file) return;
   fillCompanies(readTable(await file.text(), true), file.name);
+  input.value = ""; // the list field has them now; the same file, changed, can be read again
 }
 
 // A table pasted from a spreadsheet (a header line with a domain column)
@@ -533,7 +536,7 @@ function dropBadLines() {
 async function readExcludeFile() {
   clearFieldError("exclude_domains");
   const file = $("exclude_domains").files[0];
-  exclude = { domains: [], what: "" };
+  exclude = [];
   $("exclude-status").textContent = "";
   $("exclude-clear").hidden = true;
   if (!file) return;
@@ -549,7 +552,7 @@ async function readExcludeFile() {
   if (hosts.size > MAX_EXCLUDE)
     return fieldError("exclude_domains", file.name + " names " + plural(hosts.size, "company", "companies") +
       "; at most " + MAX_EXCLUDE.toLocaleString("en") + " can be skipped");
-  exclude = { domains: [...hosts], what: file.name };
+  exclude = [...hosts];
   const notes = [];
   if (people) notes.push(plural(people, "personal e-mail address", "personal e-mail addresses") + " ignored");
   if (bad) notes.push(plural(bad, "row", "rows") + " naming no domain ignored");
@@ -934,9 +937,7 @@ function listCell(values, cls) {
   if (!values.length) return td;
   td.append(el("span", "", values[0]));
   if (values.length > 1) {
-    const more = el("span", "more", "+" + (values.length - 1));
-    more.setAttribute("aria-label", (values.length - 1) + " more");
-    td.append(" ", more);
+    td.append(" ", el("span", "more", "+" + (values.length - 1)));
     td.title = values.join("\n");
   }
   return td;
@@ -949,9 +950,12 @@ function textCell(cls, text, title) {
   return td;
 }
 
+// (Re)draws a row; a row redrawn under the keyboard's focus (its scores
+// arrived) keeps it on the same control.
 function fillRow(rec) {
   const f = rec.f;
   const tr = rec.tr;
+  const focused = tr.contains(document.activeElement) ? (document.activeElement.matches(".sel input") ? ".sel input" : ".open") : "";
   tr.textContent = "";
   tr.className = rec.state;
   const sel = el("td", "sel");
@@ -969,22 +973,23 @@ function fillRow(rec) {
   tr.append(sel, name, textCell("domain", f.domain), textCell("industry", f.industry),
     textCell("", f.country, countryName(f.country)), textCell("", f.sizeText.replace(/\s*employees?$/i, ""), f.sizeText), listCell(f.emails, "email"),
     listCell(f.phones, "phone"));
-  if (rec.state === "failed") {
-    const why = el("td", "failure", failureText(rec));
+  tr.append(...scoreCells(rec));
+  if (focused) tr.querySelector(focused).focus();
+}
+
+// The five last cells: the scores and the verdict, else one cell saying
+// why there are none (yet).
+function scoreCells(rec) {
+  const f = rec.f;
+  if (rec.state !== "done") {
+    const why = rec.state === "failed" ? el("td", "failure", failureText(rec)) : el("td", "scoring", "Scoring…");
     why.colSpan = 5;
-    tr.append(why);
-    return;
-  }
-  if (rec.state === "scoring") {
-    const wait = el("td", "scoring", "Scoring…");
-    wait.colSpan = 5;
-    tr.append(wait);
-    return;
+    return [why];
   }
   const score = el("td", "num");
   if (f.prospect !== null) score.append(el("span", "pill " + grade(rec), pct(f.prospect)));
-  tr.append(score, el("td", "num", pct(f.pain)), el("td", "num", pct(f.intent)), el("td", "num", pct(f.urgency)),
-    el("td", "qualified", f.qualified === null ? "" : f.qualified ? "Yes" : "No"));
+  return [score, el("td", "num", pct(f.pain)), el("td", "num", pct(f.intent)), el("td", "num", pct(f.urgency)),
+    el("td", "qualified", f.qualified === null ? "" : f.qualified ? "Yes" : "No")];
 }
 
 function grade(rec) {
@@ -1030,9 +1035,10 @@ function passes(rec, fl) {
 
 // Puts the rows in order and shows those the filters let through. Only
 // rows out of place are moved, so a row the user is on stays put while
-// others arrive.
+// others arrive; one that moves (its score came) keeps the focus.
 function renderTable() {
   if (!job) return;
+  const active = document.activeElement;
   const fl = filtersNow();
   const tbody = $("leads").tBodies[0];
   const recs = [...job.leads.values()].sort(compareRecords);
@@ -1051,6 +1057,7 @@ function renderTable() {
     else th.removeAttribute("aria-sort");
   }
   syncSelection();
+  if (active !== document.activeElement && active.isConnected && !active.closest("[hidden]")) active.focus({ preventScroll: true });
 }
 
 function visibleRecords() {
@@ -1074,7 +1081,7 @@ function sortBy(key) {
 // many have each, and keep the user's choice while leads arrive.
 function refreshFilterOptions() {
   fillOptions($("filter-industry"), "All industries", (f) => f.industry, (v) => v);
-  fillOptions($("filter-country"), "All countries", (f) => f.country, (v) => countryName(v) + (countryName(v) !== v ? " (" + v + ")" : ""));
+  fillOptions($("filter-country"), "All countries", (f) => f.country, countryName);
 }
 
 function fillOptions(select, all, get, label) {
