@@ -846,9 +846,10 @@ function hostOf(s) {
   return h.startsWith("www.") ? h.slice(4) : h;
 }
 
-// The bare domain, as a CRM wants it: the lead's site, else its website's host.
+// The bare domain, as a CRM wants it: the lead's site, else its website's
+// host. A place found on the map without a website has none (its site is a key).
 function bareDomain(d) {
-  return hostOf(d.site || d.website || d.target || "");
+  return d.no_website ? "" : hostOf(d.site || d.website || d.target || "");
 }
 
 // A record's values for sorting, filtering and its cells; null is a value
@@ -1052,12 +1053,20 @@ function renderTable() {
   $("shown-count").textContent = total ? shown + " of " + plural(total, "lead", "leads") + " shown" : "";
   $("no-rows").hidden = !(total && !shown);
   $("filter-result-box").hidden = !recs.some((r) => r.state === "failed") && !fl.result;
+  showCredits(recs);
   for (const th of $("leads").tHead.querySelectorAll("th[data-sort]")) {
     if (th.dataset.sort === job.sort.key) th.setAttribute("aria-sort", job.sort.dir);
     else th.removeAttribute("aria-sort");
   }
   syncSelection();
   if (active !== document.activeElement && active.isConnected && !active.closest("[hidden]")) active.focus({ preventScroll: true });
+}
+
+// Under the table, the credit the leads' sources need (each once).
+function showCredits(recs) {
+  const credits = [...new Set(recs.map((r) => r.data.attribution).filter((a) => typeof a === "string" && a))];
+  $("credits").textContent = credits.length ? "Some leads' data: " + credits.join("; ") + "." : "";
+  $("credits").hidden = !credits.length;
 }
 
 function visibleRecords() {
@@ -1257,6 +1266,7 @@ function leadCard(rec) {
   card.querySelector(".name").textContent = d.company_name || rec.f.domain || rec.id;
   const a = card.querySelector(".website");
   if (d.website && /^https?:\/\//.test(d.website)) { a.href = d.website; a.textContent = d.website.replace(/^https?:\/\//, "").replace(/\/$/, ""); }
+  if (d.no_website && /^https?:\/\//.test(d.map_url || "")) { a.href = d.map_url; a.textContent = "No website: on the map"; }
   card.querySelector(".industry").textContent = x.industry || "";
   card.querySelector(".size").textContent = x.company_size || "";
   card.querySelector(".place").textContent = countryName(d.country || "");
@@ -1287,6 +1297,7 @@ function leadCard(rec) {
     item.append(link);
     contacts.append(item);
   }
+  foundBy(card.querySelector(".found-by"), d);
   if (rec.state !== "scoring") card.querySelector(".enriching").hidden = true;
   if (rec.state === "failed") {
     const p = card.querySelector(".failure");
@@ -1296,6 +1307,17 @@ function leadCard(rec) {
   }
   if (rec.state === "done") scoreCard(card, rec);
   return card;
+}
+
+// Which providers found the lead, and the credit their data needs
+// (OpenStreetMap's is ODbL: it goes wherever its data is shown).
+function foundBy(p, d) {
+  const by = Array.isArray(d.found_by) ? d.found_by.filter(Boolean) : [];
+  const parts = [];
+  if (by.length) parts.push("Found by " + by.join(", "));
+  if (d.attribution) parts.push("Data " + d.attribution);
+  p.textContent = parts.join(" · ");
+  p.hidden = !parts.length;
 }
 
 function scoreCard(card, rec) {
