@@ -269,13 +269,30 @@ int jobs_status(struct jobs *j, const char *id, json_t **out, struct err *e)
     return 0;
 }
 
+/* A job's name for people: the user's query, else what their business
+ * does, else whom it sells to (borrowed from req), else the size of the
+ * list it enriches (written in buf). */
+static const char *job_title(const json_t *req, char *buf, size_t n)
+{
+    const json_t *ctx = json_object_get(req, "business_context");
+    const char *texts[] = {json_string_value(json_object_get(req, "user_search_query")),
+                           json_string_value(json_object_get(ctx, "business_description")),
+                           json_string_value(json_object_get(ctx, "ideal_customer"))};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        if (texts[i] && *texts[i])
+            return texts[i];
+    size_t k = json_array_size(json_object_get(req, "companies"));
+    buf[0] = '\0';
+    if (k)
+        snprintf(buf, n, "Enrich %zu compan%s", k, k == 1 ? "y" : "ies");
+    return buf;
+}
+
 static int add_job(void *ctx, const struct store_job *sj)
 {
     json_t *req = json_loads(sj->request, 0, NULL);
-    const char *q = json_string_value(json_object_get(req, "user_search_query"));
-    const char *d = json_string_value(
-        json_object_get(json_object_get(req, "business_context"), "business_description"));
-    const char *title = q && *q ? q : d ? d : "";
+    char buf[64];
+    const char *title = job_title(req, buf, sizeof buf);
     json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "job_id", sj->id,
                                          "user_id", sj->user_id, "status", sj->status, "created_at",
                                          (json_int_t)sj->created_at, "finished_at",

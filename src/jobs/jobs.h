@@ -70,7 +70,9 @@ int jobs_events(struct jobs *j, const char *id, int64_t after, store_event_fn fn
 
 /* jobs_list(j, owner, limit, out, e): the newest jobs (of owner; NULL:
  * everyone's) as a JSON array of {job_id, user_id, status, created_at,
- * finished_at, leads, title}; new reference. */
+ * finished_at, leads, title}; new reference. The title names the job for
+ * people: the request's user_search_query, else its business_description,
+ * else its ideal_customer, else "Enrich N companies". */
 int jobs_list(struct jobs *j, const char *owner, size_t limit, json_t **out, struct err *e)
     __attribute__((warn_unused_result));
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """webpage_test.py BIN SRCDIR ARTIFACTS: the web page end to end in Debian's
-chromium (tests/node/webpage.mjs, playwright-core) against the real server
-on loopback, with API keys on and a mock Tavily whose company sites answer
-slowly, so that the job is still running while the page is checked.
-Screenshots go to ARTIFACTS."""
+chromium (tests/node/webpage.mjs, then webpage_table.mjs; playwright-core)
+against the real server on loopback, with API keys on. The companies are
+the real pages of tests/realpages served as the open web, with a Tavily
+mock to find them (tests/stubs/realweb.py, which needs Debian's python3 for
+BeautifulSoup; --home gives each site a home page, for a list that names a
+company by its domain alone); they answer slowly, so that a job is still
+running while the page is checked. Screenshots go to ARTIFACTS."""
 import os
 import shutil
 import subprocess
@@ -21,23 +24,28 @@ if not os.path.exists(os.path.join(SRC, "tests/node/node_modules/playwright-core
     fail("playwright-core or chromium is missing: run scripts/setup")
     lib.finish("webpage")
 
-port_file = os.path.join(TMP, "mock.port")
-lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/providers.py"), port_file,
-          os.path.join(TMP, "mock.log"), "--page-latency", "0.35")
-wait_for("mock", lambda: os.path.exists(port_file) and open(port_file).read().strip())
-env = lib.clean_env(TAVILY_API_KEY="tvly-test-0123456789",
-                    TAVILY_BASE_URL="http://127.0.0.1:%s" % open(port_file).read().strip(),
+port_file = os.path.join(TMP, "web.port")
+lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/realweb.py"),
+          os.path.join(SRC, "tests/realpages/pages"), port_file, os.path.join(TMP, "web.log"),
+          "--latency", "0.35", "--home")
+wait_for("the mock web", lambda: os.path.exists(port_file), timeout=120)
+web = "http://127.0.0.1:%s" % open(port_file).read().strip()
+env = lib.clean_env(TAVILY_API_KEY="tvly-test-0123456789", TAVILY_BASE_URL=web,
+                    PROSPECT_SEARCH="tavily", PROSPECT_SEARCH_RPM="0",
                     PROSPECT_FETCH_ALLOW_PRIVATE="1", PROSPECT_SITE_CONCURRENCY="2",
                     PROSPECT_CACHE_TTL_S="0", PROSPECT_LLM="heuristic",
                     PROSPECT_API_KEYS="web:" + KEY)
 s = lib.Server(BIN, "webpage", os.path.join(TMP, "web.db"), env)
 shutil.rmtree(ARTIFACTS, ignore_errors=True)
-r = subprocess.run(["node", os.path.join(SRC, "tests/node/webpage.mjs"), s.base, KEY, ARTIFACTS],
-                   capture_output=True, text=True, timeout=300)
-print(r.stdout + r.stderr, end="", flush=True)
-if r.returncode:
-    fail("the page test failed")
+for script, args in (("webpage.mjs", []), ("webpage_table.mjs", [web, SRC])):
+    r = subprocess.run(["node", os.path.join(SRC, "tests/node", script), s.base, KEY, ARTIFACTS,
+                        *args], capture_output=True, text=True, timeout=300)
+    print(r.stdout + r.stderr, end="", flush=True)
+    if r.returncode:
+        fail("the page test %s failed" % script)
+        break
 shots = sorted(os.listdir(ARTIFACTS)) if os.path.isdir(ARTIFACTS) else []
-if len(shots) < 8:
-    fail("screenshots: %s" % shots)
+for want in ("8-phone.png", "table-50-leads.png"):
+    if want not in shots:
+        fail("screenshot %s missing: %s" % (want, shots))
 lib.finish("webpage")

@@ -1,38 +1,25 @@
 // webpage.mjs BASE_URL API_KEY ARTIFACTS_DIR: drives Prospect's web page in
 // Debian's chromium (headless) with playwright-core, as a user would:
 // the page asks for the API key, shows the API's complaint next to the
-// field it concerns, starts a search, shows leads with their scores while
-// the job runs, opens a score's evidence, survives a network drop and a
-// reload mid-job without losing or repeating a lead, exports CSV, lists the
-// search in the history, and fits a phone's screen. Screenshots go to
-// ARTIFACTS_DIR. Exits 1 on the first failed expectation.
-import { chromium } from "playwright-core";
-import { mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+// field it concerns, starts a search named by its query, shows leads as
+// table rows with their scores while the job runs, opens a lead's evidence,
+// survives a network drop and a reload mid-job without losing or repeating
+// a lead, exports CSV, lists the search in the history by its name, and
+// fits a phone's screen. Screenshots go to ARTIFACTS_DIR. Exits 1 on the
+// first failed expectation. (webpage_table.mjs goes on with the table.)
+import { apiClient, check, download, launch, openPage, parseCsv, shooter } from "./browser.mjs";
 
 const [base, apiKey, artifacts] = process.argv.slice(2);
-mkdirSync(artifacts, { recursive: true });
-const shot = (page, name) => page.screenshot({ path: join(artifacts, name + ".png"), fullPage: true });
+const shot = shooter(artifacts);
+const api = apiClient(base, apiKey);
+const QUERY = "companies looking for CRM automation";
 
-function check(cond, what) {
-  if (!cond) throw new Error("expected: " + what);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 let failed = false;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const consoleErrors = [];
-  page.on("console", (m) => {
-    // (the browser reports each 4xx the test provokes, and the network drop)
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) consoleErrors.push(m.text());
-  });
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  const page = await openPage(context);
+  const consoleErrors = page.consoleErrors;
   await page.goto(base + "/");
   check(await page.title() === "Prospect: find and qualify B2B leads", "the page's title");
 
@@ -56,8 +43,13 @@ try {
   await page.waitForURL(/#job=/);
   const jobId = decodeURIComponent(page.url().split("#job=")[1]);
 
-  // Leads arrive while the job runs.
-  const scored = page.locator(".lead .score-badge:not([hidden])");
+  // The search is named by what it asked for, not by its id.
+  await page.locator("#job-title", { hasText: QUERY }).waitFor();
+  check(await page.locator("#job-title").textContent() === QUERY, "the heading is the search's query, whole");
+  check((await page.title()).includes(QUERY), "the tab's title names the search");
+
+  // Leads arrive while the job runs, as scored rows of the table.
+  const scored = page.locator("#leads tbody tr.done");
   const running = async () => Number(await page.locator("#progress").getAttribute("aria-valuenow")) < 100;
   await scored.nth(1).waitFor({ timeout: 60000 });
   check(await running(), "two leads scored while the job still runs");
@@ -77,49 +69,62 @@ try {
   const stillRunning = await running();
   await shot(page, "4-after-reload");
 
-  // A score opens its evidence: quoted sentences and the page they are on.
-  const firstScore = page.locator(".lead .score summary").first();
-  await firstScore.click();
-  const quote = page.locator(".lead .score[open] .evidence blockquote").first();
+  // A row opens the lead: its scores open to their evidence, quoted
+  // sentences and the page they are on. (Not every lead has a quote:
+  // Next goes through the rows.)
+  await scored.first().locator(".open").click();
+  const detail = page.locator("#lead-detail");
+  await detail.waitFor();
+  let quoted = detail.locator(".score:has(.evidence blockquote) summary");
+  for (let i = 0; i < 10 && !await quoted.count() && await page.locator("#detail-next").isEnabled(); i++)
+    await page.locator("#detail-next").click();
+  check(await quoted.count() > 0, "a lead with a quoted sentence behind a score");
+  await quoted.first().click();
+  const quote = detail.locator(".score[open] .evidence blockquote").first();
   await quote.waitFor();
   check((await quote.textContent()).length > 10, "a quoted sentence");
-  const source = page.locator(".lead .score[open] .evidence .source a").first();
+  const source = detail.locator(".score[open] .evidence .source a").first();
   check(/^https?:\/\//.test(await source.getAttribute("href")), "the quote links to its page");
-  await shot(page, "5-evidence");
+  await shot(page, "5-evidence", { fullPage: false });
+  await page.keyboard.press("Escape");
+  await detail.waitFor({ state: "hidden" });
 
   // The end: every lead once, as many as the API has.
   await page.locator("#stage", { hasText: "Finished" }).waitFor({ timeout: 90000 });
-  const ids = await page.locator(".lead").evaluateAll((els) => els.map((e) => e.dataset.leadId));
+  const ids = await page.locator("#leads tbody tr").evaluateAll((els) => els.map((e) => e.dataset.leadId));
   check(new Set(ids).size === ids.length, "no lead shown twice: " + ids.join(", "));
-  const api = await (await fetch(base + "/api/v2/jobs/" + jobId + "/leads", {
-    headers: { Authorization: "Bearer " + apiKey } })).json();
-  check(api.leads.length === ids.length, `the page shows ${ids.length} leads, the API has ${api.leads.length}`);
+  const stored = await api("/api/v2/jobs/" + jobId + "/leads");
+  check(stored.leads.length === ids.length, `the page shows ${ids.length} leads, the API has ${stored.leads.length}`);
   check(ids.length >= 5, "at least 5 leads");
   check(await page.locator("#summary").isVisible(), "the summary of sources");
   check((await page.locator("#summary-list").textContent()).includes("Pages read"), "pages read in the summary");
   await shot(page, "6-finished");
 
-  // Export CSV: a download with a header and one row per lead.
-  const [download] = await Promise.all([page.waitForEvent("download"),
-    page.getByRole("button", { name: "Export CSV" }).click()]);
-  const csv = readFileSync(await download.path(), "utf8").trim().split("\n");
-  check(csv[0].toLowerCase().includes("company"), "a CSV header: " + csv[0]);
+  // Export CSV: a download with a header and one row per lead, named
+  // after the search and the columns chosen.
+  const all = await download(page, () => page.getByRole("button", { name: "Export all" }).click());
+  const csv = parseCsv(all.text.trim());
+  check(csv[0].join(",").toLowerCase().includes("company"), "a CSV header: " + csv[0]);
   check(csv.length === ids.length + 1, `CSV rows: ${csv.length - 1} for ${ids.length} leads`);
+  check(all.name === "prospect-companies-looking-for-crm-automation-prospect.csv", "the file's name: " + all.name);
 
   // History lists the search; opening it shows the same leads.
   await page.getByRole("button", { name: "History" }).click();
-  const row = page.locator("#history tbody tr", { hasText: "companies looking for CRM automation" }).first();
+  const row = page.locator("#history tbody tr", { hasText: QUERY }).first();
   await row.waitFor();
   check((await row.textContent()).includes("succeeded"), "the search is in the history as succeeded");
   await shot(page, "7-history");
   await row.getByRole("link").click();
   await page.locator("#stage", { hasText: "Finished" }).waitFor();
-  check(await page.locator(".lead").count() === ids.length, "reopened from the history with every lead");
+  check(await page.locator("#leads tbody tr").count() === ids.length, "reopened from the history with every lead");
+  check(await page.locator("#job-title").textContent() === QUERY, "reopened under its name");
 
   // A phone: one column, nothing wider than the screen.
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, "no horizontal scrolling on a phone (" + overflow + " px too wide)");
+  const wrap = await page.locator(".table-wrap").evaluate((e) => e.scrollWidth > e.clientWidth);
+  check(wrap, "the table scrolls sideways in its box on a phone");
   await shot(page, "8-phone");
 
   check(consoleErrors.length === 0, "no errors in the console: " + consoleErrors.join(" | "));
