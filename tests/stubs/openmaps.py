@@ -25,7 +25,10 @@ entities; its "about" says what is real in it and what is not):
                               format=json); answers SPARQL 1.1 JSON results.
   GET  /w/api.php?action=wbsearchentities&search=...&language=en&type=item
                               &format=json&limit=N[&continue=K]: entity search
-                              by label or alias prefix, English only.
+                              by label or alias prefix, English only, over the
+                              fixture's industries, classes, organisations,
+                              places and countries (a place's P17 is its
+                              country, a country's is itself).
   POST /_faults               {"nominatim": [429, "slow", "malformed", 200],
                               "overpass": [504], "sparql": [429], "wbsearch":
                               ["malformed"]}: each service takes the listed

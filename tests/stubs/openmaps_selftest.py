@@ -4,8 +4,10 @@
 Each endpoint's answer shape (Nominatim jsonv2 and json, Overpass JSON, SPARQL
 JSON results, wbsearchentities), the area, box, tag and type filtering and the
 limits, the User-Agent refusal, the faults and their order, /__stats and the
-log, and the fixture itself: every website names a real page of
-tests/realpages (the host and path tests/stubs/realweb.py serves it at). The
+log, the requests the osm and wikidata search providers send (replayed as
+src/search/search_osm.c and search_wikidata.c build them), and the fixture
+itself: every website names a real page of tests/realpages (the host and
+path tests/stubs/realweb.py serves it at). The
 websites' port is a fake one (--web-port 45678): nothing is fetched from
 them. Stdlib only; prints one line per group of checks and exits 1 on the
 first failure.
@@ -415,6 +417,54 @@ def check_wbsearch(s):
     print("wbsearchentities: envelope, item fields, label and alias matches, limit/continue, errors")
 
 
+# ------------------------------------------------------------------ the providers' own requests
+
+def check_provider_requests(s):
+    """The requests the osm and wikidata search providers send (src/search/), replayed:
+    URLs escaped as curl_easy_escape does, GET ?data= and GET ?query=&format=json."""
+    esc = lambda t: urllib.parse.quote(t, safe="")
+    st, _, body = request(s.base + "/search?q=%s&format=jsonv2&limit=1" % esc("Florida"))
+    place = json.loads(body)[0]
+    check(st == 200 and place["osm_type"] == "relation", "Nominatim for Florida: %s" % place)
+    bb = place["boundingbox"]
+    for area in ("area:%d" % (3600000000 + place["osm_id"]), "%s,%s,%s,%s" % (bb[0], bb[2], bb[1], bb[3])):
+        ql = ('[out:json][timeout:25];\n(\n  nwr["craft"="plumber"](%s);\n  nwr["craft"="hvac"](%s);\n);\n'
+              'out center tags 20;\n' % (area, area))
+        st, _, body = request(s.base + "/api/interpreter?data=" + esc(ql))
+        check(st == 200 and names(json.loads(body)["elements"]) == ["Aztec Plumbing & Drains"],
+              "Overpass over %s: %d %s" % (area, st, body[:200]))
+
+    def entities(text):
+        st, _, body = request(s.base + "/w/api.php?action=wbsearchentities&search=%s&language=en&type=item"
+                              "&format=json&limit=3" % esc(text))
+        check(st == 200, "wbsearchentities %s: %d" % (text, st))
+        return [h["id"] for h in json.loads(body)["search"]]
+
+    for kind, where, want in (("plumbers", "Florida", [("Aztec Plumbing & Drains", "United States", "40")]),
+                              ("law firms", "New York City", [("Morgan & Morgan", "United States", "5000")]),
+                              ("accountants", "Leeds, UK", [("Deloitte", "United Kingdom", "457000"),
+                                                            ("PwC", "United Kingdom", "364000")]),
+                              ("software companies", "Austin, Texas", [("HubSpot", "United States", "7663")])):
+        items, place = entities(kind), entities(where)
+        check(items and place, "entities of %s / %s: %s %s" % (kind, where, items, place))
+        q = ("SELECT ?org ?orgLabel ?website ?employees ?inception ?countryLabel WHERE {\n  VALUES ?kind {%s }\n"
+             "  { ?org wdt:P452 ?kind } UNION { ?org wdt:P31 ?kind }\n  ?org wdt:P856 ?website .\n"
+             "  OPTIONAL { ?org wdt:P1128 ?employees }\n  OPTIONAL { ?org wdt:P571 ?inception }\n"
+             "  OPTIONAL { ?org wdt:P17 ?country }\n  wd:%s wdt:P17 ?country .\n"
+             "  SERVICE wikibase:label { bd:serviceParam wikibase:language \"en\". }\n}\nLIMIT 20\n"
+             % ("".join(" wd:" + i for i in items), place[0]))
+        st, hdr, body = request(s.base + "/sparql?query=%s&format=json" % esc(q))
+        check(st == 200 and hdr.get("Content-Type", "").startswith("application/sparql-results+json"),
+              "SPARQL for %s: %d %s" % (kind, st, body[:300]))
+        rows = json.loads(body)["results"]["bindings"]
+        got = sorted((r["orgLabel"]["value"], r["countryLabel"]["value"], r["employees"]["value"]) for r in rows)
+        check(got == want, "%s in %s: %s" % (kind, where, got))
+        check(all(r["website"]["value"].startswith("http://") and ".localhost:%d/" % WEB_PORT in r["website"]["value"]
+                  for r in rows), "websites on the realweb port")
+    print("provider requests: Nominatim then Overpass by area and by box; wbsearchentities for kinds and "
+          "places, then the SPARQL query by kind and the place's P17")
+
+
 # ------------------------------------------------------------------ faults, stats, log
 
 def check_faults(s):
@@ -520,6 +570,7 @@ def main():
         check_overpass(s)
         check_sparql(s)
         check_wbsearch(s)
+        check_provider_requests(s)
         check_faults(s)
         check_stats(s)
     except AssertionError as e:
