@@ -112,6 +112,7 @@ static void searched(void *ctx, int rc)
 int search_run(struct search_provider *p, const char *query, size_t limit,
                struct search_results *out, struct err *e)
 {
+    *out = (struct search_results){0};
     if (!p->ops->run_async)
         return p->ops->run(p, query, limit, out, e);
     /* A web provider's one path: its asynchronous one, waited for here (never
@@ -132,6 +133,7 @@ int search_run(struct search_provider *p, const char *query, size_t limit,
 int search_run_async(struct search_provider *p, const char *query, size_t limit,
                      struct search_results *out, struct err *e, search_done_fn done, void *ctx)
 {
+    *out = (struct search_results){0};
     if (!search_takes_queries(p))
         return err_set(e, CORE_EUNSUP, "%s answers a business context, not queries", p->ops->name);
     if (p->ops->run_async)

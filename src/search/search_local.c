@@ -63,8 +63,7 @@ static int local_run(struct search_provider *p, const char *query, size_t limit,
                      struct search_results *out, struct err *e)
 {
     struct local *l = (struct local *)p;
-    out->v = NULL;
-    out->n = 0;
+    *out = (struct search_results){0};
     struct terms t = {.n = 0, .query = query};
     text_tokenize(query, strlen(query), add_term, &t);
     if (t.n == 0)
