@@ -203,6 +203,11 @@ void extract_lead_init(struct extract_lead *l, const char *site);
  * except that the home page's name and description win. */
 void extract_lead_add(struct extract_lead *l, const struct extract_page *p);
 
+/* extract_lead_set_trade(l, code, source): the trade a source vouches for
+ * (a map's tag for the business, by its 6-digit NAICS code) goes first
+ * among l's codes, and names its industry; the pages' codes follow. */
+void extract_lead_set_trade(struct extract_lead *l, const char *code, const char *source);
+
 /* extract_lead_json(l): {site, website, company_name, description, industry,
  * company_size, founded, address, emails, phones, social, technologies,
  * pages, provenance}; new reference. */

@@ -24,6 +24,23 @@ static void set_value(struct extract_value *v, const char *value, const char *so
     v->source = xstrdup(source ? source : "");
 }
 
+void extract_lead_set_trade(struct extract_lead *l, const char *code, const char *source)
+{
+    const char *title = industry_title(code);
+    if (!*title)
+        return; /* a code the index does not know */
+    struct industry_code all[INDUSTRY_MAX_CODES];
+    size_t n = 0;
+    all[n] = (struct industry_code){.score = 1.0, .phrase = title};
+    snprintf(all[n++].code, sizeof all[0].code, "%s", code);
+    for (size_t i = 0; i < l->nnaics && n < INDUSTRY_MAX_CODES; i++)
+        if (strcmp(l->naics[i].code, code) != 0)
+            all[n++] = l->naics[i];
+    memcpy(l->naics, all, n * sizeof *all);
+    l->nnaics = n;
+    set_value(&l->industry, title, source, true);
+}
+
 static void add_value(struct extract_values *vs, const char *value, const char *source)
 {
     for (size_t i = 0; i < vs->n; i++)

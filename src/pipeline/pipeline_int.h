@@ -78,6 +78,7 @@ struct site {
     char *providers;         /* the search providers that found it, comma-separated */
     const char *attribution; /* static: the credit its provider's data needs, or NULL */
     bool no_site;            /* a place with no website: its lead is its snippet */
+    char naics[7];           /* the trade its provider files it under, or "" */
     bool done;               /* read; its outcome waits for the sites before it */
     struct outcome out;
 };
@@ -130,6 +131,7 @@ struct job {
     json_t *stored_queries;
     json_t *stored_sites; /* the candidates after its last search round */
     int stored_rounds;    /* search rounds it made */
+    bool context_spent;   /* the provider's places for the context are all in */
     bool given;           /* the request's companies: each its row, whatever came of it */
     char **resumed_ids;   /* lead ids */
     int *resumed_stage;   /* events stored of each: 1 generated, 2 started, 3 ended */

@@ -37,6 +37,7 @@
 #include "query/query.h"
 
 #define MAX_SEARCH_CALLS 16 /* queries of a round in flight at once */
+#define CONTEXT_RESULTS 5   /* a context's search: places per query's results */
 
 /* ---- stop conditions ---- */
 
@@ -167,6 +168,8 @@ static json_t *sites_json(const struct job *j)
             json_object_set_new(x, "attribution", json_string(s->attribution));
         if (s->no_site)
             json_object_set_new(x, "no_site", json_true());
+        if (s->naics[0])
+            json_object_set_new(x, "naics", json_string(s->naics));
         json_array_append_new(a, x);
     }
     return a;
@@ -191,6 +194,8 @@ static int restore_sites(struct job *j)
         s->attribution =
             json_is_string(json_object_get(x, "attribution")) ? SEARCH_OSM_ATTRIBUTION : NULL;
         s->no_site = json_is_true(json_object_get(x, "no_site"));
+        const char *code = json_string_value(json_object_get(x, "naics"));
+        snprintf(s->naics, sizeof s->naics, "%s", code && strlen(code) == 6 ? code : "");
         size_t m;
         json_t *u;
         json_array_foreach (json_object_get(x, "more"), m, u)
@@ -200,6 +205,27 @@ static int restore_sites(struct job *j)
         added++;
     }
     return added;
+}
+
+/* Adds the comma list by to s's providers, each name once. */
+static void add_providers(struct site *s, const char *by)
+{
+    for (const char *p = by; *p;) {
+        size_t k = strcspn(p, ",");
+        bool have = false;
+        for (const char *q = s->providers; q && *q && !have;) {
+            size_t m = strcspn(q, ",");
+            have = m == k && strncmp(p, q, k) == 0;
+            q += m + (q[m] == ',');
+        }
+        if (!have) {
+            char *joined = s->providers ? xasprintf("%s,%.*s", s->providers, (int)k, p)
+                                        : xasprintf("%.*s", (int)k, p);
+            free(s->providers);
+            s->providers = joined;
+        }
+        p += k + (p[k] == ',');
+    }
 }
 
 /* Files a query's results: new sites join the candidates; a site seen
@@ -214,7 +240,11 @@ static int merge(struct job *j, const struct search_results *r)
          * customer gets its best sites read first; a page that every query
          * finds (a directory of all trades) gains only on ties. */
         double rrf = 1.0 / (60.0 + (double)k + 1.0);
+        const char *by = x->providers ? x->providers : search_provider_name(j->search);
         if (s) {
+            add_providers(s, by); /* found again, perhaps by another provider */
+            if (!s->attribution)
+                s->attribution = x->attribution;
             if (s - j->sites >= (ptrdiff_t)j->next) {
                 s->votes += rrf < s->rrf ? rrf : s->rrf;
                 if (rrf > s->rrf)
@@ -224,9 +254,10 @@ static int merge(struct job *j, const struct search_results *r)
         }
         s = add_site(j, x->site, x->url, x->title, x->snippet);
         s->content = x->content ? xstrdup(x->content) : NULL;
-        s->providers = xstrdup(x->providers ? x->providers : search_provider_name(j->search));
+        add_providers(s, by);
         s->attribution = x->attribution;
         s->no_site = x->no_site;
+        memcpy(s->naics, x->naics, sizeof s->naics);
         s->rrf = rrf;
         s->best_rank = (int)k + 1;
         for (size_t m = 0; m < x->nmore && m < 2; m++)
@@ -242,7 +273,9 @@ static int merge(struct job *j, const struct search_results *r)
 static int search_round(struct job *j, const struct query_list *q, size_t limit)
 {
     int64_t t0 = clock_mono_ms();
-    bool context = search_takes_context(j->search);
+    /* a context's places are asked again, for more, only when the last
+     * answer was full */
+    bool context = search_takes_context(j->search) && !j->context_spent;
     size_t n = (search_takes_queries(j->search) ? q->n : 0) + context;
     if (j->search_calls + (int64_t)n > j->opt->budget.search_calls) {
         n = j->opt->budget.search_calls > j->search_calls
@@ -261,8 +294,8 @@ static int search_round(struct job *j, const struct query_list *q, size_t limit)
         bool ctx = context && i == 0;
         o[i] = (struct one_search){.round = &round, .query = ctx ? NULL : q->v[i - context].text};
         int rc =
-            ctx ? search_context_async(j->search, &j->req->ctx, limit * 5, &o[i].r, &o[i].e,
-                                       searched, &o[i])
+            ctx ? search_context_async(j->search, &j->req->ctx, limit * CONTEXT_RESULTS, &o[i].r,
+                                       &o[i].e, searched, &o[i])
                 : search_run_async(j->search, o[i].query, limit, &o[i].r, &o[i].e, searched, &o[i]);
         if (rc) /* refused at once: no callback comes */
             searched(&o[i], rc);
@@ -286,6 +319,8 @@ static int search_round(struct job *j, const struct query_list *q, size_t limit)
             pipeline__degrade(j, "search", what, "going on with the other queries");
             continue;
         }
+        if (!o[i].query && o[i].r.n < limit * CONTEXT_RESULTS)
+            j->context_spent = true; /* all there is: a deeper round would ask the same */
         if (o[i].r.note) {
             char what[600];
             snprintf(what, sizeof what, "A search provider failed (%s)", o[i].r.note);

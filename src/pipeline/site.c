@@ -263,6 +263,8 @@ static void conclude(struct reading *rd)
         done(rd);
         return;
     }
+    if (s->naics[0]) /* the map's tag says what trade it is, better than a few lines can */
+        extract_lead_set_trade(&rd->lead, s->naics, s->url);
     /* The heuristic scores every lead (milliseconds); the LLM reads the
      * leads whose verdict it can change before they are emitted. */
     int64_t e0 = clock_mono_ms();

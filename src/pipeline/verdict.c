@@ -125,6 +125,15 @@ static void add_lead_fields(json_t *extra, const struct extract_lead *l)
     json_decref(lj);
 }
 
+/* A lead's name: its pages', else the provider's name of a place with no
+ * website, else its site. */
+static const char *lead_name(const struct site *s, const struct extract_lead *l)
+{
+    if (l->company_name.value)
+        return l->company_name.value;
+    return s->no_site && *s->title ? s->title : s->site;
+}
+
 /* Where a found lead came from: the providers that found it, the credit
  * their data needs (OSM's ODbL), and whether it is a place with no website
  * (its lead is what the provider knows of it). */
@@ -240,7 +249,7 @@ void pipeline__emit_generated(struct job *j, const struct site *s, const struct 
         phones[i] = l->phones.v[i].value;
     char *summary = enrich_summary(j->ec, l);
     struct event_lead el = {
-        .company_name = l->company_name.value ? l->company_name.value : s->site,
+        .company_name = lead_name(s, l),
         .website = s->no_site ? "" : l->website,
         .description = l->description.value,
         .industry = l->industry.value,
@@ -314,9 +323,8 @@ void pipeline__emit_enriched(struct job *j, const struct site *s, const struct e
         .ninsights = r->ninsights,
     };
     struct event_head h = pipeline__head(j);
-    json_t *end = event_lead_enrichment_end(&h, lead_id, true,
-                                            l->company_name.value ? l->company_name.value : s->site,
-                                            &sc, lead_extra, intel_extra);
+    json_t *end =
+        event_lead_enrichment_end(&h, lead_id, true, lead_name(s, l), &sc, lead_extra, intel_extra);
     json_object_set_new(end, "agent_name", json_string("ProspectIntelligenceAgent"));
     pthread_mutex_lock(&j->lock);
     j->enriched++;

@@ -37,6 +37,8 @@ struct search_result {
     const char *attribution; /* static: the credit its data needs, or NULL */
     bool no_site;            /* a place without a website (site is a key, url its map page):
                               * its lead is what the provider knows, the snippet */
+    char naics[7];           /* the trade the provider files it under (its OSM tag's
+                              * NAICS code), "" when it does not say */
 };
 
 struct search_results {

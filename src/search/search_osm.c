@@ -41,6 +41,7 @@ struct osm {
 
 struct tag {
     char key[32], value[48], kind[64];
+    char naics[8]; /* the table's code of the tag */
 };
 
 /* The tags of the kinds bc names, by NAICS code: a row whose code is the
@@ -50,9 +51,10 @@ static size_t tags_of(const struct business_context *bc, struct tag *out, size_t
 {
     const char *fallbacks[] = {bc->target_market, bc->business_description};
     struct industry_kind kinds[INDUSTRY_MAX_KINDS];
-    size_t nk =
-        industry_customer_kinds((const char *const *)bc->industry_focus.v, bc->industry_focus.n,
-                                bc->ideal_customer, fallbacks, 2, kinds, INDUSTRY_MAX_KINDS, NULL);
+    bool from_focus[INDUSTRY_MAX_KINDS];
+    size_t nk = industry_customer_kinds((const char *const *)bc->industry_focus.v,
+                                        bc->industry_focus.n, bc->ideal_customer, fallbacks, 2,
+                                        kinds, INDUSTRY_MAX_KINDS, from_focus);
     const struct embed_file *f = osm__data;
     while (f->name && strcmp(f->name, "naics-osm.csv") != 0)
         f++;
@@ -65,12 +67,11 @@ static size_t tags_of(const struct business_context *bc, struct tag *out, size_t
             for (line = strchr(line, '\n'); line && n < max; line = strchr(line, '\n')) {
                 line++; /* the header is skipped */
                 struct tag t;
-                char naics[8];
-                if (sscanf(line, "%7[0-9],%31[^,],%47[^,],%63[^,\r\n]", naics, t.key, t.value,
+                if (sscanf(line, "%7[0-9],%31[^,],%47[^,],%63[^,\r\n]", t.naics, t.key, t.value,
                            t.kind) != 4)
                     continue;
-                size_t nlen = strlen(naics);
-                if (strncmp(naics, code, nlen < clen ? nlen : clen) != 0 || nlen < 2)
+                size_t nlen = strlen(t.naics);
+                if (strncmp(t.naics, code, nlen < clen ? nlen : clen) != 0 || nlen < 2)
                     continue;
                 bool seen = false;
                 for (size_t i = 0; i < n && !seen; i++)
@@ -122,6 +123,22 @@ static char *describe(json_t *tags, const struct tag *kind)
     int rc = buf_printf(&b, "%s\n", name ? name : "");
     if (kind)
         rc |= buf_printf(&b, "%s (OpenStreetMap %s=%s)\n", kind->kind, kind->key, kind->value);
+    /* the address first, on a line of its own (before the numbers), as a postal
+     * line: "1900 East 7th Street, Austin, TX 78702" */
+    const char *parts[][2] = {{tag_str(tags, "addr:housenumber", NULL), " "},
+                              {tag_str(tags, "addr:street", NULL), ", "},
+                              {tag_str(tags, "addr:city", NULL), ", "},
+                              {tag_str(tags, "addr:state", NULL), " "},
+                              {tag_str(tags, "addr:postcode", NULL), ""}};
+    if (parts[1][0] || parts[2][0]) {
+        const char *sep = "";
+        for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+            if (parts[i][0]) {
+                rc |= buf_printf(&b, "%s%s", sep, parts[i][0]);
+                sep = parts[i][1];
+            }
+        rc |= buf_putc(&b, '\n');
+    }
     static const char *const lines[][3] = {{"Phone", "phone", "contact:phone"},
                                            {"E-mail", "email", "contact:email"},
                                            {"Website", "website", "contact:website"},
@@ -131,14 +148,6 @@ static char *describe(json_t *tags, const struct tag *kind)
         if (v)
             rc |= buf_printf(&b, "%s: %s\n", lines[i][0], v);
     }
-    const char *num = tag_str(tags, "addr:housenumber", NULL),
-               *street = tag_str(tags, "addr:street", NULL),
-               *city = tag_str(tags, "addr:city", NULL),
-               *post = tag_str(tags, "addr:postcode", NULL);
-    if (street || city)
-        rc |= buf_printf(&b, "Address: %s%s%s%s%s%s%s\n", num ? num : "", num ? " " : "",
-                         street ? street : "", street && (post || city) ? ", " : "",
-                         post ? post : "", post && city ? " " : "", city ? city : "");
     (void)rc; /* no cap on b */
     return buf_detach(&b);
 }
@@ -169,7 +178,8 @@ static void file_elements(struct osm_run *x, json_t *elements)
                 continue;
             const char *type = json_string_value(json_object_get(el, "type"));
             json_int_t id = json_integer_value(json_object_get(el, "id"));
-            char *text = describe(tags, kind_of(x, tags));
+            const struct tag *kind = kind_of(x, tags);
+            char *text = describe(tags, kind);
             size_t before = x->out->n;
             if (site) {
                 char *url = strstr(site, "://") ? xstrdup(site) : xasprintf("https://%s", site);
@@ -182,8 +192,11 @@ static void file_elements(struct osm_run *x, json_t *elements)
                          type ? type : "node", (long long)id);
                 search__add_place(x->out, x->limit, key, map, name, text);
             }
-            for (size_t k = before; k < x->out->n; k++)
+            for (size_t k = before; k < x->out->n; k++) {
                 x->out->v[k].attribution = SEARCH_OSM_ATTRIBUTION;
+                if (kind && strlen(kind->naics) == 6) /* a trade, not a branch */
+                    memcpy(x->out->v[k].naics, kind->naics, 7);
+            }
             free(text);
         }
     }

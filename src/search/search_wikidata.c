@@ -264,9 +264,10 @@ static int wd_context_async(struct search_provider *p, const struct business_con
 {
     const char *fallbacks[] = {bc->target_market, bc->business_description};
     struct industry_kind kinds[INDUSTRY_MAX_KINDS];
-    size_t nk =
-        industry_customer_kinds((const char *const *)bc->industry_focus.v, bc->industry_focus.n,
-                                bc->ideal_customer, fallbacks, 2, kinds, INDUSTRY_MAX_KINDS, NULL);
+    bool from_focus[INDUSTRY_MAX_KINDS];
+    size_t nk = industry_customer_kinds((const char *const *)bc->industry_focus.v,
+                                        bc->industry_focus.n, bc->ideal_customer, fallbacks, 2,
+                                        kinds, INDUSTRY_MAX_KINDS, from_focus);
     if (nk == 0)
         return err_set(e, CORE_EINVAL,
                        "wikidata: the business context names no kind of customer (industry "
