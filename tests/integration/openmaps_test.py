@@ -157,6 +157,35 @@ check(any(x["Company Name"] == "Eastside Plumbing Co." and x["Domain"] == "" for
 r = run(TRADES, "--search", "osm", fmt="table")
 check(("Data: " + CREDIT) in r.stdout, "osm: the table credits OpenStreetMap: %s" % r.stdout[-300:])
 
+# MCP's lead summaries credit it as well (prospect mcp on stdio)
+mcp = subprocess.Popen([BIN, "mcp", "--db", os.path.join(TMP, "mcp.db")], stdin=subprocess.PIPE,
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                       env=env(PROSPECT_SEARCH="osm"))
+bc = json.load(open(TRADES))["business_context"]
+for msg in ({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+             "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                        "clientInfo": {"name": "openmaps-test", "version": "1"}}},
+            {"jsonrpc": "2.0", "method": "notifications/initialized"},
+            {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+             "params": {"name": "prospect_find_leads",
+                        "arguments": {"business_context": bc, "max_leads": 2, "wait_seconds": 60}}}):
+    mcp.stdin.write(json.dumps(msg) + "\n")
+    mcp.stdin.flush()
+answer = None
+while answer is None:
+    line = mcp.stdout.readline()
+    if not line:
+        break
+    m = json.loads(line)
+    if m.get("id") == 2:
+        answer = m
+mcp.stdin.close()
+mcp.wait(timeout=30)
+found = ((answer or {}).get("result") or {}).get("structuredContent") or {}
+check(found.get("leads") and all(l.get("attribution") == CREDIT and l.get("found_by") == "osm"
+                                 for l in found["leads"]),
+      "osm: MCP's leads credit OpenStreetMap: %s" % json.dumps(found)[:500])
+
 # ---- wikidata ----
 post("/__stats/reset", {})
 r = run(SOFTWARE, "--search", "wikidata")
