@@ -193,6 +193,8 @@ found = {l["company_name"]: l for l in leads(events(r))}
 check(r.returncode == 0 and {"Salesforce", "HubSpot"} <= set(found) and
       all(l.get("found_by") == ["wikidata"] for l in found.values()),
       "wikidata: software companies in the US: %s %s" % (list(found), r.stderr[-600:]))
+check("IBM" not in found, "wikidata: P1128 outside the ideal customer's 1000-100000 employees "
+      "leaves IBM (288,300) out: %s" % list(found))
 st = stats()
 searched = [x["params"].get("search") for x in st["wbsearch"]]
 check("Software" in searched and "United States" in searched,
@@ -206,6 +208,15 @@ kinds = set(searched) - {"United States"}
 values = {re.search(r"VALUES \?kind \{([^}]*)\}", x["query"]).group(1) for x in st["sparql"]}
 check(len(st["sparql"]) == len(kinds) and len(values) == len(kinds),
       "wikidata: one query a kind (%s): %s" % (kinds, values))
+
+# without a size, the same kind and place have IBM: the range above is what left it out
+ANY_SIZE = context(os.path.join(TMP, "any-size.json"),
+                   business_description="Revenue analytics for sales teams",
+                   ideal_customer="software companies", industry_focus=["Software"],
+                   pain_points=["poor lead tracking"], location="United States")
+r = run(ANY_SIZE, "--search", "wikidata")
+check("IBM" in [l["company_name"] for l in leads(events(r))],
+      "wikidata: with no size range, IBM is found: %s" % [l["company_name"] for l in leads(events(r))])
 
 # ---- several providers at once ----
 r = run(TRADES, env_=env(PROSPECT_SEARCH="tavily,osm"))
