@@ -86,7 +86,10 @@ async function run(name, transport) {
   // A list: one row per company in the order given, progress per company,
   // and the reason of each that failed.
   const listProgress = [];
-  const list = [site, found.leads[1].website, "127.0.0.1:1", site];
+  // (the second page is new to the page cache, so that it takes the mock's
+  // latency and the first company's progress goes out well before the result)
+  const fresh = found.leads[1].website + (found.leads[1].website.includes("?") ? "&" : "?") + "list=" + name;
+  const list = [site, fresh, "127.0.0.1:1", site];
   r = await call("prospect_enrich_companies", { companies: list, business_context: CONTEXT },
     { onprogress: (p) => listProgress.push(p), timeout: 120000, resetTimeoutOnProgress: true });
   const rows = (r.structuredContent || {}).companies || [];
