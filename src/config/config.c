@@ -90,6 +90,13 @@ static const struct key keys[CONFIG_NKEYS] = {
     [CONFIG_WIKIDATA_API_URL] = {"PROSPECT_WIKIDATA_API_URL", T_URL, F(wikidata_api_url),
                                  "https://www.wikidata.org/w/api.php", 0, 0, NULL, NULL,
                                  "Wikidata api.php endpoint (entity search)"},
+    [CONFIG_DNS_SERVERS] = {"PROSPECT_DNS_SERVERS", T_STR, F(dns_servers), "", 0, 0, NULL, NULL,
+                            "DNS servers for the e-mail checks, host:port comma-separated "
+                            "(empty: the system's)"},
+    [CONFIG_DNS_TIMEOUT_MS] = {"PROSPECT_DNS_TIMEOUT_MS", T_INT, F(dns_timeout_ms), "3000", 0,
+                               60000, NULL, NULL,
+                               "time for one batch of e-mail domain lookups (0: no lookups; "
+                               "every domain unknown)"},
     [CONFIG_WEBHOOK_ENABLED] = {"WEBAPP_WEBHOOK_ENABLED", T_BOOL, F(webhook_enabled), "false", 0, 0,
                                 NULL, NULL, "POST every event to WEBAPP_WEBHOOK_URL"},
     [CONFIG_WEBHOOK_URL] = {"WEBAPP_WEBHOOK_URL", T_URL, F(webhook_url), "", 0, 0, NULL, NULL,

@@ -41,6 +41,8 @@ enum config_key {
     CONFIG_OVERPASS_URL,
     CONFIG_WIKIDATA_SPARQL_URL,
     CONFIG_WIKIDATA_API_URL,
+    CONFIG_DNS_SERVERS,
+    CONFIG_DNS_TIMEOUT_MS,
     CONFIG_WEBHOOK_ENABLED,
     CONFIG_WEBHOOK_URL,
     CONFIG_WEBHOOK_SECRET,
@@ -132,6 +134,8 @@ struct config {
     const char *overpass_url;
     const char *wikidata_sparql_url;
     const char *wikidata_api_url;
+    const char *dns_servers; /* "host:port,...": the e-mail checks' DNS ("" the system's) */
+    int64_t dns_timeout_ms;  /* one batch of e-mail domain lookups; 0: none */
     bool webhook_enabled;
     const char *webhook_url;
     const char *webhook_secret;

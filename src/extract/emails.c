@@ -133,7 +133,7 @@ static bool placeholder(const char *local, const char *domain)
     return tld && asset(tld + 1, strlen(tld + 1));
 }
 
-static bool is_role(const char *local)
+bool extract_email_role(const char *local)
 {
     static const char *const roles[] = {"info",      "hello",
                                         "contact",   "sales",
@@ -186,7 +186,7 @@ void extract__add_email(struct extract_page *pg, const char *raw, const char *si
     m->address = e;
     at = strchr(e, '@');
     *at = '\0';
-    m->role = is_role(e);
+    m->role = extract_email_role(e);
     *at = '@';
     const char *dom = at + 1;
     size_t dl = strlen(dom), sl = site ? strlen(site) : 0;

@@ -225,6 +225,10 @@ char *extract_main_text(const struct extract_doc *d);
  * refused on purpose. */
 bool extract_email_valid(const char *s);
 
+/* extract_email_role(local): whether an address's local part names a role
+ * (info, sales, support...) rather than a person. */
+bool extract_email_role(const char *local);
+
 /* extract_link_kind_name(k): "contact", "about", "imprint", "team", "careers". */
 const char *extract_link_kind_name(enum extract_link_kind k);
 
