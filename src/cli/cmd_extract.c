@@ -1,26 +1,33 @@
 /* cmd_extract.c: `prospect extract FILE.html|URL...`: the lead fields of
- * pages, one JSON object per input. */
+ * pages, one JSON object per input, with the status of each e-mail address
+ * (mailcheck.h) against the page's site. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli_int.h"
+#include "core/alloc.h"
 #include "core/str.h"
 #include "extract/extract.h"
 #include "fetch/fetch.h"
+#include "mailcheck/mailcheck.h"
+#include "net/url.h"
 
 #define EXTRACT_READ_MAX (8u * 1024 * 1024)
 
-static void print_text(const struct extract_page *p)
+static void print_text(const struct extract_page *p, const struct mail_check *checks)
 {
     printf("url:          %s\n", p->url ? p->url : "-");
     printf("title:        %s\n", p->title ? p->title : "-");
     printf("company:      %s\n", p->company_name ? p->company_name : "-");
     printf("industry:     %s\n", p->industry ? p->industry : "-");
     printf("size:         %s\n", p->company_size ? p->company_size : "-");
-    for (size_t i = 0; i < p->nemails; i++)
-        printf("email:        %s%s%s\n", p->emails[i].address, p->emails[i].role ? " (role)" : "",
-               p->emails[i].on_domain ? "" : " (other domain)");
+    for (size_t i = 0; i < p->nemails; i++) {
+        printf("email:        %s %s (", p->emails[i].address, mail_status_name(checks[i].status));
+        for (size_t k = 0; k < checks[i].nreasons; k++)
+            printf("%s%s", k ? ", " : "", checks[i].reasons[k]);
+        printf(")\n");
+    }
     for (size_t i = 0; i < p->phones.n; i++)
         printf("phone:        %s\n", p->phones.v[i]);
     for (size_t i = 0; i < p->social_network.n; i++)
@@ -32,8 +39,9 @@ static void print_text(const struct extract_page *p)
     printf("\n");
 }
 
-static int emit(const char *html, size_t len, const char *charset, const char *url, bool json,
-                bool many, bool all_text, const char *input)
+static int emit(const struct mailcheck_options *mo, const char *html, size_t len,
+                const char *charset, const char *url, bool json, bool many, bool all_text,
+                const char *input)
 {
     struct extract_doc *d = NULL;
     struct err e = {0};
@@ -51,14 +59,26 @@ static int emit(const char *html, size_t len, const char *charset, const char *u
         t.text = NULL;
         extract_text_release(&t);
     }
+    const char **emails = xcalloc(p.nemails + 1, sizeof *emails);
+    struct mail_check *checks = xcalloc(p.nemails + 1, sizeof *checks);
+    for (size_t i = 0; i < p.nemails; i++)
+        emails[i] = p.emails[i].address;
+    char *site = url ? url_site(url) : NULL;
+    mailcheck_run(mo, emails, p.nemails, site, checks);
+    free(site);
     if (json) {
         json_t *o = extract_page_json(&p);
+        json_object_set_new(o, "email_checks", mail_checks_json(checks, p.nemails));
         json_dumpf(o, stdout, (many ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER);
         putchar('\n');
         json_decref(o);
     } else {
-        print_text(&p);
+        print_text(&p, checks);
     }
+    for (size_t i = 0; i < p.nemails; i++)
+        mail_check_release(&checks[i]);
+    free(checks);
+    free(emails);
     extract_page_release(&p);
     extract_doc_free(d);
     return CLI_OK;
@@ -105,6 +125,8 @@ int cli__cmd_extract(struct cli *cli)
         inputs[n++] = cli->argv[i];
     }
     bool json = strcmp(format, "json") == 0;
+    struct mailcheck_options mo;
+    mailcheck_options_from_config(&cli->cfg, &mo);
     if (!json && strcmp(format, "text") != 0) {
         rc = cli__usage_error("extract", "--format must be json or text, not '%s'", format);
         goto out;
@@ -141,7 +163,7 @@ int cli__cmd_extract(struct cli *cli)
                         fetch_status_name(r.status), r.detail[0] ? ": " : "", r.detail);
                 one = CLI_FAIL;
             } else {
-                one = emit(r.body, r.body_len, r.charset, r.final_url, json, n > 1, all_text,
+                one = emit(&mo, r.body, r.body_len, r.charset, r.final_url, json, n > 1, all_text,
                            inputs[i]);
             }
             fetch_result_release(&r);
@@ -150,7 +172,7 @@ int cli__cmd_extract(struct cli *cli)
             size_t len = 0;
             one = cli__read_file(inputs[i], EXTRACT_READ_MAX, &html, &len);
             if (one == CLI_OK)
-                one = emit(html, len, NULL, url, json, n > 1, all_text, inputs[i]);
+                one = emit(&mo, html, len, NULL, url, json, n > 1, all_text, inputs[i]);
             free(html);
         }
         if (one != CLI_OK)

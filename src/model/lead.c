@@ -72,8 +72,16 @@ void lead_view(const json_t *lead, struct lead_view *out)
     size_t k = 0, at;
     json_t *by;
     json_array_foreach (json_object_get(d, "found_by"), at, by)
-        k += (size_t)snprintf(out->found_by + k, sizeof out->found_by - k, "%s%s", k ? "; " : "",
-                              json_string_value(by) ? json_string_value(by) : "");
+        if (k < sizeof out->found_by) /* (a cut list stays cut) */
+            k +=
+                (size_t)snprintf(out->found_by + k, sizeof out->found_by - k, "%s%s", k ? "; " : "",
+                                 json_string_value(by) ? json_string_value(by) : "");
+    k = 0;
+    json_t *chk;
+    json_array_foreach (json_object_get(d, "email_checks"), at, chk)
+        if (k < sizeof out->email_status)
+            k += (size_t)snprintf(out->email_status + k, sizeof out->email_status - k, "%s%s: %s",
+                                  k ? "; " : "", str_of(chk, "email"), str_of(chk, "status"));
     out->description = str_of(d, "description");
     out->founded = str_of(d, "founded");
     out->naics = str_of(json_object_get(d, "naics"), "code");
@@ -177,9 +185,9 @@ static const char *const crm_cols[][18] = {
 
 /* Prospect's own columns, after every profile's. */
 static const char *const own_cols[] = {
-    "Prospect Score", "Pain Alignment", "Buying Intent", "Urgency",     "ICP Fit",
-    "Qualified",      "Emails",         "Phones",        "Evidence",    "Evidence URL",
-    "Source URL",     "Summary",        "Found By",      "Attribution", NULL};
+    "Prospect Score", "Pain Alignment", "Buying Intent", "Urgency",  "ICP Fit",      "Qualified",
+    "Emails",         "Email Status",   "Phones",        "Evidence", "Evidence URL", "Source URL",
+    "Summary",        "Found By",       "Attribution",   NULL};
 
 int lead_csv_header(enum lead_csv_profile profile, struct buf *b)
 {
@@ -213,11 +221,11 @@ int lead_csv_row(enum lead_csv_profile profile, const json_t *lead, struct buf *
                                  v.postal_code, v.address_country, v.industry, emp, v.description},
     };
     const char *own[] = {
-        sc[0],          sc[1],        sc[2],
-        sc[3],          sc[4],        v.qualified < 0 ? "" : v.qualified ? "yes" : "no",
-        emails,         phones,       v.evidence,
-        v.evidence_url, v.source_url, v.summary,
-        v.found_by,     v.attribution};
+        sc[0],      sc[1],          sc[2],
+        sc[3],      sc[4],          v.qualified < 0 ? "" : v.qualified ? "yes" : "no",
+        emails,     v.email_status, phones,
+        v.evidence, v.evidence_url, v.source_url,
+        v.summary,  v.found_by,     v.attribution};
     int rc = 0;
     for (size_t k = 0; crm_cols[profile][k]; k++)
         rc |= field(b, crm[profile][k] ? crm[profile][k] : "", false);

@@ -24,6 +24,7 @@ struct lead_view {
     const char *evidence, *evidence_url; /* the quote behind the highest score, and its page */
     const char *attribution;             /* the credit its source's data needs ("" none) */
     char found_by[128];                  /* the search providers that found it, "; "-joined */
+    char email_status[1024];             /* "a@b.com: valid; c@d.com: risky" */
     json_t *emails, *phones;             /* arrays, or NULL */
     const char *email, *phone;           /* the first of each, "" when none */
     char domain[256]; /* bare: no scheme, "www." or path (the site, else the website's) */
@@ -52,7 +53,8 @@ int lead_csv_profile_parse(const char *name, enum lead_csv_profile *out)
 /* lead_csv_header(profile, b) / lead_csv_row(profile, lead, b): the CSV of
  * leads (RFC 4180, a line per row). After a profile's CRM columns come
  * Prospect's: the five scores, qualified, every e-mail and phone joined
- * with "; ", the strongest evidence and its page, the source URL, the
+ * with "; " (and each address's status), the strongest evidence and its
+ * page, the source URL, the
  * search providers that found it and the credit their data needs
  * (OpenStreetMap's). Domains are bare. 0 or CORE_ETOOBIG (b's cap). */
 int lead_csv_header(enum lead_csv_profile profile, struct buf *b)

@@ -79,6 +79,7 @@ struct site {
     const char *attribution; /* static: the credit its provider's data needs, or NULL */
     bool no_site;            /* a place with no website: its lead is its snippet */
     char naics[7];           /* the trade its provider files it under, or "" */
+    json_t *email_checks;    /* its lead's addresses' statuses (mailcheck.h), or NULL */
     bool done;               /* read; its outcome waits for the sites before it */
     struct outcome out;
 };

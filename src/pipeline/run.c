@@ -571,6 +571,7 @@ static void job_end(struct job *j)
         free(s->snippet);
         free(s->content);
         free(s->providers);
+        json_decref(s->email_checks);
         for (size_t m = 0; m < s->nmore; m++)
             free(s->more[m]);
         free(s->more);

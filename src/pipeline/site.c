@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "engine/pool.h"
+#include "mailcheck/mailcheck.h"
 #include "net/url.h"
 #include "pipeline/pipeline_int.h"
 
@@ -228,6 +229,10 @@ static const char *unread_type(const struct reading *rd)
     }
 }
 
+static void check_mail(void *arg);
+static void scored_step(void *arg);
+static void score(struct reading *rd);
+
 /* Every page read: the lead, or why there is none. */
 static void conclude(struct reading *rd)
 {
@@ -265,6 +270,46 @@ static void conclude(struct reading *rd)
     }
     if (s->naics[0]) /* the map's tag says what trade it is, better than a few lines can */
         extract_lead_set_trade(&rd->lead, s->naics, s->url);
+    if (rd->lead.emails.n) { /* DNS waits: on the call pool, then back */
+        pool_submit(POOL_CALLS, check_mail, rd);
+        return;
+    }
+    score(rd);
+}
+
+/* The lead's e-mail addresses checked (DNS within a deadline, its answers
+ * kept for every job), on the call pool; the scoring goes on on the CPU's. */
+static void check_mail(void *arg)
+{
+    struct reading *rd = arg;
+    struct job *j = rd->j;
+    size_t n = rd->lead.emails.n;
+    const char **emails = xcalloc(n, sizeof *emails);
+    struct mail_check *checks = xcalloc(n, sizeof *checks);
+    for (size_t i = 0; i < n; i++)
+        emails[i] = rd->lead.emails.v[i].value;
+    struct mailcheck_options mo;
+    mailcheck_options_from_config(j->opt->cfg, &mo);
+    mailcheck_run(&mo, emails, n, rd->s->no_site ? NULL : rd->s->site, checks);
+    json_decref(rd->s->email_checks);
+    rd->s->email_checks = mail_checks_json(checks, n);
+    for (size_t i = 0; i < n; i++)
+        mail_check_release(&checks[i]);
+    free(checks);
+    free(emails);
+    pool_submit(POOL_CPU, scored_step, rd);
+}
+
+static void scored_step(void *arg)
+{
+    score(arg);
+}
+
+/* The lead scored and, where it can change the verdict, read by the LLM. */
+static void score(struct reading *rd)
+{
+    struct job *j = rd->j;
+    struct outcome *o = &rd->s->out;
     /* The heuristic scores every lead (milliseconds); the LLM reads the
      * leads whose verdict it can change before they are emitted. */
     int64_t e0 = clock_mono_ms();

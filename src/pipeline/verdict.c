@@ -264,6 +264,8 @@ void pipeline__emit_generated(struct job *j, const struct site *s, const struct 
     add_lead_fields(extra, l);
     add_target(j, s, extra);
     add_source(s, extra);
+    if (s->email_checks) /* each address's status, as its lead shows it */
+        json_object_set(extra, "email_checks", s->email_checks);
     struct event_head h = pipeline__head(j);
     pipeline__emit(j, EVENT_LEAD_GENERATED,
                    event_lead_generated(&h, lead_id, &el, s->url, EVENT_AGENT_HARVESTER, extra));
