@@ -1277,12 +1277,20 @@ function leadCard(rec) {
     addr.hidden = false;
   }
   const contacts = card.querySelector(".contacts");
+  // each address's check (valid, risky, invalid, unknown) and why, as the API gives it
+  const checks = new Map((d.email_checks || []).map((c) => [c.email, c]));
   for (const [list, scheme, what] of [[x.contact_emails, "mailto:", "email"], [x.contact_phones, "tel:", "phone"]]) {
     for (const v of list || []) {
       const item = el("li");
       const link = el("a", "", v);
       link.href = scheme + v;
       item.append(link, copyButton(v, what));
+      const c = what === "email" ? checks.get(v.toLowerCase()) : null;
+      if (c) {
+        const badge = el("span", "mail-status mail-" + c.status, c.status);
+        badge.title = (c.reasons || []).join(", ").replace(/_/g, " ");
+        item.append(" ", badge);
+      }
       contacts.append(item);
     }
   }
