@@ -290,6 +290,8 @@ static void check_mail(void *arg)
         emails[i] = rd->lead.emails.v[i].value;
     struct mailcheck_options mo;
     mailcheck_options_from_config(j->opt->cfg, &mo);
+    if (!pipeline__web(j) && !j->given)
+        mo.dns = false; /* a job of the local corpus stays off the network */
     mailcheck_run(&mo, emails, n, rd->s->no_site ? NULL : rd->s->site, checks);
     json_decref(rd->s->email_checks);
     rd->s->email_checks = mail_checks_json(checks, n);
