@@ -77,6 +77,13 @@ json_t *search__answer(struct web *w, const char *name, int rc, struct upstream_
 void search__add_place(struct search_results *out, size_t limit, const char *key, const char *url,
                        const char *title, const char *snippet);
 
+/* search__osm_results(answer, limit, out), search__wikidata_results(...):
+ * the candidates of an Overpass JSON answer (its elements) and of a SPARQL
+ * JSON answer (its bindings), filed with search__add (no kind known).
+ * Any JSON is safe to pass (the fuzz target does). */
+void search__osm_results(json_t *answer, size_t limit, struct search_results *out);
+void search__wikidata_results(json_t *answer, size_t limit, struct search_results *out);
+
 /* search__open_user_agent(cfg, provider, out, n, e): the User-Agent the
  * open services (OSM's, Wikidata's) want: ours with a contact; CORE_EINVAL
  * saying why when PROSPECT_CONTACT is unset. */

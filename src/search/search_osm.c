@@ -202,6 +202,14 @@ static void file_elements(struct osm_run *x, json_t *elements)
     }
 }
 
+void search__osm_results(json_t *answer, size_t limit, struct search_results *out)
+{
+    struct osm_run x = {.limit = limit, .out = out};
+    json_t *elements = json_object_get(answer, "elements");
+    if (json_is_array(elements))
+        file_elements(&x, elements);
+}
+
 static void overpass_answered(void *ctx, int rc)
 {
     struct osm_run *x = ctx;

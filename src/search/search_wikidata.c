@@ -209,6 +209,14 @@ static void file_bindings(struct wd_run *x, json_t *bindings)
     }
 }
 
+void search__wikidata_results(json_t *answer, size_t limit, struct search_results *out)
+{
+    struct wd_run x = {.limit = limit, .out = out, .min_employees = -1, .max_employees = -1};
+    json_t *bindings = json_object_get(json_object_get(answer, "results"), "bindings");
+    if (json_is_array(bindings))
+        file_bindings(&x, bindings);
+}
+
 static void sparql_answered(void *ctx, int rc)
 {
     struct wd_run *x = ctx;

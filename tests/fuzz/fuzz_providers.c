@@ -1,5 +1,6 @@
 /* fuzz_providers.c: libFuzzer target for the readers of providers' JSON
- * answers: Tavily and SearXNG search results, Tavily /extract, Gemini and
+ * answers: Tavily and SearXNG search results, Overpass elements, SPARQL
+ * bindings, Tavily /extract, Gemini and
  * OpenAI-compatible replies, both embeddings shapes, and the schema check
  * an LLM's answer must pass. Any bytes an upstream could send go in. */
 #include <stddef.h>
@@ -24,6 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     search__web_results(j, 10, true, &r);
     search_results_release(&r);
     search__web_results(j, 3, false, &r);
+    search_results_release(&r);
+    search__osm_results(j, 20, &r);
+    search_results_release(&r);
+    search__wikidata_results(j, 20, &r);
     search_results_release(&r);
     char *text = NULL;
     struct err e = {0};
