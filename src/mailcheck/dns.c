@@ -217,8 +217,10 @@ void mailcheck__resolve(const struct mailcheck_options *o, const char *const *do
         struct pollfd fds[ARES_GETSOCK_MAXNUM];
         int nfds = 0;
         for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-            short ev = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-                               (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+            /* (c-ares's own macros shift a signed 1 by up to 31: undefined) */
+            unsigned u = (unsigned)bits;
+            short ev = (short)((u & (1u << i) ? POLLIN : 0) |
+                               (u & (1u << (i + ARES_GETSOCK_MAXNUM)) ? POLLOUT : 0));
             if (ev)
                 fds[nfds++] = (struct pollfd){.fd = socks[i], .events = ev};
         }
