@@ -48,6 +48,7 @@ try:
         time.sleep(0.05)
     base = "http://127.0.0.1:" + open(portfile).read()
     env = dict(os.environ, PROSPECT_FETCH_ALLOW_PRIVATE="1", PROSPECT_LOG_LEVEL="error",
+               PROSPECT_DNS_SERVERS="127.0.0.1:9",  # the e-mail checks stay on loopback
                TAVILY_API_KEY="tvly-test-0123456789", TAVILY_BASE_URL=base,
                GEMINI_API_KEY="gemini-test-0123456789", GEMINI_BASE_URL=base,
                PROSPECT_LLM_POLICY="all", PROSPECT_SEARCH_RPM="0", PROSPECT_LLM_RPM="0",

@@ -64,7 +64,8 @@ def main():
     work = tempfile.mkdtemp(prefix="realpages-fit-")
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TAVILY", "SEARXNG", "GOOGLE", "GEMINI", "OPENAI", "PROSPECT_"))}
-    env.update(PROSPECT_LOG_LEVEL="error", PROSPECT_LLM="heuristic")
+    # the e-mail checks ask no DNS: the fit is not judged on them, and it stays off the network
+    env.update(PROSPECT_LOG_LEVEL="error", PROSPECT_LLM="heuristic", PROSPECT_DNS_TIMEOUT_MS="0")
     server = None
     ids_of = {}  # what a lead's pages or site say -> page ids
     try:
