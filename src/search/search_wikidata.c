@@ -195,8 +195,8 @@ static void file_bindings(struct wd_run *x, json_t *bindings)
             continue;
         struct buf b;
         buf_init(&b, 0);
-        int rc = buf_printf(&b, "%s: %s (Wikidata %s)", name, x->kinds[x->kind],
-                            org ? strrchr(org, '/') + 1 : "");
+        const char *qid = org && strrchr(org, '/') ? strrchr(org, '/') + 1 : org ? org : "";
+        int rc = buf_printf(&b, "%s: %s (Wikidata %s)", name, x->kinds[x->kind], qid);
         if (country)
             rc |= buf_printf(&b, ", %s", country);
         if (emp)
