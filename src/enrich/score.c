@@ -322,11 +322,7 @@ struct enrich_context *enrich_context_new(const struct business_context *bc,
      * ideal customer lists (those the index knows) */
     struct industry_kind k[INDUSTRY_MAX_KINDS];
     bool focus[INDUSTRY_MAX_KINDS];
-    const char *fallbacks[] = {bc->target_market, bc->business_description,
-                               bc->product_service_description};
-    size_t nk =
-        industry_customer_kinds((const char *const *)bc->industry_focus.v, bc->industry_focus.n,
-                                bc->ideal_customer, fallbacks, 3, k, INDUSTRY_MAX_KINDS, focus);
+    size_t nk = industry_context_kinds(bc, k, focus);
     for (size_t i = 0; i < nk; i++) {
         if (k[i].ncodes) {
             c->kinds[c->nkinds++] = k[i];

@@ -91,6 +91,16 @@ size_t industry_customer_kinds(const char *const *focus, size_t nfocus, const ch
                                const char *const *fallbacks, size_t nfallbacks,
                                struct industry_kind *out, size_t max, bool *from_focus);
 
+struct business_context;
+
+/* industry_context_kinds(bc, out, from_focus): the kinds of customer of a
+ * business context, as the queries, the scoring and the providers of a
+ * context all read them: industry_customer_kinds of its industry focus and
+ * ideal customer, its target market, description and product as
+ * fallbacks. Returns how many (at most INDUSTRY_MAX_KINDS). */
+size_t industry_context_kinds(const struct business_context *bc, struct industry_kind *out,
+                              bool *from_focus);
+
 /* industry_similarity(code, target): closeness in the code tree, in [0, 1]:
  * 1 when code lies under target (a prefix or the same code), then less for
  * each level only the parents share (same industry group, subsector,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/request.h" /* (first: its jansson.h before banned.h) */
 #include "industry/industry_int.h"
 
 static void trim(char *s)
@@ -209,4 +210,14 @@ size_t industry_customer_kinds(const char *const *focus, size_t nfocus, const ch
             from_focus[k] = false;
     }
     return n;
+}
+
+size_t industry_context_kinds(const struct business_context *bc, struct industry_kind *out,
+                              bool *from_focus)
+{
+    const char *fallbacks[] = {bc->target_market, bc->business_description,
+                               bc->product_service_description};
+    return industry_customer_kinds((const char *const *)bc->industry_focus.v, bc->industry_focus.n,
+                                   bc->ideal_customer, fallbacks, 3, out, INDUSTRY_MAX_KINDS,
+                                   from_focus);
 }

@@ -190,11 +190,7 @@ void query_generate(const struct request *req, size_t max, bool place, struct qu
      * customer lists, multi-word names whole ("hair salons"). */
     struct industry_kind kinds[INDUSTRY_MAX_KINDS];
     bool focus[INDUSTRY_MAX_KINDS];
-    const char *fallbacks[] = {ctx->target_market, ctx->business_description,
-                               ctx->product_service_description};
-    size_t nk = industry_customer_kinds((const char *const *)ctx->industry_focus.v,
-                                        ctx->industry_focus.n, ctx->ideal_customer, fallbacks, 3,
-                                        kinds, INDUSTRY_MAX_KINDS, focus);
+    size_t nk = industry_context_kinds(ctx, kinds, focus);
     /* the customer's own kinds first: they are more specific than a focus;
      * a long description ("SMBs with 10-100 employees in tech") is no kind
      * to search for */

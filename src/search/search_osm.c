@@ -49,12 +49,9 @@ struct tag {
  * the branch). Returns how many (at most max). */
 static size_t tags_of(const struct business_context *bc, struct tag *out, size_t max)
 {
-    const char *fallbacks[] = {bc->target_market, bc->business_description};
     struct industry_kind kinds[INDUSTRY_MAX_KINDS];
     bool from_focus[INDUSTRY_MAX_KINDS];
-    size_t nk = industry_customer_kinds((const char *const *)bc->industry_focus.v,
-                                        bc->industry_focus.n, bc->ideal_customer, fallbacks, 2,
-                                        kinds, INDUSTRY_MAX_KINDS, from_focus);
+    size_t nk = industry_context_kinds(bc, kinds, from_focus);
     const struct embed_file *f = osm__data;
     while (f->name && strcmp(f->name, "naics-osm.csv") != 0)
         f++;

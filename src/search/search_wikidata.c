@@ -270,12 +270,9 @@ static int wd_context_async(struct search_provider *p, const struct business_con
                             size_t limit, struct search_results *out, struct err *e,
                             search_done_fn done, void *ctx)
 {
-    const char *fallbacks[] = {bc->target_market, bc->business_description};
     struct industry_kind kinds[INDUSTRY_MAX_KINDS];
     bool from_focus[INDUSTRY_MAX_KINDS];
-    size_t nk = industry_customer_kinds((const char *const *)bc->industry_focus.v,
-                                        bc->industry_focus.n, bc->ideal_customer, fallbacks, 2,
-                                        kinds, INDUSTRY_MAX_KINDS, from_focus);
+    size_t nk = industry_context_kinds(bc, kinds, from_focus);
     if (nk == 0)
         return err_set(e, CORE_EINVAL,
                        "wikidata: the business context names no kind of customer (industry "
