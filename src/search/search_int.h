@@ -59,6 +59,8 @@ struct web {
     int64_t cache_hits;
 };
 
+/* search__base_url(url): a copy of url without its trailing slashes. */
+char *search__base_url(const char *url);
 void search__web_init(struct web *w, const struct search_ops *ops, const struct config *cfg,
                       const struct upstream_cache *cache, const char *base_url);
 void search__web_release(struct web *w);

@@ -356,10 +356,7 @@ int search_osm_open(const struct config *cfg, const struct upstream_cache *cache
         return CORE_EINVAL;
     struct osm *o = xcalloc(1, sizeof *o);
     search__web_init(&o->web, &osm_ops, cfg, cache, cfg->overpass_url);
-    o->nominatim_url = xstrdup(cfg->nominatim_url);
-    size_t n = strlen(o->nominatim_url);
-    while (n && o->nominatim_url[n - 1] == '/')
-        o->nominatim_url[--n] = '\0';
+    o->nominatim_url = search__base_url(cfg->nominatim_url);
     struct upstream_options uo;
     upstream_options_from_config(cfg, "nominatim", 60, &uo); /* one a second */
     uo.burst = 1;

@@ -88,14 +88,20 @@ static void add_credits(struct web *w, json_t *answer, double otherwise)
     pthread_mutex_unlock(&w->lock);
 }
 
+char *search__base_url(const char *url)
+{
+    char *s = xstrdup(url);
+    size_t n = strlen(s);
+    while (n && s[n - 1] == '/')
+        s[--n] = '\0';
+    return s;
+}
+
 void search__web_init(struct web *w, const struct search_ops *ops, const struct config *cfg,
                       const struct upstream_cache *cache, const char *base_url)
 {
     w->base.ops = ops;
-    w->base_url = xstrdup(base_url);
-    size_t n = strlen(w->base_url);
-    while (n && w->base_url[n - 1] == '/')
-        w->base_url[--n] = '\0';
+    w->base_url = search__base_url(base_url);
     if (cache)
         w->cache = *cache;
     w->ttl_s = cfg->cache_ttl_s;

@@ -312,7 +312,7 @@ int search_wikidata_open(const struct config *cfg, const struct upstream_cache *
         return CORE_EINVAL;
     struct wikidata *w = xcalloc(1, sizeof *w);
     search__web_init(&w->web, &wikidata_ops, cfg, cache, cfg->wikidata_sparql_url);
-    w->api_url = xstrdup(cfg->wikidata_api_url);
+    w->api_url = search__base_url(cfg->wikidata_api_url);
     struct upstream_options uo;
     upstream_options_from_config(cfg, "wikidata-api", (int)cfg->search_rpm, &uo);
     uo.user_agent = ua;
