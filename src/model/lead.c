@@ -34,6 +34,19 @@ static void bare(struct lead_view *v)
     snprintf(v->domain, sizeof v->domain, "%.*s", (int)strcspn(h, "/?#:"), h);
 }
 
+/* Every string of a, joined with "; ". */
+static void joined(const json_t *a, char *out, size_t n)
+{
+    size_t k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        const char *s = json_string_value(json_array_get(a, i));
+        if (s)
+            k += (size_t)snprintf(out + (k < n ? k : n), k < n ? n - k : 0, "%s%s", k ? "; " : "",
+                                  s);
+    }
+}
+
 void lead_view(const json_t *lead, struct lead_view *out)
 {
     memset(out, 0, sizeof *out);
@@ -69,14 +82,8 @@ void lead_view(const json_t *lead, struct lead_view *out)
     /* a place with no website has a key, not a domain */
     out->site = json_is_true(json_object_get(d, "no_website")) ? "" : str_of(d, "site");
     out->attribution = str_of(d, "attribution");
+    joined(json_object_get(d, "found_by"), out->found_by, sizeof out->found_by);
     size_t k = 0, at;
-    json_t *by;
-    json_array_foreach (json_object_get(d, "found_by"), at, by)
-        if (k < sizeof out->found_by) /* (a cut list stays cut) */
-            k +=
-                (size_t)snprintf(out->found_by + k, sizeof out->found_by - k, "%s%s", k ? "; " : "",
-                                 json_string_value(by) ? json_string_value(by) : "");
-    k = 0;
     json_t *chk;
     json_array_foreach (json_object_get(d, "email_checks"), at, chk)
         if (k < sizeof out->email_status)
@@ -123,19 +130,6 @@ static int field(struct buf *b, const char *s, bool last)
         rc |= buf_puts(b, s);
     }
     return rc | buf_putc(b, last ? '\n' : ',');
-}
-
-/* Every string of a, joined with "; ". */
-static void joined(const json_t *a, char *out, size_t n)
-{
-    size_t k = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < json_array_size(a); i++) {
-        const char *s = json_string_value(json_array_get(a, i));
-        if (s)
-            k += (size_t)snprintf(out + (k < n ? k : n), k < n ? n - k : 0, "%s%s", k ? "; " : "",
-                                  s);
-    }
 }
 
 /* The one count of employees a CRM takes: "38 employees" gives 38; a range
