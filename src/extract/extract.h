@@ -71,6 +71,19 @@ struct extract_address {
     char *street, *locality, *region, *postal_code, *country; /* NULL when unknown */
 };
 
+/* A person of the organisation a page names (people.c): staff, owners,
+ * authors the page ties to it. Strings owned, NULL when the page does not
+ * say; seniority and department are static names, NULL without a title. */
+struct extract_person {
+    char *name;                     /* as written, without a leading honorific */
+    char *title;                    /* as written */
+    const char *seniority;          /* owner, c_level, vp, director, manager, staff */
+    const char *department;         /* sales, marketing, operations, finance, it, hr, legal,
+                                       executive, other */
+    char *email, *phone, *linkedin; /* shown for this person (phone in E.164) */
+    char *source_url;               /* the page that names them */
+};
+
 enum extract_link_kind {
     EXTRACT_LINK_CONTACT,
     EXTRACT_LINK_ABOUT,
@@ -107,6 +120,8 @@ struct extract_page {
     char country[3];            /* ISO 3166 code inferred for the page, "" when unknown */
     struct extract_link *links; /* contact, about, imprint, team, careers pages */
     size_t nlinks;
+    struct extract_person *people; /* in the order the page names them */
+    size_t npeople;
     struct extract_list page_types; /* schema.org types declared (NewsArticle, ...) */
     int outbound_hosts; /* distinct other sites linked to, platforms aside (directories link many)
                          */
@@ -125,7 +140,7 @@ void extract_page_release(struct extract_page *p);
 
 /* extract_page_json(p): the `prospect extract` object (url, title,
  * company_name, description, main_text, emails, phones, social, address,
- * industry, company_size, founded, technologies, provenance); new
+ * industry, company_size, founded, technologies, people, provenance); new
  * reference. */
 json_t *extract_page_json(const struct extract_page *p);
 
@@ -151,6 +166,8 @@ struct extract_lead {
     struct extract_values social;                   /* value "network URL" */
     struct industry_code naics[INDUSTRY_MAX_CODES]; /* best first, over its pages */
     size_t nnaics;
+    struct extract_person *people; /* over its pages, one per name, in the order found */
+    size_t npeople;
     struct extract_list pages;      /* every page merged */
     struct extract_list page_texts; /* their main text, parallel to pages */
     int employees;
@@ -194,6 +211,19 @@ void extract_address_release(struct extract_address *a);
 void extract_phones_text(const char *text, const char *region,
                          void (*fn)(void *ctx, const char *e164, size_t start, size_t end),
                          void *ctx);
+
+/* extract_person_json(p): {name, first_name, last_name, title, seniority,
+ * department, email, phone, linkedin, source_url}; new reference. */
+json_t *extract_person_json(const struct extract_person *p);
+
+/* extract_person_release(p): frees p's strings. */
+void extract_person_release(struct extract_person *p);
+
+/* extract_title_seniority(title), extract_title_department(title): a job
+ * title's rank and function, normalised as extract_person says; NULL when
+ * the title names neither a rank nor a role. */
+const char *extract_title_seniority(const char *title);
+const char *extract_title_department(const char *title);
 
 /* extract_lead_init(l, site): an empty lead for a registrable domain. */
 void extract_lead_init(struct extract_lead *l, const char *site);

@@ -164,7 +164,8 @@ struct extract_meta {
     struct extract_list schema_types; /* every @type / itemtype seen */
     int employees_min, employees_max;
     int founded;
-    bool has_org; /* an Organization-like object was found */
+    bool has_org;    /* an Organization-like object was found */
+    json_t *persons; /* schema.org Person objects outside reviews and comments (array) */
 };
 
 void extract__meta(const struct extract_doc *d, struct extract_meta *m);
@@ -228,6 +229,22 @@ char *extract__percent_decode(const char *s, size_t n);
  * JIT-compiled when possible; aborts on a bad pattern (a bug the tests
  * catch). */
 pcre2_code *extract__compile(const char *pattern, uint32_t flags);
+
+/* extract__people(d, m, site, company, pg): the people of the
+ * organisation the page names (people.c), into pg->people. */
+void extract__people(const struct extract_doc *d, const struct extract_meta *m, const char *site,
+                     const char *company, struct extract_page *pg);
+
+/* extract__title_like(s): whether s reads as a job title (title.c). */
+bool extract__title_like(const char *s);
+
+/* extract__common_word(s, n): whether s[0..n) is a common English word
+ * that is never a name (words.c); case is ignored. */
+bool extract__common_word(const char *s, size_t n);
+
+/* extract__given_name(s, n): whether s[0..n) is a given name of the list
+ * (words.c); case is ignored. */
+bool extract__given_name(const char *s, size_t n);
 
 /* extract__chrome(visible, main): the lines of a page's visible text that
  * are not its main text: menus, footers, sidebars, where a site lists its

@@ -233,6 +233,31 @@ static void note_types(struct extract_meta *m, json_t *t, bool top, bool *is_org
         note_types(m, v, top, is_org);
 }
 
+static bool type_is(json_t *t, const char *name)
+{
+    if (json_is_string(t))
+        return !strcmp(json_string_value(t), name);
+    size_t i;
+    json_t *v;
+    json_array_foreach (t, i, v)
+        if (json_is_string(v) && !strcmp(json_string_value(v), name))
+            return true;
+    return false;
+}
+
+/* Keys under which a Person is someone else than the site's people: a
+ * review's author, a commenter, an answer's, a subject written about. */
+static bool foreign_key(const char *k)
+{
+    static const char *const keys[] = {
+        "review",         "reviews",  "comment", "comments",  "itemReviewed", "suggestedAnswer",
+        "acceptedAnswer", "mentions", "about",   "subjectOf", "citation",     NULL};
+    for (const char *const *w = keys; *w; w++)
+        if (!strcmp(k, *w))
+            return true;
+    return false;
+}
+
 /* Walks a JSON-LD value (object, array, @graph) breadth first, without
  * recursion, looking at every object's @type. The root, the items of a
  * root array, of @graph and of mainEntity are the page's top-level nodes. */
@@ -240,13 +265,15 @@ static void walk_jsonld(struct extract_meta *m, json_t *root)
 {
     struct {
         json_t *v;
-        bool top;
+        bool top, foreign; /* foreign: inside a review, comment or answer */
     } queue[256];
     size_t head = 0, tail = 0;
-    queue[tail++].v = root;
-    queue[0].top = true;
+    queue[tail].v = root;
+    queue[tail].foreign = false;
+    queue[tail++].top = true;
     while (head < tail) {
         json_t *v = queue[head].v;
+        bool foreign = queue[head].foreign;
         bool top = queue[head++].top;
         if (json_is_array(v)) {
             size_t i;
@@ -254,6 +281,7 @@ static void walk_jsonld(struct extract_meta *m, json_t *root)
             json_array_foreach (v, i, x)
                 if (tail < 256) {
                     queue[tail].v = x;
+                    queue[tail].foreign = foreign;
                     queue[tail++].top = top;
                 }
             continue;
@@ -265,6 +293,8 @@ static void walk_jsonld(struct extract_meta *m, json_t *root)
         note_types(m, type, top, &is_org);
         if (is_org)
             take_org(m, v);
+        else if (!foreign && type_is(type, "Person"))
+            json_array_append(m->persons, v);
         else if (json_is_string(type) && !strcmp(json_string_value(type), "ContactPoint"))
             take_contacts(m, v); /* an Organization's contactPoint */
         /* the page's own address, and its site's */
@@ -280,6 +310,8 @@ static void walk_jsonld(struct extract_meta *m, json_t *root)
         json_object_foreach (v, key, x)
             if ((json_is_object(x) || json_is_array(x)) && tail < 256) {
                 queue[tail].v = x; /* @graph, publisher, hiringOrganization, ... */
+                queue[tail].foreign = foreign || foreign_key(key) || type_is(type, "Review") ||
+                                      type_is(type, "Comment");
                 /* a page's mainEntity is what it is about, as its
                  * top-level nodes are */
                 queue[tail++].top = top && (!strcmp(key, "@graph") || !strcmp(key, "mainEntity"));
@@ -406,9 +438,31 @@ static void og(struct extract_meta *m, xmlNodePtr meta)
         set_once(slot, prop(meta, "content"));
 }
 
+/* A microdata Person as JSON-LD would give it: its own itemprops. */
+static json_t *person_scope(xmlNodePtr scope)
+{
+    json_t *o = json_object();
+    for (xmlNodePtr x = scope->children; x;) {
+        bool nested = x->type == XML_ELEMENT_NODE && has_attr(x, "itemscope");
+        char *name = x->type == XML_ELEMENT_NODE && !nested ? prop(x, "itemprop") : NULL;
+        if (name &&
+            (!strcmp(name, "name") || !strcmp(name, "jobTitle") || !strcmp(name, "email") ||
+             !strcmp(name, "telephone") || !strcmp(name, "sameAs")) &&
+            !json_object_get(o, name)) {
+            char *v = itemprop_value(x);
+            json_object_set_new(o, name, json_string(v));
+            free(v);
+        }
+        free(name);
+        x = extract__next(x, scope, nested);
+    }
+    return o;
+}
+
 void extract__meta(const struct extract_doc *d, struct extract_meta *m)
 {
     memset(m, 0, sizeof *m);
+    m->persons = json_array();
     for (size_t i = 0; i < d->nnodes; i++) {
         /* everything read here is an attribute */
         if (!(d->nodes[i].flags & EXTRACT_N_ATTRS))
@@ -435,6 +489,8 @@ void extract__meta(const struct extract_doc *d, struct extract_meta *m)
                 if (org_type(type)) {
                     m->has_org = true;
                     microdata_scope(m, x, false);
+                } else if (strlen(type) >= 7 && !strcmp(type + strlen(type) - 7, "/Person")) {
+                    json_array_append_new(m->persons, person_scope(x));
                 }
             }
             free(type);
@@ -471,5 +527,6 @@ void extract__meta_release(struct extract_meta *m)
     for (size_t i = 0; i < m->schema_types.n; i++)
         free(m->schema_types.v[i]);
     free(m->schema_types.v);
+    json_decref(m->persons);
     memset(m, 0, sizeof *m);
 }

@@ -122,6 +122,7 @@ void extract_page(const struct extract_doc *d, const char *country_hint, struct 
         pg->industry = xstrdup(industry_title(pg->naics[0].code));
     extract__technologies(d, &m, pg);
     extract__links(d, pg->site, pg);
+    extract__people(d, &m, pg->site, pg->company_name, pg);
     pg->page_types = m.schema_types;
     m.schema_types.v = NULL;
     m.schema_types.n = 0;
@@ -173,6 +174,9 @@ void extract_page_release(struct extract_page *p)
     for (size_t i = 0; i < p->nlinks; i++)
         free(p->links[i].url);
     free(p->links);
+    for (size_t i = 0; i < p->npeople; i++)
+        extract_person_release(&p->people[i]);
+    free(p->people);
     memset(p, 0, sizeof *p);
 }
 
@@ -230,6 +234,10 @@ json_t *extract_page_json(const struct extract_page *p)
     for (size_t i = 0; i < p->technologies.n; i++)
         json_array_append_new(tech, json_string(p->technologies.v[i]));
     FIELD("technologies", tech);
+    json_t *people = json_array();
+    for (size_t i = 0; i < p->npeople; i++)
+        json_array_append_new(people, extract_person_json(&p->people[i]));
+    FIELD("people", people);
 #undef FIELD
     json_object_set_new(o, "provenance", prov);
     return o;

@@ -1,0 +1,899 @@
+/* people.c: the people of the organisation a page names, with their titles
+ * and their own contacts (extract_person in extract.h).
+ *
+ * Sources, in the order their people are kept:
+ *   - schema.org Person in JSON-LD (meta.c collects them) and microdata,
+ *     outside reviews and comments;
+ *   - cards: a line that is a name, with a job title on the line after it
+ *     (or before it), and the card's own mailto:, tel: and LinkedIn links;
+ *   - one line: "Name, Title", "Name – Title", "By Name | Title",
+ *     <b>Name</b> Title;
+ *   - sentences: "Name, Title at Org", "Name is the Title of Org",
+ *     "I'm Name, founder of Org".
+ * What is not a person of the organisation is left out: testimonials and
+ * reviews (blockquotes, quotes, elements classed so), people whose title
+ * ties them to another organisation ("CTO, ScraperAPI"), and names that are
+ * words ("Meet The Team"), products, streets and initials ("Abbie Y."). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "extract/extract_int.h"
+
+#define MAX_PEOPLE 64
+#define MAX_CUTS 16
+#define CARD_LINES 4 /* lines after a name that may hold its title and contacts */
+
+/* ---- the page as lines, each knowing where its elements begin ---- */
+
+struct line {
+    char *text;
+    size_t cuts[MAX_CUTS]; /* offsets in text where a new element's text begins */
+    size_t ncuts;
+    bool quote;                    /* a testimonial's, review's or comment's */
+    char *mailto, *tel, *linkedin; /* the first of each linked from the line */
+};
+
+struct lines {
+    struct line *v;
+    size_t n, cap;
+};
+
+static bool marked_quote(xmlNodePtr n)
+{
+    static const char *const names[] = {"class", "id"};
+    const char *vals[2];
+    extract__attrs(n, names, vals, 2);
+    static const char *const words[] = {"testimonial", "review", "quote",      "comment",
+                                        "feedback",    "rating", "client-say", NULL};
+    for (size_t k = 0; k < 2; k++)
+        for (const char *const *w = words; vals[k] && *w; w++)
+            if (strcasestr(vals[k], *w))
+                return true;
+    return false;
+}
+
+static void set_once(char **dst, const char *s, size_t n)
+{
+    if (!*dst)
+        *dst = extract__percent_decode(s, n);
+}
+
+static void take_link(struct line *l, const char *href)
+{
+    if (!strncasecmp(href, "mailto:", 7)) {
+        size_t n = strcspn(href + 7, "?");
+        set_once(&l->mailto, href + 7, n);
+    } else if (!strncasecmp(href, "tel:", 4)) {
+        set_once(&l->tel, href + 4, strlen(href + 4));
+    } else if (strstr(href, "linkedin.com/in/")) {
+        set_once(&l->linkedin, href, strcspn(href, "?#"));
+    }
+}
+
+static void end_line(struct lines *ls, struct extract_tw *tw, struct line *cur)
+{
+    char *t = extract__tw_finish(tw);
+    if (*t || cur->mailto || cur->tel || cur->linkedin) {
+        if (ls->n == ls->cap) {
+            ls->cap = ls->cap ? 2 * ls->cap : 256;
+            ls->v = xrealloc(ls->v, ls->cap * sizeof *ls->v);
+        }
+        cur->text = t;
+        ls->v[ls->n++] = *cur;
+    } else {
+        free(t);
+    }
+    memset(cur, 0, sizeof *cur);
+    extract__tw_init(tw, 4096);
+}
+
+static void page_lines(const struct extract_doc *d, struct lines *ls)
+{
+    const struct extract_node *nodes = d->nodes;
+    bool *quote = xcalloc(d->nnodes ? d->nnodes : 1, sizeof *quote);
+    struct extract_tw tw;
+    extract__tw_init(&tw, 4096);
+    struct line cur = {0};
+    uint32_t last_parent = UINT32_MAX;
+    for (size_t i = 0; i < d->nnodes;) {
+        const struct extract_node *n = &nodes[i];
+        if (i && (n->flags & EXTRACT_N_INVISIBLE)) {
+            i = n->end;
+            continue;
+        }
+        bool q = n->parent != UINT32_MAX && quote[n->parent];
+        if (n->flags & EXTRACT_N_ELEMENT) {
+            q = q || n->tag == EXTRACT_TAG_BLOCKQUOTE ||
+                ((n->flags & EXTRACT_N_MARKED) && marked_quote(n->node));
+            if (n->flags & EXTRACT_N_BLOCK)
+                end_line(ls, &tw, &cur);
+            if (n->tag == EXTRACT_TAG_A) {
+                const char *href = extract__attr(n->node, "href");
+                if (href)
+                    take_link(&cur, href);
+            }
+        }
+        quote[i] = q;
+        if (n->flags & (EXTRACT_N_TEXT | EXTRACT_N_CDATA)) {
+            if (n->parent != last_parent && tw.out.len && cur.ncuts < MAX_CUTS)
+                cur.cuts[cur.ncuts++] = tw.out.len;
+            last_parent = n->parent;
+            extract__tw_text(&tw, n->text);
+            cur.quote = cur.quote || q;
+        }
+        i++;
+    }
+    end_line(ls, &tw, &cur);
+    free(extract__tw_finish(&tw));
+    free(quote);
+}
+
+static void lines_release(struct lines *ls)
+{
+    for (size_t i = 0; i < ls->n; i++) {
+        free(ls->v[i].text);
+        free(ls->v[i].mailto);
+        free(ls->v[i].tel);
+        free(ls->v[i].linkedin);
+    }
+    free(ls->v);
+}
+
+/* ---- names ---- */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* The code point at s (UTF-8), and its length in *len. */
+static unsigned cp_at(const char *s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x80) {
+        *len = 1;
+        return p[0];
+    }
+    if ((p[0] & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
+        *len = 2;
+        return ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+    }
+    if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+        *len = 3;
+        return ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+    }
+    *len = 1;
+    return 0xFFFD;
+}
+
+/* Latin letters, upper and lower case, as names are written in them. */
+static bool cp_upper(unsigned c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
+           (c >= 0x100 && c <= 0x17F && !(c & 1));
+}
+
+static bool cp_lower(unsigned c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7) ||
+           (c >= 0x100 && c <= 0x17F && (c & 1));
+}
+
+static bool particle(const char *s, size_t n)
+{
+    static const char *const words[] = {"van", "der", "den", "de", "da",  "del", "della",
+                                        "di",  "du",  "la",  "le", "von", "bin", "dos",
+                                        "das", "ten", "ter", "y",  NULL};
+    for (const char *const *w = words; *w; w++)
+        if (strlen(*w) == n && !strncmp(s, *w, n))
+            return true;
+    return false;
+}
+
+enum tok { TOK_BAD, TOK_WORD, TOK_INITIAL, TOK_PARTICLE };
+
+/* What one token of a name is: a capitalised word ("O'Sullivan",
+ * "Bourget-Vennin", "McKowen"), an initial ("D."), a particle ("van"). */
+static enum tok name_token(const char *s, size_t n)
+{
+    if (particle(s, n))
+        return TOK_PARTICLE;
+    size_t k;
+    unsigned c = cp_at(s, &k);
+    if (!cp_upper(c))
+        return TOK_BAD;
+    if (k == n || (k + 1 == n && s[k] == '.'))
+        return TOK_INITIAL;
+    /* "I'm", "President's": a sentence's words, not a name's */
+    if ((n > 1 && (s[1] == '\'' || !strncmp(s + 1, "\xE2\x80\x99", 3))) ||
+        (n > 2 && s[n - 1] == 's' && s[n - 2] == '\'') ||
+        (n > 4 && !strncmp(s + n - 4, "\xE2\x80\x99s", 4)))
+        return TOK_BAD;
+    bool lower = false;
+    unsigned prev = c;
+    for (size_t i = k; i < n; i += k) {
+        c = cp_at(s + i, &k);
+        if (cp_lower(c)) {
+            lower = true;
+        } else if (cp_upper(c)) {
+            /* a capital inside: McKowen, MacLeod, DeLa, O'Sullivan; not
+             * "OverviewFor" or "DevOps" */
+            bool ok = prev == '\'' || prev == 0x2019 || prev == '-' ||
+                      (i == 2 && !strncmp(s, "Mc", 2)) || (i == 3 && !strncmp(s, "Mac", 3)) ||
+                      (i == 2 && (!strncmp(s, "De", 2) || !strncmp(s, "Di", 2) ||
+                                  !strncmp(s, "La", 2) || !strncmp(s, "Le", 2)));
+            if (!ok)
+                return TOK_BAD;
+        } else if (!(c == '\'' || c == 0x2019 || c == '-')) {
+            return TOK_BAD;
+        }
+        prev = c;
+    }
+    return lower ? TOK_WORD : TOK_BAD; /* "IBM", "MASV": acronyms, not names */
+}
+
+static bool prefix_ci(const char *s, size_t n, const char *p)
+{
+    size_t k = strlen(p);
+    return n >= k && !strncasecmp(s, p, k);
+}
+
+/* Byline and label words before a name: "Written by", "Author:". */
+static size_t lead_in(const char *s, size_t n)
+{
+    static const char *const p[] = {"medically reviewed by",
+                                    "fact checked by",
+                                    "fact-checked by",
+                                    "written by",
+                                    "reviewed by",
+                                    "authored by",
+                                    "edited by",
+                                    "posted by",
+                                    "published by",
+                                    "contact:",
+                                    "author:",
+                                    "by:",
+                                    "by",
+                                    "instructor:",
+                                    "contact",
+                                    "from",
+                                    "i'm",
+                                    "i\xE2\x80\x99m",
+                                    "i am",
+                                    "meet",
+                                    NULL};
+    for (const char *const *w = p; *w; w++)
+        if (prefix_ci(s, n, *w) &&
+            (n == strlen(*w) || is_space(s[strlen(*w)]) || s[strlen(*w) - 1] == ':'))
+            return strlen(*w);
+    return 0;
+}
+
+static size_t honorific(const char *s, size_t n)
+{
+    static const char *const p[] = {"dr. ", "dr ", "mr. ",   "mr ",        "mrs. ", "mrs ",
+                                    "ms. ", "ms ", "prof. ", "professor ", NULL};
+    for (const char *const *w = p; *w; w++)
+        if (prefix_ci(s, n, *w) && cp_upper((unsigned char)s[0]))
+            return strlen(*w);
+    return 0;
+}
+
+/* Whether s[0..n) is a person's name; the name, without lead-in words,
+ * honorifics and post-nominals after a comma, goes to out. */
+static bool person_name(const char *s, size_t n, char *out, size_t outsz)
+{
+    while (n && (is_space(*s) || *s == '|' || *s == '-' || *s == ':'))
+        s++, n--;
+    size_t k = lead_in(s, n);
+    s += k, n -= k;
+    while (n && (is_space(*s) || *s == ':'))
+        s++, n--;
+    k = honorific(s, n);
+    s += k, n -= k;
+    while (n && (is_space(s[n - 1]) || strchr(",:|-", s[n - 1])))
+        n--;
+    const char *comma = memchr(s, ',', n); /* "Carrie Menke, Ph.D", "Jane Roe, MD" */
+    if (comma) {
+        bool post = (size_t)(s + n - comma) <= 16;
+        for (const char *p = comma + 1; post && p < s + n; p++)
+            post = !cp_lower((unsigned char)*p) || *p == 'h'; /* Ph.D */
+        if (!post)
+            return false;
+        n = (size_t)(comma - s);
+    }
+    if (n < 4 || n + 1 > outsz || n > 60)
+        return false;
+    size_t words = 0, toks = 0, common = 0;
+    bool first_common = false, last_common = false, last_initial = false, first_given = false;
+    for (size_t i = 0; i < n;) {
+        while (i < n && s[i] == ' ')
+            i++;
+        size_t j = i;
+        while (j < n && s[j] != ' ')
+            j++;
+        if (j == i)
+            break;
+        enum tok t = name_token(s + i, j - i);
+        if (t == TOK_BAD || (t == TOK_PARTICLE && toks == 0))
+            return false;
+        toks++;
+        last_initial = t == TOK_INITIAL;
+        if (t == TOK_WORD) {
+            bool c = extract__common_word(s + i, j - i);
+            common += c;
+            if (!words) {
+                first_common = c;
+                first_given = extract__given_name(s + i, j - i);
+            }
+            last_common = c;
+            words++;
+        }
+        i = j;
+    }
+    /* a first name and a surname at least; an initial last is a
+     * testimonial's "Lizzie W." */
+    if (words < 2 || toks > 5 || last_initial)
+        return false;
+    /* "Meet Our Team", "Celebrity Edge", "Todd Thomas Home" */
+    if (first_common || common == words || (last_common && words > 2))
+        return false;
+    /* "Monica Frame" but not "Google Ads", "Post Tags" */
+    if (last_common && !first_given)
+        return false;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return true;
+}
+
+/* ---- titles ---- */
+
+static void trim(const char **s, size_t *n)
+{
+    while (*n && (is_space(**s) || strchr(",|:–—-(", **s) || !strncmp(*s, "\xE2\x80\x93", 3) ||
+                  !strncmp(*s, "\xE2\x80\x94", 3))) {
+        size_t k = (unsigned char)**s >= 0x80 ? 3 : 1;
+        *s += k;
+        *n = *n > k ? *n - k : 0;
+    }
+    while (*n && (is_space((*s)[*n - 1]) || strchr(",|:;)", (*s)[*n - 1])))
+        (*n)--;
+}
+
+/* Folds a name for comparing: lower-case ASCII letters and digits only. */
+static void fold(const char *s, size_t n, char *out, size_t outsz)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < outsz; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            out[k++] = c;
+    }
+    out[k] = '\0';
+}
+
+struct org {
+    char label[64]; /* the site's registrable domain without its suffix: "edweek" */
+    char name[96];  /* the company's name, folded */
+};
+
+/* Whether the words of s[0..n) name the organisation: its folded name, or
+ * its domain's label spelt by the words' beginnings ("Education Week" for
+ * edweek, "Reading Corps and Math Corps" for readingandmath). */
+static bool names_org(const struct org *o, const char *s, size_t n)
+{
+    char f[160];
+    fold(s, n, f, sizeof f);
+    if (!*f)
+        return false;
+    if ((*o->label && (strstr(f, o->label) || strstr(o->label, f))) ||
+        (*o->name && (strstr(f, o->name) || strstr(o->name, f))))
+        return true;
+    const char *want = o->label; /* greedy: each word gives a prefix, or is skipped */
+    for (size_t i = 0; i < n && *want;) {
+        while (i < n && !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                          (s[i] >= '0' && s[i] <= '9')))
+            i++;
+        size_t j = i;
+        while (j < n && s[j] != ' ' && s[j] != '-' && s[j] != '.')
+            j++;
+        char w[64];
+        fold(s + i, j - i, w, sizeof w);
+        size_t m = 0;
+        while (w[m] && want[m] == w[m])
+            m++;
+        if (m >= 2 || (m == 1 && want == o->label))
+            want += m;
+        i = j;
+    }
+    return *o->label && !*want;
+}
+
+/* Whether a word is capitalised as a name is (an organisation's, here). */
+static bool capitalised(const char *s)
+{
+    size_t k;
+    return cp_upper(cp_at(s, &k)) || (*s >= '0' && *s <= '9');
+}
+
+/* Whether a title ties its holder to another organisation: "CTO,
+ * ScraperAPI", "CEO of IBM", "Head of Growth at Acme", "Microsoft's CEO".
+ * "Director of Engineering" and "Partner, Advisory – HR Consulting" name a
+ * function, not an organisation. */
+static bool other_org(const struct org *o, const char *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *rest = NULL;
+        if (!strncmp(t + i, " at ", 4))
+            rest = t + i + 4;
+        else if (!strncmp(t + i, " of ", 4) || !strncmp(t + i, " for ", 5))
+            rest = t + i + (t[i + 1] == 'o' ? 4 : 5);
+        else if (t[i] == ',' && i + 2 < n && t[i + 1] == ' ')
+            rest = t + i + 2;
+        else if ((!strncmp(t + i, "'s ", 3) || !strncmp(t + i, "\xE2\x80\x99s ", 5)) && i) {
+            size_t b = i;
+            while (b && t[b - 1] != ' ')
+                b--;
+            if (b == 0 && capitalised(t) && !names_org(o, t, i) && !extract__common_word(t, i))
+                return true; /* "Microsoft's CEO" */
+            continue;
+        }
+        if (!rest || !capitalised(rest))
+            continue;
+        size_t m = (size_t)(t + n - rest);
+        size_t k = strcspn(rest, ",;(|");
+        if (k < m)
+            m = k;
+        if (!strncmp(rest, "the ", 4))
+            continue;
+        /* the first word a common one ("Engineering", "Sales"): a function */
+        size_t w = strcspn(rest, " ,");
+        if (w > m)
+            w = m;
+        if (extract__common_word(rest, w) || extract__title_like(rest))
+            continue;
+        if (!names_org(o, rest, m))
+            return true;
+    }
+    return false;
+}
+
+/* Whether s[0..n) is a job title to keep; trimmed into *ts, *tn. */
+static bool title_of(const char *s, size_t n, const char **ts, size_t *tn)
+{
+    trim(&s, &n);
+    if (n < 2 || n > 150)
+        return false;
+    char buf[160];
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (!extract__title_like(buf))
+        return false;
+    *ts = s;
+    *tn = n;
+    return true;
+}
+
+/* The title in a line from offset a on: the longest run of its elements
+ * that reads as one, never past an element glued on without a space
+ * ("HR ConsultingBPM Board of Directors"). */
+static bool title_in(const struct line *l, size_t a, const char **ts, size_t *tn)
+{
+    size_t len = strlen(l->text), end = len;
+    for (size_t c = 0; c < l->ncuts; c++) {
+        size_t k = l->cuts[c];
+        if (k > a && k < end && l->text[k] != ' ' && l->text[k - 1] != ' ')
+            end = k;
+    }
+    if (title_of(l->text + a, end - a, ts, tn))
+        return true;
+    for (size_t c = l->ncuts; c-- > 0;)
+        if (l->cuts[c] > a && l->cuts[c] < end && title_of(l->text + a, l->cuts[c] - a, ts, tn))
+            return true;
+    return false;
+}
+
+/* ---- people found ---- */
+
+struct found {
+    struct extract_person *v;
+    size_t n;
+    const char *url;
+    struct org org;
+};
+
+/* Whether a mailbox or profile slug names the person: it holds their first
+ * or last name, or their initial and surname ("rhauser"). */
+static bool slug_names(const char *slug, size_t n, const char *name)
+{
+    char s[96], first[48] = "", last[48] = "";
+    fold(slug, n, s, sizeof s);
+    const char *sp = strchr(name, ' '), *lsp = strrchr(name, ' ');
+    if (!sp || !*s)
+        return false;
+    fold(name, (size_t)(sp - name), first, sizeof first);
+    fold(lsp + 1, strlen(lsp + 1), last, sizeof last);
+    return (strlen(first) >= 3 && strstr(s, first)) || (strlen(last) >= 3 && strstr(s, last));
+}
+
+static void add_person(struct found *f, const char *name, const char *title, size_t tn,
+                       const struct line *card, size_t ncard)
+{
+    if (title && other_org(&f->org, title, tn))
+        return;
+    if (title && memmem(title, tn, name, strlen(name)))
+        return; /* the title line was the name's own ("By Jane Roe, CEO") */
+    char fn[96];
+    fold(name, strlen(name), fn, sizeof fn);
+    struct extract_person *p = NULL;
+    for (size_t i = 0; i < f->n; i++) {
+        char other[96];
+        fold(f->v[i].name, strlen(f->v[i].name), other, sizeof other);
+        if (!strcmp(other, fn))
+            p = &f->v[i];
+    }
+    if (!p) {
+        if (f->n == MAX_PEOPLE)
+            return;
+        p = &f->v[f->n++];
+        memset(p, 0, sizeof *p);
+        p->name = xstrdup(name);
+        p->source_url = f->url ? xstrdup(f->url) : NULL;
+    }
+    if (title && !p->title) {
+        p->title = xstrndup(title, tn);
+        p->seniority = extract_title_seniority(p->title);
+        p->department = extract_title_department(p->title);
+    }
+    for (size_t i = 0; i < ncard; i++) {
+        const struct line *l = &card[i];
+        if (l->mailto && !p->email && extract_email_valid(l->mailto)) {
+            const char *at = strchr(l->mailto, '@');
+            if (slug_names(l->mailto, (size_t)(at - l->mailto), p->name))
+                p->email = xstrdup(l->mailto);
+        }
+        if (l->linkedin && !p->linkedin) {
+            const char *slug = strstr(l->linkedin, "/in/") + 4;
+            if (slug_names(slug, strcspn(slug, "/"), p->name))
+                p->linkedin = xstrdup(l->linkedin);
+        }
+        if (l->tel && !p->phone && (p->email || p->linkedin || ncard <= CARD_LINES + 1))
+            p->phone = xstrdup(l->tel);
+    }
+}
+
+/* Whether a line is a name on its own; the name goes to out. */
+static bool name_line(const struct line *l, char *out, size_t outsz)
+{
+    return !l->quote && person_name(l->text, strlen(l->text), out, outsz);
+}
+
+/* A card: line i is a name; its title is on one of the next lines before
+ * another name, else on the line just before it. */
+static void cards(const struct lines *ls, struct found *f)
+{
+    char name[128], other[128];
+    for (size_t i = 0; i < ls->n; i++) {
+        if (!name_line(&ls->v[i], name, sizeof name))
+            continue;
+        size_t end = i + 1;
+        const char *ts = NULL;
+        size_t tn = 0;
+        while (end < ls->n && end <= i + CARD_LINES &&
+               !name_line(&ls->v[end], other, sizeof other)) {
+            const struct line *l = &ls->v[end];
+            if (!ts && !l->quote && !title_in(l, 0, &ts, &tn) && strlen(l->text) > 40)
+                break; /* prose: the card has ended */
+            end++;
+        }
+        if (!ts && i && !ls->v[i - 1].quote &&
+            !(i >= 2 && name_line(&ls->v[i - 2], other, sizeof other)))
+            title_in(&ls->v[i - 1], 0, &ts, &tn);
+        bool contact = false;
+        for (size_t k = i; k < end; k++) {
+            const struct line *l = &ls->v[k];
+            if (l->mailto) {
+                const char *at = strchr(l->mailto, '@');
+                contact = contact || (at && slug_names(l->mailto, (size_t)(at - l->mailto), name));
+            }
+            if (l->linkedin) {
+                const char *slug = strstr(l->linkedin, "/in/") + 4;
+                contact = contact || slug_names(slug, strcspn(slug, "/"), name);
+            }
+        }
+        if (ts || contact)
+            add_person(f, name, ts, tn, &ls->v[i], end - i);
+    }
+}
+
+/* One line: an element that is a name, and the rest of the line a title
+ * ("<b>Name</b> Title", "LinkedIn Name, Title, Org"); or text that is
+ * "Name, Title", "Name – Title", "Name | Title". */
+static void one_line(const struct lines *ls, struct found *f)
+{
+    char name[128];
+    static const char *const seps[] = {", ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " - ", " | ", " (",
+                                       NULL};
+    for (size_t i = 0; i < ls->n; i++) {
+        const struct line *l = &ls->v[i];
+        size_t len = strlen(l->text);
+        if (l->quote || len > 240)
+            continue;
+        bool done = false;
+        /* elements: the name is one of the first three, the title follows */
+        for (size_t c = 0; c <= l->ncuts && c < 3 && !done; c++) {
+            size_t a = c ? l->cuts[c - 1] : 0, b = c < l->ncuts ? l->cuts[c] : len;
+            if (b >= len || !person_name(l->text + a, b - a, name, sizeof name))
+                continue;
+            const char *ts;
+            size_t tn;
+            if (title_in(l, b, &ts, &tn)) {
+                add_person(f, name, ts, tn, l, 1);
+                done = true;
+            }
+        }
+        /* text: the first separator splits the name from the title */
+        for (const char *const *sep = seps; *sep && !done; sep++) {
+            const char *at = strstr(l->text, *sep);
+            if (!at || !person_name(l->text, (size_t)(at - l->text), name, sizeof name))
+                continue;
+            const char *ts;
+            size_t tn;
+            const char *rest = at + strlen(*sep);
+            if (title_in(l, (size_t)(rest - l->text), &ts, &tn)) {
+                add_person(f, name, ts, tn, l, 1);
+                done = true;
+            }
+        }
+    }
+}
+
+/* ---- sentences ---- */
+
+static bool word_is(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+    return !strncmp(s, w, n) && (s[n] == ' ' || s[n] == '\0');
+}
+
+/* The title that starts at s in running text: words up to a stop
+ * (punctuation, "who", "with", "and has"...), cut after its last role
+ * word, with an "of Org" that follows it (and "at Org" when at_org). */
+static bool sentence_title(const char *s, bool at_org, const char **ts, size_t *tn)
+{
+    static const char *const articles[] = {"a ", "an ", "the ", "our ", NULL};
+    for (const char *const *a = articles; *a; a++)
+        if (!strncmp(s, *a, strlen(*a))) {
+            s += strlen(*a);
+            break;
+        }
+    static const char *const stops[] = {"who",  "with", "where", "since", "and", "whose", "for",
+                                        "from", "in",   "on",    "based", "has", "is",    NULL};
+    size_t end = 0, role_end = 0, words = 0;
+    for (size_t i = 0; s[i] && words < 12;) {
+        if (strchr(",.;:!?()\"", s[i]) && !(s[i] == '.' && i && s[i - 1] == 'r'))
+            break; /* "Sr." goes on */
+        size_t j = i;
+        while (s[j] && s[j] != ' ' && !strchr(",;:!?()\"", s[j]) &&
+               !(s[j] == '.' && (s[j + 1] == ' ' || !s[j + 1])))
+            j++;
+        if (s[j] == '.' && j && s[j - 1] == 'r')
+            j++;
+        bool stop = false;
+        for (const char *const *w = stops; *w; w++)
+            stop = stop || word_is(s + i, *w);
+        if (stop && !(word_is(s + i, "and") && role_end == end && words))
+            break;
+        if (word_is(s + i, "at") || word_is(s + i, "of")) {
+            bool of = s[i] == 'o';
+            const char *o = s + i + 3;
+            if (role_end && capitalised(o)) {
+                size_t k = 0, last = 0; /* "Reading Corps and Math Corps", not what follows */
+                while (o[k] && !strchr(",;:!?()\"", o[k]) && !(o[k] == '.' && o[k + 1] == ' ')) {
+                    size_t w = k;
+                    while (o[w] && o[w] != ' ' && !strchr(",;:!?()\"", o[w]))
+                        w++;
+                    if (capitalised(o + k))
+                        last = w;
+                    else if (!word_is(o + k, "and") && !word_is(o + k, "of") &&
+                             !word_is(o + k, "&") && !word_is(o + k, "the"))
+                        break;
+                    k = w;
+                    while (o[k] == ' ')
+                        k++;
+                }
+                if ((of || at_org) && last)
+                    role_end = (size_t)(o + last - s);
+                break;
+            }
+        }
+        char w[64];
+        size_t m = j - i < sizeof w - 1 ? j - i : sizeof w - 1;
+        memcpy(w, s + i, m);
+        w[m] = '\0';
+        words++;
+        end = j;
+        if (extract__title_like(w))
+            role_end = j;
+        i = j;
+        while (s[i] == ' ')
+            i++;
+    }
+    if (!role_end)
+        return false;
+    *ts = s;
+    *tn = role_end;
+    return true;
+}
+
+/* "Name, Title at Org", "Name is Org's Title", "I'm Name, founder of Org". */
+static void sentences(const struct lines *ls, struct found *f)
+{
+    char name[128];
+    for (size_t i = 0; i < ls->n; i++) {
+        const struct line *l = &ls->v[i];
+        const char *t = l->text;
+        if (l->quote)
+            continue;
+        for (const char *p = t; *p; p++) {
+            bool comma = !strncmp(p, ", ", 2), is = !strncmp(p, " is ", 4);
+            if (!comma && !is)
+                continue;
+            /* the name: up to four capitalised words before p */
+            const char *b = p;
+            int words = 0;
+            while (b > t && words < 4) {
+                const char *w = b;
+                while (w > t && w[-1] != ' ')
+                    w--;
+                size_t k;
+                if (!cp_upper(cp_at(w, &k)) && !particle(w, (size_t)(b - w)))
+                    break;
+                b = w > t ? w - 1 : w;
+                words++;
+            }
+            if (b > t || (b == t && *b == ' '))
+                b++;
+            for (; b < p && !person_name(b, (size_t)(p - b), name, sizeof name);) {
+                const char *sp = memchr(b, ' ', (size_t)(p - b));
+                if (!sp)
+                    break;
+                b = sp + 1;
+            }
+            if (b >= p || !person_name(b, (size_t)(p - b), name, sizeof name))
+                continue;
+            const char *s = p + (comma ? 2 : 4);
+            const char *ts;
+            size_t tn;
+            if (is) { /* "is MASV's Head of Editorial" */
+                const char *poss = strstr(s, "'s ");
+                const char *poss2 = strstr(s, "\xE2\x80\x99s ");
+                const char *q = poss && (!poss2 || poss < poss2) ? poss : poss2;
+                if (q && q - s < 40 && !memchr(s, ' ', (size_t)(q - s))) {
+                    if (!names_org(&f->org, s, (size_t)(q - s)))
+                        continue;
+                    s = q + (*q == '\'' ? 3 : 5);
+                }
+            }
+            if (!sentence_title(s, comma, &ts, &tn) || !strncmp(ts, "and ", 4))
+                continue;
+            /* the clause the title ends: "..., product manager at Google" */
+            size_t clause = tn;
+            while (ts[clause] && clause < tn + 100 && !strchr(".;!?", ts[clause]))
+                clause++;
+            if (!other_org(&f->org, ts, clause))
+                add_person(f, name, ts, tn, l, 1);
+        }
+    }
+}
+
+/* ---- schema.org ---- */
+
+static const char *jstr(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s && *s ? s : NULL;
+}
+
+static void structured(const struct extract_meta *m, struct found *f)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach (m->persons, i, o) {
+        const char *name = jstr(o, "name"), *title = jstr(o, "jobTitle");
+        char clean[128];
+        if (!name || !person_name(name, strlen(name), clean, sizeof clean))
+            continue;
+        const char *email = jstr(o, "email");
+        if (!title && !email)
+            continue; /* a bare byline: the page does not tie them to it */
+        size_t before = f->n;
+        add_person(f, clean, title, title ? strlen(title) : 0, NULL, 0);
+        if (f->n == before)
+            continue;
+        struct extract_person *p = &f->v[f->n - 1];
+        if (email) {
+            if (!strncasecmp(email, "mailto:", 7))
+                email += 7;
+            if (extract_email_valid(email))
+                p->email = xstrdup(email);
+        }
+        const char *tel = jstr(o, "telephone");
+        if (tel)
+            p->phone = xstrdup(tel);
+        json_t *same = json_object_get(o, "sameAs");
+        size_t k;
+        json_t *v;
+        if (json_is_string(same) && strstr(json_string_value(same), "linkedin.com/in/"))
+            p->linkedin = xstrdup(json_string_value(same));
+        json_array_foreach (same, k, v)
+            if (!p->linkedin && json_is_string(v) &&
+                strstr(json_string_value(v), "linkedin.com/in/"))
+                p->linkedin = xstrdup(json_string_value(v));
+    }
+}
+
+/* ---- the page ---- */
+
+void extract__people(const struct extract_doc *d, const struct extract_meta *m, const char *site,
+                     const char *company, struct extract_page *pg)
+{
+    struct found f = {.v = xcalloc(MAX_PEOPLE, sizeof *f.v), .url = pg->url};
+    if (site) {
+        const char *dot = strchr(site, '.');
+        fold(site, dot ? (size_t)(dot - site) : strlen(site), f.org.label, sizeof f.org.label);
+    }
+    if (company)
+        fold(company, strlen(company), f.org.name, sizeof f.org.name);
+    struct lines ls = {0};
+    page_lines(d, &ls);
+    structured(m, &f);
+    one_line(&ls, &f);
+    cards(&ls, &f);
+    sentences(&ls, &f);
+    lines_release(&ls);
+    if (!f.n) {
+        free(f.v);
+        return;
+    }
+    pg->people = f.v;
+    pg->npeople = f.n;
+}
+
+/* ---- JSON ---- */
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+json_t *extract_person_json(const struct extract_person *p)
+{
+    const char *sp = strchr(p->name, ' '), *last = strrchr(p->name, ' ');
+    char *first = sp ? xstrndup(p->name, (size_t)(sp - p->name)) : xstrdup(p->name);
+    json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "name", p->name,
+                          "first_name", first, "last_name", str_or_null(last ? last + 1 : NULL),
+                          "title", str_or_null(p->title), "seniority", str_or_null(p->seniority),
+                          "department", str_or_null(p->department), "email", str_or_null(p->email),
+                          "phone", str_or_null(p->phone), "linkedin", str_or_null(p->linkedin),
+                          "source_url", str_or_null(p->source_url));
+    free(first);
+    return o;
+}
+
+void extract_person_release(struct extract_person *p)
+{
+    free(p->name);
+    free(p->title);
+    free(p->email);
+    free(p->phone);
+    free(p->linkedin);
+    free(p->source_url);
+    memset(p, 0, sizeof *p);
+}

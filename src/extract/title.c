@@ -1,0 +1,381 @@
+/* title.c: job titles: whether a phrase is one ("Sr. Director of
+ * Operations"), and its rank and function, normalised (extract.h). The
+ * words are those of English job titles; a title in another language names
+ * no rank and is not taken for one. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/extract_int.h"
+
+#define MAX_TOKENS 40
+
+struct tokens {
+    char v[MAX_TOKENS][24]; /* lower case, ASCII letters and digits */
+    size_t n;
+};
+
+/* The phrase's words: runs of letters and digits, lower-cased; a word too
+ * long to be one of ours is kept cut, never matched. */
+static void tokenize(const char *s, struct tokens *t)
+{
+    t->n = 0;
+    while (*s && t->n < MAX_TOKENS) {
+        unsigned char c = (unsigned char)*s;
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum) {
+            s++;
+            continue;
+        }
+        size_t k = 0;
+        while (*s) {
+            c = (unsigned char)*s;
+            if (c >= 'A' && c <= 'Z')
+                c = (unsigned char)(c - 'A' + 'a');
+            else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+                break;
+            if (k + 1 < sizeof t->v[0])
+                t->v[t->n][k++] = (char)c;
+            s++;
+        }
+        t->v[t->n++][k] = '\0';
+    }
+}
+
+static bool in(const char *w, const char *const *list)
+{
+    for (; *list; list++)
+        if (!strcmp(w, *list))
+            return true;
+    return false;
+}
+
+static bool has(const struct tokens *t, const char *const *list)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (in(t->v[i], list))
+            return true;
+    return false;
+}
+
+/* Whether the words a b (in this order) occur next to each other. */
+static bool pair(const struct tokens *t, const char *a, const char *b)
+{
+    for (size_t i = 0; i + 1 < t->n; i++)
+        if (!strcmp(t->v[i], a) && !strcmp(t->v[i + 1], b))
+            return true;
+    return false;
+}
+
+/* The nouns a job title is built on, singular: a plural ("Directors",
+ * "Project Managers") names a menu or a group, not one person's role. */
+static const char *const roles[] = {"founder",
+                                    "cofounder",
+                                    "owner",
+                                    "proprietor",
+                                    "partner",
+                                    "principal",
+                                    "ceo",
+                                    "coo",
+                                    "cto",
+                                    "cfo",
+                                    "cmo",
+                                    "cio",
+                                    "ciso",
+                                    "cro",
+                                    "cpo",
+                                    "cdo",
+                                    "chief",
+                                    "president",
+                                    "vp",
+                                    "svp",
+                                    "evp",
+                                    "avp",
+                                    "head",
+                                    "director",
+                                    "manager",
+                                    "lead",
+                                    "leader",
+                                    "editor",
+                                    "writer",
+                                    "reporter",
+                                    "journalist",
+                                    "correspondent",
+                                    "columnist",
+                                    "contributor",
+                                    "engineer",
+                                    "developer",
+                                    "designer",
+                                    "architect",
+                                    "analyst",
+                                    "consultant",
+                                    "specialist",
+                                    "coordinator",
+                                    "associate",
+                                    "assistant",
+                                    "administrator",
+                                    "officer",
+                                    "attorney",
+                                    "lawyer",
+                                    "counsel",
+                                    "paralegal",
+                                    "accountant",
+                                    "bookkeeper",
+                                    "auditor",
+                                    "controller",
+                                    "recruiter",
+                                    "executive",
+                                    "representative",
+                                    "advisor",
+                                    "adviser",
+                                    "strategist",
+                                    "scientist",
+                                    "researcher",
+                                    "economist",
+                                    "professor",
+                                    "instructor",
+                                    "lecturer",
+                                    "teacher",
+                                    "tutor",
+                                    "dean",
+                                    "physician",
+                                    "nurse",
+                                    "np",
+                                    "rn",
+                                    "therapist",
+                                    "dentist",
+                                    "hygienist",
+                                    "surgeon",
+                                    "pharmacist",
+                                    "technician",
+                                    "agent",
+                                    "broker",
+                                    "realtor",
+                                    "chairman",
+                                    "chairwoman",
+                                    "chairperson",
+                                    "chair",
+                                    "secretary",
+                                    "treasurer",
+                                    "commissioner",
+                                    "superintendent",
+                                    "supervisor",
+                                    "producer",
+                                    "expert",
+                                    "photographer",
+                                    "marketer",
+                                    "planner",
+                                    "trainer",
+                                    "coach",
+                                    "receptionist",
+                                    "clerk",
+                                    "intern",
+                                    "fellow",
+                                    "winemaker",
+                                    "chef",
+                                    "pastor",
+                                    "programmer",
+                                    "tester",
+                                    "estimator",
+                                    "foreman",
+                                    "trustee",
+                                    "evangelist",
+                                    "copywriter",
+                                    "strategist",
+                                    "inspector",
+                                    "optometrist",
+                                    "veterinarian",
+                                    "physiotherapist",
+                                    "chiropractor",
+                                    "psychologist",
+                                    "counselor",
+                                    "counsellor",
+                                    "dietitian",
+                                    "midwife",
+                                    "registrar",
+                                    "librarian",
+                                    "curator",
+                                    "seo",
+                                    NULL};
+
+/* Whether the role word is the head of one of the title's parts, as in
+ * "Director of Engineering", "Editor, Embarque", "Global Lead – Cyber":
+ * in "Teacher Jobs" or "Analyst Reports" it only qualifies another noun. */
+static bool role_is_head(const char *s)
+{
+    static const char *const cuts[] = {",",
+                                       "|",
+                                       "(",
+                                       ")",
+                                       ";",
+                                       "/",
+                                       "&",
+                                       "\xE2\x80\x93",
+                                       "\xE2\x80\x94",
+                                       " - ",
+                                       " of ",
+                                       " at ",
+                                       " in ",
+                                       " and ",
+                                       " for ",
+                                       " with ",
+                                       NULL};
+    while (*s) {
+        size_t n = strlen(s);
+        for (const char *const *c = cuts; *c; c++) {
+            const char *at = strstr(s, *c);
+            if (at && (size_t)(at - s) < n)
+                n = (size_t)(at - s);
+        }
+        char part[160];
+        size_t m = n < sizeof part - 1 ? n : sizeof part - 1;
+        memcpy(part, s, m);
+        part[m] = '\0';
+        struct tokens t;
+        tokenize(part, &t);
+        if (t.n && in(t.v[t.n - 1], roles))
+            return true;
+        s += n;
+        while (*s && (*s == ' ' || strchr(",|();/&-", *s) || (unsigned char)*s >= 0x80))
+            s++;
+        static const char *const joins[] = {"of ", "at ", "in ", "and ", "for ", "with ", NULL};
+        for (const char *const *j = joins; *j; j++)
+            if (!strncmp(s, *j, strlen(*j)))
+                s += strlen(*j);
+    }
+    return false;
+}
+
+bool extract__title_like(const char *s)
+{
+    struct tokens t;
+    tokenize(s, &t);
+    if (!t.n || t.n > 24 || (*s >= '0' && *s <= '9') || strstr(s, "\xC2\xA9") ||
+        strstr(s, "http") || strchr(s, '@'))
+        return false;
+    /* sentences, and headings that name a role without a person */
+    static const char *const not_title[] = {
+        "is",   "are",     "was",     "were", "we",   "our",  "you", "your",  "i",
+        "my",   "this",    "these",   "will", "can",  "have", "has", "click", "meet",
+        "from", "welcome", "message", "read", "view", "min",  NULL};
+    if (has(&t, not_title))
+        return false;
+    return has(&t, roles) && role_is_head(s);
+}
+
+const char *extract_title_seniority(const char *title)
+{
+    if (!title)
+        return NULL;
+    struct tokens t;
+    tokenize(title, &t);
+    static const char *const owner[] = {"founder",    "cofounder", "founding", "owner",
+                                        "proprietor", "partner",   NULL};
+    static const char *const officer[] = {"ceo",      "coo",        "cto",         "cfo", "cmo",
+                                          "cio",      "ciso",       "cro",         "cpo", "cdo",
+                                          "chairman", "chairwoman", "chairperson", NULL};
+    if (has(&t, owner))
+        return "owner";
+    /* "Principal" alone is a firm's partner; "Principal Engineer" a rank of staff */
+    if (t.n && !strcmp(t.v[0], "principal") && (t.n == 1 || strchr(title, '|')))
+        return "owner";
+    bool vice = pair(&t, "vice", "president");
+    bool chief_officer = false;
+    for (size_t i = 0; i < t.n; i++)
+        if (!strcmp(t.v[i], "chief"))
+            for (size_t j = i + 1; j < t.n && j <= i + 5; j++)
+                if (!strcmp(t.v[j], "officer"))
+                    chief_officer = true;
+    if (has(&t, officer) || chief_officer ||
+        (!vice && has(&t, (const char *const[]){"president", NULL})) ||
+        (pair(&t, "executive", "director") && t.n == 2))
+        return "c_level";
+    static const char *const vps[] = {"vp", "svp", "evp", "avp", NULL};
+    if (vice || has(&t, vps))
+        return "vp";
+    for (size_t i = 0; i < t.n; i++) /* "Head of Editorial", "Head Winemaker"; a co-head directs */
+        if (!strcmp(t.v[i], "head") && !(i && !strcmp(t.v[i - 1], "co")))
+            return "vp";
+    static const char *const directors[] = {"director",       "lead",         "leader",
+                                            "chief",          "commissioner", "dean",
+                                            "superintendent", "head",         NULL};
+    if (has(&t, directors) || pair(&t, "in", "chief"))
+        return "director";
+    if (has(&t, (const char *const[]){"manager", NULL}) || pair(&t, "managing", "editor"))
+        return "manager";
+    return has(&t, roles) ? "staff" : NULL;
+}
+
+const char *extract_title_department(const char *title)
+{
+    if (!title)
+        return NULL;
+    struct tokens t;
+    tokenize(title, &t);
+    if (!t.n)
+        return NULL;
+    /* a function the title names wins over a founder's or a chief's rank */
+    static const char *const hr[] = {"hr",          "recruiter", "recruiting",
+                                     "recruitment", "talent",    "onboarding",
+                                     "payroll",     "benefits",  NULL};
+    if (has(&t, hr) || pair(&t, "human", "resources") || pair(&t, "people", "operations"))
+        return "hr";
+    static const char *const legal[] = {"attorney", "lawyer",     "counsel",   "paralegal",
+                                        "legal",    "compliance", "solicitor", NULL};
+    if (has(&t, legal))
+        return "legal";
+    static const char *const finance[] = {"finance",    "financial",  "accounting", "accountant",
+                                          "tax",        "cfo",        "treasurer",  "controller",
+                                          "bookkeeper", "auditor",    "audit",      "banking",
+                                          "mergers",    "investment", NULL};
+    if (has(&t, finance) || pair(&t, "m", "a"))
+        return "finance";
+    static const char *const sales[] = {"sales",        "account",     "accounts",
+                                        "partnerships", "development", "growth",
+                                        "customer",     "cro",         NULL};
+    if (has(&t, sales) && !pair(&t, "growth", "analyst") &&
+        !(has(&t, (const char *const[]){"development", NULL}) &&
+          !pair(&t, "business", "development")))
+        return "sales";
+    static const char *const marketing[] = {"marketing", "marketer", "communications", "content",
+                                            "seo",       "social",   "brand",          "community",
+                                            "cmo",       "pr",       "copywriter",     "growth",
+                                            "writer",    "editor",   "editorial",      "media",
+                                            NULL};
+    if (has(&t, marketing))
+        return "marketing";
+    static const char *const it[] = {"engineer",
+                                     "engineering",
+                                     "software",
+                                     "developer",
+                                     "data",
+                                     "security",
+                                     "cybersecurity",
+                                     "cyber",
+                                     "cto",
+                                     "ciso",
+                                     "cio",
+                                     "technology",
+                                     "it",
+                                     "qa",
+                                     "architect",
+                                     "devops",
+                                     "infrastructure",
+                                     "programmer",
+                                     "tester",
+                                     "technical",
+                                     "systems",
+                                     NULL};
+    if (has(&t, it))
+        return "it";
+    static const char *const ops[] = {"operations", "operating",  "coo",           "project",
+                                      "office",     "building",   "logistics",     "production",
+                                      "winemaker",  "facilities", "administrator", NULL};
+    if (has(&t, ops))
+        return "operations";
+    static const char *const exec[] = {"ceo",       "founder",   "cofounder",  "owner",
+                                       "president", "chairman",  "chairwoman", "proprietor",
+                                       "partner",   "principal", NULL};
+    if (has(&t, exec) || pair(&t, "executive", "director"))
+        return "executive";
+    return has(&t, roles) ? "other" : NULL;
+}
