@@ -47,8 +47,10 @@ static bool marked_quote(xmlNodePtr n)
     static const char *const names[] = {"class", "id"};
     const char *vals[2];
     extract__attrs(n, names, vals, 2);
-    static const char *const words[] = {"testimonial", "review", "quote",      "comment",
-                                        "feedback",    "rating", "client-say", NULL};
+    /* not "quote": companies quote their own people too, and a quoted
+     * outsider's title names their organisation (other_org) */
+    static const char *const words[] = {"testimonial", "review",     "comment", "feedback",
+                                        "rating",      "client-say", NULL};
     for (size_t k = 0; k < 2; k++)
         for (const char *const *w = words; vals[k] && *w; w++)
             if (strcasestr(vals[k], *w))
@@ -107,8 +109,7 @@ static void page_lines(const struct extract_doc *d, struct lines *ls)
         }
         bool q = n->parent != UINT32_MAX && quote[n->parent];
         if (n->flags & EXTRACT_N_ELEMENT) {
-            q = q || n->tag == EXTRACT_TAG_BLOCKQUOTE ||
-                ((n->flags & EXTRACT_N_MARKED) && marked_quote(n->node));
+            q = q || ((n->flags & EXTRACT_N_MARKED) && marked_quote(n->node));
             if (n->flags & EXTRACT_N_BLOCK)
                 end_line(ls, &tw, &cur);
             if (n->tag == EXTRACT_TAG_A) {
@@ -283,6 +284,23 @@ static size_t honorific(const char *s, size_t n)
     return 0;
 }
 
+/* Words of a sentence that are capitalised at its start and never a
+ * given name. */
+static bool function_word(const char *w)
+{
+    static const char *const words[] = {
+        "At",      "As",     "In",     "On",     "By",    "For",   "From",   "With",  "The",
+        "A",       "An",     "And",    "Or",     "Of",    "To",    "Our",    "We",    "It",
+        "If",      "So",     "But",    "This",   "That",  "He",    "She",    "His",   "Her",
+        "My",      "Your",   "Their",  "When",   "While", "After", "Before", "Since", "Dear",
+        "Hi",      "Hello",  "Thanks", "Beyond", "Via",   "Per",   "Ask",    "Call",  "Email",
+        "Contact", "Follow", "Meet",   "About",  "How",   "Why",   "What",   "Who",   NULL};
+    for (const char *const *x = words; *x; x++)
+        if (!strcmp(w, *x))
+            return true;
+    return false;
+}
+
 /* Whether s[0..n) is a person's name; the name, without lead-in words,
  * honorifics and post-nominals after a comma, goes to out. */
 static bool person_name(const char *s, size_t n, char *out, size_t outsz)
@@ -321,6 +339,13 @@ static bool person_name(const char *s, size_t n, char *out, size_t outsz)
         enum tok t = name_token(s + i, j - i);
         if (t == TOK_BAD || (t == TOK_PARTICLE && toks == 0))
             return false;
+        char w[32];
+        if (j - i < sizeof w) { /* "Head Winemaker", "At Yoast", "As Matt Burns" */
+            memcpy(w, s + i, j - i);
+            w[j - i] = '\0';
+            if (extract__title_like(w) || (toks == 0 && function_word(w)))
+                return false;
+        }
         toks++;
         last_initial = t == TOK_INITIAL;
         if (t == TOK_WORD) {
@@ -444,7 +469,23 @@ static bool other_org(const struct org *o, const char *t, size_t n)
                 return true; /* "Microsoft's CEO" */
             continue;
         }
-        if (!rest || !capitalised(rest))
+        if (!rest)
+            continue;
+        /* after a chief's title, what follows the comma is their company,
+         * whatever its words: "CEO, Servd Hosting", "CTO, fal" */
+        bool chief = false;
+        if (t[i] == ',') {
+            char head[160];
+            size_t hn = i < sizeof head - 1 ? i : sizeof head - 1;
+            memcpy(head, t, hn);
+            head[hn] = '\0';
+            const char *sen = extract_title_seniority(head);
+            chief =
+                sen && !strstr(head, " of ") && !strstr(head, " at ") && !strstr(head, " with ") &&
+                extract__title_like(head) &&
+                (!strcmp(sen, "c_level") || (!strcmp(sen, "owner") && strcasestr(head, "founder")));
+        }
+        if (!capitalised(rest) && !chief)
             continue;
         size_t m = (size_t)(t + n - rest);
         size_t k = strcspn(rest, ",;(|");
@@ -452,13 +493,25 @@ static bool other_org(const struct org *o, const char *t, size_t n)
             m = k;
         if (!strncmp(rest, "the ", 4))
             continue;
-        /* the first word a common one ("Engineering", "Sales"): a function */
-        size_t w = strcspn(rest, " ,");
-        if (w > m)
-            w = m;
-        if (extract__common_word(rest, w) || extract__title_like(rest))
-            continue;
-        if (!names_org(o, rest, m))
+        char part[160];
+        size_t pm = m < sizeof part - 1 ? m : sizeof part - 1;
+        memcpy(part, rest, pm);
+        part[pm] = '\0';
+        if (extract__title_like(part))
+            continue; /* "Editor, Senior Writer" */
+        /* "at X" names a place of work; "of Engineering", ", Cybersecurity
+         * Services" a function or a practice, by their common words */
+        bool at = rest - t >= 4 && !strncmp(rest - 4, " at ", 4);
+        bool comma = rest[-2] == ',';
+        bool common = false;
+        for (size_t w = 0; w < pm && !(common && !comma);) {
+            size_t e = w + strcspn(part + w, " ");
+            if (comma ? extract__common_word(part + w, e - w)
+                      : (w == 0 && extract__common_word(part, e)))
+                common = true;
+            w = e + (part[e] == ' ');
+        }
+        if ((at || chief || !common) && !names_org(o, rest, m))
             return true;
     }
     return false;
@@ -468,6 +521,21 @@ static bool other_org(const struct org *o, const char *t, size_t n)
 static bool title_of(const char *s, size_t n, const char **ts, size_t *tn)
 {
     trim(&s, &n);
+    static const char *const articles[] = {"a ", "an ", "the ", "our ", NULL};
+    for (const char *const *a = articles; *a; a++)
+        if (n > strlen(*a) && !strncmp(s, *a, strlen(*a))) {
+            s += strlen(*a), n -= strlen(*a);
+            break;
+        }
+    /* "Sr. Director - 10+ Years in the Industry": what follows is no title */
+    for (size_t i = 0; i + 3 < n; i++)
+        if ((!strncmp(s + i, " - ", 3) || !strncmp(s + i, " | ", 3)) && s[i + 3] >= '0' &&
+            s[i + 3] <= '9') {
+            n = i;
+            break;
+        }
+    if (memmem(s, n, "former", 6) || memmem(s, n, "Former", 6))
+        return false; /* a past role: they work elsewhere now */
     if (n < 2 || n > 150)
         return false;
     char buf[160];
@@ -475,6 +543,10 @@ static bool title_of(const char *s, size_t n, const char **ts, size_t *tn)
     buf[n] = '\0';
     if (!extract__title_like(buf))
         return false;
+    /* a sentence's full stop, not "Sr." or "Inc." */
+    if (n > 4 && s[n - 1] == '.' && s[n - 2] >= 'a' && s[n - 2] <= 'z' && s[n - 3] >= 'a' &&
+        s[n - 3] <= 'z' && s[n - 4] >= 'a' && s[n - 4] <= 'z')
+        n--;
     *ts = s;
     *tn = n;
     return true;
@@ -483,7 +555,8 @@ static bool title_of(const char *s, size_t n, const char **ts, size_t *tn)
 /* The title in a line from offset a on: the longest run of its elements
  * that reads as one, never past an element glued on without a space
  * ("HR ConsultingBPM Board of Directors"). */
-static bool title_in(const struct line *l, size_t a, const char **ts, size_t *tn)
+static bool title_in(const struct line *l, size_t a, const struct org *o, const char **ts,
+                     size_t *tn)
 {
     size_t len = strlen(l->text), end = len;
     for (size_t c = 0; c < l->ncuts; c++) {
@@ -491,12 +564,31 @@ static bool title_in(const struct line *l, size_t a, const char **ts, size_t *tn
         if (k > a && k < end && l->text[k] != ' ' && l->text[k - 1] != ' ')
             end = k;
     }
-    if (title_of(l->text + a, end - a, ts, tn))
-        return true;
-    for (size_t c = l->ncuts; c-- > 0;)
-        if (l->cuts[c] > a && l->cuts[c] < end && title_of(l->text + a, l->cuts[c] - a, ts, tn))
-            return true;
-    return false;
+    bool found = title_of(l->text + a, end - a, ts, tn);
+    for (size_t c = l->ncuts; !found && c-- > 0;)
+        if (l->cuts[c] > a && l->cuts[c] < end)
+            found = title_of(l->text + a, l->cuts[c] - a, ts, tn);
+    if (!found)
+        return false;
+    /* the organisation's own name in an element of its own after the
+     * title ("CEO and Co-Founder, <a>Conductor</a>") is not part of it */
+    size_t te = (size_t)(*ts - l->text) + *tn;
+    for (size_t c = l->ncuts; c-- > 0;) {
+        size_t k = l->cuts[c];
+        if (k <= (size_t)(*ts - l->text) || k >= te)
+            continue;
+        const char *r = l->text + k;
+        size_t rn = te - k;
+        trim(&r, &rn);
+        if (rn && names_org(o, r, rn)) {
+            const char *s = *ts;
+            size_t n = k - (size_t)(s - l->text);
+            trim(&s, &n);
+            return title_of(s, n, ts, tn) || true;
+        }
+        break;
+    }
+    return true;
 }
 
 /* ---- people found ---- */
@@ -571,45 +663,127 @@ static void add_person(struct found *f, const char *name, const char *title, siz
 /* Whether a line is a name on its own; the name goes to out. */
 static bool name_line(const struct line *l, char *out, size_t outsz)
 {
-    return !l->quote && person_name(l->text, strlen(l->text), out, outsz);
+    if (l->quote)
+        return false;
+    if (person_name(l->text, strlen(l->text), out, outsz))
+        return true;
+    /* "Vineet Asthana<a>[email]</a><a>+1 212…</a>": a name with its
+     * contacts glued on, and no title among them */
+    size_t k = l->ncuts ? l->cuts[0] : 0;
+    if (!k || l->text[k] == ' ' || l->text[k - 1] == ' ')
+        return false;
+    const char *ts;
+    size_t tn;
+    return !title_of(l->text + k, strlen(l->text + k), &ts, &tn) &&
+           person_name(l->text, k, out, outsz);
 }
 
-/* A card: line i is a name; its title is on one of the next lines before
- * another name, else on the line just before it. */
+/* What each line of a card is: a name (whole, or a first name with its
+ * surname on the next line, as Kroll sets them), a title, or neither. */
+struct card_line {
+    char name[128]; /* "" when the line is no name */
+    const char *ts; /* its title, NULL when none */
+    size_t tn;
+    bool tail; /* the surname of the line before */
+};
+
+static void classify(const struct lines *ls, const struct org *o, struct card_line *c)
+{
+    for (size_t i = 0; i < ls->n; i++) {
+        const struct line *l = &ls->v[i];
+        if (l->quote || c[i].tail)
+            continue;
+        if (name_line(l, c[i].name, sizeof c[i].name))
+            continue;
+        size_t n = strlen(l->text);
+        if (i + 1 < ls->n && n < 24 && !strchr(l->text, ' ') && !ls->v[i + 1].quote &&
+            strlen(ls->v[i + 1].text) < 40 && extract__given_name(l->text, n)) {
+            char both[96];
+            snprintf(both, sizeof both, "%s %s", l->text, ls->v[i + 1].text);
+            if (person_name(both, strlen(both), c[i].name, sizeof c[i].name)) {
+                c[i + 1].tail = true;
+                continue;
+            }
+        }
+        title_in(l, 0, o, &c[i].ts, &c[i].tn);
+    }
+}
+
+/* The next line after i that is not a surname of i's. */
+static size_t after(const struct card_line *c, size_t n, size_t i)
+{
+    i++;
+    while (i < n && c[i].tail)
+        i++;
+    return i;
+}
+
+/* Cards: a line that is a name, with its title on the line after it, or
+ * the line before it. In a list of cards (name, title, name, title...) the
+ * title is on the same side for all: before the names when the first name
+ * follows a title and the last is followed by none (IBM's experts). */
 static void cards(const struct lines *ls, struct found *f)
 {
-    char name[128], other[128];
-    for (size_t i = 0; i < ls->n; i++) {
-        if (!name_line(&ls->v[i], name, sizeof name))
+    struct card_line *c = xcalloc(ls->n + 1, sizeof *c);
+    classify(ls, &f->org, c);
+    for (size_t i = 0; i < ls->n;) {
+        if (!c[i].name[0]) {
+            i++;
             continue;
-        size_t end = i + 1;
-        const char *ts = NULL;
-        size_t tn = 0;
-        while (end < ls->n && end <= i + CARD_LINES &&
-               !name_line(&ls->v[end], other, sizeof other)) {
-            const struct line *l = &ls->v[end];
-            if (!ts && !l->quote && !title_in(l, 0, &ts, &tn) && strlen(l->text) > 40)
-                break; /* prose: the card has ended */
-            end++;
         }
-        if (!ts && i && !ls->v[i - 1].quote &&
-            !(i >= 2 && name_line(&ls->v[i - 2], other, sizeof other)))
-            title_in(&ls->v[i - 1], 0, &ts, &tn);
-        bool contact = false;
-        for (size_t k = i; k < end; k++) {
-            const struct line *l = &ls->v[k];
-            if (l->mailto) {
-                const char *at = strchr(l->mailto, '@');
-                contact = contact || (at && slug_names(l->mailto, (size_t)(at - l->mailto), name));
-            }
-            if (l->linkedin) {
-                const char *slug = strstr(l->linkedin, "/in/") + 4;
-                contact = contact || slug_names(slug, strcspn(slug, "/"), name);
-            }
+        /* the chain of cards from i: name, title, name, title... */
+        size_t last = i, k = i;
+        for (;;) {
+            size_t t = after(c, ls->n, k);
+            size_t nx = t + 1;
+            if (t >= ls->n || !c[t].ts || nx >= ls->n || !c[nx].name[0])
+                break;
+            last = k = nx;
         }
-        if (ts || contact)
-            add_person(f, name, ts, tn, &ls->v[i], end - i);
+        size_t ta = after(c, ls->n, last);
+        bool before = last > i && i && c[i - 1].ts && !(ta < ls->n && c[ta].ts);
+        for (k = i; k <= last; k = after(c, ls->n, k)) {
+            if (!c[k].name[0])
+                continue;
+            /* the card's lines: up to the next name, a few at most */
+            size_t end = after(c, ls->n, k);
+            const char *ts = NULL;
+            size_t tn = 0;
+            if (before && k) {
+                ts = c[k - 1].ts, tn = c[k - 1].tn;
+            } else {
+                for (; end < ls->n && end <= k + CARD_LINES && !c[end].name[0]; end++) {
+                    if (!ts && c[end].ts) {
+                        ts = c[end].ts, tn = c[end].tn;
+                        /* a title on two lines: "Managing Director" / "M&A Advisory" */
+                    } else if (!ts && strlen(ls->v[end].text) > 40) {
+                        break; /* prose: the card has ended */
+                    }
+                }
+                if (!ts && k && c[k - 1].ts && !(k >= 2 && c[k - 2].name[0]))
+                    ts = c[k - 1].ts, tn = c[k - 1].tn;
+            }
+            bool contact = false;
+            for (size_t j = k; j < end; j++) {
+                const struct line *l = &ls->v[j];
+                if (l->mailto) {
+                    const char *at = strchr(l->mailto, '@');
+                    contact = contact ||
+                              (at && slug_names(l->mailto, (size_t)(at - l->mailto), c[k].name));
+                }
+                if (l->linkedin) {
+                    const char *slug = strstr(l->linkedin, "/in/") + 4;
+                    contact = contact || slug_names(slug, strcspn(slug, "/"), c[k].name);
+                }
+            }
+            if (ts || contact)
+                add_person(f, c[k].name, ts, tn, &ls->v[k], end - k);
+            if (k == last)
+                break;
+        }
+        i = after(c, ls->n, last);
     }
+    free(c);
 }
 
 /* One line: an element that is a name, and the rest of the line a title
@@ -633,7 +807,7 @@ static void one_line(const struct lines *ls, struct found *f)
                 continue;
             const char *ts;
             size_t tn;
-            if (title_in(l, b, &ts, &tn)) {
+            if (title_in(l, b, &f->org, &ts, &tn)) {
                 add_person(f, name, ts, tn, l, 1);
                 done = true;
             }
@@ -646,7 +820,7 @@ static void one_line(const struct lines *ls, struct found *f)
             const char *ts;
             size_t tn;
             const char *rest = at + strlen(*sep);
-            if (title_in(l, (size_t)(rest - l->text), &ts, &tn)) {
+            if (title_in(l, (size_t)(rest - l->text), &f->org, &ts, &tn)) {
                 add_person(f, name, ts, tn, l, 1);
                 done = true;
             }
@@ -676,7 +850,14 @@ static bool sentence_title(const char *s, bool at_org, const char **ts, size_t *
     static const char *const stops[] = {"who",  "with", "where", "since", "and", "whose", "for",
                                         "from", "in",   "on",    "based", "has", "is",    NULL};
     size_t end = 0, role_end = 0, words = 0;
+    bool of_tail = false; /* "head of economics research" */
     for (size_t i = 0; s[i] && words < 12;) {
+        if (s[i] == '(' && role_end && role_end == end) { /* "Director (Operations)" */
+            const char *close = strchr(s + i, ')');
+            if (close && close - (s + i) < 32)
+                role_end = (size_t)(close + 1 - s);
+            break;
+        }
         if (strchr(",.;:!?()\"", s[i]) && !(s[i] == '.' && i && s[i - 1] == 'r'))
             break; /* "Sr." goes on */
         size_t j = i;
@@ -695,9 +876,10 @@ static bool sentence_title(const char *s, bool at_org, const char **ts, size_t *
             const char *o = s + i + 3;
             if (role_end && capitalised(o)) {
                 size_t k = 0, last = 0; /* "Reading Corps and Math Corps", not what follows */
-                while (o[k] && !strchr(",;:!?()\"", o[k]) && !(o[k] == '.' && o[k + 1] == ' ')) {
+                while (o[k] && !strchr(",.;:!?()\"", o[k])) {
                     size_t w = k;
-                    while (o[w] && o[w] != ' ' && !strchr(",;:!?()\"", o[w]))
+                    while (o[w] && o[w] != ' ' && !strchr(",;:!?()\"", o[w]) &&
+                           !(o[w] == '.' && (o[w + 1] == ' ' || !o[w + 1])))
                         w++;
                     if (capitalised(o + k))
                         last = w;
@@ -712,6 +894,10 @@ static bool sentence_title(const char *s, bool at_org, const char **ts, size_t *
                     role_end = (size_t)(o + last - s);
                 break;
             }
+            if (of && role_end && role_end == end)
+                of_tail = true;
+            else if (of_tail)
+                break;
         }
         char w[64];
         size_t m = j - i < sizeof w - 1 ? j - i : sizeof w - 1;
@@ -719,7 +905,7 @@ static bool sentence_title(const char *s, bool at_org, const char **ts, size_t *
         w[m] = '\0';
         words++;
         end = j;
-        if (extract__title_like(w))
+        if (extract__title_like(w) || (of_tail && strcmp(w, "of")))
             role_end = j;
         i = j;
         while (s[i] == ' ')
@@ -748,7 +934,7 @@ static void sentences(const struct lines *ls, struct found *f)
             /* the name: up to four capitalised words before p */
             const char *b = p;
             int words = 0;
-            while (b > t && words < 4) {
+            while (b > t && words < 5) {
                 const char *w = b;
                 while (w > t && w[-1] != ' ')
                     w--;
