@@ -336,8 +336,9 @@ static void jsonld(struct extract_meta *m, xmlNodePtr script)
 }
 
 /* Microdata: the nearest itemprop values under an itemscope, not crossing
- * into nested scopes except the address. */
-static char *itemprop_value(xmlNodePtr n)
+ * into nested scopes except the address. An itemprop's text is one line, or
+ * with lines, a line per <br> ("Partner<br>Board of Directors"). */
+static char *itemprop_value(xmlNodePtr n, bool lines)
 {
     static const char *const attrs[] = {"content", "href", "src", "datetime", NULL};
     for (const char *const *a = attrs; *a; a++) {
@@ -347,9 +348,12 @@ static char *itemprop_value(xmlNodePtr n)
     }
     struct extract_tw tw;
     extract__tw_init(&tw, 4096);
-    for (xmlNodePtr x = n->children; x; x = extract__next(x, n, false))
+    for (xmlNodePtr x = n->children; x; x = extract__next(x, n, false)) {
         if (x->type == XML_TEXT_NODE)
             extract__tw_text(&tw, (const char *)x->content);
+        else if (lines && extract__name_is(x, "br"))
+            extract__tw_break(&tw);
+    }
     return extract__tw_finish(&tw);
 }
 
@@ -366,7 +370,7 @@ static void microdata_scope(struct extract_meta *m, xmlNodePtr scope, bool addre
         if (name && nested && strcmp(name, "address") == 0) {
             microdata_scope(m, x, true);
         } else if (name && !nested) {
-            char *v = itemprop_value(x);
+            char *v = itemprop_value(x, false);
             if (address) {
                 if (!strcmp(name, "streetAddress"))
                     set_once(&m->address.street, v), v = NULL;
@@ -449,7 +453,9 @@ static json_t *person_scope(xmlNodePtr scope)
             (!strcmp(name, "name") || !strcmp(name, "jobTitle") || !strcmp(name, "email") ||
              !strcmp(name, "telephone") || !strcmp(name, "sameAs")) &&
             !json_object_get(o, name)) {
-            char *v = itemprop_value(x);
+            char *v = itemprop_value(x, true);
+            if (!strcmp(name, "jobTitle")) /* "Partner<br>Board of Directors": the first line */
+                v[strcspn(v, "\n")] = '\0';
             json_object_set_new(o, name, json_string(v));
             free(v);
         }

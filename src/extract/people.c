@@ -718,6 +718,25 @@ static size_t after(const struct card_line *c, size_t n, size_t i)
     return i;
 }
 
+/* Whether a line is a quotation ("“We have dozens of projects…”"): the
+ * name that follows signs a testimonial. */
+static bool quoted(const struct line *l)
+{
+    static const char *const open[] = {"\xE2\x80\x9C", "\"", "\xC2\xAB", "\xE2\x80\x9E", NULL};
+    static const char *const close[] = {"\xE2\x80\x9D", "\"", "\xC2\xBB", NULL};
+    size_t n = strlen(l->text);
+    for (const char *const *q = open; *q; q++)
+        if (!strncmp(l->text, *q, strlen(*q)))
+            return true;
+    for (const char *const *q = close; *q; q++) {
+        size_t k = strlen(*q);
+        if (n > k &&
+            (!strcmp(l->text + n - k, *q) || (n > k + 1 && !strncmp(l->text + n - k - 1, *q, k))))
+            return true;
+    }
+    return false;
+}
+
 /* Cards: a line that is a name, with its title on the line after it, or
  * the line before it. In a list of cards (name, title, name, title...) the
  * title is on the same side for all: before the names when the first name
@@ -776,7 +795,8 @@ static void cards(const struct lines *ls, struct found *f)
                     contact = contact || slug_names(slug, strcspn(slug, "/"), c[k].name);
                 }
             }
-            if (ts || contact)
+            size_t first = before && k ? k - 1 : k; /* the card's first line */
+            if ((ts || contact) && !(first && quoted(&ls->v[first - 1])))
                 add_person(f, c[k].name, ts, tn, &ls->v[k], end - k);
             if (k == last)
                 break;
@@ -1025,6 +1045,28 @@ static void structured(const struct extract_meta *m, struct found *f)
     }
 }
 
+/* An organisation has one chief executive: a page that names three is
+ * about other organisations ("the top 10 CEOs in cloud"), and its chief
+ * executives are theirs. */
+static void drop_chiefs(struct found *f)
+{
+    size_t chiefs = 0;
+    for (size_t i = 0; i < f->n; i++)
+        chiefs += f->v[i].title &&
+                  (strstr(f->v[i].title, "CEO") || strcasestr(f->v[i].title, "chief executive"));
+    if (chiefs < 3)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        struct extract_person *p = &f->v[i];
+        if (p->title && (strstr(p->title, "CEO") || strcasestr(p->title, "chief executive")))
+            extract_person_release(p);
+        else
+            f->v[k++] = *p;
+    }
+    f->n = k;
+}
+
 /* ---- the page ---- */
 
 void extract__people(const struct extract_doc *d, const struct extract_meta *m, const char *site,
@@ -1044,6 +1086,7 @@ void extract__people(const struct extract_doc *d, const struct extract_meta *m, 
     cards(&ls, &f);
     sentences(&ls, &f);
     lines_release(&ls);
+    drop_chiefs(&f);
     if (!f.n) {
         free(f.v);
         return;
