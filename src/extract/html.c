@@ -203,13 +203,14 @@ const char *extract__attr_value(xmlAttrPtr a)
 
 /* What an element's attributes say, read in one pass over them: the
  * EXTRACT_N_* flags of those the extractors look for, and whether they hide
- * it: hidden, aria-hidden="true", or a style of "display:none" or
+ * it: hidden (but React's streamed content), aria-hidden="true", or a style of "display:none" or
  * "visibility:hidden" (spaces allowed). The first of a name counts, as with
  * extract__attr. */
 static uint16_t attr_flags(xmlNodePtr n, bool *hidden)
 {
     uint16_t flags = 0;
-    const char *aria = NULL, *style = NULL, *cls = NULL;
+    const char *aria = NULL, *style = NULL, *cls = NULL, *id = NULL;
+    bool hidden_attr = false;
     *hidden = false;
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
         const char *name = (const char *)a->name;
@@ -232,12 +233,13 @@ static uint16_t attr_flags(xmlNodePtr n, bool *hidden)
             break;
         case 'h':
             if (strcmp(name, "hidden") == 0)
-                *hidden = true;
+                hidden_attr = true;
             break;
         case 'i':
-            if (strcmp(name, "id") == 0)
+            if (strcmp(name, "id") == 0) {
+                id = extract__attr_value(a);
                 flags |= EXTRACT_N_MARKED;
-            else if (strcmp(name, "itemscope") == 0)
+            } else if (strcmp(name, "itemscope") == 0)
                 flags |= EXTRACT_N_ITEMSCOPE;
             break;
         case 'r':
@@ -253,6 +255,10 @@ static uint16_t attr_flags(xmlNodePtr n, bool *hidden)
     }
     if (cls && strstr(cls, "adr"))
         flags |= EXTRACT_N_ADR;
+    /* React streams a page's content in <div hidden id="S:0">, which its
+     * script moves into place as the page loads: what the reader sees */
+    if (hidden_attr && !(id && id[0] == 'S' && id[1] == ':' && isdigit((unsigned char)id[2])))
+        *hidden = true;
     if (aria && strcmp(aria, "true") == 0)
         *hidden = true;
     if (style && !*hidden) {

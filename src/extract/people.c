@@ -210,7 +210,7 @@ static enum tok name_token(const char *s, size_t n)
     if (k == n || (k + 1 == n && s[k] == '.'))
         return TOK_INITIAL;
     /* "I'm", "President's": a sentence's words, not a name's */
-    if ((n > 1 && (s[1] == '\'' || !strncmp(s + 1, "\xE2\x80\x99", 3))) ||
+    if ((s[0] == 'I' && n > 1 && n <= 6 && (s[1] == '\'' || !strncmp(s + 1, "\xE2\x80\x99", 3))) ||
         (n > 2 && s[n - 1] == 's' && s[n - 2] == '\'') ||
         (n > 4 && !strncmp(s + n - 4, "\xE2\x80\x99s", 4)))
         return TOK_BAD;
@@ -774,7 +774,8 @@ static void cards(const struct lines *ls, struct found *f)
                 for (; end < ls->n && end <= k + CARD_LINES && !c[end].name[0]; end++) {
                     if (!ts && c[end].ts) {
                         ts = c[end].ts, tn = c[end].tn;
-                        /* a title on two lines: "Managing Director" / "M&A Advisory" */
+                        /* a title on two lines: "Managing Director" / "M&A
+                         * Advisory" */
                     } else if (!ts && strlen(ls->v[end].text) > 40) {
                         break; /* prose: the card has ended */
                     }
