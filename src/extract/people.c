@@ -301,6 +301,16 @@ static bool function_word(const char *w)
     return false;
 }
 
+static bool function_word_n(const char *s, size_t n)
+{
+    char w[16];
+    if (n >= sizeof w)
+        return false;
+    memcpy(w, s, n);
+    w[n] = '\0';
+    return function_word(w);
+}
+
 /* Whether s[0..n) is a person's name; the name, without lead-in words,
  * honorifics and post-nominals after a comma, goes to out. */
 static bool person_name(const char *s, size_t n, char *out, size_t outsz)
@@ -939,7 +949,104 @@ static bool sentence_title(const char *s, bool at_org, const char **ts, size_t *
     return true;
 }
 
-/* "Name, Title at Org", "Name is Org's Title", "I'm Name, founder of Org". */
+/* The person a sentence presents after their name: s is what follows it,
+ * from ", " or " is " on ("…, product manager at Acme", "… is MASV's Head
+ * of Editorial"). */
+static void presented(struct found *f, const struct line *l, const char *name, const char *s,
+                      bool comma)
+{
+    const char *ts;
+    size_t tn;
+    if (!comma) { /* "is MASV's Head of Editorial" */
+        const char *poss = strstr(s, "'s ");
+        const char *poss2 = strstr(s, "\xE2\x80\x99s ");
+        const char *q = poss && (!poss2 || poss < poss2) ? poss : poss2;
+        if (q && q - s < 40 && !memchr(s, ' ', (size_t)(q - s))) {
+            if (!names_org(&f->org, s, (size_t)(q - s)))
+                return;
+            s = q + (*q == '\'' ? 3 : 5);
+        }
+    }
+    if (!sentence_title(s, comma, &ts, &tn) || !strncmp(ts, "and ", 4))
+        return;
+    /* the title's clause, and the one after it: "…, product manager,
+     * Google Cloud" */
+    size_t clause = tn, commas = 0;
+    while (ts[clause] && clause < tn + 100 && !strchr(".;!?", ts[clause]) &&
+           !(ts[clause] == ',' && ++commas == 2))
+        clause++;
+    if (!other_org(&f->org, ts, clause))
+        add_person(f, name, ts, tn, l, 1);
+}
+
+/* Whether the words before t[at] are a title that names the person who
+ * follows ("founding CEO Dave Rosevelt", "Quanta staff writer Joe
+ * Howlett", "Actuarial Recruiter, Rory Hauser"): the title goes to *ts. An
+ * organisation named just before it must be this one ("Google CEO Sundar
+ * Pichai" is not). */
+static bool title_before(const struct org *o, const char *t, size_t at, const char **ts, size_t *tn)
+{
+    /* the words of a rank that may stand before the role in lower case */
+    static const char *const ranks[] = {
+        "senior",    "junior",       "staff",     "chief",     "lead",   "founding",
+        "managing",  "executive",    "associate", "assistant", "deputy", "general",
+        "principal", "contributing", "vice",      "co",        NULL};
+    size_t e = at;
+    while (e && t[e - 1] == ' ')
+        e--;
+    if (e && t[e - 1] == ',')
+        e--;
+    size_t b = e, words = 0;
+    bool upper = false; /* the role written in capitals: "Actuarial Recruiter" */
+    while (b && words < 4) {
+        size_t w = b;
+        while (w && t[w - 1] != ' ')
+            w--;
+        char word[32];
+        size_t n = b - w < sizeof word - 1 ? b - w : sizeof word - 1;
+        memcpy(word, t + w, n);
+        word[n] = '\0';
+        if (!words) {
+            if (!extract__title_like(word))
+                return false; /* the word next to the name is a role */
+            upper = capitalised(word);
+        } else {
+            bool rank = false;
+            for (const char *const *r = ranks; *r; r++)
+                rank = rank || !strcasecmp(word, *r);
+            bool titled =
+                upper && capitalised(word) && !function_word(word) && !strpbrk(word, ",.;:()\"");
+            if (!rank && !titled && !extract__title_like(word))
+                break;
+        }
+        b = w;
+        words++;
+        while (b && t[b - 1] == ' ')
+            b--;
+    }
+    /* what stands before the title: nothing, punctuation, a small word
+     * ("from", "our"), or this organisation's name ("Quanta staff writer") */
+    size_t ob = b;
+    while (ob && t[ob - 1] != ' ')
+        ob--;
+    if (ob < b && !strchr(",.;:(\"", t[b - 1]) && !function_word_n(t + ob, b - ob) &&
+        !(capitalised(t + ob) && names_org(o, t + ob, b - ob)))
+        return false;
+    while (t[b] == ' ')
+        b++;
+    char title[160];
+    size_t n = e - b < sizeof title - 1 ? e - b : sizeof title - 1;
+    memcpy(title, t + b, n);
+    title[n] = '\0';
+    if (!n || strstr(title, "former") || strstr(title, "Former"))
+        return false;
+    *ts = t + b;
+    *tn = e - b;
+    return true;
+}
+
+/* Sentences: "Name, Title at Org", "Name is Org's Title", "I'm Name,
+ * founder of Org", "our CEO Name". */
 static void sentences(const struct lines *ls, struct found *f)
 {
     char name[128];
@@ -949,17 +1056,37 @@ static void sentences(const struct lines *ls, struct found *f)
         if (l->quote)
             continue;
         for (const char *p = t; *p; p++) {
+            /* "Title Name": a capitalised word starts a name */
+            size_t k;
+            if (p > t && p[-1] == ' ' && cp_upper(cp_at(p, &k))) {
+                const char *e = p;
+                for (int w = 0; w < 3 && *e; w++) {
+                    const char *sp = e + strcspn(e, " ,.;:()");
+                    if (w >= 1 && person_name(p, (size_t)(sp - p), name, sizeof name)) {
+                        const char *ts;
+                        size_t tn;
+                        if ((*sp == ' ' || *sp == ',' || *sp == '.' || !*sp) &&
+                            (*sp != ' ' || !cp_upper(cp_at(sp + 1, &k))) &&
+                            title_before(&f->org, t, (size_t)(p - t), &ts, &tn)) {
+                            add_person(f, name, ts, tn, l, 1);
+                            break;
+                        }
+                    }
+                    if (*sp != ' ')
+                        break;
+                    e = sp + 1;
+                }
+            }
             bool comma = !strncmp(p, ", ", 2), is = !strncmp(p, " is ", 4);
             if (!comma && !is)
                 continue;
-            /* the name: up to four capitalised words before p */
+            /* the name: up to five capitalised words before p */
             const char *b = p;
             int words = 0;
             while (b > t && words < 5) {
                 const char *w = b;
                 while (w > t && w[-1] != ' ')
                     w--;
-                size_t k;
                 if (!cp_upper(cp_at(w, &k)) && !particle(w, (size_t)(b - w)))
                     break;
                 b = w > t ? w - 1 : w;
@@ -975,27 +1102,7 @@ static void sentences(const struct lines *ls, struct found *f)
             }
             if (b >= p || !person_name(b, (size_t)(p - b), name, sizeof name))
                 continue;
-            const char *s = p + (comma ? 2 : 4);
-            const char *ts;
-            size_t tn;
-            if (is) { /* "is MASV's Head of Editorial" */
-                const char *poss = strstr(s, "'s ");
-                const char *poss2 = strstr(s, "\xE2\x80\x99s ");
-                const char *q = poss && (!poss2 || poss < poss2) ? poss : poss2;
-                if (q && q - s < 40 && !memchr(s, ' ', (size_t)(q - s))) {
-                    if (!names_org(&f->org, s, (size_t)(q - s)))
-                        continue;
-                    s = q + (*q == '\'' ? 3 : 5);
-                }
-            }
-            if (!sentence_title(s, comma, &ts, &tn) || !strncmp(ts, "and ", 4))
-                continue;
-            /* the clause the title ends: "..., product manager at Google" */
-            size_t clause = tn;
-            while (ts[clause] && clause < tn + 100 && !strchr(".;!?", ts[clause]))
-                clause++;
-            if (!other_org(&f->org, ts, clause))
-                add_person(f, name, ts, tn, l, 1);
+            presented(f, l, name, p + (comma ? 2 : 4), comma);
         }
     }
 }

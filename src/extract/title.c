@@ -194,7 +194,6 @@ static const char *const roles[] = {"founder",
                                     "registrar",
                                     "librarian",
                                     "curator",
-                                    "seo",
                                     NULL};
 
 /* Whether the role word is the head of one of the title's parts, as in
