@@ -216,18 +216,19 @@ static enum tok name_token(const char *s, size_t n)
         return TOK_BAD;
     bool lower = false;
     unsigned prev = c;
+    int inner = 0; /* capitals inside the word */
     for (size_t i = k; i < n; i += k) {
         c = cp_at(s + i, &k);
         if (cp_lower(c)) {
             lower = true;
         } else if (cp_upper(c)) {
-            /* a capital inside: McKowen, MacLeod, DeLa, O'Sullivan; not
+            /* a capital inside: McKowen, SanSone, O'Sullivan; not two words
              * "OverviewFor" or "DevOps" */
             bool ok = prev == '\'' || prev == 0x2019 || prev == '-' ||
                       (i == 2 && !strncmp(s, "Mc", 2)) || (i == 3 && !strncmp(s, "Mac", 3)) ||
-                      (i == 2 && (!strncmp(s, "De", 2) || !strncmp(s, "Di", 2) ||
-                                  !strncmp(s, "La", 2) || !strncmp(s, "Le", 2)));
-            if (!ok)
+                      (i >= 2 && cp_lower(prev) && n - i >= 2 &&
+                       !(extract__common_word(s, i) && extract__common_word(s + i, n - i)));
+            if (!ok || ++inner > 1)
                 return TOK_BAD;
         } else if (!(c == '\'' || c == 0x2019 || c == '-')) {
             return TOK_BAD;
@@ -531,7 +532,7 @@ static bool other_org(const struct org *o, const char *t, size_t n)
 static bool title_of(const char *s, size_t n, const char **ts, size_t *tn)
 {
     trim(&s, &n);
-    static const char *const articles[] = {"a ", "an ", "the ", "our ", NULL};
+    static const char *const articles[] = {"a ", "an ", "the ", "our ", "As ", "as ", NULL};
     for (const char *const *a = articles; *a; a++)
         if (n > strlen(*a) && !strncmp(s, *a, strlen(*a))) {
             s += strlen(*a), n -= strlen(*a);
@@ -546,6 +547,24 @@ static bool title_of(const char *s, size_t n, const char **ts, size_t *tn)
         }
     if (memmem(s, n, "former", 6) || memmem(s, n, "Former", 6))
         return false; /* a past role: they work elsewhere now */
+    /* "CEO of Infuy, Highlights the Convergence of AI and Blockchain": a
+     * long clause with no role in it is the sentence going on */
+    for (const char *c = memmem(s, n, ", ", 2); c;
+         c = memmem(c + 2, n - (size_t)(c + 2 - s), ", ", 2)) {
+        const char *e = memmem(c + 2, n - (size_t)(c + 2 - s), ", ", 2);
+        size_t pn = (size_t)((e ? e : s + n) - (c + 2)), words = 1;
+        for (size_t k = 0; k < pn; k++)
+            words += c[2 + k] == ' ';
+        char part[160];
+        if (words < 6 || pn >= sizeof part)
+            continue;
+        memcpy(part, c + 2, pn);
+        part[pn] = '\0';
+        if (!extract__title_like(part)) {
+            n = (size_t)(c - s);
+            break;
+        }
+    }
     if (n < 2 || n > 150)
         return false;
     char buf[160];
@@ -624,25 +643,36 @@ static bool slug_names(const char *slug, size_t n, const char *name)
     return (strlen(first) >= 3 && strstr(s, first)) || (strlen(last) >= 3 && strstr(s, last));
 }
 
-static void add_person(struct found *f, const char *name, const char *title, size_t tn,
-                       const struct line *card, size_t ncard)
+/* Whether two names are one person's: the same first and last names
+ * ("Nicole Johnsey Burke", "Nicole Burke"), case and accents aside. */
+static bool same_person(const char *a, const char *b)
+{
+    char fa[48], fb[48], la[48], lb[48];
+    const char *sa = strchr(a, ' '), *sb = strchr(b, ' ');
+    if (!sa || !sb)
+        return false;
+    fold(a, (size_t)(sa - a), fa, sizeof fa);
+    fold(b, (size_t)(sb - b), fb, sizeof fb);
+    const char *ea = strrchr(a, ' ') + 1, *eb = strrchr(b, ' ') + 1;
+    fold(ea, strlen(ea), la, sizeof la);
+    fold(eb, strlen(eb), lb, sizeof lb);
+    return !strcmp(fa, fb) && !strcmp(la, lb);
+}
+
+static struct extract_person *add_person(struct found *f, const char *name, const char *title,
+                                         size_t tn, const struct line *card, size_t ncard)
 {
     if (title && other_org(&f->org, title, tn))
-        return;
+        return NULL;
     if (title && memmem(title, tn, name, strlen(name)))
-        return; /* the title line was the name's own ("By Jane Roe, CEO") */
-    char fn[96];
-    fold(name, strlen(name), fn, sizeof fn);
+        return NULL; /* the title line was the name's own ("By Jane Roe, CEO") */
     struct extract_person *p = NULL;
-    for (size_t i = 0; i < f->n; i++) {
-        char other[96];
-        fold(f->v[i].name, strlen(f->v[i].name), other, sizeof other);
-        if (!strcmp(other, fn))
+    for (size_t i = 0; i < f->n && !p; i++)
+        if (same_person(f->v[i].name, name))
             p = &f->v[i];
-    }
     if (!p) {
         if (f->n == MAX_PEOPLE)
-            return;
+            return NULL;
         p = &f->v[f->n++];
         memset(p, 0, sizeof *p);
         p->name = xstrdup(name);
@@ -668,6 +698,7 @@ static void add_person(struct found *f, const char *name, const char *title, siz
         if (l->tel && !p->phone && (p->email || p->linkedin || ncard <= CARD_LINES + 1))
             p->phone = xstrdup(l->tel);
     }
+    return p;
 }
 
 /* Whether a line is a name on its own; the name goes to out. */
@@ -1014,8 +1045,8 @@ static bool title_before(const struct org *o, const char *t, size_t at, const ch
             bool rank = false;
             for (const char *const *r = ranks; *r; r++)
                 rank = rank || !strcasecmp(word, *r);
-            bool titled =
-                upper && capitalised(word) && !function_word(word) && !strpbrk(word, ",.;:()\"");
+            bool titled = upper && capitalised(word) && !function_word(word) &&
+                          !strpbrk(word, ",.;:()\"'") && !strstr(word, "\xE2\x80\x99");
             if (!rank && !titled && !extract__title_like(word))
                 break;
         }
@@ -1026,11 +1057,24 @@ static bool title_before(const struct org *o, const char *t, size_t at, const ch
     }
     /* what stands before the title: nothing, punctuation, a small word
      * ("from", "our"), or this organisation's name ("Quanta staff writer") */
-    size_t ob = b;
-    while (ob && t[ob - 1] != ' ')
-        ob--;
-    if (ob < b && !strchr(",.;:(\"", t[b - 1]) && !function_word_n(t + ob, b - ob) &&
-        !(capitalised(t + ob) && names_org(o, t + ob, b - ob)))
+    size_t ob = b, ow = 0; /* up to four capitalised words: "Smith Hanley Associates’" */
+    while (ob && ow < 4) {
+        size_t w = ob;
+        while (w && t[w - 1] != ' ')
+            w--;
+        if (w == ob || !capitalised(t + w))
+            break;
+        ob = w, ow++;
+        while (ob && t[ob - 1] == ' ')
+            ob--;
+    }
+    while (t[ob] == ' ')
+        ob++;
+    size_t pw = b; /* the word just before the title */
+    while (pw && t[pw - 1] != ' ')
+        pw--;
+    if (pw < b && !strchr(",.;:(\"", t[b - 1]) && !function_word_n(t + pw, b - pw) &&
+        !(ob < b && names_org(o, t + ob, b - ob)))
         return false;
     while (t[b] == ' ')
         b++;
