@@ -759,6 +759,27 @@ static size_t after(const struct card_line *c, size_t n, size_t i)
     return i;
 }
 
+static void presented(struct found *f, const struct line *l, const char *name, const char *s,
+                      bool comma);
+
+/* Where a bio that follows a person's name goes on to their title: "Maria
+ * is a growth analyst…", "Jane Roe is…", "I'm the founder of…", "She is…";
+ * NULL when it does not start so. */
+static const char *bio_title(const char *text, const char *name)
+{
+    size_t first = strcspn(name, " ");
+    static const char *const self[] = {"I'm ",   "I\xE2\x80\x99m ", "I am ",
+                                       "He is ", "She is ",         NULL};
+    for (const char *const *w = self; *w; w++)
+        if (!strncmp(text, *w, strlen(*w)))
+            return text + strlen(*w);
+    if (!strncmp(text, name, strlen(name)) && !strncmp(text + strlen(name), " is ", 4))
+        return text + strlen(name) + 4;
+    if (!strncmp(text, name, first) && !strncmp(text + first, " is ", 4))
+        return text + first + 4;
+    return NULL;
+}
+
 /* Whether a line is a quotation ("“We have dozens of projects…”"): the
  * name that follows signs a testimonial. */
 static bool quoted(const struct line *l)
@@ -815,10 +836,13 @@ static void cards(const struct lines *ls, struct found *f)
                 for (; end < ls->n && end <= k + CARD_LINES && !c[end].name[0]; end++) {
                     if (!ts && c[end].ts) {
                         ts = c[end].ts, tn = c[end].tn;
-                        /* a title on two lines: "Managing Director" / "M&A
-                         * Advisory" */
                     } else if (!ts && strlen(ls->v[end].text) > 40) {
-                        break; /* prose: the card has ended */
+                        /* prose: the card has ended, perhaps with a bio
+                         * that gives the title ("Maria is a growth analyst") */
+                        const char *bio = bio_title(ls->v[end].text, c[k].name);
+                        if (bio)
+                            presented(f, &ls->v[end], c[k].name, bio, false);
+                        break;
                     }
                 }
                 if (!ts && k && c[k - 1].ts && !(k >= 2 && c[k - 2].name[0]))
@@ -874,17 +898,35 @@ static void one_line(const struct lines *ls, struct found *f)
                 done = true;
             }
         }
-        /* text: the first separator splits the name from the title */
+        /* "Instructor: Carrie Menke": a title, a colon, a name */
+        const char *colon = strstr(l->text, ": ");
+        const char *ts;
+        size_t tn;
+        if (colon && colon - l->text < 60 &&
+            person_name(colon + 2, strlen(colon + 2), name, sizeof name) &&
+            title_of(l->text, (size_t)(colon - l->text), &ts, &tn)) {
+            add_person(f, name, ts, tn, l, 1);
+            continue;
+        }
+        /* text: the first separator splits the name from the title, after
+         * a label ("Employee Spotlight: Name, Title") */
+        const char *from = colon && colon - l->text < 40 ? colon + 2 : l->text;
         for (const char *const *sep = seps; *sep && !done; sep++) {
-            const char *at = strstr(l->text, *sep);
-            if (!at || !person_name(l->text, (size_t)(at - l->text), name, sizeof name))
+            const char *at = strstr(from, *sep);
+            if (!at || !person_name(from, (size_t)(at - from), name, sizeof name))
                 continue;
-            const char *ts;
-            size_t tn;
             const char *rest = at + strlen(*sep);
             if (title_in(l, (size_t)(rest - l->text), &f->org, &ts, &tn)) {
                 add_person(f, name, ts, tn, l, 1);
                 done = true;
+            } else if (extract_email_valid(rest)) { /* "Nihar Parikh – nparikh@acme.com" */
+                const char *atsign = strchr(rest, '@');
+                if (slug_names(rest, (size_t)(atsign - rest), name)) {
+                    struct extract_person *p = add_person(f, name, NULL, 0, l, 1);
+                    if (p && !p->email)
+                        p->email = xstrdup(rest);
+                    done = true;
+                }
             }
         }
     }
