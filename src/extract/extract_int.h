@@ -230,13 +230,19 @@ char *extract__percent_decode(const char *s, size_t n);
  * catch). */
 pcre2_code *extract__compile(const char *pattern, uint32_t flags);
 
-/* extract__people(d, m, site, company, pg): the people of the
- * organisation the page names (people.c), into pg->people. */
+/* extract__people(d, m, site, company, publisher, pg): the people of the
+ * organisation the page names (people.c), into pg->people; publisher: the
+ * page is a publisher's (extract__model). */
 void extract__people(const struct extract_doc *d, const struct extract_meta *m, const char *site,
-                     const char *company, struct extract_page *pg);
+                     const char *company, bool publisher, struct extract_page *pg);
 
 /* extract__title_like(s): whether s reads as a job title (title.c). */
 bool extract__title_like(const char *s);
+
+/* extract__title_department(title, publisher): extract_title_department,
+ * for a publisher's page when publisher (its writers and editors make its
+ * product: "other", not "marketing"). */
+const char *extract__title_department(const char *title, bool publisher);
 
 /* extract__common_word(s, n): whether s[0..n) is a common English word
  * that is never a name (words.c); case is ignored. */

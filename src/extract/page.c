@@ -122,7 +122,7 @@ void extract_page(const struct extract_doc *d, const char *country_hint, struct 
         pg->industry = xstrdup(industry_title(pg->naics[0].code));
     extract__technologies(d, &m, pg);
     extract__links(d, pg->site, pg);
-    extract__people(d, &m, pg->site, pg->company_name, pg);
+    extract__people(d, &m, pg->site, pg->company_name, publisher, pg);
     pg->page_types = m.schema_types;
     m.schema_types.v = NULL;
     m.schema_types.n = 0;

@@ -627,6 +627,7 @@ struct found {
     size_t n;
     const char *url;
     struct org org;
+    bool publisher; /* the page is a publisher's: its writers make its product */
 };
 
 /* Whether a mailbox or profile slug names the person: it holds their first
@@ -681,7 +682,7 @@ static struct extract_person *add_person(struct found *f, const char *name, cons
     if (title && !p->title) {
         p->title = xstrndup(title, tn);
         p->seniority = extract_title_seniority(p->title);
-        p->department = extract_title_department(p->title);
+        p->department = extract__title_department(p->title, f->publisher);
     }
     for (size_t i = 0; i < ncard; i++) {
         const struct line *l = &card[i];
@@ -1264,9 +1265,10 @@ static void drop_chiefs(struct found *f)
 /* ---- the page ---- */
 
 void extract__people(const struct extract_doc *d, const struct extract_meta *m, const char *site,
-                     const char *company, struct extract_page *pg)
+                     const char *company, bool publisher, struct extract_page *pg)
 {
-    struct found f = {.v = xcalloc(MAX_PEOPLE, sizeof *f.v), .url = pg->url};
+    struct found f = {
+        .v = xcalloc(MAX_PEOPLE, sizeof *f.v), .url = pg->url, .publisher = publisher};
     if (site) {
         const char *dot = strchr(site, '.');
         fold(site, dot ? (size_t)(dot - site) : strlen(site), f.org.label, sizeof f.org.label);

@@ -304,12 +304,32 @@ const char *extract_title_seniority(const char *title)
     return has(&t, roles) ? "staff" : NULL;
 }
 
-const char *extract_title_department(const char *title)
+/* The words of a title that name its function, without the organisation
+ * it may end with ("founder of HR.University", "Editor at Acme"). */
+static void function_tokens(const char *title, struct tokens *t)
+{
+    char head[256];
+    size_t n = strlen(title);
+    static const char *const joins[] = {" of ", " at ", NULL};
+    for (const char *const *j = joins; *j; j++) {
+        const char *at = strstr(title, *j);
+        if (at && (size_t)(at - title) < n && at[4] >= 'A' && at[4] <= 'Z' &&
+            !extract__common_word(at + 4, strcspn(at + 4, " ,.&")))
+            n = (size_t)(at - title); /* not "of Operations", "at Sales" */
+    }
+    if (n >= sizeof head)
+        n = sizeof head - 1;
+    memcpy(head, title, n);
+    head[n] = '\0';
+    tokenize(head, t);
+}
+
+const char *extract__title_department(const char *title, bool publisher)
 {
     if (!title)
         return NULL;
     struct tokens t;
-    tokenize(title, &t);
+    function_tokens(title, &t);
     if (!t.n)
         return NULL;
     /* a function the title names wins over a founder's or a chief's rank */
@@ -335,13 +355,25 @@ const char *extract_title_department(const char *title)
         !(has(&t, (const char *const[]){"development", NULL}) &&
           !pair(&t, "business", "development")))
         return "sales";
-    static const char *const marketing[] = {"marketing", "marketer", "communications", "content",
-                                            "seo",       "social",   "brand",          "community",
-                                            "cmo",       "pr",       "copywriter",     "growth",
-                                            "writer",    "editor",   "editorial",      "media",
-                                            NULL};
+    static const char *const marketing[] = {"marketing", "marketer",   "communications", "seo",
+                                            "social",    "brand",      "community",      "cmo",
+                                            "pr",        "copywriter", "growth",         NULL};
     if (has(&t, marketing))
         return "marketing";
+    /* writing and editing: a company's content is marketing, a publisher's
+     * is its product; a founder who edits leads the whole */
+    static const char *const editorial[] = {"content", "writer",      "editor",   "editorial",
+                                            "media",   "contributor", "producer", NULL};
+    static const char *const exec[] = {"ceo",       "founder",   "cofounder",  "owner",
+                                       "president", "chairman",  "chairwoman", "proprietor",
+                                       "partner",   "principal", NULL};
+    bool vice = pair(&t, "vice", "president");
+    bool leads =
+        (has(&t, exec) && !(vice && !has(&t, (const char *const[]){"ceo", "founder", "cofounder",
+                                                                   "owner", NULL}))) ||
+        pair(&t, "executive", "director");
+    if (has(&t, editorial) && !leads)
+        return publisher ? "other" : "marketing";
     static const char *const it[] = {"engineer",
                                      "engineering",
                                      "software",
@@ -371,10 +403,12 @@ const char *extract_title_department(const char *title)
                                       "winemaker",  "facilities", "administrator", NULL};
     if (has(&t, ops))
         return "operations";
-    static const char *const exec[] = {"ceo",       "founder",   "cofounder",  "owner",
-                                       "president", "chairman",  "chairwoman", "proprietor",
-                                       "partner",   "principal", NULL};
-    if (has(&t, exec) || pair(&t, "executive", "director"))
+    if (leads)
         return "executive";
     return has(&t, roles) ? "other" : NULL;
+}
+
+const char *extract_title_department(const char *title)
+{
+    return extract__title_department(title, false);
 }
