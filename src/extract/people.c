@@ -312,6 +312,19 @@ static bool function_word_n(const char *s, size_t n)
     return function_word(w);
 }
 
+/* Whether a word ends as abstract nouns do: "Management", "Description". */
+static bool abstract_noun(const char *w, size_t n)
+{
+    static const char *const ends[] = {"ment", "tion", "sion", "ity", "ance",
+                                       "ence", "ship", "ics",  NULL};
+    for (const char *const *e = ends; *e; e++) {
+        size_t k = strlen(*e);
+        if (n > k + 2 && !strncmp(w + n - k, *e, k))
+            return true;
+    }
+    return false;
+}
+
 /* Whether s[0..n) is a person's name; the name, without lead-in words,
  * honorifics and post-nominals after a comma, goes to out. */
 static bool person_name(const char *s, size_t n, char *out, size_t outsz)
@@ -339,6 +352,8 @@ static bool person_name(const char *s, size_t n, char *out, size_t outsz)
         return false;
     size_t words = 0, toks = 0, common = 0;
     bool first_common = false, last_common = false, last_initial = false, first_given = false;
+    const char *last = s;
+    size_t last_len = 0;
     for (size_t i = 0; i < n;) {
         while (i < n && s[i] == ' ')
             i++;
@@ -367,6 +382,7 @@ static bool person_name(const char *s, size_t n, char *out, size_t outsz)
                 first_given = extract__given_name(s + i, j - i);
             }
             last_common = c;
+            last = s + i, last_len = j - i;
             words++;
         }
         i = j;
@@ -378,8 +394,9 @@ static bool person_name(const char *s, size_t n, char *out, size_t outsz)
     /* "Meet Our Team", "Celebrity Edge", "Todd Thomas Home" */
     if (first_common || common == words || (last_common && words > 2))
         return false;
-    /* "Monica Frame" but not "Google Ads", "Post Tags" */
-    if (last_common && !first_given)
+    /* "Monica Frame" but not "Google Ads", nor "Case Management" (a
+     * surname is rarely an abstract noun) */
+    if (last_common && (!first_given || abstract_noun(last, last_len)))
         return false;
     memcpy(out, s, n);
     out[n] = '\0';
@@ -482,6 +499,8 @@ static bool other_org(const struct org *o, const char *t, size_t n)
         }
         if (!rest)
             continue;
+        if (!strncmp(rest, "the ", 4) && rest + 4 < t + n) /* "at the University of Oregon" */
+            rest += 4;
         /* after a chief's title, what follows the comma is their company,
          * whatever its words: "CEO, Servd Hosting", "CTO, fal" */
         bool chief = false;
@@ -502,7 +521,7 @@ static bool other_org(const struct org *o, const char *t, size_t n)
         size_t k = strcspn(rest, ",;(|");
         if (k < m)
             m = k;
-        if (!strncmp(rest, "the ", 4))
+        if (!m)
             continue;
         char part[160];
         size_t pm = m < sizeof part - 1 ? m : sizeof part - 1;
@@ -627,7 +646,10 @@ struct found {
     size_t n;
     const char *url;
     struct org org;
-    bool publisher; /* the page is a publisher's: its writers make its product */
+    bool publisher;          /* the page is a publisher's: its writers make its product */
+    const char *country;     /* the page's, for national numbers ("" when unknown) */
+    const struct line *base; /* the page's first line */
+    size_t *at;              /* where each person is first named: line + 1, 0 for metadata */
 };
 
 /* Whether a mailbox or profile slug names the person: it holds their first
@@ -642,6 +664,23 @@ static bool slug_names(const char *slug, size_t n, const char *name)
     fold(name, (size_t)(sp - name), first, sizeof first);
     fold(lsp + 1, strlen(lsp + 1), last, sizeof last);
     return (strlen(first) >= 3 && strstr(s, first)) || (strlen(last) >= 3 && strstr(s, last));
+}
+
+static void first_number(void *ctx, const char *e164, size_t start, size_t end)
+{
+    (void)start, (void)end;
+    char **out = ctx;
+    if (!*out)
+        *out = xstrdup(e164);
+}
+
+/* A tel: link's number in E.164, read as the page's other numbers are;
+ * NULL when it holds none. */
+static char *e164(const char *tel, const char *country)
+{
+    char *out = NULL;
+    extract_phones_text(tel, country && *country ? country : NULL, first_number, &out);
+    return out;
 }
 
 /* Whether two names are one person's: the same first and last names
@@ -668,12 +707,17 @@ static struct extract_person *add_person(struct found *f, const char *name, cons
     if (title && memmem(title, tn, name, strlen(name)))
         return NULL; /* the title line was the name's own ("By Jane Roe, CEO") */
     struct extract_person *p = NULL;
+    size_t first = card ? (size_t)(card - f->base) + 1 : 0;
     for (size_t i = 0; i < f->n && !p; i++)
-        if (same_person(f->v[i].name, name))
+        if (same_person(f->v[i].name, name)) {
             p = &f->v[i];
+            if (first < f->at[i])
+                f->at[i] = first;
+        }
     if (!p) {
         if (f->n == MAX_PEOPLE)
             return NULL;
+        f->at[f->n] = first;
         p = &f->v[f->n++];
         memset(p, 0, sizeof *p);
         p->name = xstrdup(name);
@@ -697,7 +741,7 @@ static struct extract_person *add_person(struct found *f, const char *name, cons
                 p->linkedin = xstrdup(l->linkedin);
         }
         if (l->tel && !p->phone && (p->email || p->linkedin || ncard <= CARD_LINES + 1))
-            p->phone = xstrdup(l->tel);
+            p->phone = e164(l->tel, f->country);
     }
     return p;
 }
@@ -1046,7 +1090,7 @@ static void presented(struct found *f, const struct line *l, const char *name, c
     /* the title's clause, and the one after it: "…, product manager,
      * Google Cloud" */
     size_t clause = tn, commas = 0;
-    while (ts[clause] && clause < tn + 100 && !strchr(".;!?", ts[clause]) &&
+    while (ts[clause] && clause < tn + 100 && !strchr(".;:!?", ts[clause]) &&
            !(ts[clause] == ',' && ++commas == 2))
         clause++;
     if (!other_org(&f->org, ts, clause))
@@ -1088,8 +1132,10 @@ static bool title_before(const struct org *o, const char *t, size_t at, const ch
             bool rank = false;
             for (const char *const *r = ranks; *r; r++)
                 rank = rank || !strcasecmp(word, *r);
+            /* "Actuarial Recruiter", but not "Microsoft CEO" */
             bool titled = upper && capitalised(word) && !function_word(word) &&
-                          !strpbrk(word, ",.;:()\"'") && !strstr(word, "\xE2\x80\x99");
+                          !strpbrk(word, ",.;:()\"'") && !strstr(word, "\xE2\x80\x99") &&
+                          (extract__common_word(word, n) || extract__title_like(word));
             if (!rank && !titled && !extract__title_like(word))
                 break;
         }
@@ -1152,7 +1198,7 @@ static void sentences(const struct lines *ls, struct found *f)
                     if (w >= 1 && person_name(p, (size_t)(sp - p), name, sizeof name)) {
                         const char *ts;
                         size_t tn;
-                        if ((*sp == ' ' || *sp == ',' || *sp == '.' || !*sp) &&
+                        if ((!*sp || strchr(" ,.:;)", *sp)) &&
                             (*sp != ' ' || !cp_upper(cp_at(sp + 1, &k))) &&
                             title_before(&f->org, t, (size_t)(p - t), &ts, &tn)) {
                             add_person(f, name, ts, tn, l, 1);
@@ -1227,7 +1273,7 @@ static void structured(const struct extract_meta *m, struct found *f)
         }
         const char *tel = jstr(o, "telephone");
         if (tel)
-            p->phone = xstrdup(tel);
+            p->phone = e164(tel, f->country);
         json_t *same = json_object_get(o, "sameAs");
         size_t k;
         json_t *v;
@@ -1257,9 +1303,24 @@ static void drop_chiefs(struct found *f)
         if (p->title && (strstr(p->title, "CEO") || strcasestr(p->title, "chief executive")))
             extract_person_release(p);
         else
-            f->v[k++] = *p;
+            f->at[k] = f->at[i], f->v[k++] = *p;
     }
     f->n = k;
+}
+
+/* The people in the order the page names them (an insertion sort: a page
+ * names a few dozen at most). */
+static void in_page_order(struct found *f)
+{
+    for (size_t i = 1; i < f->n; i++)
+        for (size_t j = i; j > 0 && f->at[j - 1] > f->at[j]; j--) {
+            struct extract_person tp = f->v[j];
+            f->v[j] = f->v[j - 1];
+            f->v[j - 1] = tp;
+            size_t ta = f->at[j];
+            f->at[j] = f->at[j - 1];
+            f->at[j - 1] = ta;
+        }
 }
 
 /* ---- the page ---- */
@@ -1277,12 +1338,17 @@ void extract__people(const struct extract_doc *d, const struct extract_meta *m, 
         fold(company, strlen(company), f.org.name, sizeof f.org.name);
     struct lines ls = {0};
     page_lines(d, &ls);
+    f.base = ls.v;
+    f.country = pg->country;
+    f.at = xcalloc(MAX_PEOPLE, sizeof *f.at);
     structured(m, &f);
     one_line(&ls, &f);
     cards(&ls, &f);
     sentences(&ls, &f);
     lines_release(&ls);
     drop_chiefs(&f);
+    in_page_order(&f);
+    free(f.at);
     if (!f.n) {
         free(f.v);
         return;

@@ -313,9 +313,16 @@ static void function_tokens(const char *title, struct tokens *t)
     static const char *const joins[] = {" of ", " at ", NULL};
     for (const char *const *j = joins; *j; j++) {
         const char *at = strstr(title, *j);
-        if (at && (size_t)(at - title) < n && at[4] >= 'A' && at[4] <= 'Z' &&
-            !extract__common_word(at + 4, strcspn(at + 4, " ,.&")))
-            n = (size_t)(at - title); /* not "of Operations", "at Sales" */
+        if (!at || (size_t)(at - title) >= n || at[4] < 'A' || at[4] > 'Z')
+            continue;
+        /* an organisation's name, not a function's ("of Operations"):
+         * no common word, or written as a name is ("HR.University") */
+        size_t w = strcspn(at + 4, " ,&");
+        bool named = memchr(at + 4, '.', w) != NULL;
+        for (size_t k = 1; k < w && !named; k++)
+            named = at[4 + k] >= 'A' && at[4 + k] <= 'Z' && at[3 + k] >= 'a' && at[3 + k] <= 'z';
+        if (named || !extract__common_word(at + 4, strcspn(at + 4, " ,.&")))
+            n = (size_t)(at - title);
     }
     if (n >= sizeof head)
         n = sizeof head - 1;

@@ -365,6 +365,128 @@ static void sites_beside_the_trade(void **state)
     extract_page_release(&p);
 }
 
+static void title_rank_and_function(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *title, *seniority, *department;
+    } cases[] = {
+        {"Co-Founder & COO", "owner", "operations"},
+        {"CEO and Co-Founder", "owner", "executive"},
+        {"Chief Product Officer", "c_level", "other"},
+        {"President", "c_level", "executive"},
+        {"Vice President of Sales", "vp", "sales"},
+        {"Head of Editorial", "vp", "marketing"},
+        {"Managing Director, Technology Investment Banking", "director", "finance"},
+        {"Editor-in-Chief", "director", "marketing"},
+        {"Sr. Content Marketing Manager", "manager", "marketing"},
+        {"Senior Principal Software Engineer", "staff", "it"},
+        {"Trial Attorney", "staff", "legal"},
+        {"Actuarial Recruiter", "staff", "hr"},
+        {"founder of HR.University", "owner", "executive"},
+        {"Director of Operations", "director", "operations"},
+        {"Principal", "owner", "executive"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *s = extract_title_seniority(cases[i].title);
+        const char *d = extract_title_department(cases[i].title);
+        if (!s || strcmp(s, cases[i].seniority) || !d || strcmp(d, cases[i].department))
+            fail_msg("%s: %s/%s, want %s/%s", cases[i].title, s ? s : "NULL", d ? d : "NULL",
+                     cases[i].seniority, cases[i].department);
+    }
+    assert_null(extract_title_seniority("Our Team"));
+    assert_null(extract_title_department("Wednesday"));
+}
+
+/* The person named name on page p, or NULL. */
+static const struct extract_person *person(const struct extract_page *p, const char *name)
+{
+    for (size_t i = 0; i < p->npeople; i++)
+        if (!strcmp(p->people[i].name, name))
+            return &p->people[i];
+    return NULL;
+}
+
+static void people_layouts(void **state)
+{
+    (void)state;
+    struct extract_page p =
+        page_of("<html><body><main>"
+                "<h2>Meet the Team</h2>"
+                /* a card: name, then title, then the person's own links */
+                "<div class=card><h3>Dr. Maria Keenan</h3><p>Director of Operations</p>"
+                "<a href='mailto:maria.keenan@acme-plumbing.com'>Email</a>"
+                "<a href='https://www.linkedin.com/in/mariakeenan/'>LinkedIn</a></div>"
+                /* one line, name in its own element */
+                "<p><strong>Rory O'Sullivan</strong>, Sales Manager</p>"
+                /* one line of text */
+                "<p>Joe Kindness – Founder &amp; CEO</p>"
+                /* a sentence */
+                "<p>Last spring, Priya Raman, our Head of Marketing at Acme Plumbing, said so.</p>"
+                /* title before the name in running text */
+                "<p>From CEO Drew Altman: a note.</p>"
+                /* not people of the organisation */
+                "<blockquote>“Best plumbers in town, fast and fair.”</blockquote>"
+                "<p>Samantha Greene</p><p>Office Manager</p>"
+                "<p>Lizzie W.</p><p>Customer</p>"
+                "<p>Gregory Hunt, CTO, ScraperAPI</p>"
+                "<p>Arvind Krishna, CEO of IBM, spoke.</p>"
+                "<p>Celebrity Edge</p><p>Executive Chair</p>"
+                "</main></body></html>",
+                "https://www.acme-plumbing.com/about/");
+    const struct extract_person *m = person(&p, "Maria Keenan");
+    assert_non_null(m);
+    assert_string_equal(m->title, "Director of Operations");
+    assert_string_equal(m->seniority, "director");
+    assert_string_equal(m->department, "operations");
+    assert_string_equal(m->email, "maria.keenan@acme-plumbing.com");
+    assert_string_equal(m->linkedin, "https://www.linkedin.com/in/mariakeenan/");
+    assert_string_equal(m->source_url, "https://www.acme-plumbing.com/about/");
+    assert_non_null(person(&p, "Rory O'Sullivan"));
+    assert_string_equal(person(&p, "Rory O'Sullivan")->title, "Sales Manager");
+    assert_non_null(person(&p, "Joe Kindness"));
+    assert_string_equal(person(&p, "Joe Kindness")->title, "Founder & CEO");
+    assert_non_null(person(&p, "Priya Raman"));
+    assert_non_null(person(&p, "Drew Altman"));
+    assert_string_equal(person(&p, "Drew Altman")->title, "CEO");
+    assert_null(person(&p, "Samantha Greene")); /* signs a testimonial */
+    assert_null(person(&p, "Lizzie W"));
+    assert_null(person(&p, "Gregory Hunt")); /* another company's */
+    assert_null(person(&p, "Arvind Krishna"));
+    assert_null(person(&p, "Celebrity Edge"));
+    assert_null(person(&p, "Meet the Team"));
+    json_t *j = extract_page_json(&p);
+    json_t *first = json_array_get(json_object_get(j, "people"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "first_name")), "Maria");
+    assert_string_equal(json_string_value(json_object_get(first, "last_name")), "Keenan");
+    json_decref(j);
+    extract_page_release(&p);
+
+    /* schema.org Person in JSON-LD; a review's author is not staff */
+    p = page_of("<html><head><script type='application/ld+json'>"
+                "{\"@context\":\"https://schema.org\",\"@graph\":["
+                "{\"@type\":\"Person\",\"name\":\"Hannah Ortiz\",\"jobTitle\":\"Owner\","
+                "\"email\":\"hannah@ortizdental.com\"},"
+                "{\"@type\":\"Product\",\"review\":{\"@type\":\"Review\",\"author\":"
+                "{\"@type\":\"Person\",\"name\":\"Tom Baker\",\"jobTitle\":\"CTO\"}}}]}"
+                "</script></head><body><p>Hello</p></body></html>",
+                "https://ortizdental.com/");
+    assert_non_null(person(&p, "Hannah Ortiz"));
+    assert_string_equal(person(&p, "Hannah Ortiz")->email, "hannah@ortizdental.com");
+    assert_string_equal(person(&p, "Hannah Ortiz")->seniority, "owner");
+    assert_null(person(&p, "Tom Baker"));
+    extract_page_release(&p);
+
+    /* React streams the page into a hidden element its script reveals */
+    p = page_of("<html><body><template id='B:0'></template>"
+                "<div hidden id='S:0'><h3>Lena Fischer</h3><p>Account Manager</p></div>"
+                "<div hidden><h3>Otto Brandt</h3><p>Account Manager</p></div></body></html>",
+                "https://www.example-co.com/team");
+    assert_non_null(person(&p, "Lena Fischer"));
+    assert_null(person(&p, "Otto Brandt"));
+    extract_page_release(&p);
+}
+
 static void hostile_input(void **state)
 {
     (void)state;
@@ -404,6 +526,8 @@ int main(void)
         cmocka_unit_test(lead_merges_pages_with_provenance),
         cmocka_unit_test(real_page_wordings),
         cmocka_unit_test(sites_beside_the_trade),
+        cmocka_unit_test(title_rank_and_function),
+        cmocka_unit_test(people_layouts),
         cmocka_unit_test(hostile_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

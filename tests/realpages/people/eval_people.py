@@ -43,17 +43,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# The floors --check holds the extractor to. 0 until the people extractor
-# exists; the engineer who builds it sets them a little under its figures.
+# The floors --check holds the extractor to, a little under its figures
+# when they were set (precision 0.860, recall 0.759, F1 0.807, titles 0.943,
+# seniority 0.951, department 0.738, 18 distractors).
 FLOORS = {
-    "precision": 0.0,
-    "recall": 0.0,
-    "f1": 0.0,
-    "titles": 0.0,
-    "seniority": 0.0,
-    "department": 0.0,
+    "precision": 0.83,
+    "recall": 0.72,
+    "f1": 0.78,
+    "titles": 0.90,
+    "seniority": 0.90,
+    "department": 0.68,
     # the most distractors that may be reported as people (None: no limit)
-    "max_distractors": None,
+    "max_distractors": 24,
 }
 
 HONORIFICS = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame",
