@@ -1178,6 +1178,24 @@ static bool title_before(const struct org *o, const char *t, size_t at, const ch
     return true;
 }
 
+/* Whether the word before p (after a space, perhaps a comma) is a role:
+ * the cheap test before a name is looked for at p. */
+static bool role_before(const char *t, const char *p)
+{
+    const char *e = p - 1;
+    if (e > t && e[-1] == ',')
+        e--;
+    const char *b = e;
+    while (b > t && b[-1] != ' ')
+        b--;
+    char w[32];
+    if (e <= b || (size_t)(e - b) >= sizeof w)
+        return false;
+    memcpy(w, b, (size_t)(e - b));
+    w[e - b] = '\0';
+    return extract__title_like(w);
+}
+
 /* Sentences: "Name, Title at Org", "Name is Org's Title", "I'm Name,
  * founder of Org", "our CEO Name". */
 static void sentences(const struct lines *ls, struct found *f)
@@ -1191,7 +1209,7 @@ static void sentences(const struct lines *ls, struct found *f)
         for (const char *p = t; *p; p++) {
             /* "Title Name": a capitalised word starts a name */
             size_t k;
-            if (p > t && p[-1] == ' ' && cp_upper(cp_at(p, &k))) {
+            if (p > t && p[-1] == ' ' && cp_upper(cp_at(p, &k)) && role_before(t, p)) {
                 const char *e = p;
                 for (int w = 0; w < 3 && *e; w++) {
                     const char *sp = e + strcspn(e, " ,.;:()");

@@ -49,6 +49,155 @@ static bool in(const char *w, const char *const *list)
     return false;
 }
 
+/* The nouns a job title is built on, singular: a plural ("Directors",
+ * "Project Managers") names a menu or a group, not one person's role.
+ * Sorted, for bsearch: every word of every line is looked up. */
+static const char *const roles[] = {
+    "accountant",
+    "administrator",
+    "adviser",
+    "advisor",
+    "agent",
+    "analyst",
+    "architect",
+    "assistant",
+    "associate",
+    "attorney",
+    "auditor",
+    "avp",
+    "bookkeeper",
+    "broker",
+    "cdo",
+    "ceo",
+    "cfo",
+    "chair",
+    "chairman",
+    "chairperson",
+    "chairwoman",
+    "chef",
+    "chief",
+    "chiropractor",
+    "cio",
+    "ciso",
+    "clerk",
+    "cmo",
+    "coach",
+    "cofounder",
+    "columnist",
+    "commissioner",
+    "consultant",
+    "contributor",
+    "controller",
+    "coo",
+    "coordinator",
+    "copywriter",
+    "correspondent",
+    "counsel",
+    "counsellor",
+    "counselor",
+    "cpo",
+    "cro",
+    "cto",
+    "curator",
+    "dean",
+    "dentist",
+    "designer",
+    "developer",
+    "dietitian",
+    "director",
+    "economist",
+    "editor",
+    "engineer",
+    "estimator",
+    "evangelist",
+    "evp",
+    "executive",
+    "expert",
+    "fellow",
+    "foreman",
+    "founder",
+    "head",
+    "hygienist",
+    "inspector",
+    "instructor",
+    "intern",
+    "journalist",
+    "lawyer",
+    "lead",
+    "leader",
+    "lecturer",
+    "librarian",
+    "manager",
+    "marketer",
+    "midwife",
+    "np",
+    "nurse",
+    "officer",
+    "optometrist",
+    "owner",
+    "paralegal",
+    "partner",
+    "pastor",
+    "pharmacist",
+    "photographer",
+    "physician",
+    "physiotherapist",
+    "planner",
+    "president",
+    "principal",
+    "producer",
+    "professor",
+    "programmer",
+    "proprietor",
+    "psychologist",
+    "realtor",
+    "receptionist",
+    "recruiter",
+    "registrar",
+    "reporter",
+    "representative",
+    "researcher",
+    "rn",
+    "scientist",
+    "secretary",
+    "specialist",
+    "strategist",
+    "superintendent",
+    "supervisor",
+    "surgeon",
+    "svp",
+    "teacher",
+    "technician",
+    "tester",
+    "therapist",
+    "trainer",
+    "treasurer",
+    "trustee",
+    "tutor",
+    "veterinarian",
+    "vp",
+    "winemaker",
+    "writer",
+};
+
+static int cmp_word(const void *a, const void *b)
+{
+    return strcmp(a, *(const char *const *)b);
+}
+
+static bool is_role(const char *w)
+{
+    return bsearch(w, roles, sizeof roles / sizeof *roles, sizeof *roles, cmp_word) != NULL;
+}
+
+static bool has_role(const struct tokens *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (is_role(t->v[i]))
+            return true;
+    return false;
+}
+
 static bool has(const struct tokens *t, const char *const *list)
 {
     for (size_t i = 0; i < t->n; i++)
@@ -65,136 +214,6 @@ static bool pair(const struct tokens *t, const char *a, const char *b)
             return true;
     return false;
 }
-
-/* The nouns a job title is built on, singular: a plural ("Directors",
- * "Project Managers") names a menu or a group, not one person's role. */
-static const char *const roles[] = {"founder",
-                                    "cofounder",
-                                    "owner",
-                                    "proprietor",
-                                    "partner",
-                                    "principal",
-                                    "ceo",
-                                    "coo",
-                                    "cto",
-                                    "cfo",
-                                    "cmo",
-                                    "cio",
-                                    "ciso",
-                                    "cro",
-                                    "cpo",
-                                    "cdo",
-                                    "chief",
-                                    "president",
-                                    "vp",
-                                    "svp",
-                                    "evp",
-                                    "avp",
-                                    "head",
-                                    "director",
-                                    "manager",
-                                    "lead",
-                                    "leader",
-                                    "editor",
-                                    "writer",
-                                    "reporter",
-                                    "journalist",
-                                    "correspondent",
-                                    "columnist",
-                                    "contributor",
-                                    "engineer",
-                                    "developer",
-                                    "designer",
-                                    "architect",
-                                    "analyst",
-                                    "consultant",
-                                    "specialist",
-                                    "coordinator",
-                                    "associate",
-                                    "assistant",
-                                    "administrator",
-                                    "officer",
-                                    "attorney",
-                                    "lawyer",
-                                    "counsel",
-                                    "paralegal",
-                                    "accountant",
-                                    "bookkeeper",
-                                    "auditor",
-                                    "controller",
-                                    "recruiter",
-                                    "executive",
-                                    "representative",
-                                    "advisor",
-                                    "adviser",
-                                    "strategist",
-                                    "scientist",
-                                    "researcher",
-                                    "economist",
-                                    "professor",
-                                    "instructor",
-                                    "lecturer",
-                                    "teacher",
-                                    "tutor",
-                                    "dean",
-                                    "physician",
-                                    "nurse",
-                                    "np",
-                                    "rn",
-                                    "therapist",
-                                    "dentist",
-                                    "hygienist",
-                                    "surgeon",
-                                    "pharmacist",
-                                    "technician",
-                                    "agent",
-                                    "broker",
-                                    "realtor",
-                                    "chairman",
-                                    "chairwoman",
-                                    "chairperson",
-                                    "chair",
-                                    "secretary",
-                                    "treasurer",
-                                    "commissioner",
-                                    "superintendent",
-                                    "supervisor",
-                                    "producer",
-                                    "expert",
-                                    "photographer",
-                                    "marketer",
-                                    "planner",
-                                    "trainer",
-                                    "coach",
-                                    "receptionist",
-                                    "clerk",
-                                    "intern",
-                                    "fellow",
-                                    "winemaker",
-                                    "chef",
-                                    "pastor",
-                                    "programmer",
-                                    "tester",
-                                    "estimator",
-                                    "foreman",
-                                    "trustee",
-                                    "evangelist",
-                                    "copywriter",
-                                    "strategist",
-                                    "inspector",
-                                    "optometrist",
-                                    "veterinarian",
-                                    "physiotherapist",
-                                    "chiropractor",
-                                    "psychologist",
-                                    "counselor",
-                                    "counsellor",
-                                    "dietitian",
-                                    "midwife",
-                                    "registrar",
-                                    "librarian",
-                                    "curator",
-                                    NULL};
 
 /* Whether the role word is the head of one of the title's parts, as in
  * "Director of Engineering", "Editor, Embarque", "Global Lead – Cyber":
@@ -231,7 +250,7 @@ static bool role_is_head(const char *s)
         part[m] = '\0';
         struct tokens t;
         tokenize(part, &t);
-        if (t.n && in(t.v[t.n - 1], roles))
+        if (t.n && is_role(t.v[t.n - 1]))
             return true;
         s += n;
         while (*s && (*s == ' ' || strchr(",|();/&-", *s) || (unsigned char)*s >= 0x80))
@@ -256,9 +275,7 @@ bool extract__title_like(const char *s)
         "is",   "are",     "was",     "were", "we",   "our",  "you", "your",  "i",
         "my",   "this",    "these",   "will", "can",  "have", "has", "click", "meet",
         "from", "welcome", "message", "read", "view", "min",  NULL};
-    if (has(&t, not_title))
-        return false;
-    return has(&t, roles) && role_is_head(s);
+    return has_role(&t) && !has(&t, not_title) && role_is_head(s);
 }
 
 const char *extract_title_seniority(const char *title)
@@ -301,7 +318,7 @@ const char *extract_title_seniority(const char *title)
         return "director";
     if (has(&t, (const char *const[]){"manager", NULL}) || pair(&t, "managing", "editor"))
         return "manager";
-    return has(&t, roles) ? "staff" : NULL;
+    return has_role(&t) ? "staff" : NULL;
 }
 
 /* The words of a title that name its function, without the organisation
@@ -412,7 +429,7 @@ const char *extract__title_department(const char *title, bool publisher)
         return "operations";
     if (leads)
         return "executive";
-    return has(&t, roles) ? "other" : NULL;
+    return has_role(&t) ? "other" : NULL;
 }
 
 const char *extract_title_department(const char *title)
