@@ -225,11 +225,14 @@ void extract_lead_guess_emails(const struct extract_lead *l, struct extract_emai
                 domain = strrchr(t[e].address, '@') + 1;
         char local[200], email[320];
         render((enum pattern)best, forms[x].first[0], forms[x].last[0], local, sizeof local);
-        snprintf(email, sizeof email, "%s@%s", local, domain);
+        /* cut short, it would be another address */
+        int len = snprintf(email, sizeof email, "%s@%s", local, domain);
         lower(email);
-        if (extract_email_role(local) || !extract_email_valid(email))
+        if (len < 0 || (size_t)len >= sizeof email || extract_email_role(local) ||
+            !extract_email_valid(email))
             continue;
-        bool taken = false, seen = false; /* the site shows it: whose is it? */
+        /* the site shows it: whose is it? */
+        bool taken = false, seen = false;
         for (size_t e = 0; e < l->emails.n; e++)
             if (!strcasecmp(t[e].address, email)) {
                 seen = true;
