@@ -8,11 +8,9 @@
  * between are middle names and initials, which neither uses. A generational
  * suffix ("Jr.", "III") is no family name. */
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "core/alloc.h"
 #include "extract/extract_int.h"
 #include "text/text.h"
 
@@ -21,7 +19,7 @@
 struct key_out {
     char *out;
     size_t n, len;
-    const char *s;   /* the folded text, to find what lies between tokens */
+    const char *s;   /* the name, to see what lies between two tokens */
     size_t prev_end; /* where the last token ended; SIZE_MAX before the first */
     bool hyphens;
 };
