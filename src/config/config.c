@@ -97,6 +97,11 @@ static const struct key keys[CONFIG_NKEYS] = {
                                60000, NULL, NULL,
                                "time for one batch of e-mail domain lookups (0: no lookups; "
                                "every domain unknown)"},
+    [CONFIG_GUESS_EMAILS] = {"PROSPECT_GUESS_EMAILS", T_BOOL, F(guess_emails), "false", 0, 0, NULL,
+                             NULL,
+                             "propose an address for a person the site shows none for, from the "
+                             "pattern of the others' addresses (marked guessed; never a found "
+                             "address, never in the CSV's e-mail columns)"},
     [CONFIG_WEBHOOK_ENABLED] = {"WEBAPP_WEBHOOK_ENABLED", T_BOOL, F(webhook_enabled), "false", 0, 0,
                                 NULL, NULL, "POST every event to WEBAPP_WEBHOOK_URL"},
     [CONFIG_WEBHOOK_URL] = {"WEBAPP_WEBHOOK_URL", T_URL, F(webhook_url), "", 0, 0, NULL, NULL,

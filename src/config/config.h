@@ -43,6 +43,7 @@ enum config_key {
     CONFIG_WIKIDATA_API_URL,
     CONFIG_DNS_SERVERS,
     CONFIG_DNS_TIMEOUT_MS,
+    CONFIG_GUESS_EMAILS,
     CONFIG_WEBHOOK_ENABLED,
     CONFIG_WEBHOOK_URL,
     CONFIG_WEBHOOK_SECRET,
@@ -136,6 +137,7 @@ struct config {
     const char *wikidata_api_url;
     const char *dns_servers; /* "host:port,...": the e-mail checks' DNS ("" the system's) */
     int64_t dns_timeout_ms;  /* one batch of e-mail domain lookups; 0: none */
+    bool guess_emails;       /* propose addresses for people from their colleagues' pattern */
     bool webhook_enabled;
     const char *webhook_url;
     const char *webhook_secret;

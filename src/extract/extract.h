@@ -18,6 +18,7 @@
 #include "industry/industry.h"
 
 #define EXTRACT_MAX_TEXT (2u * 1024 * 1024) /* visible text kept per page */
+#define EXTRACT_MAX_LEAD_PEOPLE 50          /* people kept per lead, the first found */
 
 struct extract_doc;
 
@@ -166,7 +167,8 @@ struct extract_lead {
     struct extract_values social;                   /* value "network URL" */
     struct industry_code naics[INDUSTRY_MAX_CODES]; /* best first, over its pages */
     size_t nnaics;
-    struct extract_person *people; /* over its pages, one per name, in the order found */
+    struct extract_person *people; /* over its pages, one per name, in the order found; at
+                                      most EXTRACT_MAX_LEAD_PEOPLE */
     size_t npeople;
     struct extract_list pages;      /* every page merged */
     struct extract_list page_texts; /* their main text, parallel to pages */
@@ -230,7 +232,10 @@ void extract_lead_init(struct extract_lead *l, const char *site);
 
 /* extract_lead_add(l, p): merges page p (borrowed): new values are added
  * with p's URL as their source; a field already known keeps its first value,
- * except that the home page's name and description win. */
+ * except that the home page's name and description win. People are one per
+ * name (folded: case, accents, punctuation), keeping the first title and
+ * taking the e-mail, phone and LinkedIn that earlier pages lacked; their
+ * e-mail addresses join the lead's emails. */
 void extract_lead_add(struct extract_lead *l, const struct extract_page *p);
 
 /* extract_lead_set_trade(l, code, source): the trade a source vouches for
@@ -240,8 +245,37 @@ void extract_lead_set_trade(struct extract_lead *l, const char *code, const char
 
 /* extract_lead_json(l): {site, website, company_name, description, industry,
  * company_size, founded, address, emails, phones, social, technologies,
- * pages, provenance}; new reference. */
+ * pages, people, provenance}; new reference. */
 json_t *extract_lead_json(const struct extract_lead *l);
+
+/* extract_lead_people_json(l, guess): the lead's people, each as
+ * extract_person_json gives them but with the family name as a CRM files
+ * it (last_name "De La O" for Matt De La O); with guess, a person without
+ * an e-mail gets an "email_guess" (extract_email_guess_json) where
+ * extract_lead_guess_emails finds one. New reference. */
+json_t *extract_lead_people_json(const struct extract_lead *l, bool guess);
+
+/* A likely address for a person the site shows none for (guess.c). It is
+ * never one of the addresses found: keep it out of the lead's emails. */
+struct extract_email_guess {
+    char *email;                      /* owned; NULL: no guess */
+    const char *pattern;              /* static: "first.last", "flast", "first"... */
+    struct extract_list learned_from; /* the found addresses that show the pattern */
+    bool seen_on_site; /* the site shows this very address, though not as this person's */
+};
+
+/* extract_lead_guess_emails(l, out): out[i] (l->npeople of them, caller's)
+ * for each person l->people[i] with no e-mail whose name the pattern of
+ * the others' addresses spells: the pattern most of the lead's own-domain
+ * addresses that spell another person's name show (role addresses never
+ * teach; a tie gives no guess). Release each with
+ * extract_email_guess_release. */
+void extract_lead_guess_emails(const struct extract_lead *l, struct extract_email_guess *out);
+
+/* extract_email_guess_json(g): {email, guessed: true, pattern, learned_from,
+ * seen_on_site (only when true)}; new reference. */
+json_t *extract_email_guess_json(const struct extract_email_guess *g);
+void extract_email_guess_release(struct extract_email_guess *g);
 
 void extract_lead_release(struct extract_lead *l);
 

@@ -252,6 +252,24 @@ bool extract__common_word(const char *s, size_t n);
  * (words.c); case is ignored. */
 bool extract__given_name(const char *s, size_t n);
 
+/* A person's name in parts (fullname.c), pointing into the name: the
+ * given name (its first word), the family name with its particles
+ * ("De La O") and the family name's last word alone ("O"). */
+struct extract_name_parts {
+    const char *first, *last, *core;
+    size_t first_len, last_len, core_len;
+};
+
+/* extract__name_split(name, out): false when the name is one word (no
+ * family name to tell). */
+bool extract__name_split(const char *name, struct extract_name_parts *out);
+
+/* extract__name_fold(s, n, hyphens, out, outsz): s[0..n) as lower-case
+ * letters and digits without accents, the way mailboxes write a name
+ * ("Núñez" is "nunez", "O'Brien" "obrien"); with hyphens, a hyphen between
+ * two words stays ("jean-luc"). Cut to fit out. */
+void extract__name_fold(const char *s, size_t n, bool hyphens, char *out, size_t outsz);
+
 /* extract__chrome(visible, main): the lines of a page's visible text that
  * are not its main text: menus, footers, sidebars, where a site lists its
  * trades and its address; caller frees. */

@@ -1,5 +1,6 @@
 /* lead.c: lead assembly: one lead per registrable domain, merged across its
  * pages, every field remembering the page it came from. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,109 @@ static bool merge_naics(struct extract_lead *l, const struct extract_page *p)
     return l->nnaics && strcmp(before, l->naics[0].code) != 0;
 }
 
+/* ---- people ---- */
+
+static void fill(char **dst, const char *s)
+{
+    if (!*dst && s && *s)
+        *dst = xstrdup(s);
+}
+
+/* An address as the lead's list writes them: the domain in lower case. */
+static char *mail_form(const char *s)
+{
+    char *m = xstrdup(s);
+    for (char *c = strchr(m, '@'); c && *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    return m;
+}
+
+/* A page's people join the lead's, one per person: the same name folded
+ * (case, accents, punctuation) is the same person, who keeps the first
+ * title found and gains the contacts that earlier pages did not show.
+ * Their own addresses join the lead's, so that they are checked too. */
+static void merge_people(struct extract_lead *l, const struct extract_page *p, const char *src)
+{
+    for (size_t i = 0; i < p->npeople; i++) {
+        const struct extract_person *q = &p->people[i];
+        char key[160], other[160];
+        extract__name_fold(q->name ? q->name : "", q->name ? strlen(q->name) : 0, false, key,
+                           sizeof key);
+        if (!*key)
+            continue;
+        struct extract_person *have = NULL;
+        for (size_t k = 0; k < l->npeople && !have; k++) {
+            extract__name_fold(l->people[k].name, strlen(l->people[k].name), false, other,
+                               sizeof other);
+            if (!strcmp(key, other))
+                have = &l->people[k];
+        }
+        if (!have && l->npeople < EXTRACT_MAX_LEAD_PEOPLE) {
+            l->people = xrealloc(l->people, (l->npeople + 1) * sizeof *l->people);
+            have = &l->people[l->npeople++];
+            memset(have, 0, sizeof *have);
+            have->name = xstrdup(q->name);
+            have->source_url = xstrdup(q->source_url ? q->source_url : src);
+        }
+        if (have && !have->title && q->title) {
+            have->title = xstrdup(q->title);
+            have->seniority = q->seniority;
+            have->department = q->department;
+        }
+        if (q->email && extract_email_valid(q->email)) {
+            char *m = mail_form(q->email);
+            if (have)
+                fill(&have->email, m);
+            add_value(&l->emails, m, src);
+            const char *at = strchr(m, '@');
+            char local[128];
+            snprintf(local, sizeof local, "%.*s", (int)(at - m), m);
+            if (extract_email_role(local))
+                l->has_role_email = true;
+            else
+                l->has_personal_email = true;
+            free(m);
+        }
+        if (have) {
+            fill(&have->phone, q->phone);
+            fill(&have->linkedin, q->linkedin);
+        }
+    }
+}
+
+/* A person's JSON in a lead: extract_person_json's, with the family name
+ * as a CRM files it ("De La O", not "O"). */
+static json_t *lead_person_json(const struct extract_person *p)
+{
+    json_t *o = extract_person_json(p);
+    struct extract_name_parts parts;
+    if (extract__name_split(p->name, &parts)) {
+        json_object_set_new(o, "first_name", json_stringn(parts.first, parts.first_len));
+        json_object_set_new(o, "last_name", json_stringn(parts.last, parts.last_len));
+    }
+    return o;
+}
+
+json_t *extract_lead_people_json(const struct extract_lead *l, bool guess)
+{
+    struct extract_email_guess *g = NULL;
+    if (guess && l->npeople) {
+        g = xcalloc(l->npeople, sizeof *g);
+        extract_lead_guess_emails(l, g);
+    }
+    json_t *a = json_array();
+    for (size_t i = 0; i < l->npeople; i++) {
+        json_t *o = lead_person_json(&l->people[i]);
+        if (g && g[i].email)
+            json_object_set_new(o, "email_guess", extract_email_guess_json(&g[i]));
+        json_array_append_new(a, o);
+    }
+    for (size_t i = 0; g && i < l->npeople; i++)
+        extract_email_guess_release(&g[i]);
+    free(g);
+    return a;
+}
+
 static bool is_home(const char *url)
 {
     char *path = url ? url_path(url) : NULL;
@@ -167,6 +271,7 @@ void extract_lead_add(struct extract_lead *l, const struct extract_page *p)
                 else
                     l->has_personal_email = true;
             }
+    merge_people(l, p, src);
     for (size_t i = 0; i < p->phones.n; i++)
         add_value(&l->phones, p->phones.v[i], src);
     for (size_t i = 0; i < p->technologies.n; i++)
@@ -253,6 +358,7 @@ json_t *extract_lead_json(const struct extract_lead *l)
     for (size_t i = 0; i < l->pages.n; i++)
         json_array_append_new(pages, json_string(l->pages.v[i]));
     json_object_set_new(o, "pages", pages);
+    json_object_set_new(o, "people", extract_lead_people_json(l, false));
     json_object_set_new(o, "provenance", prov);
     return o;
 }
@@ -298,5 +404,8 @@ void extract_lead_release(struct extract_lead *l)
     values_release(&l->social);
     list_release(&l->pages);
     list_release(&l->page_texts);
+    for (size_t i = 0; i < l->npeople; i++)
+        extract_person_release(&l->people[i]);
+    free(l->people);
     memset(l, 0, sizeof *l);
 }

@@ -118,6 +118,8 @@ json_t *event_lead_generated(const struct event_head *h, const char *lead_id,
     json_object_set_new(enrich, "contact_emails", str_array(lead->emails, lead->nemails));
     json_object_set_new(enrich, "contact_phones", str_array(lead->phones, lead->nphones));
     json_object_set_new(enrich, "qualification_summary", str_or_empty(lead->qualification_summary));
+    if (lead->people)
+        json_object_set(enrich, "people", lead->people);
     json_t *data = json_object();
     json_object_set_new(data, "company_name", str_or_empty(lead->company_name));
     json_object_set_new(data, "website", str_or_empty(lead->website));

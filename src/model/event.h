@@ -39,7 +39,9 @@ struct event_head {
     int64_t ts_ms; /* epoch milliseconds, rendered as ISO 8601 UTC */
 };
 
-/* The lead_data of lead_generated. Strings may be NULL (rendered as ""). */
+/* The lead_data of lead_generated. Strings may be NULL (rendered as "").
+ * people (borrowed, may be NULL: the key is left out) goes in
+ * adk1_enrichment beside the seed's fields. */
 struct event_lead {
     const char *company_name;
     const char *website;
@@ -51,6 +53,7 @@ struct event_lead {
     const char *const *phones;
     size_t nphones;
     const char *qualification_summary;
+    json_t *people; /* [{name, title, seniority, department, email, ...}] */
 };
 
 /* The seed's four scores of lead_enrichment_end; each is clamped to [0, 1]. */

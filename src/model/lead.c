@@ -47,6 +47,39 @@ static void joined(const json_t *a, char *out, size_t n)
     }
 }
 
+static int seniority_rank(const char *s)
+{
+    static const char *const order[] = {"owner", "c_level", "vp", "director", "manager", "staff"};
+    for (int i = 0; i < 6; i++)
+        if (!strcmp(s, order[i]))
+            return i;
+    return 6;
+}
+
+static void top_contact(struct lead_view *v)
+{
+    const json_t *best = NULL;
+    int rank = 0;
+    for (size_t i = 0; i < json_array_size(v->people); i++) {
+        const json_t *p = json_array_get(v->people, i);
+        int r = seniority_rank(str_of(p, "seniority"));
+        if (json_is_object(p) && *str_of(p, "name") && (!best || r < rank)) {
+            best = p;
+            rank = r;
+        }
+    }
+    v->contact_first = str_of(best, "first_name");
+    v->contact_last = str_of(best, "last_name");
+    if (!*v->contact_last) { /* "Madonna": Salesforce requires a last name */
+        v->contact_last = v->contact_first;
+        v->contact_first = "";
+    }
+    v->contact_title = str_of(best, "title");
+    v->contact_seniority = str_of(best, "seniority");
+    v->contact_email = str_of(best, "email");
+    v->contact_linkedin = str_of(best, "linkedin");
+}
+
 void lead_view(const json_t *lead, struct lead_view *out)
 {
     memset(out, 0, sizeof *out);
@@ -66,6 +99,10 @@ void lead_view(const json_t *lead, struct lead_view *out)
     out->phones = json_object_get(x, "contact_phones");
     out->email = first(out->emails);
     out->phone = first(out->phones);
+    out->people = json_object_get(x, "people");
+    if (!json_is_array(out->people))
+        out->people = NULL;
+    top_contact(out);
     out->intel = ai;
     out->analyst = str_of(ai, "analyst");
     out->scored = json_is_number(json_object_get(ai, "prospect_score"));
@@ -164,17 +201,41 @@ int lead_csv_profile_parse(const char *name, enum lead_csv_profile *out)
     return CORE_EINVAL;
 }
 
-/* Each profile's CRM columns; NULL ends them. */
-static const char *const crm_cols[][18] = {
-    [LEAD_CSV_PROSPECT] = {"Company Name", "Domain", "Website", "Industry", "NAICS", "Company Size",
-                           "Employees", "Founded", "Street", "City", "Region", "Postal Code",
-                           "Country", "LinkedIn", "Description", NULL},
+/* Each profile's CRM columns, the company's then its contact's (the
+ * labels each CRM's contact import maps: README, CSV profiles); NULL ends
+ * them. */
+#define CRM_COLS 24
+static const char *const crm_cols[][CRM_COLS] = {
+    [LEAD_CSV_PROSPECT] = {"Company Name",
+                           "Domain",
+                           "Website",
+                           "Industry",
+                           "NAICS",
+                           "Company Size",
+                           "Employees",
+                           "Founded",
+                           "Street",
+                           "City",
+                           "Region",
+                           "Postal Code",
+                           "Country",
+                           "LinkedIn",
+                           "Description",
+                           "Contact First Name",
+                           "Contact Last Name",
+                           "Contact Title",
+                           "Contact Seniority",
+                           "Contact Email",
+                           "Contact LinkedIn",
+                           NULL},
     [LEAD_CSV_HUBSPOT] = {"Company name", "Company Domain Name", "Website URL", "Phone Number",
                           "Street Address", "City", "State/Region", "Postal Code", "Country/Region",
-                          "Industry", "Number of Employees", "Description", NULL},
+                          "Industry", "Number of Employees", "Description", "First Name",
+                          "Last Name", "Job Title", "Email", NULL},
     [LEAD_CSV_SALESFORCE] = {"Account Name", "Website", "Phone", "Billing Street", "Billing City",
                              "Billing State/Province", "Billing Zip/Postal Code", "Billing Country",
-                             "Industry", "Employees", "Description", NULL},
+                             "Industry", "Employees", "Description", "First Name", "Last Name",
+                             "Title", "Email", NULL},
 };
 
 /* Prospect's own columns, after every profile's. */
@@ -204,15 +265,35 @@ int lead_csv_row(enum lead_csv_profile profile, const json_t *lead, struct buf *
     double scores[] = {v.prospect, v.pain, v.intent, v.urgency, v.icp};
     for (int k = 0; k < 5 && v.scored; k++)
         snprintf(sc[k], sizeof sc[k], "%.2f", scores[k]);
-    const char *crm[3][16] = {
-        [LEAD_CSV_PROSPECT] = {v.company_name, v.domain, v.website, v.industry, v.naics,
-                               v.company_size, emp, v.founded, v.street, v.city, v.region,
-                               v.postal_code, v.address_country, v.linkedin, v.description},
+    const char *crm[3][CRM_COLS] = {
+        [LEAD_CSV_PROSPECT] = {v.company_name,
+                               v.domain,
+                               v.website,
+                               v.industry,
+                               v.naics,
+                               v.company_size,
+                               emp,
+                               v.founded,
+                               v.street,
+                               v.city,
+                               v.region,
+                               v.postal_code,
+                               v.address_country,
+                               v.linkedin,
+                               v.description,
+                               v.contact_first,
+                               v.contact_last,
+                               v.contact_title,
+                               v.contact_seniority,
+                               v.contact_email,
+                               v.contact_linkedin},
         [LEAD_CSV_HUBSPOT] = {v.company_name, v.domain, v.website, v.phone, v.street, v.city,
                               v.region, v.postal_code, v.address_country, v.industry, emp,
-                              v.description},
+                              v.description, v.contact_first, v.contact_last, v.contact_title,
+                              v.contact_email},
         [LEAD_CSV_SALESFORCE] = {v.company_name, v.website, v.phone, v.street, v.city, v.region,
-                                 v.postal_code, v.address_country, v.industry, emp, v.description},
+                                 v.postal_code, v.address_country, v.industry, emp, v.description,
+                                 v.contact_first, v.contact_last, v.contact_title, v.contact_email},
     };
     const char *own[] = {
         sc[0],      sc[1],          sc[2],

@@ -27,6 +27,13 @@ struct lead_view {
     char email_status[1024];             /* "a@b.com: valid; c@d.com: risky" */
     json_t *emails, *phones;             /* arrays, or NULL */
     const char *email, *phone;           /* the first of each, "" when none */
+    json_t *people;                      /* adk1_enrichment.people, or NULL */
+    /* The contact a CRM row names: the most senior of its people (owner,
+     * c_level, vp, director, manager, staff, then those without a title),
+     * the first named among equals; a one-word name is a last name, which
+     * Salesforce requires. Its own address only, never a guessed one. */
+    const char *contact_first, *contact_last, *contact_title, *contact_seniority;
+    const char *contact_email, *contact_linkedin;
     char domain[256]; /* bare: no scheme, "www." or path (the site, else the website's) */
     json_t *intel;    /* final_package.analyzed_lead.ai_intelligence, or NULL */
     bool scored;      /* enriched: the scores below are its */
@@ -41,8 +48,8 @@ void lead_view(const json_t *lead, struct lead_view *out);
  * Prospect's own. */
 enum lead_csv_profile {
     LEAD_CSV_PROSPECT,   /* every field */
-    LEAD_CSV_HUBSPOT,    /* HubSpot's company import labels */
-    LEAD_CSV_SALESFORCE, /* Salesforce's Account import labels */
+    LEAD_CSV_HUBSPOT,    /* HubSpot's company and contact import labels */
+    LEAD_CSV_SALESFORCE, /* Salesforce's Account and Contact import labels */
 };
 
 /* lead_csv_profile_parse(name, out): "prospect", "hubspot", "salesforce";
@@ -51,7 +58,9 @@ int lead_csv_profile_parse(const char *name, enum lead_csv_profile *out)
     __attribute__((warn_unused_result));
 
 /* lead_csv_header(profile, b) / lead_csv_row(profile, lead, b): the CSV of
- * leads (RFC 4180, a line per row). After a profile's CRM columns come
+ * leads (RFC 4180, a line per row). A profile's CRM columns end with its
+ * contact's (lead_view's contact_*: first and last name, title, e-mail;
+ * seniority and LinkedIn in Prospect's profile). After them come
  * Prospect's: the five scores, qualified, every e-mail and phone joined
  * with "; " (and each address's status), the strongest evidence and its
  * page, the source URL, the

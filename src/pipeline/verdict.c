@@ -125,6 +125,28 @@ static void add_lead_fields(json_t *extra, const struct extract_lead *l)
     json_decref(lj);
 }
 
+/* The lead's people for adk1_enrichment: each e-mail with its check's
+ * status, and a guessed address for those without one when
+ * PROSPECT_GUESS_EMAILS asks for it (kept apart from the found ones). */
+static json_t *lead_people(const struct job *j, const struct site *s, const struct extract_lead *l)
+{
+    json_t *people = extract_lead_people_json(l, j->opt->cfg->guess_emails);
+    size_t i, k;
+    json_t *p, *c;
+    json_array_foreach (people, i, p) {
+        const char *email = json_string_value(json_object_get(p, "email"));
+        json_array_foreach (s->email_checks, k, c) {
+            const char *checked = json_string_value(json_object_get(c, "email"));
+            if (email && checked && !strcasecmp(email, checked)) {
+                json_object_set(p, "email_status", json_object_get(c, "status"));
+                json_object_set(p, "email_reasons", json_object_get(c, "reasons"));
+                break;
+            }
+        }
+    }
+    return people;
+}
+
 /* A lead's name: its pages', else the provider's name of a place with no
  * website, else its site. */
 static const char *lead_name(const struct site *s, const struct extract_lead *l)
@@ -248,6 +270,7 @@ void pipeline__emit_generated(struct job *j, const struct site *s, const struct 
     for (size_t i = 0; i < l->phones.n; i++)
         phones[i] = l->phones.v[i].value;
     char *summary = enrich_summary(j->ec, l);
+    json_t *people = lead_people(j, s, l);
     struct event_lead el = {
         .company_name = lead_name(s, l),
         .website = s->no_site ? "" : l->website,
@@ -259,6 +282,7 @@ void pipeline__emit_generated(struct job *j, const struct site *s, const struct 
         .phones = phones,
         .nphones = l->phones.n,
         .qualification_summary = summary,
+        .people = people,
     };
     json_t *extra = json_object();
     add_lead_fields(extra, l);
@@ -270,6 +294,7 @@ void pipeline__emit_generated(struct job *j, const struct site *s, const struct 
     pipeline__emit(j, EVENT_LEAD_GENERATED,
                    event_lead_generated(&h, lead_id, &el, s->url, EVENT_AGENT_HARVESTER, extra));
     __atomic_fetch_add(&j->leads, 1, __ATOMIC_RELAXED);
+    json_decref(people);
     free(summary);
     free(emails);
     free(phones);

@@ -41,7 +41,7 @@ out=$("$bin" run --db "$tmp/a.db" --format csv --max-leads 3 "$src/examples/seed
 echo "$out" | head -1 | grep -q "^Company Name,Domain,Website,Industry" || fail "csv header"
 # CRM profiles: the import's own labels first, bare domains, every e-mail and phone.
 out=$("$bin" run --db "$tmp/a.db" --csv-profile hubspot --max-leads 3 "$src/examples/seed-request.json" 2>/dev/null) || fail "hubspot csv"
-echo "$out" | head -1 | grep -q "^Company name,Company Domain Name,Website URL,Phone Number,Street Address,City,State/Region,Postal Code,Country/Region,Industry,Number of Employees,Description,Prospect Score," || fail "hubspot header: $(echo "$out" | head -1)"
+echo "$out" | head -1 | grep -q "^Company name,Company Domain Name,Website URL,Phone Number,Street Address,City,State/Region,Postal Code,Country/Region,Industry,Number of Employees,Description,First Name,Last Name,Job Title,Email,Prospect Score," || fail "hubspot header: $(echo "$out" | head -1)"
 python3 - "$out" <<'PY' || fail "hubspot rows: $out"
 import csv, io, sys
 rows = list(csv.DictReader(io.StringIO(sys.argv[1])))
@@ -55,7 +55,7 @@ assert any("; " in r["Emails"] for r in rows), [r["Emails"] for r in rows]
 assert all(r["Number of Employees"].isdigit() or r["Number of Employees"] == "" for r in rows)
 PY
 out=$("$bin" run --db "$tmp/a.db" --csv-profile salesforce --max-leads 2 "$src/examples/seed-request.json" 2>/dev/null) || fail "salesforce csv"
-echo "$out" | head -1 | grep -q "^Account Name,Website,Phone,Billing Street,Billing City,Billing State/Province,Billing Zip/Postal Code,Billing Country,Industry,Employees,Description,Prospect Score," || fail "salesforce header: $(echo "$out" | head -1)"
+echo "$out" | head -1 | grep -q "^Account Name,Website,Phone,Billing Street,Billing City,Billing State/Province,Billing Zip/Postal Code,Billing Country,Industry,Employees,Description,First Name,Last Name,Title,Email,Prospect Score," || fail "salesforce header: $(echo "$out" | head -1)"
 "$bin" run --db "$tmp/a.db" --csv-profile zoho "$src/examples/seed-request.json" >/dev/null 2>&1; [ $? = 2 ] || fail "an unknown CSV profile is not a usage error"
 "$bin" run --db "$tmp/a.db" --format json --output "$tmp/leads.json" --max-leads 2 "$src/examples/fleet-eu.json" 2>/dev/null || fail "json"
 python3 -c "import json,sys; d=json.load(open('$tmp/leads.json')); assert len(d['leads'])==2 and d['leads'][0]['final_package']['analyzed_lead']['ai_intelligence']['evidence']" || fail "json output"

@@ -10,7 +10,8 @@
 // enriched with their reason; 50 leads make a table (screenshot). Then the
 // table: sorting by score both ways and by company, each filter's count
 // against the API's leads, selected rows exported as HubSpot and
-// Salesforce CSV, a row's evidence by mouse and by keyboard. A list without
+// Salesforce CSV, a row's evidence by mouse and by keyboard, the people a
+// lead's site names in its card and the Contact column. A list without
 // a business context is named by its size, in the heading and the history.
 // Find new leads with a CRM file: its companies are skipped. Exits 1 on the
 // first failed expectation.
@@ -63,10 +64,11 @@ const shownCount = async (page) => {
   return { shown: Number(m[1]), total: Number(m[2]) };
 };
 
-// The text of column k (0: the box, 1: company, 2: domain, 8: score) of
-// the rows shown, top to bottom; "" for a row whose scores are a failure.
+// The text of column k (0: the box, 1: company, 2: domain, 8: contact,
+// 9: score) of the rows shown, top to bottom; "" for a row whose scores are
+// a failure.
 const column = (page, k) => page.locator("#leads tbody tr:not([hidden])").evaluateAll(
-  (rows, k) => rows.map((r) => (r.classList.contains("done") || k < 8 ? r.cells[k].textContent : "")), k);
+  (rows, k) => rows.map((r) => (r.classList.contains("done") || k < 9 ? r.cells[k].textContent : "")), k);
 
 // Clicks a column's header; want: the aria-sort it then has (null: none).
 async function sortBy(page, label, want) {
@@ -84,7 +86,7 @@ function ordered(values, cmp, what) {
 // score (failures) last both times; by company A to Z, then Z to A.
 async function checkSorting(page) {
   const scores = async () => {
-    const v = await column(page, 8);
+    const v = await column(page, 9);
     const firstEmpty = v.indexOf("");
     check(firstEmpty < 0 || v.slice(firstEmpty).every((x) => x === ""), "rows without a score come last: " + v.join(","));
     return v.filter((x) => x !== "").map(Number);
@@ -244,6 +246,45 @@ async function checkDetail(page) {
   check(await name.evaluate((e) => e === document.activeElement), "the focus is back on the row");
 }
 
+// The people a lead's site names, as the API has them: the table's Contact
+// names the most senior (the first named among equals), and the lead's card
+// lists each with its title and rank, its e-mail with its check, its phone
+// and LinkedIn.
+async function checkPeople(page, leads) {
+  const peopleOf = (l) => ((l.lead_data || {}).adk1_enrichment || {}).people || [];
+  const lead = leads.find((l) => l.success !== false && peopleOf(l).length);
+  check(lead, "a lead whose site names people: " + leads.map((l) => peopleOf(l).length).join(","));
+  const people = peopleOf(lead);
+  const ranks = ["owner", "c_level", "vp", "director", "manager", "staff"];
+  const rank = (p) => (ranks.includes(p.seniority) ? ranks.indexOf(p.seniority) : ranks.length);
+  const top = people.reduce((best, p) => (rank(p) < rank(best) ? p : best));
+  const row = page.locator("#leads tbody tr[data-lead-id=" + JSON.stringify(lead.lead_id) + "]");
+  const contact = row.locator("td.contact");
+  check((await contact.textContent()).startsWith(top.name), "the Contact column names " + top.name + ": " + await contact.textContent());
+  await contact.click();
+  const detail = page.locator("#lead-detail");
+  await detail.waitFor();
+  const items = detail.locator(".people .person");
+  check(await items.count() === people.length, `the card lists ${await items.count()} people, the API ${people.length}`);
+  check((await items.first().locator(".who").textContent()) === top.name, "the most senior first: " + await items.first().textContent());
+  for (const p of people) {
+    const exact = new RegExp("^" + p.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "$");
+    const item = items.filter({ has: page.locator(".who", { hasText: exact }) });
+    check(await item.count() === 1, p.name + " is in the card");
+    const text = await item.textContent();
+    if (p.title) check(text.includes(p.title), p.name + "'s title: " + text);
+    if (p.email) {
+      check(await item.locator('a[href="mailto:' + p.email + '"]').count() === 1, p.name + "'s e-mail: " + text);
+      check(await item.locator(".mail-status").count() === 1, p.name + "'s e-mail check: " + text);
+    }
+    if (p.linkedin) check(await item.locator('a[href="' + p.linkedin + '"]').count() === 1, p.name + "'s LinkedIn");
+    check(!p.email_guess, "no guessed address unless asked for: " + JSON.stringify(p));
+  }
+  await shot(page, "table-people", { fullPage: false });
+  await page.keyboard.press("Escape");
+  await detail.waitFor({ state: "hidden" });
+}
+
 async function waitFinished(page, timeout) {
   await page.locator("#stage", { hasText: /Finished|Stopped/ }).waitFor({ timeout });
 }
@@ -325,7 +366,7 @@ try {
   await sortBy(page, "Score", "descending");
   await waitFinished(page, 240000);
   check(early.length < list.length / 2, "most rows came after the sort (" + early.length + " before)");
-  const byScore = (await column(page, 8)).filter((x) => x !== "").map(Number);
+  const byScore = (await column(page, 9)).filter((x) => x !== "").map(Number);
   ordered(byScore, (a, b) => b - a, "rows that came later, in the score's order");
   await sortBy(page, "Score", "ascending");
   await sortBy(page, "Score", null); // a third click: the list's own order again
@@ -347,6 +388,7 @@ try {
   await checkFilters(page, leads);
   await checkExport(page);
   await checkDetail(page);
+  await checkPeople(page, leads);
 
   // A list without a business context is named by its size.
   await page.getByRole("button", { name: "New search" }).click();

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""realweb.py PAGES_DIR PORTFILE LOGFILE [--latency S] [--no-store] [--crawl-delay S] [--home]: the real pages of
-tests/realpages served as the open web on loopback, with a Tavily mock to
-find them.
+"""realweb.py PAGES_DIR PORTFILE LOGFILE [--latency S] [--no-store] [--crawl-delay S] [--home]
+[--mail-at-site]: the real pages of tests/realpages served as the open web on loopback, with a
+Tavily mock to find them.
 
 Sites answer after S seconds (default 0), as real sites take time, and
 give each page an ETag and a Last-Modified date, answering 304 to a
@@ -12,6 +12,12 @@ site and in all, when each request to a site came (seconds), 304 answers,
 and the searches. --crawl-delay puts a Crawl-delay in every robots.txt.
 --home serves a site's first page at / too when the site has none there,
 as a company's home page, for the companies a user names by domain alone.
+--mail-at-site writes the e-mail addresses of a page's own domain as
+addresses of the name it is served at (joe@macrumors.com on
+forums.macrumors.com becomes joe@forums-macrumors-com.localhost), as if
+the company's mail were at the site it is read from: what the e-mail checks
+and the address patterns of a lead call its own domain. Addresses that
+Cloudflare hides in a data-cfemail attribute stay as they are.
 
 Each page is served at its own address on a site of its own:
 https://www.termiopest.com/pest-control-queen-creek becomes
@@ -42,6 +48,7 @@ LATENCY = float(sys.argv[sys.argv.index("--latency") + 1]) if "--latency" in sys
 LAST_MODIFIED = "Tue, 03 Nov 2026 10:00:00 GMT"
 NO_STORE = "--no-store" in sys.argv
 HOME = "--home" in sys.argv
+MAIL_AT_SITE = "--mail-at-site" in sys.argv
 CRAWL_DELAY = sys.argv[sys.argv.index("--crawl-delay") + 1] if "--crawl-delay" in sys.argv else None
 STATS = {"requests": {}, "peak_per_site": {}, "peak": 0, "searches": 0, "not_modified": 0,
          "starts": {}}
@@ -59,6 +66,22 @@ def slug_of(url):
     return re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")
 
 
+def own_domain(url):
+    """The registrable domain of a page's host, near enough for the test
+    pages: its last two labels, three under a two-letter country code's
+    second level (co.uk, com.au)."""
+    labels = (urllib.parse.urlsplit(url).hostname or "").lower().split(".")
+    n = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in (
+        "co", "com", "org", "net", "ac", "gov", "edu") else 2
+    return ".".join(labels[-n:])
+
+
+def mail_at(html, domain, host):
+    """html with the addresses at domain (or its subdomains) at host instead."""
+    pattern = rb"@((?:[a-z0-9-]+\.)*)" + re.escape(domain.encode()) + rb"(?![a-z0-9-]|\.[a-z])"
+    return re.sub(pattern, lambda m: b"@" + m.group(1) + host.encode(), html, flags=re.I)
+
+
 def stem(w):  # plurals only: "plumbers" finds "plumber"
     return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
 
@@ -71,6 +94,8 @@ for p in labels:
     html = gzip.open(os.path.join(pages_dir, p["id"] + ".html.gz")).read()
     u = urllib.parse.urlsplit(p["url"])
     slug, path = slug_of(p["url"]), (u.path or "/") + ("?" + u.query if u.query else "")
+    if MAIL_AT_SITE:
+        html = mail_at(html, own_domain(p["url"]), slug + ".localhost")
     SITES.setdefault(slug, {})[path] = (p["id"], html)
     soup = BeautifulSoup(html, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""

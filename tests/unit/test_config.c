@@ -35,6 +35,7 @@ static void defaults_apply(void **state)
     assert_string_equal(c.bind, "127.0.0.1");
     assert_string_equal(c.search, "auto");
     assert_false(c.webhook_enabled);
+    assert_false(c.guess_emails); /* guessed addresses are asked for, never a default */
     assert_int_equal(c.src[CONFIG_PORT], CONFIG_SRC_DEFAULT);
     config_release(&c);
 }
@@ -48,13 +49,15 @@ static void layers_override_in_order(void **state)
                             "PROSPECT_SEARCH=local\n"
                             "WEBAPP_WEBHOOK_URL='http://hooks.example/x#frag'\n"
                             "SOMETHING_ELSE=ignored\n");
-    char *env[] = {"MCP_SERVER_PORT=7000", "PROSPECT_LLM=heuristic", "PATH=/bin", NULL};
+    char *env[] = {"MCP_SERVER_PORT=7000", "PROSPECT_LLM=heuristic", "PROSPECT_GUESS_EMAILS=yes",
+                   "PATH=/bin", NULL};
     struct config_flag flags[] = {{"PROSPECT_LLM", "openai"}};
     struct config c;
     struct err e = {0};
     assert_int_equal(config_load(&c, file, env, flags, 1, &e), 0);
     assert_int_equal(c.port, 7000); /* env beats file */
     assert_int_equal(c.src[CONFIG_PORT], CONFIG_SRC_ENV);
+    assert_true(c.guess_emails);
     assert_string_equal(c.db, "from file.db");
     assert_int_equal(c.src[CONFIG_DB], CONFIG_SRC_FILE);
     assert_string_equal(c.search, "local");

@@ -105,6 +105,43 @@ static void lead_generated(void **state)
     check_event("lead_generated.json", ev, req);
 }
 
+/* The lead's people go into adk1_enrichment, after the seed's fields,
+ * which stay as they were. */
+static void lead_generated_people(void **state)
+{
+    (void)state;
+    const char *emails[] = {"jane.roe@techstart.example"};
+    struct event_lead lead = {.company_name = "TechStart Solutions",
+                              .emails = emails,
+                              .nemails = 1,
+                              .qualification_summary = "Fits"};
+    json_t *plain = event_lead_generated(&H, "lead_1", &lead, "https://techstart.example",
+                                         EVENT_AGENT_HARVESTER, NULL);
+    lead.people = json_pack("[{s:s, s:s, s:s, s:s}]", "name", "Jane Roe", "title", "CEO", "email",
+                            "jane.roe@techstart.example", "email_status", "valid");
+    json_t *ev = event_lead_generated(&H, "lead_1", &lead, "https://techstart.example",
+                                      EVENT_AGENT_HARVESTER, NULL);
+    json_t *ae = json_object_get(json_object_get(ev, "lead_data"), "adk1_enrichment");
+    static const char *const order[] = {"industry",       "company_size",          "contact_emails",
+                                        "contact_phones", "qualification_summary", "people"};
+    size_t k = 0;
+    const char *key;
+    json_t *v = NULL;
+    json_object_foreach (ae, key, v)
+        assert_string_equal(key, order[k++]);
+    assert_int_equal(k, 6);
+    json_t *jane = json_array_get(json_object_get(ae, "people"), 0);
+    assert_string_equal(json_string_value(json_object_get(jane, "title")), "CEO");
+    json_object_del(ae, "people"); /* without it, the event is the seed's */
+    char *a = event_dump(plain), *b = event_dump(ev);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    json_decref(lead.people);
+    json_decref(plain);
+    json_decref(ev);
+}
+
 static void enrichment(void **state)
 {
     (void)state;
@@ -187,6 +224,7 @@ int main(void)
         cmocka_unit_test(pipeline_start),
         cmocka_unit_test(status_update),
         cmocka_unit_test(lead_generated),
+        cmocka_unit_test(lead_generated_people),
         cmocka_unit_test(enrichment),
         cmocka_unit_test(pipeline_end_and_error),
         cmocka_unit_test(type_names_round_trip),

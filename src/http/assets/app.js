@@ -825,6 +825,7 @@ function copyButton(value, what) {
 const COLUMNS = {
   company: { num: false }, domain: { num: false }, industry: { num: false },
   country: { num: false }, size: { num: true }, email: { num: false }, phone: { num: false },
+  contact: { num: false },
   prospect: { num: true }, pain: { num: true }, intent: { num: true }, urgency: { num: true },
   qualified: { num: true },
 };
@@ -852,6 +853,24 @@ function bareDomain(d) {
   return d.no_website ? "" : hostOf(d.site || d.website || d.target || "");
 }
 
+// The ranks of people, highest first (the CSV's contact is chosen so too).
+const SENIORITY = ["owner", "c_level", "vp", "director", "manager", "staff"];
+const RANKS = { owner: "Owner", c_level: "C-level", vp: "VP", director: "Director", manager: "Manager", staff: "Staff" };
+const DEPARTMENTS = { it: "IT", hr: "HR" };
+
+function peopleOf(d) {
+  const p = (d.adk1_enrichment || {}).people;
+  return Array.isArray(p) ? p.filter((x) => x && typeof x.name === "string" && x.name) : [];
+}
+
+// The lead's contact: its most senior person, the first named among equals.
+function topPerson(people) {
+  const rank = (p) => { const i = SENIORITY.indexOf(p.seniority); return i < 0 ? SENIORITY.length : i; };
+  let best = null;
+  for (const p of people) if (!best || rank(p) < rank(best)) best = p;
+  return best;
+}
+
 // A record's values for sorting, filtering and its cells; null is a value
 // the lead does not have (yet), which sorts last whichever the direction.
 function leadFields(rec) {
@@ -864,6 +883,7 @@ function leadFields(rec) {
   const size = String(x.company_size || "");
   const emails = (x.contact_emails || []).filter(Boolean);
   const phones = (x.contact_phones || []).filter(Boolean);
+  const top = topPerson(peopleOf(d));
   return {
     company: d.company_name || "",
     domain: bareDomain(d),
@@ -874,6 +894,8 @@ function leadFields(rec) {
     emails, phones,
     email: emails[0] || "",
     phone: phones[0] || "",
+    contact: top ? top.name : "",
+    contactTitle: top && typeof top.title === "string" ? top.title : "",
     prospect: num(ai.prospect_score),
     pain: num(ai.pain_alignment_score),
     intent: num(ai.buying_intent_score),
@@ -944,6 +966,16 @@ function listCell(values, cls) {
   return td;
 }
 
+// The contact's name, its title beside it (whole in the tooltip).
+function contactCell(f) {
+  const td = el("td", "contact");
+  if (!f.contact) return td;
+  td.append(el("span", "who", f.contact));
+  if (f.contactTitle) td.append(el("span", "role", f.contactTitle));
+  td.title = f.contact + (f.contactTitle ? ", " + f.contactTitle : "");
+  return td;
+}
+
 // A cell cut to its column's width keeps its whole text in its tooltip.
 function textCell(cls, text, title) {
   const td = el("td", cls, text);
@@ -973,7 +1005,7 @@ function fillRow(rec) {
   name.append(open);
   tr.append(sel, name, textCell("domain", f.domain), textCell("industry", f.industry),
     textCell("", f.country, countryName(f.country)), textCell("", f.sizeText.replace(/\s*employees?$/i, ""), f.sizeText), listCell(f.emails, "email"),
-    listCell(f.phones, "phone"));
+    listCell(f.phones, "phone"), contactCell(f));
   tr.append(...scoreCells(rec));
   if (focused) tr.querySelector(focused).focus();
 }
@@ -1287,13 +1319,12 @@ function leadCard(rec) {
       item.append(link, copyButton(v, what));
       const c = what === "email" ? checks.get(v.toLowerCase()) : null;
       if (c) {
-        const badge = el("span", "mail-status mail-" + c.status, c.status);
-        badge.title = (c.reasons || []).join(", ").replace(/_/g, " ");
-        item.append(" ", badge);
+        item.append(" ", mailBadge(c.status, c.reasons));
       }
       contacts.append(item);
     }
   }
+  peopleList(card.querySelector(".people"), d, checks);
   const social = d.social || {};
   for (const [net, url] of Object.entries(social)) {
     if (typeof url !== "string" || !/^https?:\/\//.test(url)) continue;
@@ -1315,6 +1346,70 @@ function leadCard(rec) {
   }
   if (rec.state === "done") scoreCard(card, rec);
   return card;
+}
+
+// An e-mail check's badge: its status, and why in its tooltip.
+function mailBadge(status, reasons) {
+  const badge = el("span", "mail-status mail-" + status, status);
+  badge.title = (reasons || []).join(", ").replace(/_/g, " ");
+  return badge;
+}
+
+function safeUrl(u) {
+  return typeof u === "string" && /^https?:\/\//.test(u) ? u : "";
+}
+
+// The people the lead's site names, the most senior first: title, rank and
+// function, and their own e-mail (with its check), phone and LinkedIn; a
+// guessed address (PROSPECT_GUESS_EMAILS) only as such.
+function peopleList(box, d, checks) {
+  const people = peopleOf(d);
+  const list = box.querySelector(".people-list");
+  const rank = (p) => { const i = SENIORITY.indexOf(p.seniority); return i < 0 ? SENIORITY.length : i; };
+  const sorted = people.map((p, i) => [p, i]).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map((x) => x[0]);
+  for (const p of sorted) {
+    const item = el("li", "person");
+    const head = el("div");
+    head.append(el("span", "who", p.name));
+    if (typeof p.title === "string" && p.title) head.append(", ", el("span", "role", p.title));
+    const kind = [RANKS[p.seniority], p.department ? DEPARTMENTS[p.department] || p.department.charAt(0).toUpperCase() + p.department.slice(1) : ""].filter(Boolean);
+    if (kind.length) head.append(" ", el("span", "rank", "(" + kind.join(" · ") + ")"));
+    item.append(head);
+    const reach = el("div", "reach");
+    if (typeof p.email === "string" && p.email) {
+      const span = el("span");
+      const a = el("a", "", p.email);
+      a.href = "mailto:" + p.email;
+      span.append(a);
+      const c = p.email_status ? { status: p.email_status, reasons: p.email_reasons } : checks.get(p.email.toLowerCase());
+      if (c && c.status) span.append(" ", mailBadge(c.status, c.reasons));
+      reach.append(span);
+    } else if (p.email_guess && typeof p.email_guess.email === "string") {
+      const g = p.email_guess;
+      const span = el("span", "guess", g.email);
+      const badge = el("span", "mail-status mail-guessed", "guessed");
+      badge.title = "Not on the site: the pattern " + (g.pattern || "") + " of " + (g.learned_from || []).join(", ");
+      span.append(" ", badge);
+      reach.append(span);
+    }
+    if (typeof p.phone === "string" && p.phone) {
+      const a = el("a", "", p.phone);
+      a.href = "tel:" + p.phone;
+      reach.append(a);
+    }
+    const li = safeUrl(p.linkedin);
+    if (li) {
+      const a = el("a", "", "LinkedIn");
+      a.href = li;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.setAttribute("aria-label", "LinkedIn of " + p.name);
+      reach.append(a);
+    }
+    if (reach.children.length) item.append(reach);
+    list.append(item);
+  }
+  box.hidden = !sorted.length;
 }
 
 // Which providers found the lead, and the credit their data needs
