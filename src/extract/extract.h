@@ -215,7 +215,8 @@ void extract_phones_text(const char *text, const char *region,
                          void *ctx);
 
 /* extract_person_json(p): {name, first_name, last_name, title, seniority,
- * department, email, phone, linkedin, source_url}; new reference. */
+ * department, email, phone, linkedin, source_url}; the last name is the
+ * family name with its particles ("De La O"); new reference. */
 json_t *extract_person_json(const struct extract_person *p);
 
 /* extract_person_release(p): frees p's strings. */
@@ -249,8 +250,7 @@ void extract_lead_set_trade(struct extract_lead *l, const char *code, const char
 json_t *extract_lead_json(const struct extract_lead *l);
 
 /* extract_lead_people_json(l, guess): the lead's people, each as
- * extract_person_json gives them but with the family name as a CRM files
- * it (last_name "De La O" for Matt De La O); with guess, a person without
+ * extract_person_json gives them; with guess, a person without
  * an e-mail gets an "email_guess" (extract_email_guess_json) where
  * extract_lead_guess_emails finds one. New reference. */
 json_t *extract_lead_people_json(const struct extract_lead *l, bool guess);

@@ -176,19 +176,6 @@ static void merge_people(struct extract_lead *l, const struct extract_page *p, c
     }
 }
 
-/* A person's JSON in a lead: extract_person_json's, with the family name
- * as a CRM files it ("De La O", not "O"). */
-static json_t *lead_person_json(const struct extract_person *p)
-{
-    json_t *o = extract_person_json(p);
-    struct extract_name_parts parts;
-    if (extract__name_split(p->name, &parts)) {
-        json_object_set_new(o, "first_name", json_stringn(parts.first, parts.first_len));
-        json_object_set_new(o, "last_name", json_stringn(parts.last, parts.last_len));
-    }
-    return o;
-}
-
 json_t *extract_lead_people_json(const struct extract_lead *l, bool guess)
 {
     struct extract_email_guess *g = NULL;
@@ -198,7 +185,7 @@ json_t *extract_lead_people_json(const struct extract_lead *l, bool guess)
     }
     json_t *a = json_array();
     for (size_t i = 0; i < l->npeople; i++) {
-        json_t *o = lead_person_json(&l->people[i]);
+        json_t *o = extract_person_json(&l->people[i]);
         if (g && g[i].email)
             json_object_set_new(o, "email_guess", extract_email_guess_json(&g[i]));
         json_array_append_new(a, o);

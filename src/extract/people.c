@@ -1384,15 +1384,16 @@ static json_t *str_or_null(const char *s)
 
 json_t *extract_person_json(const struct extract_person *p)
 {
-    const char *sp = strchr(p->name, ' '), *last = strrchr(p->name, ' ');
-    char *first = sp ? xstrndup(p->name, (size_t)(sp - p->name)) : xstrdup(p->name);
-    json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "name", p->name,
-                          "first_name", first, "last_name", str_or_null(last ? last + 1 : NULL),
-                          "title", str_or_null(p->title), "seniority", str_or_null(p->seniority),
-                          "department", str_or_null(p->department), "email", str_or_null(p->email),
-                          "phone", str_or_null(p->phone), "linkedin", str_or_null(p->linkedin),
-                          "source_url", str_or_null(p->source_url));
-    free(first);
+    /* the family name with its particles, as a CRM files it ("De La O") */
+    struct extract_name_parts parts;
+    bool split = extract__name_split(p->name, &parts);
+    json_t *o = json_pack(
+        "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "name", p->name, "first_name",
+        split ? json_stringn(parts.first, parts.first_len) : json_string(p->name), "last_name",
+        split ? json_stringn(parts.last, parts.last_len) : json_null(), "title",
+        str_or_null(p->title), "seniority", str_or_null(p->seniority), "department",
+        str_or_null(p->department), "email", str_or_null(p->email), "phone", str_or_null(p->phone),
+        "linkedin", str_or_null(p->linkedin), "source_url", str_or_null(p->source_url));
     return o;
 }
 
