@@ -123,6 +123,9 @@ void extract_page(const struct extract_doc *d, const char *country_hint, struct 
     extract__technologies(d, &m, pg);
     extract__links(d, pg->site, pg);
     extract__people(d, &m, pg->site, pg->company_name, publisher, pg);
+    for (size_t i = 0; i < pg->npeople; i++) /* a person's own address is the page's too */
+        if (pg->people[i].email)
+            extract__add_email(pg, pg->people[i].email, pg->site);
     pg->page_types = m.schema_types;
     m.schema_types.v = NULL;
     m.schema_types.n = 0;
