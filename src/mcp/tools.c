@@ -49,7 +49,10 @@
     "\"properties\":{\"lead_id\":" S_STR ",\"company_name\":" S_STR ",\"website\":" S_STR          \
     ",\"industry\":" S_STR ",\"company_size\":" S_STR ",\"emails\":" S_STRS ",\"phones\":" S_STRS  \
     ",\"prospect_score\":{\"type\":[\"number\",\"null\"]},\"qualified\":{\"type\":[\"boolean\","   \
-    "\"null\"]},\"summary\":" S_STR ",\"found_by\":" S_STR ",\"attribution\":{\"type\":"           \
+    "\"null\"]},\"summary\":" S_STR ",\"contact\":{\"type\":\"object\",\"description\":\"The "     \
+    "most senior person the site names (e-mail empty when it shows none)\",\"properties\":{"       \
+    "\"name\":" S_STR ",\"title\":" S_STR ",\"email\":" S_STR "}},\"found_by\":" S_STR             \
+    ",\"attribution\":{\"type\":"                                                                  \
     "\"string\",\"description\":\"The credit the lead's data needs (OpenStreetMap's): show it "    \
     "with the lead\"}}}"
 
@@ -150,6 +153,10 @@ static json_t *lead_summary(json_t *l)
         v.company_size, "emails", array_or_empty(v.emails), "phones", array_or_empty(v.phones),
         "prospect_score", v.intel ? json_real(v.prospect) : json_null(), "qualified",
         v.qualified < 0 ? json_null() : json_boolean(v.qualified), "summary", v.summary);
+    if (*v.contact_name) /* the person a salesperson would write to */
+        json_object_set_new(out, "contact",
+                            json_pack("{s:s, s:s, s:s}", "name", v.contact_name, "title",
+                                      v.contact_title, "email", v.contact_email));
     if (*v.found_by)
         json_object_set_new(out, "found_by", json_string(v.found_by));
     if (*v.attribution) /* OpenStreetMap's data is ODbL: credited wherever it is shown */

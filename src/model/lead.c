@@ -68,6 +68,7 @@ static void top_contact(struct lead_view *v)
             rank = r;
         }
     }
+    v->contact_name = str_of(best, "name");
     v->contact_first = str_of(best, "first_name");
     v->contact_last = str_of(best, "last_name");
     if (!*v->contact_last) { /* "Madonna": Salesforce requires a last name */

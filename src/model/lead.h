@@ -32,7 +32,7 @@ struct lead_view {
      * c_level, vp, director, manager, staff, then those without a title),
      * the first named among equals; a one-word name is a last name, which
      * Salesforce requires. Its own address only, never a guessed one. */
-    const char *contact_first, *contact_last, *contact_title, *contact_seniority;
+    const char *contact_name, *contact_first, *contact_last, *contact_title, *contact_seniority;
     const char *contact_email, *contact_linkedin;
     char domain[256]; /* bare: no scheme, "www." or path (the site, else the website's) */
     json_t *intel;    /* final_package.analyzed_lead.ai_intelligence, or NULL */
