@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     struct event_head h = {a, b, (int64_t)size * 1000003};
     const char *list[] = {a, b};
-    struct event_lead lead = {a, b, a, b, a, list, 2, list, 2, b};
+    json_t *people = json_pack("[{s:s, s:n}]", "name", "Jane Roe", "title");
+    struct event_lead lead = {a, b, a, b, a, list, 2, list, 2, b, size % 2 ? people : NULL};
     struct event_scores sc = {(double)size / 7.0, -1, 2, 0.5, list, 2};
     json_t *evs[] = {event_pipeline_start(&h, b, (int)size),
                      event_status_update(&h, b, a, (double)size / 100.0),
@@ -57,6 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(s);
         json_decref(evs[i]);
     }
+    json_decref(people);
     free(copy);
     return 0;
 }

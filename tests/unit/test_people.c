@@ -79,16 +79,15 @@ static void people_merge_across_pages(void **state)
     (void)state;
     struct extract_page team, contact;
     page_of(&team, "https://acme.example/team",
-            (const struct who[]){{"José Núñez", "CEO", NULL, NULL, NULL},
-                                 {"Jane Roe", NULL, NULL, NULL, NULL},
-                                 {NULL}},
+            (const struct who[]){
+                {"José Núñez", "CEO", NULL, NULL, NULL}, {"Jane Roe", NULL, NULL, NULL, NULL}, {0}},
             NULL);
     page_of(&contact, "https://acme.example/contact",
             (const struct who[]){
                 {"JOSE NUNEZ", "Founder", "Jose.Nunez@ACME.example", "+15125550101", NULL},
                 {"Jane  Roe.", "Head of Sales", NULL, NULL, "https://www.linkedin.com/in/janeroe"},
                 {"Matt De La O", "Director, M&A", NULL, NULL, NULL},
-                {NULL}},
+                {0}},
             (const char *const[]){"info@acme.example", NULL});
     struct extract_lead l;
     extract_lead_init(&l, "acme.example");
@@ -154,7 +153,7 @@ static void guess_from_the_others(void **state)
                                  {"John Smith", "CTO", NULL, NULL, NULL},
                                  {"Bob Stone", "Sales Manager", NULL, NULL, NULL},
                                  {"Ann Lee", "Designer", "ann.lee@gmail.com", NULL, NULL},
-                                 {NULL}},
+                                 {0}},
             (const char *const[]){"info@acme.example", "john.smith@acme.example", NULL});
     json_t *people = extract_lead_people_json(&l, true);
     /* nobody with an address of their own gets a guess */
@@ -205,7 +204,7 @@ static void guess_spells_accents_hyphens_particles(void **state)
                                  {"Jean-Luc O'Brien Jr.", NULL, NULL, NULL, NULL},
                                  {"Anna van Dijk", NULL, NULL, NULL, NULL},
                                  {"Søren Kierkegaard", NULL, NULL, NULL, NULL},
-                                 {NULL}},
+                                 {0}},
             /* Matt's spells his particles; Anna's leaves hers out */
             (const char *const[]){"matt.delao@acme.example", "anna.dijk@acme.example", NULL});
     json_t *people = extract_lead_people_json(&l, true);
@@ -232,7 +231,7 @@ static void majority_wins_and_ties_give_nothing(void **state)
                                 {"John Smith", NULL, NULL, NULL, NULL},
                                 {"Mary Major", NULL, NULL, NULL, NULL},
                                 {"Bob Stone", NULL, NULL, NULL, NULL},
-                                {NULL}};
+                                {0}};
     struct extract_lead l;
     lead_of(&l, staff,
             (const char *const[]){"jane.roe@acme.example", "jsmith@acme.example",
@@ -262,7 +261,7 @@ static void role_and_foreign_addresses_teach_nothing(void **state)
             (const struct who[]){{"Sam Sales", NULL, NULL, NULL, NULL},
                                  {"Ann Lee", NULL, "ann.lee@gmail.com", NULL, NULL},
                                  {"Bob Stone", NULL, NULL, NULL, NULL},
-                                 {NULL}},
+                                 {0}},
             (const char *const[]){"sales@acme.example", "info@acme.example",
                                   "sam.sales@partner.example", NULL});
     json_t *people = extract_lead_people_json(&l, true);
@@ -283,7 +282,7 @@ static void guess_is_never_someone_elses(void **state)
                                  {"Tim Cook", NULL, NULL, NULL, NULL},
                                  {"Steve Moser", NULL, NULL, NULL, NULL},
                                  {"Solo", NULL, NULL, NULL, NULL},
-                                 {NULL}},
+                                 {0}},
             NULL);
     json_t *people = extract_lead_people_json(&l, true);
     assert_null(guess_of(people, 2));
@@ -294,7 +293,7 @@ static void guess_is_never_someone_elses(void **state)
     extract_lead_release(&l);
 
     /* only the person's own possible address: nothing from the others */
-    lead_of(&l, (const struct who[]){{"Bob Stone", NULL, NULL, NULL, NULL}, {NULL}},
+    lead_of(&l, (const struct who[]){{"Bob Stone", NULL, NULL, NULL, NULL}, {0}},
             (const char *const[]){"bob.stone@acme.example", NULL});
     people = extract_lead_people_json(&l, true);
     assert_null(guess_of(people, 0));
