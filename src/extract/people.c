@@ -19,9 +19,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <utf8proc.h>
+
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "extract/extract_int.h"
+#include "text/text.h"
 
 #define MAX_PEOPLE 64
 #define MAX_CUTS 16
@@ -151,37 +154,29 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n';
 }
 
-/* The code point at s (UTF-8), and its length in *len. */
+/* The code point at s (UTF-8), and its length in *len (1 for a byte that
+ * starts no valid sequence). */
 static unsigned cp_at(const char *s, size_t *len)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    if (p[0] < 0x80) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &c);
+    if (k <= 0) {
         *len = 1;
-        return p[0];
+        return 0xFFFD;
     }
-    if ((p[0] & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
-        *len = 2;
-        return ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-    }
-    if ((p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-        *len = 3;
-        return ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-    }
-    *len = 1;
-    return 0xFFFD;
+    *len = (size_t)k;
+    return (unsigned)c;
 }
 
-/* Latin letters, upper and lower case, as names are written in them. */
+/* Letters in upper and lower case, in any script a name is written in. */
 static bool cp_upper(unsigned c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
-           (c >= 0x100 && c <= 0x17F && !(c & 1));
+    return utf8proc_category((utf8proc_int32_t)c) == UTF8PROC_CATEGORY_LU;
 }
 
 static bool cp_lower(unsigned c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7) ||
-           (c >= 0x100 && c <= 0x17F && (c & 1));
+    return utf8proc_category((utf8proc_int32_t)c) == UTF8PROC_CATEGORY_LL;
 }
 
 static bool particle(const char *s, size_t n)
@@ -286,18 +281,22 @@ static size_t honorific(const char *s, size_t n)
 }
 
 /* Words of a sentence that are capitalised at its start and never a
- * given name. */
+ * given name: English stop words ("At Yoast", "As Matt Burns"), and the
+ * words that open a greeting or a call to act ("Meet Our Team"). */
 static bool function_word(const char *w)
 {
-    static const char *const words[] = {
-        "At",      "As",     "In",     "On",     "By",    "For",   "From",   "With",  "The",
-        "A",       "An",     "And",    "Or",     "Of",    "To",    "Our",    "We",    "It",
-        "If",      "So",     "But",    "This",   "That",  "He",    "She",    "His",   "Her",
-        "My",      "Your",   "Their",  "When",   "While", "After", "Before", "Since", "Dear",
-        "Hi",      "Hello",  "Thanks", "Beyond", "Via",   "Per",   "Ask",    "Call",  "Email",
-        "Contact", "Follow", "Meet",   "About",  "How",   "Why",   "What",   "Who",   NULL};
+    char low[16];
+    size_t n = strlen(w);
+    if (!n || n >= sizeof low)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        low[i] = (char)((w[i] >= 'A' && w[i] <= 'Z') ? w[i] - 'A' + 'a' : w[i]);
+    if (text_is_stopword(low, n))
+        return true;
+    static const char *const words[] = {"dear", "hi",   "hello", "thanks",  "beyond", "via",  "per",
+                                        "ask",  "call", "email", "contact", "follow", "meet", NULL};
     for (const char *const *x = words; *x; x++)
-        if (!strcmp(w, *x))
+        if (!strcmp(low, *x))
             return true;
     return false;
 }
