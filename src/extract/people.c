@@ -1,19 +1,25 @@
 /* people.c: the people of the organisation a page names, with their titles
- * and their own contacts (extract_person in extract.h).
+ * and their own contacts (extract_person in extract.h), in the order the
+ * page names them.
  *
- * Sources, in the order their people are kept:
+ * Sources:
  *   - schema.org Person in JSON-LD (meta.c collects them) and microdata,
  *     outside reviews and comments;
- *   - cards: a line that is a name, with a job title on the line after it
- *     (or before it), and the card's own mailto:, tel: and LinkedIn links;
- *   - one line: "Name, Title", "Name – Title", "By Name | Title",
- *     <b>Name</b> Title;
- *   - sentences: "Name, Title at Org", "Name is the Title of Org",
- *     "I'm Name, founder of Org".
+ *   - one line: "Name, Title", "Name – Title", <b>Name</b> Title,
+ *     "Title: Name", "Label: Name, Title", "Name – name@company";
+ *   - cards: a line that is a name, its job title on the line after it (or
+ *     before it, the same side for a whole list of cards), a bio that gives
+ *     it ("Maria is a growth analyst"), and the card's own mailto:, tel:
+ *     and LinkedIn links;
+ *   - running text: "Name, Title at Org", "Name is Org's Title", "I'm Name,
+ *     founder of Org", "founding CEO Name".
  * What is not a person of the organisation is left out: testimonials and
- * reviews (blockquotes, quotes, elements classed so), people whose title
- * ties them to another organisation ("CTO, ScraperAPI"), and names that are
- * words ("Meet The Team"), products, streets and initials ("Abbie Y."). */
+ * reviews (elements classed so, names signing a quotation), people whose
+ * title ties them to another organisation ("CTO, ScraperAPI", "Microsoft
+ * CEO"; three chief executives on a page are other companies'), past roles,
+ * and names that are words ("Meet The Team", "Celebrity Edge"), acronyms
+ * and initials ("Abbie Y."). Names are tested against Debian's word lists
+ * (words.c), titles by their head noun (title.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +51,7 @@ struct lines {
     size_t n, cap;
 };
 
+/* Whether an element is marked as a testimonial, review or comment. */
 static bool marked_quote(xmlNodePtr n)
 {
     static const char *const names[] = {"class", "id"};
