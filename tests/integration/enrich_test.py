@@ -227,8 +227,8 @@ check(code == 200 and rows[0][:2] == ["Account Name", "Website"] and len(rows) =
       "the selected rows as Salesforce CSV, in the job's order: %s" % rows)
 
 # the same events reach the webhook, signed
-records = wait_for("webhooks", lambda: [json.loads(l) for l in open(hook_log) if l.strip()]
-                   if sum(1 for _ in open(hook_log)) >= len(events) else None, timeout=60) or []
+records = wait_for("webhooks", lambda: lib.json_lines(hook_log)
+                   if len(lib.json_lines(hook_log)) >= len(events) else None, timeout=60) or []
 check(all(x["signature_ok"] for x in records), "every webhook verifies")
 check(sorted({x["event"]["event_type"] for x in records}) == sorted(set(types)),
       "the webhooks carry the job's events")

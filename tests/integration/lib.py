@@ -53,6 +53,15 @@ def wait_for(what, pred, timeout=60):
     return None
 
 
+def json_lines(path):
+    """The whole JSON lines a log holds so far (a stub's, still being written): the file
+    is read once, and a last line without its newline waits for the next look. (Read line
+    by line, a read that meets a line still being written returns its rest as a line of
+    its own the next time.)"""
+    with open(path) as f:
+        return [json.loads(l) for l in f.read().split("\n")[:-1] if l.strip()]
+
+
 def spawn(*cmd):
     p = subprocess.Popen(list(cmd))
     procs.append(p)

@@ -110,8 +110,8 @@ total = sum(len(v) for v in all_events.values())
 
 
 def received():
-    """The receiver's records so far; a line it is still writing waits for the next look."""
-    return [json.loads(l) for l in open(recv_log) if l.endswith("\n")]
+    """The receiver's records so far."""
+    return lib.json_lines(recv_log)
 
 
 wait_for("every webhook", lambda: len({(r["event"]["job_id"], r["seq"]) for r in received() if r["status"] == 200}) >= total, 60)

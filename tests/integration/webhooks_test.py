@@ -46,7 +46,7 @@ def answers(recv, codes):
 
 
 def records(recv):
-    return [json.loads(l) for l in open(recv["log"]) if l.strip()]
+    return lib.json_lines(recv["log"])
 
 
 def env_for(url, **extra):
