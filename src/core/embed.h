@@ -2,6 +2,7 @@
 #ifndef PROSPECT_CORE_EMBED_H
 #define PROSPECT_CORE_EMBED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct embed_file {
@@ -9,5 +10,19 @@ struct embed_file {
     const unsigned char *data; /* NUL-terminated, static */
     size_t len;                /* without the terminator */
 };
+
+/* A file's lines, sorted bytewise; blank lines and lines starting with #
+ * left out. Owned strings, kept for the process's life. */
+struct embed_list {
+    char **v;
+    size_t n;
+};
+
+/* embed_lines(files, name, out): the lines of the file called name among
+ * files (an embed.cmake array); empty when there is none. */
+void embed_lines(const struct embed_file *files, const char *name, struct embed_list *out);
+
+/* embed_list_has(l, s): whether s is one of l's lines. */
+bool embed_list_has(const struct embed_list *l, const char *s);
 
 #endif

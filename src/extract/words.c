@@ -4,61 +4,24 @@
  * wamerican and miscfiles by scripts/gen-common-words.py and compiled into
  * the binary. */
 #include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "core/alloc.h"
 #include "core/embed.h"
 #include "extract/extract_int.h"
 
 extern const struct embed_file extract__words_data[]; /* common-words.txt, given-names.txt */
 
-struct list {
-    const char **v; /* the lines, in bytewise order as generated */
-    size_t n;
-};
-
-static struct list common, given;
+static struct embed_list common, given;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void load_list(const char *name, struct list *l)
-{
-    const struct embed_file *f = extract__words_data;
-    while (f->name && strcmp(f->name, name) != 0)
-        f++;
-    if (!f->name)
-        return;
-    const char *p = (const char *)f->data;
-    size_t n = 0;
-    for (const char *q = p; *q; q++)
-        n += *q == '\n';
-    l->v = xcalloc(n + 1, sizeof *l->v);
-    while (*p) {
-        l->v[l->n++] = p;
-        p += strcspn(p, "\n");
-        p += *p == '\n';
-    }
-}
 
 static void load(void)
 {
-    load_list("common-words.txt", &common);
-    load_list("given-names.txt", &given);
+    embed_lines(extract__words_data, "common-words.txt", &common);
+    embed_lines(extract__words_data, "given-names.txt", &given);
 }
 
-/* Compares a token (NUL-terminated, lower case) with a line of a list. */
-static int cmp_line(const void *key, const void *elt)
-{
-    const unsigned char *k = key, *w = *(const unsigned char *const *)elt;
-    for (; *k && *w != '\n' && *w; k++, w++)
-        if (*k != *w)
-            return *k - *w;
-    if (!*k)
-        return (*w == '\n' || !*w) ? 0 : -1;
-    return 1;
-}
-
-static bool listed(const struct list *l, const char *s, size_t n)
+/* Whether s[0..n), lower-cased, is on the list: ASCII letters only, as the
+ * lists are. */
+static bool listed(const struct embed_list *l, const char *s, size_t n)
 {
     char low[48];
     if (n == 0 || n >= sizeof low)
@@ -73,7 +36,7 @@ static bool listed(const struct list *l, const char *s, size_t n)
     }
     low[n] = '\0';
     pthread_once(&once, load);
-    return bsearch(low, l->v, l->n, sizeof *l->v, cmp_line) != NULL;
+    return embed_list_has(l, low);
 }
 
 bool extract__common_word(const char *s, size_t n)

@@ -15,48 +15,19 @@ extern const struct embed_file mail__data[]; /* data/email/, embedded */
 
 /* ---- the domain lists ---- */
 
-struct domains {
-    char **v;
-    size_t n;
-};
-
-static struct domains freemail, disposable;
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void load(const char *name, struct domains *out)
-{
-    const struct embed_file *f = mail__data;
-    while (f->name && strcmp(f->name, name) != 0)
-        f++;
-    if (!f->name)
-        return;
-    for (const char *p = (const char *)f->data; *p;) {
-        size_t k = strcspn(p, "\r\n");
-        if (k && *p != '#') {
-            out->v = xrealloc(out->v, (out->n + 1) * sizeof *out->v);
-            out->v[out->n++] = xstrndup(p, k);
-        }
-        p += k;
-        p += strspn(p, "\r\n");
-    }
-    qsort(out->v, out->n, sizeof *out->v, cmp_str);
-}
+static struct embed_list freemail, disposable;
 
 static void load_lists(void)
 {
-    load("freemail.txt", &freemail);
-    load("disposable.txt", &disposable);
+    embed_lines(mail__data, "freemail.txt", &freemail);
+    embed_lines(mail__data, "disposable.txt", &disposable);
 }
 
 /* Whether domain, or a domain it lies under, is in the list. */
-static bool listed(const struct domains *l, const char *domain)
+static bool listed(const struct embed_list *l, const char *domain)
 {
     for (const char *d = domain; d; d = strchr(d, '.') ? strchr(d, '.') + 1 : NULL)
-        if (l->n && bsearch(&d, l->v, l->n, sizeof *l->v, cmp_str))
+        if (embed_list_has(l, d))
             return true;
     return false;
 }
