@@ -423,18 +423,11 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-/* Folds a name for comparing: lower-case ASCII letters and digits only. */
+/* Folds a name for comparing, as mailboxes write it ("Núñez" is "nunez",
+ * "HR.University" "hruniversity"). */
 static void fold(const char *s, size_t n, char *out, size_t outsz)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 1 < outsz; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-            out[k++] = c;
-    }
-    out[k] = '\0';
+    extract__name_fold(s, n, false, out, outsz);
 }
 
 struct org {
