@@ -108,6 +108,34 @@ static void nap(int ms)
     nanosleep(&t, NULL);
 }
 
+/* body (stolen) parsed as the API parses a request, within the server's
+ * limits; NULL on success, else an isError result naming each problem
+ * after intro, with fix. */
+static json_t *parse_body(struct mcp_call *c, json_t *body, const char *intro, const char *fix,
+                          struct request *out)
+{
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    const struct config *cfg = c->m->cfg;
+    struct request_limits lim = {(size_t)cfg->max_body_bytes, (size_t)cfg->max_string_chars,
+                                 (size_t)cfg->max_list_items, (int)cfg->max_json_depth,
+                                 (int)cfg->max_leads};
+    struct problems p = {0};
+    json_t *err = NULL;
+    if (request_parse(s, strlen(s), &lim, 0, out, &p)) {
+        char what[1000];
+        snprintf(what, sizeof what, "%s", intro);
+        for (size_t i = 0; i < p.n; i++) {
+            size_t k = strlen(what);
+            snprintf(what + k, sizeof what - k, " %s: %s;", p.v[i].path, p.v[i].message);
+        }
+        err = fail(what, fix);
+    }
+    problems_release(&p);
+    free(s);
+    return err;
+}
+
 /* The request of a business context argument, validated like the API's. */
 static json_t *parse_context(struct mcp_call *c, int max_leads, struct request *out)
 {
@@ -120,25 +148,8 @@ static json_t *parse_context(struct mcp_call *c, int max_leads, struct request *
     const char *q = arg_str(c, "user_search_query");
     if (*q)
         json_object_set_new(body, "user_search_query", json_string(q));
-    char *s = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    const struct config *cfg = c->m->cfg;
-    struct request_limits lim = {(size_t)cfg->max_body_bytes, (size_t)cfg->max_string_chars,
-                                 (size_t)cfg->max_list_items, (int)cfg->max_json_depth,
-                                 (int)cfg->max_leads};
-    struct problems p = {0};
-    json_t *err = NULL;
-    if (request_parse(s, strlen(s), &lim, 0, out, &p)) {
-        char what[1000] = "The business context is not valid:";
-        for (size_t i = 0; i < p.n; i++) {
-            size_t k = strlen(what);
-            snprintf(what + k, sizeof what - k, " %s: %s;", p.v[i].path, p.v[i].message);
-        }
-        err = fail(what, "correct those fields (see the input schema) and call again");
-    }
-    problems_release(&p);
-    free(s);
-    return err;
+    return parse_body(c, body, "The business context is not valid:",
+                      "correct those fields (see the input schema) and call again", out);
 }
 
 /* A lead's short form from its stored JSON ({lead_id, lead_data,
@@ -526,26 +537,14 @@ static json_t *enrich_companies(struct mcp_call *c)
     bool scored = json_object_size(ctx) > 0;
     json_t *body = json_pack("{s:O, s:o, s:s}", "business_context", ctx ? ctx : json_null(),
                              "companies", targets, "user_id", "mcp");
-    char *text = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    const struct config *cfg = c->m->cfg;
-    struct request_limits lim = {(size_t)cfg->max_body_bytes, (size_t)cfg->max_string_chars,
-                                 (size_t)cfg->max_list_items, (int)cfg->max_json_depth,
-                                 (int)cfg->max_leads};
-    struct problems p = {0};
     struct request req;
-    int rc = request_parse(text, strlen(text), &lim, 0, &req, &p);
-    free(text);
-    if (rc) {
-        char what[1000] = "The companies or the business context are not valid:";
-        for (size_t i = 0; i < p.n; i++) {
-            size_t k = strlen(what);
-            snprintf(what + k, sizeof what - k, " %s: %s;", p.v[i].path, p.v[i].message);
-        }
-        problems_release(&p);
-        return fail(what, "give each company as a domain (example.com), a URL or host:port, "
-                          "and correct the fields named");
-    }
+    json_t *err = parse_body(c, body, "The companies or the business context are not valid:",
+                             "give each company as a domain (example.com), a URL or host:port, "
+                             "and correct the fields named",
+                             &req);
+    if (err)
+        return err;
+    const struct config *cfg = c->m->cfg;
     struct store *st = NULL;
     struct err e = {0};
     if (open_store(c, &st, &e)) {
@@ -556,7 +555,7 @@ static json_t *enrich_companies(struct mcp_call *c)
     struct pipeline_options opt = {
         .cfg = cfg, .store = st, .emit = on_enrich_event, .emit_ctx = &k, .cancel = &c->cancel};
     pipeline_budget_from_config(cfg, &opt.budget);
-    rc = pipeline_run(&req, &opt);
+    int rc = pipeline_run(&req, &opt);
     store_close(st);
     json_t *rows = json_array();
     int enriched = 0;

@@ -114,23 +114,25 @@ const char *pipeline__not_a_lead(const struct extract_page *p)
     return NULL;
 }
 
-static void add_lead_fields(json_t *extra, const struct extract_lead *l)
+/* The fields of the lead's JSON (lj, extract_lead_json's) that lead_data carries. */
+static void add_lead_fields(json_t *extra, json_t *lj)
 {
-    json_t *lj = extract_lead_json(l);
     static const char *const keys[] = {
         "site",         "address", "address_parts", "country",    "naics", "social",
         "technologies", "pages",   "founded",       "provenance", NULL};
     for (const char *const *k = keys; *k; k++)
         json_object_set(extra, *k, json_object_get(lj, *k));
-    json_decref(lj);
 }
 
-/* The lead's people for adk1_enrichment: each e-mail with its check's
- * status, and a guessed address for those without one when
- * PROSPECT_GUESS_EMAILS asks for it (kept apart from the found ones). */
-static json_t *lead_people(const struct job *j, const struct site *s, const struct extract_lead *l)
+/* The lead's people for adk1_enrichment (lj's, unless guessed addresses are
+ * asked for): each e-mail with its check's status, and a guessed address for
+ * those without one when PROSPECT_GUESS_EMAILS asks for it (kept apart from
+ * the found ones). */
+static json_t *lead_people(const struct job *j, const struct site *s, const struct extract_lead *l,
+                           json_t *lj)
 {
-    json_t *people = extract_lead_people_json(l, j->opt->cfg->guess_emails);
+    json_t *people = j->opt->cfg->guess_emails ? extract_lead_people_json(l, true)
+                                               : json_incref(json_object_get(lj, "people"));
     size_t i, k;
     json_t *p, *c;
     json_array_foreach (people, i, p) {
@@ -270,7 +272,8 @@ void pipeline__emit_generated(struct job *j, const struct site *s, const struct 
     for (size_t i = 0; i < l->phones.n; i++)
         phones[i] = l->phones.v[i].value;
     char *summary = enrich_summary(j->ec, l);
-    json_t *people = lead_people(j, s, l);
+    json_t *lj = extract_lead_json(l);
+    json_t *people = lead_people(j, s, l, lj);
     struct event_lead el = {
         .company_name = lead_name(s, l),
         .website = s->no_site ? "" : l->website,
@@ -285,7 +288,8 @@ void pipeline__emit_generated(struct job *j, const struct site *s, const struct 
         .people = people,
     };
     json_t *extra = json_object();
-    add_lead_fields(extra, l);
+    add_lead_fields(extra, lj);
+    json_decref(lj);
     add_target(j, s, extra);
     add_source(s, extra);
     if (s->email_checks) /* each address's status, as its lead shows it */
