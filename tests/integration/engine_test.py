@@ -32,12 +32,7 @@ def check(ok, msg):
 
 
 def web(*extra):
-    port_file = os.path.join(lib.TMP, "web-%d.port" % time.monotonic_ns())
-    lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/realweb.py"),
-              os.path.join(SRC, "tests/realpages/pages"), port_file,
-              os.path.join(lib.TMP, "web.log"), *extra)
-    lib.wait_for("web", lambda: os.path.exists(port_file), timeout=120)
-    return "http://127.0.0.1:%s" % open(port_file).read().strip()
+    return "http://127.0.0.1:%s" % lib.realweb("web-%d" % time.monotonic_ns(), *extra)
 
 
 def stats(base):

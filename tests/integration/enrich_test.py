@@ -36,12 +36,7 @@ def check(ok, msg):
         fail(msg)
 
 
-port_file = os.path.join(TMP, "web.port")
-lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/realweb.py"),
-          os.path.join(SRC, "tests/realpages/pages"), port_file, os.path.join(TMP, "web.log"),
-          "--home")
-wait_for("web", lambda: os.path.exists(port_file) and open(port_file).read().strip(), timeout=120)
-PORT = open(port_file).read().strip()
+PORT = lib.realweb("web", "--home")
 
 
 def site_of(url):
@@ -245,13 +240,7 @@ for body, path, words in (({"companies": ["acme"]}, "companies[0]", "not a domai
           "%s: %s %s" % (json.dumps(body)[:80], code, r))
 
 # ---- a restart mid-job loses nothing and repeats nothing ----
-slow_port_file = os.path.join(TMP, "slow.port")
-lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/realweb.py"),
-          os.path.join(SRC, "tests/realpages/pages"), slow_port_file,
-          os.path.join(TMP, "slow.log"), "--home", "--latency", "0.4")
-wait_for("slow web", lambda: os.path.exists(slow_port_file) and open(slow_port_file).read().strip(),
-         timeout=120)
-SLOW = open(slow_port_file).read().strip()
+SLOW = lib.realweb("slow", "--home", "--latency", "0.4")
 db = os.path.join(TMP, "restart.db")
 slow_env = env(PROSPECT_SITE_CONCURRENCY="1")
 srv = lib.Server(BIN, "restart-1", db, slow_env)

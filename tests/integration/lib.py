@@ -53,6 +53,19 @@ def wait_for(what, pred, timeout=60):
     return None
 
 
+def realweb(name, *flags, pages=None):
+    """Starts tests/stubs/realweb.py on the real pages (tests/realpages/pages unless pages
+    names another folder), logging to TMP/NAME.log, with its flags ("--home"...); returns
+    its port once it listens."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    port_file = os.path.join(TMP, name + ".port")
+    spawn(sys.executable, os.path.join(root, "tests/stubs/realweb.py"),
+          pages or os.path.join(root, "tests/realpages/pages"), port_file,
+          os.path.join(TMP, name + ".log"), *flags)
+    wait_for(name, lambda: os.path.exists(port_file) and open(port_file).read().strip(), timeout=120)
+    return open(port_file).read().strip()
+
+
 def json_lines(path):
     """The whole JSON lines a log holds so far (a stub's, still being written): the file
     is read once, and a last line without its newline waits for the next look. (Read line

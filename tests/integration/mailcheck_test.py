@@ -15,7 +15,6 @@ import csv
 import io
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -129,11 +128,7 @@ check(checks and all(c["status"] == "unknown" for c in checks.values()),
       "no DNS answer is unknown: %s" % checks)
 
 # ---- in leads and the CSV; one question per domain across jobs ----
-web_port = os.path.join(TMP, "web.port")
-lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/realweb.py"),
-          os.path.join(SRC, "tests/realpages/pages"), web_port, os.path.join(TMP, "web.log"), "--home")
-wait_for("web", lambda: os.path.exists(web_port) and open(web_port).read().strip(), timeout=120)
-WEB = open(web_port).read().strip()
+WEB = lib.realweb("web", "--home")
 target = "juliarosspt-com.localhost:%s" % WEB
 before = open(dns_log).read().count("query[MX] juliarosspt.com")
 srv = lib.Server(BIN, "mailcheck", os.path.join(TMP, "api.db"), env())

@@ -22,7 +22,6 @@ import re
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 
 BIN, SRC = sys.argv[1], sys.argv[2]
@@ -39,11 +38,7 @@ def check(ok, msg):
         fail(msg)
 
 
-web_port = os.path.join(TMP, "web.port")
-lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/realweb.py"),
-          os.path.join(SRC, "tests/realpages/pages"), web_port, os.path.join(TMP, "web.log"))
-wait_for("web", lambda: os.path.exists(web_port) and open(web_port).read().strip(), timeout=120)
-WEB = open(web_port).read().strip()
+WEB = lib.realweb("web")
 maps_port = os.path.join(TMP, "maps.port")
 lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/openmaps.py"), maps_port,
           os.path.join(TMP, "maps.log"), "--web-port", WEB)

@@ -52,11 +52,7 @@ def host_of(url):
     return re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-") + ".localhost"
 
 
-port_file = os.path.join(TMP, "web.port")
-lib.spawn(sys.executable, os.path.join(SRC, "tests/stubs/realweb.py"), os.path.join(WEB_DIR, "pages"),
-          port_file, os.path.join(TMP, "web.log"), "--mail-at-site")
-wait_for("web", lambda: os.path.exists(port_file) and open(port_file).read().strip(), timeout=120)
-PORT = open(port_file).read().strip()
+PORT = lib.realweb("web", "--mail-at-site", pages=os.path.join(WEB_DIR, "pages"))
 labels = {host_of(p["url"]): p for p in json.load(open(os.path.join(WEB_DIR, "labels.json")))}
 COMPANIES = []
 for host, p in labels.items():

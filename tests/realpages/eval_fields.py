@@ -21,14 +21,8 @@ would be; by default each page is read with its URL. --check fails (exit 1)
 when a figure falls below the floor in FLOORS. --show FIELD prints every
 disagreement of one field (phones, emails, name, postal, country, naics)."""
 import argparse
-import gzip
-import json
-import os
 import re
-import subprocess
 import sys
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 
 import realpages
 
@@ -60,27 +54,7 @@ def norm_postal(s):
 
 
 def extract(binary, pages, with_url):
-    tmp = tempfile.mkdtemp(prefix="realpages-")
-    # no DNS for the e-mail checks: nothing here is judged on them, and it stays off the network
-    env = dict(os.environ, PROSPECT_LOG_LEVEL="error", PROSPECT_DNS_TIMEOUT_MS="0")
-
-    def one(p):
-        path = os.path.join(tmp, p["id"] + ".html")
-        with open(path, "wb") as f:
-            f.write(gzip.open(realpages.page_path(p["id"])).read())
-        cmd = [binary, "extract", "--format", "json"]
-        if with_url and p.get("url"):
-            cmd += ["--url", p["url"]]
-        res = subprocess.run(cmd + [path], capture_output=True, text=True, env=env)
-        os.unlink(path)
-        if res.returncode != 0:
-            sys.exit("prospect extract failed on %s: %s" % (p["id"], res.stderr))
-        return p["id"], json.loads(res.stdout)
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
-        out = dict(ex.map(one, pages))
-    os.rmdir(tmp)
-    return out
+    return realpages.extract_pages(binary, pages, with_url)
 
 
 def prf(tp, fp, fn):

@@ -5,6 +5,10 @@ import gzip
 import json
 import os
 import re
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -53,3 +57,30 @@ def write_saved_folder(folder):
             html = r.sub("", html)
         with open(os.path.join(folder, p["id"] + ".html"), "w", encoding="utf-8") as f:
             f.write(html)
+
+
+def extract_pages(binary, pages, with_url, path_of=None):
+    """`binary extract --format json` of each page ({id, url?}; its gzip file is path_of(id),
+    page_path by default), with the page's address when with_url, in parallel: {id: JSON}."""
+    path_of = path_of or page_path
+    tmp = tempfile.mkdtemp(prefix="realpages-")
+    # no DNS for the e-mail checks: nothing here is judged on them, and it stays off the network
+    env = dict(os.environ, PROSPECT_LOG_LEVEL="error", PROSPECT_DNS_TIMEOUT_MS="0")
+
+    def one(p):
+        path = os.path.join(tmp, p["id"] + ".html")
+        with open(path, "wb") as f:
+            f.write(gzip.open(path_of(p["id"])).read())
+        cmd = [binary, "extract", "--format", "json"]
+        if with_url and p.get("url"):
+            cmd += ["--url", p["url"]]
+        res = subprocess.run(cmd + [path], capture_output=True, text=True, env=env)
+        os.unlink(path)
+        if res.returncode != 0:
+            sys.exit("prospect extract failed on %s: %s" % (p["id"], res.stderr.strip()))
+        return p["id"], json.loads(res.stdout)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
+        out = dict(ex.map(one, pages))
+    os.rmdir(tmp)
+    return out

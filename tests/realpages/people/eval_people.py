@@ -31,17 +31,15 @@ Prints:
 --check exits 1 when a figure falls below its floor in FLOORS.
 --show prints, per page, the misses, false positives and wrong titles."""
 import argparse
-import gzip
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import realpages  # noqa: E402
 
 # The floors --check holds the extractor to, a little under its figures
 # when they were set (precision 0.855, recall 0.765, F1 0.808, titles 0.943,
@@ -131,29 +129,12 @@ def label_names(person):
 
 
 def extract(binary, pages, with_url):
-    tmp = tempfile.mkdtemp(prefix="people-")
-    # no DNS for the e-mail checks: nothing here is judged on them, and it stays off the network
-    env = dict(os.environ, PROSPECT_LOG_LEVEL="error", PROSPECT_DNS_TIMEOUT_MS="0")
-
-    def one(p):
-        path = os.path.join(tmp, p["id"] + ".html")
-        with open(path, "wb") as f:
-            f.write(gzip.open(os.path.join(HERE, "pages", p["id"] + ".html.gz")).read())
-        cmd = [binary, "extract", "--format", "json"]
-        if with_url and p.get("url"):
-            cmd += ["--url", p["url"]]
-        res = subprocess.run(cmd + [path], capture_output=True, text=True, env=env)
-        os.unlink(path)
-        if res.returncode != 0:
-            sys.exit("prospect extract failed on %s: %s" % (p["id"], res.stderr.strip()))
-        out = json.loads(res.stdout)
-        found = out.get("people") or []
-        return p["id"], [x for x in found if isinstance(x, dict) and (x.get("name") or "").strip()]
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
-        out = dict(ex.map(one, pages))
-    os.rmdir(tmp)
-    return out
+    """The people each page's `prospect extract` reports: {id: [person]}."""
+    out = realpages.extract_pages(binary, pages, with_url,
+                                  lambda pid: os.path.join(HERE, "pages", pid + ".html.gz"))
+    return {pid: [x for x in (o.get("people") or [])
+                  if isinstance(x, dict) and (x.get("name") or "").strip()]
+            for pid, o in out.items()}
 
 
 def score_page(page, found):
