@@ -310,8 +310,12 @@ s.stop()
 # ---- a receiver that is down at first, and no secret: unsigned ----
 port = free_port()
 url = "http://127.0.0.1:%d/hook" % port
+# (the attempts must outlast the job, which the receiver waits for: under the
+# sanitizers a job takes seconds, and five attempts in six seconds made its
+# first event a dead letter before the receiver was up)
 s = Server("down", os.path.join(TMP, "down.db"),
-           env_for(url, WEBHOOK_SECRET="", PROSPECT_WEBHOOK_SCHEDULE="200ms,400ms,800ms,1600ms,3s"))
+           env_for(url, WEBHOOK_SECRET="",
+                   PROSPECT_WEBHOOK_SCHEDULE="200ms,400ms,800ms,1600ms,3s,6s,12s,12s,12s"))
 s.start("wh-down", 3)
 wait_for("the job", lambda: s.finished("wh-down"))
 time.sleep(0.3)
