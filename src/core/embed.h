@@ -12,9 +12,10 @@ struct embed_file {
 };
 
 /* A file's lines, sorted bytewise; blank lines and lines starting with #
- * left out. Owned strings, kept for the process's life. */
+ * left out. Each points into the embedded file, ended by its newline (not
+ * NUL); the array is kept for the process's life. */
 struct embed_list {
-    char **v;
+    const char **v;
     size_t n;
 };
 
@@ -22,7 +23,8 @@ struct embed_list {
  * files (an embed.cmake array); empty when there is none. */
 void embed_lines(const struct embed_file *files, const char *name, struct embed_list *out);
 
-/* embed_list_has(l, s): whether s is one of l's lines. */
+/* embed_list_has(l, s): whether s (NUL-terminated, no newline) is one of
+ * l's lines. */
 bool embed_list_has(const struct embed_list *l, const char *s);
 
 #endif
